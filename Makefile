@@ -1,0 +1,31 @@
+# Two entry points, both idempotent: `make demo` and `make test`.
+# Everything installs into .venv with the pinned versions of constraints.txt.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.kg-installed
+
+.PHONY: install demo test lint bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,dask]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install kg with pinned dependencies
+
+demo: install  ## build the graph of the bundled sample into outputs/
+	$(BIN)/kg build
+
+test: install  ## run the whole test suite
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check kg tests bench
+	$(BIN)/mypy kg
+
+bench: install
+	$(BIN)/python bench/extract.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info

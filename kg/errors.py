@@ -1,0 +1,74 @@
+"""Errors kg raises for problems a person can act on.
+
+Every error carries enough context (file, line, position) to find the fault
+without a traceback; the CLI prints ``str(error)`` and exits non-zero. This
+module imports nothing heavy and must stay that way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KGError(Exception):
+    """Base class of every error kg raises on purpose."""
+
+    exit_code: int = 1
+
+
+class InputError(KGError):
+    """Bad input: a file that is missing, unreadable or holds a malformed record.
+
+    Args:
+        message: what is wrong and, where possible, what to do about it.
+        path: the file that holds the problem, if any.
+        line: the 1-based line (or record number for formats without lines).
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | Path | None = None, line: int | None = None) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        where = self.path or "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class QueryError(KGError):
+    """A SPARQL query that does not parse, fails, or runs out of time.
+
+    Args:
+        message: the parser's or engine's message.
+        line: 1-based line of the mistake in the query, when known.
+        column: 1-based column of the mistake, when known.
+    """
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            pos = f"line {self.line}" + (f", column {self.column}" if self.column is not None else "")
+            return f"query error at {pos}: {self.message}"
+        return f"query error: {self.message}"
+
+
+class QueryTimeout(QueryError):
+    """A query that ran longer than its time limit and was stopped."""
+
+
+class ValidationError(KGError):
+    """A graph that does not conform to kg's SHACL shapes."""
+
+    exit_code = 4
