@@ -28,8 +28,29 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+class KGClickError(click.ClickException):
+    """A :class:`KGError` shown the click way: one line on stderr, the error's exit code."""
+
+    def __init__(self, error: KGError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code
+
+    def format_message(self) -> str:
+        return self.message
+
+
 class LazyGroup(click.Group):
-    """A click group that imports a subcommand's module only when it is used."""
+    """A click group that imports a subcommand's module only when it is used.
+
+    It also turns :class:`KGError` raised by any command into a one-line
+    message and the error's exit code, under ``kg`` and under ``CliRunner``.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            raise KGClickError(exc) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
