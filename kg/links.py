@@ -22,6 +22,11 @@ from kg.records import LinkKind
 __all__ = ["FoundLink", "classify_url", "clean_url", "find_links", "url_key"]
 
 
+def _words(text: str) -> frozenset[str]:
+    """Return the set of space-separated words in ``text`` (compact constant tables)."""
+    return frozenset(text.split())
+
+
 @dataclass(frozen=True)
 class FoundLink:
     """One URL occurrence found in a text.
@@ -43,12 +48,12 @@ class FoundLink:
 
 # Top-level domains accepted for a URL written without a scheme. Country
 # codes that are also file extensions (.md, .py, .sh, .pl, .rs) are left out
-# on purpose: "see README.md" is not a link.
-_GENERIC_TLDS = frozenset(
-    "com org net edu gov io ai dev app info xyz tech site page science co me ms ly gl to cc tv "
-    "page online cloud tools".split()
-)
-_COUNTRY_TLDS = frozenset("cn uk de fr jp kr ca au ch nl eu in us be it es se ru br at dk fi no pt pl".split())
+# on purpose: "see README.md" is not a link. A bare host with no path and no
+# "www." ("wandb.ai") must end in one of _BARE_HOST_TLDS; short ones such as
+# "to" or "me" need a path ("go.to" is not a link, "youtu.be/x" is).
+_BARE_HOST_TLDS = _words("com org net edu gov io ai dev app info xyz tech science online cloud")
+_GENERIC_TLDS = _BARE_HOST_TLDS | _words("co me ms ly gl to cc tv page site tools")
+_COUNTRY_TLDS = _words("cn uk de fr jp kr ca au ch nl eu in us be it es se ru br at dk fi no pt pl")
 # Scheme-less candidates: an optional "www.", dotted labels and a final
 # alphabetic label (checked against the TLD lists above).
 _BARE_START = re.compile(
@@ -59,30 +64,40 @@ _BARE_START = re.compile(
 _SCHEME_START = re.compile(r"(?<![\w.+-])(?:https?|ftp):[ \t]?//", re.IGNORECASE)
 
 _TRAILING = ".,;:!?'\"*"
+_MAX_URL = 2048  # longer "URLs" are runaway scans of garbage, not links
 _CLOSERS = {")": "(", "]": "["}
 _LATEX_ESCAPES = frozenset("_%#&~$")
 # A continuation token after a line break that is plain prose, never a URL part.
-_STOPWORDS = frozenset(
-    "a an and are as at be by for from in is it of on or our see that the this to was we were which with "
-    "code data page project available".split()
+_STOPWORDS = _words(
+    "a an and are as at be by for from in is it of on or our see that the this to was we were "
+    "which with code data page project available"
 )
 _FOOTNOTE_MARKS = "*\u2020\u2021\u00a7\u00b6\u2217"
 _HOST_OK = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,24}$|^\d{1,3}(?:\.\d{1,3}){3}$")
 
 _CODE_HOSTS = frozenset(
-    {"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "gitee.com", "git.sr.ht", "sr.ht", "gitea.com"}
+    {
+        "github.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "codeberg.org",
+        "gitee.com",
+        "git.sr.ht",
+        "sr.ht",
+        "gitea.com",
+    }
 )
 _HF_HOSTS = frozenset({"huggingface.co", "hf.co"})
 _SOURCEFORGE = frozenset({"sourceforge.net", "sf.net"})
 # First path segments of github.com that are site pages, not owners.
-_GITHUB_RESERVED = frozenset(
-    "about blog collections contact customer-stories enterprise explore features login marketplace "
-    "orgs pricing search security settings site sponsors topics trending".split()
+_GITHUB_RESERVED = _words(
+    "about blog collections contact customer-stories enterprise explore features login "
+    "marketplace orgs pricing search security settings site sponsors topics trending"
 )
 # First path segments of huggingface.co that are site sections, not model owners.
-_HF_RESERVED = frozenset(
+_HF_RESERVED = _words(
     "docs blog papers models learn tasks collections organizations posts pricing join login "
-    "settings spaces datasets chat api".split()
+    "settings spaces datasets chat api"
 )
 
 
@@ -91,7 +106,7 @@ def _is_url_char(ch: str) -> bool:
     if ch.isspace():
         return False
     if ord(ch) < 128:
-        return ch not in '<>"`|^{}\\\'' and ord(ch) > 32
+        return ch not in "<>\"`|^{}\\'" and ord(ch) > 32
     # Non-ASCII: letters of alphabetic scripts may appear in IRIs; punctuation,
     # symbols, superscript footnote digits and CJK text end the URL.
     return ord(ch) < 0x2000 and unicodedata.category(ch).startswith("L")
@@ -118,6 +133,8 @@ def _joins(url: str, gap: str, token: str) -> bool:
     a complete URL that happens to end in one ("https://x.org/ for details")
     must stay out, so the token must look like a URL part.
     """
+    if _SCHEME_START.match(token) or token.lower().startswith("www."):
+        return False  # the next word is a URL of its own
     if token.startswith("/") and len(token) > 1 and token[1].isalnum():
         # "https://aka.ms /name": a path never starts a word of prose.
         return True
@@ -172,7 +189,7 @@ def _scan(text: str, start: int) -> tuple[str, int, int]:
     ends: list[int] = []  # text offset just past each character in ``out``
     depth = 0
     i = start
-    while i < n:
+    while i < n and len(out) < _MAX_URL:
         ch = text[i]
         if ch == "\\" and i + 1 < n and text[i + 1] in _LATEX_ESCAPES:
             out.append(text[i + 1])
@@ -204,6 +221,8 @@ def _scan(text: str, start: int) -> tuple[str, int, int]:
                 ends[-1] = end
                 i = end
             break
+        if ch in ",;" and _SCHEME_START.match(text, i + 1):
+            break  # "https://a/b,https://c/d": two URLs run together
         if ch in "([":
             depth += 1
         elif ch in _CLOSERS:
@@ -225,9 +244,12 @@ def _strip_trailing(url: str) -> str:
     """Strip trailing punctuation, footnote marks and unbalanced closing brackets."""
     while url:
         last = url[-1]
-        if last in _TRAILING or last in _FOOTNOTE_MARKS:
-            url = url[:-1]
-        elif last in _CLOSERS and url.count(last) > url.count(_CLOSERS[last]):
+        if (
+            last in _TRAILING
+            or last in _FOOTNOTE_MARKS
+            or last in _CLOSERS
+            and url.count(last) > url.count(_CLOSERS[last])
+        ):
             url = url[:-1]
         else:
             break
@@ -246,7 +268,7 @@ def _valid_bare(host: str, tld: str, has_path: bool) -> bool:
     if has_path:
         return tld in _GENERIC_TLDS or tld in _COUNTRY_TLDS
     # No path: "ASP.NET" or "Node.js" are words; only lower-case generic hosts.
-    return host == host.lower() and tld in _GENERIC_TLDS and len(labels[-2]) >= 2
+    return host == host.lower() and tld in _BARE_HOST_TLDS and len(labels[-2]) >= 2
 
 
 def clean_url(raw: str) -> str | None:
@@ -354,7 +376,7 @@ def classify_url(url: str) -> tuple[str, LinkKind]:
         return f"https://github.com/{segs[0]}/{segs[1]}", "code"
     if bare_host in _SOURCEFORGE and len(segs) >= 2 and segs[0] == "projects":
         return f"https://sourceforge.net/projects/{segs[1]}", "code"
-    if bare_host.endswith(".sourceforge.net") or bare_host.endswith(".sourceforge.io"):
+    if bare_host.endswith((".sourceforge.net", ".sourceforge.io")):
         project = bare_host.split(".", 1)[0]
         return f"https://sourceforge.net/projects/{project}", "code"
     if bare_host in _HF_HOSTS:
@@ -362,7 +384,11 @@ def classify_url(url: str) -> tuple[str, LinkKind]:
             return f"https://huggingface.co/spaces/{segs[1]}/{segs[2]}", "code"
         if len(segs) >= 2 and segs[0] == "datasets":
             # Canonical datasets have one segment ("squad"), community ones two.
-            keep = segs[1:3] if len(segs) >= 3 and segs[2] not in ("tree", "blob", "viewer", "resolve") else segs[1:2]
+            keep = (
+                segs[1:3]
+                if len(segs) >= 3 and segs[2] not in ("tree", "blob", "viewer", "resolve")
+                else segs[1:2]
+            )
             return "https://huggingface.co/datasets/" + "/".join(keep), "dataset"
         if len(segs) >= 2 and segs[0] not in _HF_RESERVED:
             return f"https://huggingface.co/{segs[0]}/{segs[1]}", "model"
@@ -419,8 +445,12 @@ def find_links(text: str) -> list[FoundLink]:
     found: list[FoundLink] = []
     pos = 0
     n = len(text)
+    m_scheme = _SCHEME_START.search(text)
     while pos < n:
-        m_scheme = _SCHEME_START.search(text, pos)
+        # Search again only once passed: re-scanning the rest of a long text
+        # for every link would be quadratic.
+        if m_scheme is not None and m_scheme.start() < pos:
+            m_scheme = _SCHEME_START.search(text, pos)
         m_bare = _BARE_START.search(text, pos, m_scheme.start() if m_scheme else n)
         while m_bare is not None:
             host, tld = m_bare.group(1), m_bare.group(2)

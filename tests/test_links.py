@@ -23,7 +23,10 @@ FIND_CASES: list[tuple[str, list[tuple[str, str]]]] = [
         [("https://github.com/Org/Some-Repo", "code")],
     ),
     ("Link https://github.com/Org/Repo/blob/dev/README.md", [("https://github.com/Org/Repo", "code")]),
-    ("Found at HTTP://WWW.GitHub.com/MixedCase/RepoName", [("https://github.com/MixedCase/RepoName", "code")]),
+    (
+        "Found at HTTP://WWW.GitHub.com/MixedCase/RepoName",
+        [("https://github.com/MixedCase/RepoName", "code")],
+    ),
     # LaTeX leftovers
     (r"Code: \url{https://github.com/alice/fastnet}.", [("https://github.com/alice/fastnet", "code")]),
     ("Code: url{https://github.com/alice/fastnet}", [("https://github.com/alice/fastnet", "code")]),
@@ -53,30 +56,56 @@ FIND_CASES: list[tuple[str, list[tuple[str, str]]]] = [
     ("Code: https://github.com/alice/ fastnet.", [("https://github.com/alice/fastnet", "code")]),
     ("Code: https://github.com/ alice/fastnet.", [("https://github.com/alice/fastnet", "code")]),
     ("Code: https://github.com/alice/fast_\nnet", [("https://github.com/alice/fast_net", "code")]),
-    ("Data: https://data.example.org/sets/\nv2/files here", [("https://data.example.org/sets/v2/files", "web")]),
+    (
+        "Data: https://data.example.org/sets/\nv2/files here",
+        [("https://data.example.org/sets/v2/files", "web")],
+    ),
     ("Data: https://short.ms /fastnet.", [("https://short.ms/fastnet", "web")]),
     ("Demo: https: //alice.github.io/demo/.", [("https://alice.github.io/demo", "web")]),
     ("See https://example.org/ for details.", [("https://example.org", "web")]),
+    (
+        "Two: https://example.org/a- https://example.org/b/ www.example.org/c",
+        [
+            ("https://example.org/a-", "web"),
+            ("https://example.org/b", "web"),
+            ("https://www.example.org/c", "web"),
+        ],
+    ),
     ("See https://example.org/\nWe then train.", [("https://example.org", "web")]),
-    ("Code: https://github.com/alice/fastnet.\nThe model is small.", [("https://github.com/alice/fastnet", "code")]),
+    (
+        "Code: https://github.com/alice/fastnet.\nThe model is small.",
+        [("https://github.com/alice/fastnet", "code")],
+    ),
     ("Data at https://example.org/corpus/ 12 The corpus has", [("https://example.org/corpus", "web")]),
     # footnote markers and closing punctuation
     ("Code https://github.com/alice/fastnet\u00b9 is public", [("https://github.com/alice/fastnet", "code")]),
     ("Code https://github.com/alice/fastnet\u2020.", [("https://github.com/alice/fastnet", "code")]),
     ('He said "https://example.org/page".', [("https://example.org/page", "web")]),
-    ("(see https://en.wikipedia.org/wiki/Net_(math)).", [("https://en.wikipedia.org/wiki/Net_(math)", "web")]),
+    (
+        "(see https://en.wikipedia.org/wiki/Net_(math)).",
+        [("https://en.wikipedia.org/wiki/Net_(math)", "web")],
+    ),
     ("[https://example.org/x]", [("https://example.org/x", "web")]),
     # percent escapes stay as written
     ("Page: https://example.org/a%20b/c.", [("https://example.org/a%20b/c", "web")]),
     # Hugging Face
-    ("Weights at https://huggingface.co/alice/fastnet-7b.", [("https://huggingface.co/alice/fastnet-7b", "model")]),
+    (
+        "Weights at https://huggingface.co/alice/fastnet-7b.",
+        [("https://huggingface.co/alice/fastnet-7b", "model")],
+    ),
     (
         "Weights at https://huggingface.co/alice/fastnet-7b/tree/main",
         [("https://huggingface.co/alice/fastnet-7b", "model")],
     ),
-    ("Data: https://huggingface.co/datasets/alice/qa-set.", [("https://huggingface.co/datasets/alice/qa-set", "dataset")]),
+    (
+        "Data: https://huggingface.co/datasets/alice/qa-set.",
+        [("https://huggingface.co/datasets/alice/qa-set", "dataset")],
+    ),
     ("Data: https://huggingface.co/datasets/squad", [("https://huggingface.co/datasets/squad", "dataset")]),
-    ("Docs: https://huggingface.co/docs/transformers/index", [("https://huggingface.co/docs/transformers/index", "web")]),
+    (
+        "Docs: https://huggingface.co/docs/transformers/index",
+        [("https://huggingface.co/docs/transformers/index", "web")],
+    ),
     ("Demo: https://hf.co/spaces/alice/demo", [("https://huggingface.co/spaces/alice/demo", "code")]),
     # web pages
     ("Project: https://alice.github.io/fastnet/", [("https://alice.github.io/fastnet", "web")]),
@@ -92,6 +121,22 @@ FIND_CASES: list[tuple[str, list[tuple[str, str]]]] = [
             ("https://huggingface.co/datasets/a/c", "dataset"),
             ("https://www.b.org", "web"),
         ],
+    ),
+    (
+        "Repos https://github.com/a/one,https://github.com/a/two;https://gitlab.com/b/three.",
+        [
+            ("https://github.com/a/one", "code"),
+            ("https://github.com/a/two", "code"),
+            ("https://gitlab.com/b/three", "code"),
+        ],
+    ),
+    (
+        "Tracked with wandb.ai and shared at youtu.be/abc123 but not go.to or co.me.",
+        [("https://wandb.ai", "web"), ("https://youtu.be/abc123", "web")],
+    ),
+    (
+        "Markdown [page](https://example.org/p) and <https://example.org/q>.",
+        [("https://example.org/p", "web"), ("https://example.org/q", "web")],
     ),
     ("", []),
     ("No links here at all.", []),
@@ -109,7 +154,10 @@ def test_find_links(text: str, expected: list[tuple[str, str]]) -> None:
     [
         ("Code: https://github.com/a/b.", "https://github.com/a/b"),
         (r"x \url{github.com/a/b}, y", "github.com/a/b"),
-        ("x https://github.com/a/b{https://github.com/a/b} y", "https://github.com/a/b{https://github.com/a/b}"),
+        (
+            "x https://github.com/a/b{https://github.com/a/b} y",
+            "https://github.com/a/b{https://github.com/a/b}",
+        ),
         ("x https://github.com/a/\nb y", "https://github.com/a/\nb"),
         ("(https://example.org/p)", "https://example.org/p"),
     ],
@@ -156,11 +204,20 @@ def test_clean_url(raw: str, expected: str | None) -> None:
         ("https://github.com/orgs/Org/repositories", ("https://github.com/orgs/Org/repositories", "web")),
         ("https://gitlab.inria.fr/team/tool/-/tree/main", ("https://gitlab.inria.fr/team/tool", "code")),
         ("https://raw.githubusercontent.com/o/r/main/f.txt", ("https://github.com/o/r", "code")),
-        ("https://sourceforge.net/projects/oldtool/files", ("https://sourceforge.net/projects/oldtool", "code")),
+        (
+            "https://sourceforge.net/projects/oldtool/files",
+            ("https://sourceforge.net/projects/oldtool", "code"),
+        ),
         ("https://git.sr.ht/~alice/tool", ("https://git.sr.ht/~alice/tool", "code")),
-        ("https://huggingface.co/spaces/o/demo/blob/main/app.py", ("https://huggingface.co/spaces/o/demo", "code")),
+        (
+            "https://huggingface.co/spaces/o/demo/blob/main/app.py",
+            ("https://huggingface.co/spaces/o/demo", "code"),
+        ),
         ("https://huggingface.co/o/m", ("https://huggingface.co/o/m", "model")),
-        ("https://huggingface.co/datasets/o/d/viewer/default", ("https://huggingface.co/datasets/o/d", "dataset")),
+        (
+            "https://huggingface.co/datasets/o/d/viewer/default",
+            ("https://huggingface.co/datasets/o/d", "dataset"),
+        ),
         ("https://huggingface.co/papers/2401.00001", ("https://huggingface.co/papers/2401.00001", "web")),
         ("https://huggingface.co/o", ("https://huggingface.co/o", "web")),
         ("http://example.org/", ("https://example.org", "web")),

@@ -46,15 +46,16 @@ def test_second_build_changes_nothing(built: Path, tmp_path: Path) -> None:
     assert snapshot(out) == before
 
 
-def test_adding_papers_later_equals_one_build(built: Path, tmp_path: Path) -> None:
+def test_adding_papers_later_equals_one_build(tmp_path: Path) -> None:
     lines = FIXTURE.read_text().splitlines(keepends=True)
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     first.write_text("".join(lines[:2]))
     second.write_text("".join(lines[2:]))
-    out = tmp_path / "incremental"
-    build([second], out_dir=out)
-    build([first], out_dir=out)
-    assert snapshot(out) == snapshot(built)
+    at_once, incremental = tmp_path / "at-once", tmp_path / "incremental"
+    build([first, second], out_dir=at_once)
+    build([second], out_dir=incremental)
+    build([first], out_dir=incremental)
+    assert snapshot(incremental) == snapshot(at_once)
 
 
 def test_interrupted_build_resumes_from_journal(built: Path, tmp_path: Path) -> None:

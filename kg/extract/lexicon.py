@@ -50,6 +50,10 @@ HEADER = ("name", "aliases", "flags")
 FLAGS = frozenset({"ambiguous", "case_insensitive"})
 """The flags a line may carry in its third column."""
 
+# Loading checks every form's key and the index needs the same keys again:
+# memoising match_key halves the work of building both.
+_key = functools.lru_cache(maxsize=1 << 16)(match_key)
+
 
 @dataclass(frozen=True)
 class LexiconEntry:
@@ -101,7 +105,9 @@ def _parse_line(raw: str, *, path: Path, line_no: int, etype: EntityType) -> Lex
     cols = raw.split("\t")
     if len(cols) != 3:
         raise InputError(
-            f"expected 3 tab-separated columns (name, aliases, flags), found {len(cols)}", path=path, line=line_no
+            f"expected 3 tab-separated columns (name, aliases, flags), found {len(cols)}",
+            path=path,
+            line=line_no,
         )
     name, alias_col, flag_col = (c.strip() for c in cols)
     if not name:
@@ -118,7 +124,9 @@ def _parse_line(raw: str, *, path: Path, line_no: int, etype: EntityType) -> Lex
         unknown = sorted(flags - FLAGS)
         if unknown:
             raise InputError(
-                f"unknown flag(s) {', '.join(unknown)}; allowed: {', '.join(sorted(FLAGS))}", path=path, line=line_no
+                f"unknown flag(s) {', '.join(unknown)}; allowed: {', '.join(sorted(FLAGS))}",
+                path=path,
+                line=line_no,
             )
     return LexiconEntry(
         type=etype,
@@ -147,7 +155,7 @@ def _read_file(path: Path, etype: EntityType) -> list[LexiconEntry]:
             continue
         entry = _parse_line(raw, path=path, line_no=line_no, etype=etype)
         for form in entry.forms:
-            key = match_key(form)
+            key = _key(form)
             if not key:
                 raise InputError(f"form {form!r} is empty after normalisation", path=path, line=line_no)
             first = seen.get(key)
@@ -162,7 +170,9 @@ def _type_of(path: Path) -> EntityType:
     """Return the entity type a lexicon file holds, from its file name."""
     etype = LEXICON_FILES.get(path.name)
     if etype is None:
-        raise InputError(f"unknown lexicon file name; expected one of {', '.join(sorted(LEXICON_FILES))}", path=path)
+        raise InputError(
+            f"unknown lexicon file name; expected one of {', '.join(sorted(LEXICON_FILES))}", path=path
+        )
     return etype
 
 
@@ -225,7 +235,7 @@ class LexiconIndex:
         self._by_key: dict[str, list[LexiconEntry]] = {}
         for entry in self._entries:
             for form in entry.forms:
-                bucket = self._by_key.setdefault(match_key(form), [])
+                bucket = self._by_key.setdefault(_key(form), [])
                 if entry not in bucket:
                     bucket.append(entry)
 

@@ -1,0 +1,116 @@
+"""``kg_abbreviations``: acronym definitions make one entity of two surface forms.
+
+"Direct Preference Optimization (DPO)" (and the reverse "DPO (Direct ...)")
+is found by :func:`kg.extract.abbreviations.find_abbreviations`
+(Schwartz-Hearst, pure Python). This component turns each pair into a
+long-form candidate carrying the acronym as alias, plus one candidate for
+every later use of the acronym, all sharing one group so assembly merges
+them. The long form's last word gives a first guess of the type.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.common import Candidate, candidates, doc_text, norm_key, register_extensions
+from kg.extract.components.vocab import LAST_WORD_TYPES
+
+
+def type_from_last_word(phrase: str) -> str | None:
+    """Guess a type from the last word of a multi-word name ("... Optimization" -> Method).
+
+    >>> type_from_last_word("Direct Preference Optimization")
+    'Method'
+    >>> type_from_last_word("Massive Multitask Benchmark")
+    'Dataset'
+    >>> type_from_last_word("Gradient Folding"), type_from_last_word("Magnetic Resonance Imaging")
+    ('Method', None)
+    """
+    words = phrase.replace("/", " ").split()
+    if not words:
+        return None
+    last = words[-1].strip(".,;:()[]").lower()
+    found = LAST_WORD_TYPES.get(last)
+    if found is None and last.endswith("s"):
+        found = LAST_WORD_TYPES.get(last[:-1])
+    if found is None and "-" in last:
+        found = LAST_WORD_TYPES.get(last.rsplit("-", 1)[-1])
+    if found is None and len(words) > 1 and last.endswith("ing") and last not in _NOT_TECHNIQUE_ING:
+        found = "Method"  # "Gradient Folding", "Kernel Warping": a named procedure
+    return found
+
+
+#: Gerunds that end names of fields, devices or data, not of techniques.
+_NOT_TECHNIQUE_ING = frozenset(
+    [
+        "imaging",
+        "computing",
+        "processing",
+        "engineering",
+        "building",
+        "setting",
+        "thing",
+        "string",
+        "ring",
+        "king",
+        "spring",
+        "morning",
+        "understanding",
+        "reasoning",
+    ]
+)
+
+
+class AbbreviationLinker:
+    """Turn acronym definitions into grouped long-form and short-form candidates."""
+
+    def __init__(self, name: str = "kg_abbreviations", *, confidence: float = 0.8) -> None:
+        from kg.extract.abbreviations import find_abbreviations
+
+        register_extensions()
+        self.name = name
+        self.confidence = confidence
+        self._find = find_abbreviations
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        pairs = self._find(text) if "(" in text else []
+        doc._.kg_abbreviations = pairs
+        found = candidates(doc)
+        seen_short: set[str] = set()
+        for pair in pairs:
+            short, long_ = pair.short, pair.long
+            if not short.strip() or not long_.strip() or short in seen_short:
+                continue
+            seen_short.add(short)
+            group = "abbr:" + norm_key(long_)
+            guess = type_from_last_word(long_)
+            long_cand = Candidate(
+                pair.long_start,
+                pair.long_end,
+                text[pair.long_start : pair.long_end],
+                self.name,
+                self.confidence,
+                group=group,
+                aliases=(short,),
+                is_long_form=True,
+            )
+            long_cand.set_type(guess, "abbreviation")
+            found.append(long_cand)
+            pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?:s|es)?(?![\w-])")
+            for m in pattern.finditer(text):
+                if pair.long_start <= m.start() < pair.long_end:
+                    continue
+                cand = Candidate(m.start(), m.end(), m.group(0), self.name, self.confidence, group=group)
+                cand.set_type(guess, "abbreviation")
+                found.append(cand)
+        return doc
+
+
+@Language.factory("kg_abbreviations", default_config={"confidence": 0.8})
+def make_abbreviations(nlp: Language, name: str, confidence: float) -> AbbreviationLinker:
+    """Build the ``kg_abbreviations`` component."""
+    return AbbreviationLinker(name, confidence=confidence)

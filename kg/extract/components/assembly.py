@@ -1,0 +1,359 @@
+"""``kg_assembly``: turn overlapping candidates into one entity per thing named.
+
+Steps, in order:
+
+1. drop candidates inside URLs, generic phrases ANNOTATION.md excludes
+   ("large language models", "deep learning"), and weak guesses nothing
+   supports (a bare acronym or capitalised phrase with no type evidence);
+2. merge candidates with the same span, then resolve overlaps longest first
+   (stronger evidence breaks ties);
+3. group the survivors: the same normalised text, an acronym and its long
+   form, or two aliases of one lexicon entry are one entity;
+4. per entity pick the type with the strongest evidence, the long form (or
+   the most frequent surface form) as name, the other forms as aliases, the
+   role (proposed if any mention is), a confidence and the component that
+   found it.
+
+The result is a list of plain :class:`EntityDraft` in ``doc._.kg_entities``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.common import (
+    TYPE_PRIORITY,
+    Candidate,
+    EntityDraft,
+    candidates,
+    doc_text,
+    norm_key,
+    overlaps,
+    register_extensions,
+    title_range,
+)
+from kg.extract.components.vocab import GENERIC, GENERIC_ACRONYMS, METRICS, NOT_NAMES
+
+_LEADING = ("the ", "The ", "a ", "A ", "an ", "An ")
+_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
+_TYPE_ORDER = {"Method": 3, "Model": 2, "Dataset": 1, "Task": 0}
+
+
+class Assembler:
+    """Filter, de-overlap and group candidates into entities."""
+
+    def __init__(self, name: str = "kg_assembly", *, min_confidence: float = 0.45) -> None:
+        register_extensions()
+        self.name = name
+        self.min_confidence = min_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        found = candidates(doc)
+        if not found:
+            doc._.kg_entities = []
+            return doc
+        link_spans = [(link.start, link.end) for link in doc._.kg_links or ()]
+        title = title_range(doc)
+        kept = self._filter(text, found, link_spans)
+        kept = _resolve_overlaps(_merge_same_span(kept))
+        _expand_acronyms(kept, doc._.kg_abbreviations or ())
+        doc._.kg_entities = self._group(kept, title[1] if title else None)
+        return doc
+
+    # -- 1. filter -----------------------------------------------------------------------------------
+
+    def _filter(
+        self, text: str, found: list[Candidate], link_spans: list[tuple[int, int]]
+    ) -> list[Candidate]:
+        generic_groups = {
+            c.group
+            for c in found
+            if c.is_long_form and c.group and (norm_key(c.text) in GENERIC or _is_category(c.text))
+        }
+        out: list[Candidate] = []
+        for cand in found:
+            if cand.group in generic_groups:
+                continue
+            _trim(text, cand)
+            if cand.end - cand.start < 2 or not any(ch.isalpha() for ch in cand.text):
+                continue
+            if link_spans and any(overlaps(cand.start, cand.end, s, e) for s, e in link_spans):
+                continue
+            key = norm_key(cand.text)
+            if (
+                key in GENERIC
+                or cand.text in GENERIC_ACRONYMS
+                or cand.text in METRICS
+                or cand.text in NOT_NAMES
+            ):
+                continue
+            if key.endswith("s") and key[:-1] in GENERIC:
+                continue
+            if key.endswith("s") and not cand.known and _is_category(cand.text):
+                continue
+            tail = key.partition(" ")[2]
+            if cand.component == "kg_phrases" and not cand.known and " " in tail and tail in GENERIC:
+                continue  # "supervised deep learning": a qualified generic term
+            if not (cand.known or cand.group or cand.proposed):
+                if cand.type_evidence == "default" and cand.confidence < 0.5:
+                    continue
+                if cand.confidence < self.min_confidence and cand.type_evidence not in ("context", "lexicon"):
+                    continue
+            out.append(cand)
+        return out
+
+    # -- 3 and 4. group and decide ----------------------------------------------------------------------
+
+    def _group(self, kept: list[Candidate], title_end: int | None) -> list[EntityDraft]:
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(a: str, b: str) -> None:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        keys = [norm_key(c.text) for c in kept]
+        for cand, key in zip(kept, keys):
+            find("k:" + key)
+            if cand.group:
+                union("k:" + key, "g:" + cand.group)
+            for alias in cand.aliases:
+                union("k:" + key, "k:" + norm_key(alias))
+        groups: dict[str, list[int]] = defaultdict(list)
+        for i, key in enumerate(keys):
+            groups[find("k:" + key)].append(i)
+        drafts = []
+        for members in groups.values():
+            group = [kept[i] for i in members]
+            untyped = all(c.type_evidence == "default" and not c.proposed for c in group)
+            if untyped and any(c.component == "kg_abbreviations" for c in group):
+                continue  # "Magnetic Resonance Imaging (MRI)": an acronym, but of nothing we type
+            drafts.append(self._decide(group, title_end))
+        drafts.sort(key=lambda d: (min(d.mentions), d.type, d.name))
+        return drafts
+
+    def _decide(self, members: list[Candidate], title_end: int | None) -> EntityDraft:
+        members.sort(key=lambda c: (c.start, c.end))
+        long_forms = [c for c in members if c.is_long_form]
+        long_keys = {norm_key(c.text) for c in long_forms}
+        lexicon_on_long = any(c.known and norm_key(c.text) in long_keys for c in members)
+        votes: dict[str, tuple[int, int, int]] = {}
+        for cand in members:
+            if cand.type is None:
+                continue
+            evidence = cand.type_evidence
+            if long_forms and evidence == "lexicon" and not lexicon_on_long:
+                continue  # a lexicon hit on an acronym the text defines differently
+            prio, count, order = votes.get(cand.type, (-1, 0, _TYPE_ORDER.get(cand.type, 0)))
+            votes[cand.type] = (max(prio, TYPE_PRIORITY[evidence]), count + 1, order)
+        type_ = max(votes, key=lambda t: votes[t]) if votes else "Method"
+        if long_forms:
+            name = long_forms[0].text
+        elif any(c.expansion for c in members) and all(c.expansion for c in members):
+            name = next(c.expansion for c in members if c.expansion)  # "OOD generalization" -> long form
+        else:
+            surface: dict[str, int] = {}
+            title_last = sorted(members, key=lambda c: title_end is not None and c.start < title_end)
+            for c in title_last:  # ties go to the abstract's wording: titles capitalise everything
+                if not c.expansion:
+                    surface[c.text] = surface.get(c.text, 0) + 1
+            name = max(surface, key=surface.__getitem__)  # most frequent; ties: first seen
+        tail = name.rsplit(" ", 1)
+        if len(tail) == 2 and tail[1] in _TYPE_WORDS and not long_forms:
+            name = tail[0]  # "the GLUE benchmark" -> GLUE (the type word is not part of the name)
+        name_key = norm_key(name)
+        aliases: dict[str, str] = {}
+        for cand in members:
+            for form in (cand.text, *cand.aliases):
+                key = norm_key(form)
+                if key and key != name_key and key not in aliases:
+                    aliases[key] = form.strip()
+        # a lexicon hit on an acronym that the text defines as something else does not make it known
+        known = any(c.known for c in members) and (not long_forms or lexicon_on_long)
+        proposed = any(
+            c.proposed and (not known or c.component == "kg_names" and c.confidence >= 0.9) for c in members
+        )
+        if not proposed and not known and type_ != "Task" and title_end is not None:
+            named = any(c.is_long_form or c.component == "kg_names" for c in members)
+            proposed = named and any(c.start < title_end for c in members)
+        if proposed and type_ == "Task" and votes.get("Task", (0,))[0] < TYPE_PRIORITY["lexicon"]:
+            words = name.split()
+            if all(w[0].isupper() for w in words) and words[-1].lower() in _SYSTEM_OR_PROBLEM:
+                type_ = "Method"  # "Pareto Domain Adaptation": a capitalised proposal is a system
+        best_cand = max(members, key=lambda c: (c.confidence, -c.start))
+        confidence = min(0.99, best_cand.confidence + 0.05 * (len(members) - 1))
+        mentions = sorted({(c.start, c.end) for c in members})
+        return EntityDraft(
+            type=type_,
+            name=name,
+            aliases=tuple(sorted(aliases.values(), key=lambda s: (s.lower(), s))),
+            role="proposed" if proposed else "used",
+            confidence=round(confidence, 4),
+            component=best_cand.component,
+            mentions=mentions,
+        )
+
+
+#: Heads that name a problem or, capitalised and proposed, the system that solves it.
+_SYSTEM_OR_PROBLEM = frozenset(
+    [
+        "adaptation",
+        "matching",
+        "alignment",
+        "estimation",
+        "generation",
+        "composition",
+        "synthesis",
+        "editing",
+        "generalization",
+        "generalisation",
+        "reasoning",
+        "learning",
+        "manipulation",
+        "planning",
+        "control",
+    ]
+)
+#: Lower-case type words that trail a name in running text ("the GLUE benchmark").
+_TYPE_WORDS = frozenset(
+    ["benchmark", "dataset", "corpus", "model", "framework", "method", "algorithm", "leaderboard"]
+)
+_PLURAL_HEADS = frozenset(
+    [
+        "models",
+        "networks",
+        "llms",
+        "vlms",
+        "mllms",
+        "transformers",
+        "methods",
+        "frameworks",
+        "datasets",
+        "benchmarks",
+        "approaches",
+        "techniques",
+        "algorithms",
+        "systems",
+        "agents",
+        "architectures",
+        "encoders",
+        "decoders",
+        "classifiers",
+        "detectors",
+        "learners",
+        "baselines",
+    ]
+)
+
+
+def _is_category(phrase: str) -> bool:
+    """Tell whether a phrase names a family of things ("pre-trained language models"), not one thing.
+
+    >>> _is_category("pre-trained language models"), _is_category("Zorba-7B models")
+    (True, False)
+    """
+    words = phrase.split()
+    if len(words) < 2 or words[-1].lower() not in _PLURAL_HEADS:
+        return False
+    return not any(any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) for w in words)
+
+
+def _expand_acronyms(kept: list[Candidate], pairs: Sequence[Any]) -> None:
+    """Give phrases that use a defined acronym their spelled-out form as an alias.
+
+    "OOD generalization" after "out-of-distribution (OOD)" names the same thing
+    as "out-of-distribution generalization" (the long form is the name).
+    """
+    if not pairs:
+        return
+    longs = {p.short: p.long for p in pairs}
+    for cand in kept:
+        if " " not in cand.text or cand.is_long_form:
+            continue
+        words = cand.text.split(" ")
+        if not any(w in longs for w in words):
+            continue
+        cand.expansion = " ".join(longs.get(w, w) for w in words)
+        cand.aliases = (*cand.aliases, cand.expansion)
+
+
+def _trim(text: str, cand: Candidate) -> None:
+    """Strip leading articles and surrounding punctuation from a candidate, in place."""
+    start, end = cand.start, cand.end
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    for article in _LEADING:
+        if text.startswith(article, start) and end - start > len(article):
+            start += len(article)
+            break
+    if text.endswith("'s", start, end):
+        end -= 2
+    if (start, end) != (cand.start, cand.end):
+        cand.start, cand.end, cand.text = start, end, text[start:end]
+
+
+def _strength(cand: Candidate) -> tuple[int, float, int]:
+    return (
+        TYPE_PRIORITY[cand.type_evidence] + (25 if cand.is_long_form else 0),
+        cand.confidence,
+        -cand.start,
+    )
+
+
+def _merge_same_span(kept: list[Candidate]) -> list[Candidate]:
+    """Merge candidates with identical spans, keeping the strongest and pooling the rest."""
+    by_span: dict[tuple[int, int], list[Candidate]] = defaultdict(list)
+    for cand in kept:
+        by_span[(cand.start, cand.end)].append(cand)
+    merged: list[Candidate] = []
+    for same in by_span.values():
+        same.sort(key=_strength, reverse=True)
+        head = same[0]
+        for other in same[1:]:
+            head.proposed = head.proposed or other.proposed
+            head.known = head.known or other.known
+            head.is_long_form = head.is_long_form or other.is_long_form
+            head.aliases = tuple(dict.fromkeys(head.aliases + other.aliases))
+            head.confidence = max(head.confidence, other.confidence)
+            if other.type is not None:
+                head.set_type(other.type, other.type_evidence)
+            if head.group is None or (other.group or "").startswith("lex:"):
+                head.group = other.group or head.group
+        merged.append(head)
+    return merged
+
+
+def _resolve_overlaps(kept: list[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping spans (stronger evidence first on equal length)."""
+    order = sorted(kept, key=lambda c: (-(c.end - c.start), _strength(c)[0] * -1, -c.confidence, c.start))
+    if not order:
+        return []
+    taken = bytearray(max(c.end for c in order) + 1)
+    out: list[Candidate] = []
+    for cand in order:
+        if 1 in taken[cand.start : cand.end]:
+            continue
+        taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
+        out.append(cand)
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+@Language.factory("kg_assembly", default_config={"min_confidence": 0.45})
+def make_assembly(nlp: Language, name: str, min_confidence: float) -> Assembler:
+    """Build the ``kg_assembly`` component."""
+    return Assembler(name, min_confidence=min_confidence)

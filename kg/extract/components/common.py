@@ -1,0 +1,200 @@
+"""What the kg components share: the candidate record and the Doc extensions.
+
+Components pass their findings along as plain :class:`Candidate` objects in
+``doc._.kg_candidates`` (character offsets into ``doc.text``), so later steps
+(typing, roles, assembly) can revise them without creating spaCy spans on the
+hot path. Extension attributes are ``kg_``-prefixed and registered once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+
+from kg.normalize import match_key
+
+#: :func:`kg.normalize.match_key`, memoised: the same names recur across candidates and papers.
+norm_key = functools.lru_cache(maxsize=200_000)(match_key)
+
+#: Doc extensions the kg components read and write (name -> description).
+EXTENSIONS: dict[str, str] = {
+    "kg_fields": "tuple of (field, start, end) character ranges; None means the whole text is the abstract",
+    "kg_sents": "list of (start, end) character ranges of the sentences",
+    "kg_links": "list of kg.links.FoundLink with offsets into doc.text",
+    "kg_abbreviations": "list of kg.extract.abbreviations.Abbreviation",
+    "kg_candidates": "list of Candidate",
+    "kg_entities": "list of EntityDraft (the assembled result)",
+}
+
+#: How much each kind of evidence for a type counts when candidates disagree.
+TYPE_PRIORITY: dict[str, int] = {
+    "lexicon": 50,
+    "abbreviation": 45,
+    "context": 40,
+    "shape": 20,
+    "default": 0,
+}
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A span some component believes names an entity.
+
+    Attributes:
+        start: character offset into ``doc.text``.
+        end: character offset (exclusive).
+        text: ``doc.text[start:end]``.
+        component: the factory name of the component that found it.
+        confidence: the finder's own belief, in [0, 1].
+        type: the entity type, once known.
+        type_evidence: key of :data:`TYPE_PRIORITY` saying how the type was set.
+        proposed: True when a rule saw the paper introduce it.
+        known: True when a lexicon knows it (well-known names are never "proposed" by cue alone).
+        group: a key shared by spans that name the same thing (lexicon entry, acronym definition).
+        aliases: other surface forms that belong to it (e.g. the acronym of a long form).
+        is_long_form: True for the long form of an acronym definition (it names the entity).
+        expansion: the text with defined acronyms spelled out ("OOD generalization" ->
+            "out-of-distribution generalization"), when it uses one.
+    """
+
+    start: int
+    end: int
+    text: str
+    component: str
+    confidence: float
+    type: str | None = None
+    type_evidence: str = "default"
+    proposed: bool = False
+    known: bool = False
+    group: str | None = None
+    aliases: tuple[str, ...] = ()
+    is_long_form: bool = False
+    expansion: str = ""
+
+    def set_type(self, type_: str | None, evidence: str) -> None:
+        """Set the type when ``evidence`` outranks what set the current one."""
+        if type_ is None:
+            return
+        if self.type is None or TYPE_PRIORITY[evidence] > TYPE_PRIORITY[self.type_evidence]:
+            self.type = type_
+            self.type_evidence = evidence
+
+
+@dataclass(slots=True)
+class EntityDraft:
+    """One assembled entity of a Doc, before it becomes a :class:`kg.records.Entity`."""
+
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    role: str
+    confidence: float
+    component: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+def pattern_tokenizer(nlp: Any) -> Any:
+    """Return a throw-away tokenizer of ``nlp``'s language for building matcher patterns.
+
+    Feeding thousands of unseen pattern strings through ``nlp.tokenizer``
+    slows all its later tokenisation several-fold (measured 5-10x with spaCy
+    3.8); phrase matchers only need the attribute hashes, which are the same.
+    """
+    from spacy.util import get_lang_class
+
+    return get_lang_class(nlp.lang or "en")().tokenizer
+
+
+def register_extensions() -> None:
+    """Register the ``kg_*`` Doc extensions once per process."""
+    for name in EXTENSIONS:
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+def doc_text(doc: Doc) -> str:
+    """Return ``doc.text``, computed once per Doc (spaCy rebuilds it from the tokens on every access)."""
+    text: str | None = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.text
+        doc.user_data["kg_text"] = text
+    return text
+
+
+def candidates(doc: Doc) -> list[Candidate]:
+    """Return the Doc's candidate list, creating it on first use."""
+    found: list[Candidate] | None = doc._.kg_candidates
+    if found is None:
+        found = []
+        doc._.kg_candidates = found
+    return found
+
+
+def fields_of(doc: Doc) -> tuple[tuple[str, int, int], ...]:
+    """Return the Doc's field ranges; a Doc made from plain text is all abstract."""
+    value: Any = doc._.kg_fields
+    if value:
+        return tuple(value)
+    return (("abstract", 0, len(doc_text(doc))),)
+
+
+def title_range(doc: Doc) -> tuple[int, int] | None:
+    """Return the (start, end) of the title field, or None when there is no title."""
+    for name, start, end in fields_of(doc):
+        if name == "title" and end > start:
+            return start, end
+    return None
+
+
+def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """Return the sentence character ranges (set by ``kg_fields``; the whole text when it did not run)."""
+    value: list[tuple[int, int]] | None = doc._.kg_sents
+    if value is None:
+        value = [(0, len(doc_text(doc)))]
+        doc._.kg_sents = value
+    return value
+
+
+def sentence_at(doc: Doc, offset: int) -> tuple[int, int]:
+    """Return the range of the sentence that holds character ``offset`` (binary search)."""
+    ranges = sentence_ranges(doc)
+    if not ranges:
+        return 0, len(doc_text(doc))
+    starts: list[int] | None = doc.user_data.get("kg_sent_starts")
+    if starts is None or len(starts) != len(ranges):
+        starts = [r[0] for r in ranges]
+        doc.user_data["kg_sent_starts"] = starts
+    i = max(bisect.bisect_right(starts, offset) - 1, 0)
+    return ranges[i]
+
+
+def cue_windows(doc: Doc) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
+    """Return the Doc's proposal windows (cue start, object start, object end) and naming windows.
+
+    Computed once per Doc with one pass of each cue pattern over the whole text
+    (see :mod:`kg.extract.components.patterns`); a window never runs past its sentence.
+    """
+    cached = doc.user_data.get("kg_cues")
+    if cached is None:
+        from kg.extract.components.patterns import naming_windows, proposal_windows
+
+        text = doc_text(doc)
+        proposals = []
+        for cue_start, o_start, o_end in proposal_windows(text, 0, len(text)):
+            s_end = sentence_at(doc, cue_start)[1]
+            proposals.append((cue_start, o_start, min(o_end, s_end)))
+        naming = []
+        for n_start, n_end in naming_windows(text, 0, len(text)):
+            naming.append((n_start, min(n_end, sentence_at(doc, n_start)[1])))
+        cached = (proposals, naming)
+        doc.user_data["kg_cues"] = cached
+    return cached
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    """Return True when two half-open ranges share at least one character."""
+    return a_start < b_end and b_start < a_end

@@ -1,0 +1,178 @@
+"""``kg_lexicon``: match the curated lexicons of well-known names, case-aware.
+
+Entries arrive through the config (the registered ``kg.lexicon_patterns.v1``
+function loads the bundled TSV files with :func:`kg.extract.lexicon.load_lexicon`),
+so the component itself never opens a file. Two ``PhraseMatcher`` objects do
+the work: one on ``ORTH`` (``BERT`` matches, ``bert`` inside a word or in lower
+case does not) and one on ``LOWER`` for entries flagged ``case_insensitive``.
+Entries flagged ``ambiguous`` are kept only with context: the name is defined
+as an acronym in the text, a type word of its type stands next to it, or it is
+written capitalised mid-sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from kg.extract.components.common import (
+    Candidate,
+    candidates,
+    doc_text,
+    norm_key,
+    pattern_tokenizer,
+    register_extensions,
+    sentence_ranges,
+)
+from kg.extract.components.vocab import HEAD_TYPES
+
+#: Version, size and variant suffixes that extend a known model name: "Llama 3.1 8B-Instruct".
+MODEL_TAIL = re.compile(
+    r"(?:[ -]?(?:v?\d+(?:\.\d+)*(?:[BMKbmk]\b|[a-z]\b)?|\d+x\d+[BbMm])"
+    r"|-(?:[A-Z][A-Za-z]*|\d+[A-Za-z]*)"
+    r"| (?:Instruct|Chat|Base|Turbo|Pro|Mini|mini|Large|Small|Medium|XL|XXL|Tiny|Ultra|Flash|Max|Plus|"
+    r"VL|Coder|Math|Vision|Omni|Nano|Lite|Distill)\b)+"
+)
+
+
+@registry.misc("kg.lexicon_patterns.v1")
+def lexicon_patterns(path: str | None = None) -> list[Any]:
+    """Load lexicon entries for ``kg_lexicon`` (the bundled files when ``path`` is None)."""
+    from kg.extract.lexicon import load_lexicon
+
+    return list(load_lexicon(path))
+
+
+class LexiconMatcher:
+    """Find lexicon names in a Doc with two phrase matchers (exact case and lower case)."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "kg_lexicon",
+        *,
+        entries: Sequence[Any] = (),
+        confidence: float = 0.9,
+        ambiguous_confidence: float = 0.7,
+    ) -> None:
+        register_extensions()
+        self.name = name
+        self.confidence = confidence
+        self.ambiguous_confidence = ambiguous_confidence
+        self.entries = list(entries)
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._entry_of: dict[int, int] = {}
+        tokenizer = pattern_tokenizer(nlp)
+        for index, entry in enumerate(self.entries):
+            key = f"kg_lex_{index}"
+            self._entry_of[nlp.vocab.strings.add(key)] = index
+            forms = sorted({entry.name, *entry.aliases} - {""})
+            any_case = [f for f in forms if _any_case(entry, f)]
+            exact = [f for f in forms if f not in any_case]
+            if any_case:
+                self.lower.add(key, list(tokenizer.pipe(any_case)))
+            if exact:
+                self.exact.add(key, list(tokenizer.pipe(exact)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self.exact(doc) + self.lower(doc)
+        if not matches:
+            return doc
+        text = doc_text(doc)
+        found = candidates(doc)
+        defined: set[str] | None = None
+        for match_id, start, end in matches:
+            entry = self.entries[self._entry_of[match_id]]
+            first, last = doc[start], doc[end - 1]
+            start_char, end_char = first.idx, last.idx + len(last.text)
+            if _inside_compound(text, start_char, end_char):
+                continue  # "Adversarial Training" in "Domain-Adversarial Training" is not the name
+            confidence = self.confidence
+            if entry.ambiguous:
+                if defined is None:
+                    defined = _defined_forms(doc)
+                if not _has_context(doc, start, end, entry.type, defined):
+                    continue
+                confidence = self.ambiguous_confidence
+            if entry.type == "Model":
+                tail = MODEL_TAIL.match(text, end_char)
+                if tail and tail.end() > end_char:
+                    end_char = tail.end()
+            cand = Candidate(
+                start_char,
+                end_char,
+                text[start_char:end_char],
+                self.name,
+                confidence,
+                known=True,
+                group=f"lex:{entry.type}:{norm_key(entry.name)}",
+            )
+            cand.set_type(entry.type, "lexicon")
+            found.append(cand)
+        return doc
+
+
+def _inside_compound(text: str, start: int, end: int) -> bool:
+    """Tell whether a match is the tail of a hyphenated compound ("Domain-Adversarial Training").
+
+    A hyphen *after* the match is fine: "CLIP-based" still uses CLIP.
+    """
+    return start > 1 and text[start - 1] == "-" and text[start - 2].isalnum()
+
+
+def _any_case(entry: Any, form: str) -> bool:
+    """Tell whether a form may match in any case (see ``LexiconEntry.matches_any_case``)."""
+    method = getattr(entry, "matches_any_case", None)
+    if method is not None:
+        return bool(method(form))
+    return bool(entry.case_insensitive) and (form == form.lower() or " " in form)
+
+
+def _defined_forms(doc: Doc) -> set[str]:
+    """Return the match keys of every acronym and long form the text defines."""
+    out: set[str] = set()
+    for pair in doc._.kg_abbreviations or ():
+        out.add(norm_key(pair.short))
+        out.add(norm_key(pair.long))
+    return out
+
+
+def _has_context(doc: Doc, start: int, end: int, type_: str, defined: set[str]) -> bool:
+    """Decide whether an ambiguous lexicon match is used as a name here."""
+    span_text = doc[start:end].text
+    if norm_key(span_text) in defined:
+        return True
+    for i in (end, end + 1):
+        if i < len(doc) and HEAD_TYPES.get(doc[i].lower_) == type_:
+            return True
+    if start > 0 and HEAD_TYPES.get(doc[start - 1].lower_) == type_:
+        return True
+    if any(c.isupper() for c in span_text) and not span_text.isupper():
+        sent_starts = {s for s, _ in sentence_ranges(doc)}
+        if doc[start].idx not in sent_starts:
+            return True
+    return False
+
+
+@Language.factory(
+    "kg_lexicon",
+    default_config={
+        "entries": {"@misc": "kg.lexicon_patterns.v1", "path": None},
+        "confidence": 0.9,
+        "ambiguous_confidence": 0.7,
+    },
+)
+def make_lexicon(
+    nlp: Language, name: str, entries: list[Any], confidence: float, ambiguous_confidence: float
+) -> LexiconMatcher:
+    """Build the ``kg_lexicon`` component from already-loaded lexicon entries."""
+    return LexiconMatcher(
+        nlp, name, entries=entries, confidence=confidence, ambiguous_confidence=ambiguous_confidence
+    )

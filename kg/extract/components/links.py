@@ -1,0 +1,42 @@
+"""``kg_links``: every URL of the text, cleaned and classified by :mod:`kg.links`.
+
+The URL rules live in :mod:`kg.links` (pure functions, no spaCy) so the
+readers and the eval share them; this component only runs them over the Doc
+and keeps the results (with offsets) in ``doc._.kg_links``. Later steps use
+the offsets to ignore words inside URLs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.common import doc_text, register_extensions
+
+_MAYBE_URL = re.compile(r"://|[A-Za-z0-9]\.[A-Za-z]{2}")
+
+
+class LinkFinder:
+    """Find, clean and classify the URLs of a Doc."""
+
+    def __init__(self, name: str = "kg_links") -> None:
+        from kg.links import find_links
+
+        register_extensions()
+        self.name = name
+        self._find_links = find_links
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        # Every URL has "://" or a "host.tld" (letter or digit, dot, two letters); most abstracts have
+        # neither, and this one fast scan spares them the full URL scanner.
+        doc._.kg_links = self._find_links(text) if _MAYBE_URL.search(text) else []
+        return doc
+
+
+@Language.factory("kg_links", default_config={})
+def make_links(nlp: Language, name: str) -> LinkFinder:
+    """Build the ``kg_links`` component."""
+    return LinkFinder(name)

@@ -1,0 +1,443 @@
+"""``kg_names``: names no lexicon knows, found by cue words and word shapes.
+
+Rules, strongest first:
+
+* the title's ``NAME: ...`` prefix (the paper's own system, dataset or model);
+* the object of "we propose / introduce / present (a novel ...) NAME";
+* the name after "dubbed / called / named / termed";
+* coined shapes anywhere: inner capitals (AdaNPC), hyphen-joined capitals
+  (Meta-DMoE), letters with digits (GPT-4o, Qwen2.5-VL-3B-Instruct) and
+  "Base [version] size" (Llama 3.1 8B, Mistral 7B);
+* capitalised multi-word phrases in the middle of an abstract sentence;
+* bare acronyms (GRPO), kept only when typing or roles find support for them.
+
+Cue rules mark their finds ``proposed``; the roles step decides the rest.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.common import (
+    Candidate,
+    candidates,
+    cue_windows,
+    doc_text,
+    fields_of,
+    norm_key,
+    register_extensions,
+    sentence_at,
+    sentence_ranges,
+    title_range,
+)
+from kg.extract.components.patterns import (
+    CAP_PHRASE,
+    PROPOSAL_CUE,
+    clean_cap_phrase,
+    is_acronym,
+    is_name_like,
+)
+from kg.extract.components.vocab import (
+    GENERIC,
+    GENERIC_ACRONYMS,
+    HEAD_TYPES,
+    METRICS,
+    NOT_IN_NAMES,
+    NOT_MODEL_BASES,
+    PHRASE_STOP,
+    PROPOSAL_HEADS,
+    TASK_HEADS,
+    TITLE_PREFIX_STOP,
+)
+
+_TITLE_PREFIX = re.compile(r"\s*([^:\n]{1,60}?)\s*:\s+\S")
+_TITLE_HEAD = re.compile(r"\s*:\s*(?:an?|the|one)\s+((?:[\w-]+\s*){1,5})", re.IGNORECASE)
+_TYPE_WORD_TAIL = re.compile(r"\s+([A-Z][a-z]+)$")
+_FIRST_PERSON = re.compile(
+    rf"\b[Oo]ur\b|\b{PROPOSAL_CUE.pattern}|\b(?:is|are) (?:specifically |further |then |also )?"
+    r"(?:designed|proposed|introduced|developed|presented|devised|constructed)\b"
+)
+_QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
+
+
+class NameFinder:
+    """Find coined names by title prefix, proposal and naming cues, and word shape."""
+
+    def __init__(
+        self,
+        name: str = "kg_names",
+        *,
+        cue_confidence: float = 0.85,
+        shape_confidence: float = 0.65,
+        phrase_confidence: float = 0.5,
+        acronym_confidence: float = 0.4,
+    ) -> None:
+        register_extensions()
+        self.name = name
+        self.cue_confidence = cue_confidence
+        self.shape_confidence = shape_confidence
+        self.phrase_confidence = phrase_confidence
+        self.acronym_confidence = acronym_confidence
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        if not text.strip():
+            return doc
+        found = candidates(doc)
+        ranges = {field: (start, end) for field, start, end in fields_of(doc)}
+        if "title" in ranges and ranges["title"][1] > ranges["title"][0]:
+            t_start, t_end = ranges["title"]
+            self._title_prefix(doc, text, t_start, t_end, found)
+            self._title_segment(text, t_start, t_end, ranges.get("abstract", (t_end, t_end))[0], found)
+            self._subtitle_method(text, t_start, t_end, found)
+        self._cues(doc, text, found)
+        self._shapes(doc, text, found)
+        return doc
+
+    # -- rules ---------------------------------------------------------------------------------------
+
+    def _title_prefix(self, doc: Doc, text: str, start: int, end: int, found: list[Candidate]) -> None:
+        m = _TITLE_PREFIX.match(text, start, end)
+        if not m:
+            return
+        prefix = m.group(1)
+        words = prefix.split()
+        if not words or len(words) > 4 or any(w.lower() in TITLE_PREFIX_STOP for w in words[:1]):
+            return
+        if norm_key(prefix) in GENERIC or not prefix[0].isupper() and not is_name_like(words[0]):
+            return
+        if len(words) == 1:
+            ok = is_name_like(words[0]) or is_acronym(words[0]) or words[0][0].isupper()
+        else:
+            ok = any(is_name_like(w) or is_acronym(w) for w in words) or (
+                all(w[0].isupper() for w in words if len(w) > 3) and text.count(prefix, end) > 0
+            )
+        if not ok:
+            return
+        cand = Candidate(m.start(1), m.end(1), prefix, self.name, 0.9, proposed=True)
+        head = _TITLE_HEAD.match(text, m.end(1), end)
+        if head:
+            for word in head.group(1).lower().split()[:5]:
+                type_ = HEAD_TYPES.get(word)
+                if type_ and type_ != "Task":
+                    cand.set_type(type_, "context")
+                    break
+        found.append(cand)
+
+    def _subtitle_method(self, text: str, start: int, end: int, found: list[Candidate]) -> None:
+        """Read "...: A Diversified Distribution Matching Approach" as the paper's method."""
+        m = _SUBTITLE_METHOD.search(text, start, end)
+        if not m:
+            return
+        name = m.group(1).strip()
+        words = name.split()
+        if len(words) < 2 or any(w.lower() in PHRASE_STOP for w in words[:1]) or norm_key(name) in GENERIC:
+            return
+        cand = Candidate(m.start(1), m.start(1) + len(name), name, self.name, 0.8, proposed=True)
+        cand.set_type("Method", "context")
+        found.append(cand)
+
+    def _title_segment(
+        self, text: str, start: int, end: int, abstract_start: int, found: list[Candidate]
+    ) -> None:
+        """Take the title's leading Title-Case phrase as the contribution when the abstract repeats it."""
+        m = _TITLE_PREFIX.match(text, start, end)
+        seg_start = m.end() - 1 if m else start
+        while seg_start < end and text[seg_start].isspace():
+            seg_start += 1
+        cut = _SEGMENT_END.search(text, seg_start, end)
+        seg_end = cut.start() if cut else end
+        segment = text[seg_start:seg_end].strip()
+        words = segment.split()
+        if not 2 <= len(words) <= 6 or not all(w[0].isupper() for w in words):
+            return
+        if any(w in GENERIC_ACRONYMS for w in words) or norm_key(segment) in GENERIC:
+            return
+        at = text.find(segment, abstract_start)
+        while at >= 0 and (at == abstract_start or text[at - 2 : at].strip() in (".", "!", "?")):
+            at = text.find(segment, at + 1)
+        if at < 0:
+            return  # the abstract never uses the phrase as a name mid-sentence
+        cand = Candidate(seg_start, seg_start + len(segment), segment, self.name, 0.8, proposed=True)
+        if m and spells(m.group(1).strip(), segment):
+            # "DataMan: Data Manager for ...": the phrase spells out the prefix name, one entity
+            cand.group = "title:" + norm_key(m.group(1).strip())
+            for other in found:
+                if other.start == m.start(1) and other.component == self.name:
+                    other.group = cand.group
+        found.append(cand)
+
+    def _cues(self, doc: Doc, text: str, found: list[Candidate]) -> None:
+        proposal_cues, naming = cue_windows(doc)
+        proposals = [(o_start, o_end) for _, o_start, o_end in proposal_cues]
+        for o_start, o_end in proposals:
+            described = _described_method(text, o_start, o_end)
+            if described is not None:
+                d_start, d_end = described
+                cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
+                cand.set_type("Method", "context")
+                found.append(cand)
+        for w_start, w_end in proposals + naming:
+            sent_end = sentence_at(doc, w_start)[1]
+            for phrase_start, phrase_end in _names_in_window(text, w_start, w_end, sent_end):
+                found.append(
+                    Candidate(
+                        phrase_start,
+                        phrase_end,
+                        text[phrase_start:phrase_end],
+                        self.name,
+                        self.cue_confidence,
+                        proposed=True,
+                    )
+                )
+
+    def _shapes(self, doc: Doc, text: str, found: list[Candidate]) -> None:
+        """Find coined shapes, sized model names, acronyms and capitalised phrases in one pass.
+
+        One fast regex finds every word that starts with a capital (the only
+        place these names start); everything else is decided on that short list.
+        """
+        sent_starts = {s for s, _ in sentence_ranges(doc)}
+        title = title_range(doc)
+        shouting = title is not None and _mostly_upper(text[title[0] : title[1]])
+        own_sentence: dict[tuple[int, int], bool] = {}
+        words: list[tuple[int, int, str]] = []
+        for m in _CAP_WORD_FAST.finditer(text):
+            s, e = m.start(), m.end()
+            if s > 0 and (text[s - 1] in _NOT_BEFORE_NAME or text[s - 1].isalnum()):
+                continue
+            if e < len(text) and (text[e].isalnum() or text[e] in "-/@_"):
+                continue
+            word = m.group(0)
+            if shouting and title is not None and title[0] <= s < title[1]:
+                continue  # an all-capitals title: every word looks like an acronym
+            words.append((s, e, word))
+            if not (word[1:].islower() and word.isalpha()):  # "However", "Learning": only phrases use them
+                if is_name_like(word):
+                    found.append(Candidate(s, e, word, self.name, self.shape_confidence))
+                elif is_acronym(word):
+                    year = _YEAR_TAIL.match(text, e)
+                    a_end = year.end() if year else e  # "VOT 2020": the edition belongs to the name
+                    found.append(Candidate(s, a_end, text[s:a_end], self.name, self.acronym_confidence))
+            if (
+                e + 2 < len(text)
+                and text[e] in " -"
+                and text[e + 1].isdigit()
+                and word not in NOT_MODEL_BASES
+            ):
+                size = _SIZE_TAIL.match(text, e)
+                if size:
+                    cand = Candidate(
+                        s, size.end(), text[s : size.end()], self.name, self.shape_confidence + 0.1
+                    )
+                    cand.set_type("Model", "shape")
+                    found.append(cand)
+        # capitalised phrases: runs of capitalised words joined by a space or a connector word
+        i = 0
+        while i < len(words):
+            j = i
+            while j + 1 < len(words) and _joins(text, words[j][1], words[j + 1][0]):
+                j += 1
+            if j > i:
+                self._cap_phrase(doc, text, words[i : j + 1], title, sent_starts, own_sentence, found)
+            i = j + 1
+
+    def _cap_phrase(
+        self,
+        doc: Doc,
+        text: str,
+        run: list[tuple[int, int, str]],
+        title: tuple[int, int] | None,
+        sent_starts: set[int],
+        own_sentence: dict[tuple[int, int], bool],
+        found: list[Candidate],
+    ) -> None:
+        s, e = run[0][0], run[-1][1]
+        if title and title[0] <= s < title[1]:
+            return
+        if any(
+            w in GENERIC_ACRONYMS or w in _CONNECTOR_CAPS or w in NOT_IN_NAMES or w in METRICS
+            for _, _, w in run
+        ):
+            return  # "Google Research", "East Asian", "Test F1": places, organisations, measures
+        if all(w.isupper() for _, _, w in run):
+            return  # "DG FAS": acronyms side by side, each found on its own
+        if s in sent_starts or _after_sentence_start(text, s, sent_starts):
+            return
+        sent = sentence_at(doc, s)
+        own = own_sentence.get(sent)
+        if own is None:
+            own = _FIRST_PERSON.search(text, sent[0], sent[1]) is not None
+            own_sentence[sent] = own
+        confidence = self.phrase_confidence + (0.15 if own else 0.0)
+        found.append(Candidate(s, e, text[s:e], self.name, confidence, proposed=own))
+
+
+_CAP_WORD_FAST = re.compile(r"[A-Z][A-Za-z0-9]*(?:\.\d+)*\+*(?:-[A-Za-z0-9]+(?:\.\d+)*\+*)*")
+_NOT_BEFORE_NAME = frozenset(".-@#\\{_")
+_SIZE_TAIL = re.compile(r"(?:[ -]v?\d+(?:\.\d+)*)?[ -]\d+(?:\.\d+)?[BMbm](?![\w])(?:-[A-Z][A-Za-z]+)*")
+_YEAR_TAIL = re.compile(r" (?:19|20)\d\d(?![\w.-])")
+_CONNECTOR_GAP = re.compile(r" (?:of|for|to|&) ")
+_CONNECTOR_CAPS = frozenset(["The", "A", "An", "In", "On", "For", "With", "Of", "To", "By", "As", "From"])
+
+
+def spells(name: str, phrase: str) -> bool:
+    """Tell whether ``name`` is made of letters of ``phrase`` in order, starting with its first.
+
+    >>> spells("DataMan", "Data Manager"), spells("TALE", "Training-free Composition")
+    (True, False)
+    """
+    name_letters = [c.lower() for c in name if c.isalnum()]
+    phrase_letters = [c.lower() for c in phrase if c.isalnum()]
+    if not name_letters or not phrase_letters or name_letters[0] != phrase_letters[0]:
+        return False
+    it = iter(phrase_letters)
+    return all(c in it for c in name_letters) and len(name_letters) > 2
+
+
+def _mostly_upper(text: str) -> bool:
+    """Tell whether most letters of ``text`` are capitals ("SELF-SUPERVISED LEARNING OF ...")."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def _joins(text: str, end: int, start: int) -> bool:
+    """Tell whether two capitalised words belong to one phrase (a space or " of " between them)."""
+    gap = start - end
+    if gap == 1:
+        return text[end] == " "
+    return 2 < gap < 9 and _CONNECTOR_GAP.fullmatch(text, end, start) is not None
+
+
+_WINDOW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+_SUBTITLE_METHOD = re.compile(
+    r":\s+(?:An?|The)\s+((?:[A-Z][\w-]*\s+){2,5}?)(?:Approach|Framework|Method|Algorithm)\s*$"
+)
+_SEGMENT_END = re.compile(
+    r"\s+(?:for|via|with|using|in|on|of|to|and|through|from|by|towards?|beyond|under|as|at|is|are)\s+"
+    r"|[:,;?!]|\s[-\u2013\u2014]\s"
+)
+_TRAILING_TYPE_WORDS = frozenset(
+    [
+        "method",
+        "methods",
+        "framework",
+        "frameworks",
+        "approach",
+        "approaches",
+        "technique",
+        "techniques",
+        "strategy",
+        "strategies",
+        "pipeline",
+        "paradigm",
+        "scheme",
+        "system",
+        "model",
+    ]
+)
+_DATA_WORDS = frozenset(
+    ["benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "collection"]
+)
+
+
+def _described_method(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Return the lower-case description of a proposed method ("we propose a progressive curriculum")."""
+    words = [m for m in _WINDOW_WORD.finditer(text, start, end)]
+    i = 0
+    while i < len(words) and (words[i].group(0).lower() in PHRASE_STOP or words[i].group(0).isdigit()):
+        i += 1
+    phrase = words[i:]
+    if not phrase:
+        return None
+    for prev, cur in itertools.pairwise(phrase):
+        if text[prev.end() : cur.start()].strip():
+            return None  # a comma, a bracket: not one noun phrase
+    if any(w.group(0).lower() in PHRASE_STOP for w in phrase):
+        return None
+    if any(w.group(0)[0].isupper() and not w.group(0).isupper() for w in phrase):
+        return None
+    last = phrase[-1].group(0).lower()
+    if last in _DATA_WORDS:
+        return None
+    if last in _TRAILING_TYPE_WORDS and len(phrase) > 2:
+        phrase = phrase[:-1]
+        last = phrase[-1].group(0).lower()
+    if not 2 <= len(phrase) <= 6:
+        return None
+    if any(c.isupper() for w in phrase for c in w.group(0)[1:]) and not all(
+        w.group(0).isupper() for w in phrase
+    ):
+        return None  # "mAP improvement": a measure, not a method description
+    if last not in PROPOSAL_HEADS and not last.endswith(("tion", "sion", "ing")):
+        return None
+    if last in TASK_HEADS:
+        return None  # a problem, not a method: kg_phrases types it
+    s, e = phrase[0].start(), phrase[-1].end()
+    if norm_key(text[s:e]) in GENERIC:
+        return None
+    return s, e
+
+
+def _after_sentence_start(text: str, s: int, sent_starts: set[int]) -> bool:
+    """True when only spaces, quotes or brackets separate ``s`` from a sentence start."""
+    i = s
+    while i > 0 and text[i - 1] in " \t\n([" + _QUOTE_CHARS:
+        i -= 1
+    return i in sent_starts or i == 0
+
+
+def _names_in_window(text: str, w_start: int, w_end: int, sent_end: int) -> list[tuple[int, int]]:
+    """Return the names that start inside a cue window (a phrase may run past its end)."""
+    out: list[tuple[int, int]] = []
+    for m in CAP_PHRASE.finditer(text, w_start, sent_end):
+        if m.start() >= w_end:
+            break
+        phrase = clean_cap_phrase(m.group(0))
+        if not phrase:
+            continue
+        s = text.index(phrase, m.start())
+        words = phrase.split()
+        if len(words) == 1 and not (is_name_like(phrase) or is_acronym(phrase)):
+            continue
+        if len(words) > 1 and words[0] in ("We", "Our", "This", "These", "In", "To"):
+            continue
+        tail = _TYPE_WORD_TAIL.search(phrase)
+        named = len(words) == 2 and (is_name_like(words[0]) or is_acronym(words[0]))
+        if tail and named and tail.group(1).lower() in HEAD_TYPES:
+            phrase = words[0]  # "ZorbaQA Benchmark" -> ZorbaQA
+        if norm_key(phrase) in GENERIC:
+            continue
+        out.append((s, s + len(phrase)))
+    return out
+
+
+@Language.factory(
+    "kg_names",
+    default_config={
+        "cue_confidence": 0.85,
+        "shape_confidence": 0.65,
+        "phrase_confidence": 0.5,
+        "acronym_confidence": 0.4,
+    },
+)
+def make_names(
+    nlp: Language,
+    name: str,
+    cue_confidence: float,
+    shape_confidence: float,
+    phrase_confidence: float,
+    acronym_confidence: float,
+) -> NameFinder:
+    """Build the ``kg_names`` component."""
+    return NameFinder(
+        name,
+        cue_confidence=cue_confidence,
+        shape_confidence=shape_confidence,
+        phrase_confidence=phrase_confidence,
+        acronym_confidence=acronym_confidence,
+    )

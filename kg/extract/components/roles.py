@@ -1,0 +1,93 @@
+"""``kg_roles``: mark what the paper itself introduces as ``proposed``.
+
+A candidate is proposed when
+
+* a cue rule of ``kg_names`` already said so (title prefix, "we propose X",
+  "dubbed X");
+* it starts inside the object of a proposal clause ("we introduce a new
+  benchmark, X, ...");
+* the paper owns it: "our X", "the proposed X";
+* it is introduced as new: "X, a novel ...", "X is a new ...";
+* it is a task the paper defines: "a new task/problem/setting (called) X".
+
+Well-known names from the lexicons stay ``used`` whatever the cue ("we propose
+to use LoRA"), unless they are the title's prefix. Everything else is ``used``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.common import candidates, cue_windows, doc_text, register_extensions, sentence_at
+from kg.extract.components.vocab import FIRST_PERSON_OWNER, OWNED_TYPE_NOUN
+
+_NEW_APPOSITIVE = re.compile(
+    r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:,|\bis|:|\u2014|--)\s*(?:a|an|the|our)?\s*(?:[\w-]+\s+){0,2}?"
+    r"(?:novel|new|first|proposed|simple|lightweight|unified|general|scalable|large-scale)\b"
+)
+_NEW_BEFORE = re.compile(r"\b(?:a|an|the|our)\s+(?:new|novel)\s+$")
+_NEW_TASK = re.compile(r"\b(?:new|novel)\s+(?:[\w-]+\s+){0,2}(?:task|problem|setting|paradigm)s?\b")
+
+
+class RoleMarker:
+    """Set ``proposed`` on the candidates the paper introduces."""
+
+    def __init__(self, name: str = "kg_roles") -> None:
+        register_extensions()
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        found = candidates(doc)
+        if not found:
+            return doc
+        proposals, _ = cue_windows(doc)
+        by_sentence: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for cue_start, o_s, o_e in proposals:
+            by_sentence.setdefault(sentence_at(doc, cue_start), []).append((o_s, o_e))
+        new_task_sents: dict[tuple[int, int], bool] = {}
+        for cand in found:
+            if cand.proposed or cand.known:
+                continue
+            sent = sentence_at(doc, cand.start)
+            windows = by_sentence.get(sent, [])
+            if any(o_s <= cand.start < o_e for o_s, o_e in windows):
+                if cand.type == "Task":
+                    cand.proposed = _says_new_task(text, sent, new_task_sents)
+                else:
+                    cand.proposed = True
+                continue
+            if cand.type == "Task":
+                if _says_new_task(text, sent, new_task_sents) and any(
+                    o_s <= cand.start for o_s, _ in windows
+                ):
+                    cand.proposed = True
+                continue
+            before = text[max(0, cand.start - 40) : cand.start]
+            if (
+                FIRST_PERSON_OWNER.search(before)
+                or OWNED_TYPE_NOUN.search(before)
+                or _NEW_BEFORE.search(before)
+            ):
+                cand.proposed = True  # "our X", "a novel X"
+            elif _NEW_APPOSITIVE.match(text, cand.end):
+                cand.proposed = True  # "X, a novel ..."
+        return doc
+
+
+def _says_new_task(text: str, sent: tuple[int, int], cache: dict[tuple[int, int], bool]) -> bool:
+    """Tell whether a sentence announces a new task or problem setting."""
+    value = cache.get(sent)
+    if value is None:
+        value = bool(_NEW_TASK.search(text, sent[0], sent[1]))
+        cache[sent] = value
+    return value
+
+
+@Language.factory("kg_roles", default_config={})
+def make_roles(nlp: Language, name: str) -> RoleMarker:
+    """Build the ``kg_roles`` component."""
+    return RoleMarker(name)

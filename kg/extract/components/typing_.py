@@ -1,0 +1,205 @@
+"""``kg_typing``: decide the type of each candidate from its context and shape.
+
+Evidence, strongest first (a lexicon type always wins, see
+:data:`~kg.extract.components.common.TYPE_PRIORITY`):
+
+* a type word next to the name: "the X benchmark", "X model", "the dataset X";
+* an appositive or copula: "X, a new benchmark for ...", "X is a framework";
+* the name's own shape: a size suffix (7B) or a model-like ending -> Model,
+  a ``Bench``/``Set`` ending -> Dataset; the last word of a multi-word name;
+* otherwise Method, the most common type of a coined name.
+
+The module is called ``typing_`` so it does not shadow the standard library.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.abbreviations import type_from_last_word
+from kg.extract.components.common import TYPE_PRIORITY, Candidate, candidates, doc_text, register_extensions
+from kg.extract.components.vocab import HEAD_TYPES
+
+_NEXT_WORDS = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?")
+_APPOSITIVE = re.compile(
+    r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:,|\bis|\bas|:|\u2014|--)\s*(?:a|an|the|our|one|first)?\s*"
+    r"((?:[\w-]+[ \t]*){1,6})"
+)
+_APPOSITIVE_STOP = frozenset(
+    ["for", "of", "that", "which", "to", "with", "on", "in", "by", "from", "and", "or"]
+)
+_SIZE = re.compile(r"\d+(?:\.\d+)?[BMbm]\b|[Ii]nstruct\b|[Cc]hat\b")
+_MODEL_ENDING = re.compile(r"(?:GPT|BERT|LLaMA|LLM|LM|VLM|Net-\d+)$")
+_DATASET_ENDING = re.compile(r"(?:Bench|Benchmark|Set|Corpus|QA|Eval|Arena)(?:-\w+)?$|\d+[Kk]$")
+#: "evaluated on X", "experiments on X", "trained on X": what follows is data.
+_DATA_VERB_BEFORE = re.compile(
+    r"\b(?:evaluat\w*|experiment\w*|results?|tested|test|trained|train|training|pre-?trained|fine-?tuned|"
+    r"benchmark\w*|accuracy|performance|scores?|state-of-the-art|sota|gains?)\s+(?:\w+\s+){0,3}?"
+    r"(?:on|in|using|from)\s+(?:the\s+)?(?:[\w.-]+\s*,\s*|[\w.-]+\s+and\s+)*$",
+    re.IGNORECASE,
+)
+_DATA_PREPOSITION_TAIL = (" on", " in", " using", " from", " the", ",", " and")
+#: Between two items of a list: ", ", " and ", ", and ", " or ".
+_LIST_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$")
+_LIST_GAP = re.compile(r"\s*(?:,|/)?\s*(?:and|or)?\s*")
+
+
+def context_type(text: str, cand: Candidate) -> str | None:
+    """Return the type a neighbouring type word gives ``cand``, if any."""
+    m = _NEXT_WORDS.match(text, cand.end)
+    if m:
+        first = m.group(1).lower()
+        plural = first.endswith("s") and first[:-1] in HEAD_TYPES
+        if first in HEAD_TYPES and (
+            not plural or _LIST_BEFORE.search(text, max(0, cand.start - 8), cand.start)
+        ):
+            return HEAD_TYPES[first]
+        second = (m.group(2) or "").lower()
+        if second in HEAD_TYPES and first.endswith(("-based", "-scale", "-level", "-source")):
+            return HEAD_TYPES[second]
+    prev = previous_word(text, cand.start).lower()
+    if prev in HEAD_TYPES and prev not in ("task", "tasks", "problem"):
+        return HEAD_TYPES[prev]
+    m = _APPOSITIVE.match(text, cand.end)
+    if m:
+        for word in m.group(1).split():  # "X, a novel synthetic multi-domain dataset ..."
+            low = word.lower()
+            if low in _APPOSITIVE_STOP:
+                break
+            found = HEAD_TYPES.get(low)
+            if found:
+                return found
+    return None
+
+
+def shape_type(name: str) -> str | None:
+    """Return the type a name's own shape suggests.
+
+    >>> [shape_type(n) for n in ("Zorba-13B", "FooBench", "Quux Loss", "Blorp")]
+    ['Model', 'Dataset', 'Method', None]
+    """
+    if _SIZE.search(name) or _MODEL_ENDING.search(name):
+        return "Model"
+    if _DATASET_ENDING.search(name):
+        return "Dataset"
+    if " " in name or "-" in name:
+        return type_from_last_word(name.replace("-", " "))
+    return None
+
+
+def previous_word(text: str, at: int) -> str:
+    """Return the word before offset ``at``, skipping spaces and one comma ("" at a sentence start).
+
+    >>> previous_word("the benchmark, Foo", 15)
+    'benchmark'
+    """
+    j = at
+    while j > 0 and text[j - 1] in " ,":
+        j -= 1
+    k = j
+    while k > 0 and (text[k - 1].isalnum() or text[k - 1] == "-"):
+        k -= 1
+    return text[k:j]
+
+
+def data_context(text: str, cand: Candidate) -> bool:
+    """Tell whether ``cand`` is what something was evaluated or trained on ("results on X")."""
+    before = text[max(0, cand.start - 80) : cand.start]
+    if not before.rstrip().endswith(_DATA_PREPOSITION_TAIL) and " on " not in before[-40:]:
+        return False
+    return _DATA_VERB_BEFORE.search(before) is not None
+
+
+def propagate_lists(text: str, found: list[Candidate]) -> None:
+    """Give list items the type a sure neighbour has ("X, Y and Z datasets", "on FooSet and Bar").
+
+    A neighbour is sure when a lexicon or a type word typed it; the type flows
+    to items typed only by default, or by shape when it is a dataset (names
+    like "Foo-1M" look like model sizes).
+    """
+    spans: dict[tuple[int, int], list[Candidate]] = {}
+    for cand in found:
+        spans.setdefault((cand.start, cand.end), []).append(cand)
+    ordered = sorted(spans)
+
+    def sure(span: tuple[int, int]) -> str | None:
+        best = max(spans[span], key=lambda c: TYPE_PRIORITY[c.type_evidence])
+        return best.type if best.type_evidence in ("lexicon", "context") else None
+
+    def give(span: tuple[int, int], type_: str) -> None:
+        for cand in spans[span]:
+            weak = cand.type is None or cand.type_evidence == "default"
+            if weak or (cand.type_evidence == "shape" and type_ == "Dataset"):
+                cand.type, cand.type_evidence = type_, "context"
+
+    pairs = [
+        (left, right)
+        for left, right in itertools.pairwise(ordered)
+        if left[1] <= right[0] and _LIST_GAP.fullmatch(text, left[1], right[0])
+    ]
+    for left, right in reversed(pairs):
+        type_ = sure(right)
+        if type_ and not sure(left):
+            give(left, type_)
+    for left, right in pairs:
+        type_ = sure(left)
+        if type_ and not sure(right):
+            give(right, type_)
+
+
+_DATA_LIST = re.compile(
+    r"\b(?:datasets?|benchmarks?|corpus|corpora|tasks|suites?|collections?)\s*\(([^()]{1,300})\)"
+)
+
+
+def _type_parenthesised_lists(text: str, found: list[Candidate]) -> None:
+    """Type the names listed in brackets after a data word as datasets ("tasks (Foo, Bar)")."""
+    for m in _DATA_LIST.finditer(text):
+        inner_start, inner_end = m.start(1), m.end(1)
+        for cand in found:
+            if (
+                inner_start <= cand.start
+                and cand.end <= inner_end
+                and cand.type_evidence in ("default", "shape")
+            ):
+                cand.type, cand.type_evidence = "Dataset", "context"
+
+
+class Typer:
+    """Give every candidate a type, keeping stronger evidence already set."""
+
+    def __init__(self, name: str = "kg_typing", *, default_type: str = "Method") -> None:
+        register_extensions()
+        self.name = name
+        self.default_type = default_type
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc_text(doc)
+        found = candidates(doc)
+        for cand in found:
+            if cand.type_evidence in ("lexicon", "context"):
+                continue
+            cand.set_type(context_type(text, cand), "context")
+            weak = cand.type is None or cand.type_evidence in ("default", "shape")
+            if weak and cand.component == "kg_names" and data_context(text, cand):
+                cand.set_type("Dataset", "context")
+            if cand.type is None or cand.type_evidence == "default":
+                cand.set_type(shape_type(cand.text), "shape")
+        propagate_lists(text, found)
+        if "(" in text:
+            _type_parenthesised_lists(text, found)
+        for cand in found:
+            if cand.type is None:
+                cand.type = self.default_type
+                cand.type_evidence = "default"
+        return doc
+
+
+@Language.factory("kg_typing", default_config={"default_type": "Method"})
+def make_typing(nlp: Language, name: str, default_type: str) -> Typer:
+    """Build the ``kg_typing`` component."""
+    return Typer(name, default_type=default_type)

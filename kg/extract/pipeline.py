@@ -1,0 +1,146 @@
+"""Assemble the spaCy pipeline from its config and turn Docs into records.
+
+This is the only module that turns papers into Docs and Docs back into
+:class:`kg.records.PaperExtraction`: no spaCy object leaves it. A paper is
+one Doc (title, a blank line, abstract); ``doc._.kg_fields`` remembers where
+each field lies so every mention gets its field, its offsets inside that
+field, and its sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.records import Entity, Link, Mention, Paper, PaperExtraction
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+logger = logging.getLogger(__name__)
+
+CONFIG_PATH = Path(__file__).with_name("config.cfg")
+"""The default pipeline config."""
+
+MAX_CHARS = 2_000_000
+"""Texts longer than this are cut (with a warning) so one bad record cannot exhaust memory."""
+
+_SEPARATOR = "\n\n"
+_CACHE: dict[tuple[str, str], Language] = {}
+_LOCK = threading.Lock()
+
+
+def build_pipeline(*, config: Path | str | None = None, overrides: dict[str, Any] | None = None) -> Language:
+    """Build a fresh pipeline from a config file (the bundled one by default).
+
+    Args:
+        config: a spaCy ``.cfg`` file; ``None`` for ``kg/extract/config.cfg``.
+        overrides: dotted config overrides, e.g.
+            ``{"components.kg_lexicon.entries.path": "my/lexicons"}``.
+
+    Returns:
+        The ``spacy.Language`` with every component ready.
+    """
+    import spacy
+
+    import kg.extract.components  # noqa: F401  (registers the kg_* factories)
+
+    path = Path(config) if config is not None else CONFIG_PATH
+    cfg = spacy.util.load_config(path, overrides=dict(overrides or {}), interpolate=False)
+    nlp = spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
+    nlp.max_length = MAX_CHARS + len(_SEPARATOR) + 10_000
+    return nlp
+
+
+def load_pipeline(*, config: Path | str | None = None) -> Language:
+    """Return the pipeline for ``config``, building it only once per process."""
+    path = Path(config) if config is not None else CONFIG_PATH
+    key = (str(path.resolve()), str(path.stat().st_mtime_ns) if path.exists() else "")
+    with _LOCK:
+        nlp = _CACHE.get(key)
+        if nlp is None:
+            nlp = build_pipeline(config=path)
+            _CACHE[key] = nlp
+    return nlp
+
+
+def make_doc(nlp: Language, paper: Paper) -> Doc:
+    """Make the unprocessed Doc of a paper: title, a blank line, abstract."""
+    title = paper.title or ""
+    abstract = paper.abstract or ""
+    if len(title) + len(abstract) > MAX_CHARS:
+        logger.warning("paper %s: text longer than %d characters was cut", paper.id, MAX_CHARS)
+        title = title[: MAX_CHARS // 10]
+        abstract = abstract[: MAX_CHARS - len(title)]
+    separator = _SEPARATOR if title and abstract else ""
+    text = title + separator + abstract
+    doc = nlp.make_doc(text)
+    doc.user_data["kg_text"] = text  # spaCy rebuilds doc.text from tokens on each access
+    abstract_start = len(title) + len(separator)
+    doc._.kg_fields = (("title", 0, len(title)), ("abstract", abstract_start, len(text)))
+    return doc
+
+
+def doc_to_extraction(doc: Doc, paper: Paper, *, extractor: str) -> PaperExtraction:
+    """Turn a processed Doc into the paper's plain extraction record."""
+    from kg.extract.components.common import doc_text, fields_of, sentence_at
+    from kg.links import classify_url, clean_url
+
+    text = doc_text(doc)
+    field_ranges = fields_of(doc)
+
+    def where(start: int, end: int) -> Mention:
+        field, f_start = "abstract", 0
+        for name, s, e in field_ranges:
+            if s <= start < max(e, s + 1):
+                field, f_start = name, s
+        s_start, s_end = sentence_at(doc, start)
+        sentence = text[s_start:s_end].strip()
+        field_name: Any = field
+        return Mention(start=start - f_start, end=end - f_start, sentence=sentence, field=field_name)
+
+    entities = tuple(
+        Entity(
+            type=draft.type,  # type: ignore[arg-type]
+            name=draft.name,
+            aliases=draft.aliases,
+            role=draft.role,  # type: ignore[arg-type]
+            confidence=draft.confidence,
+            mentions=tuple(where(s, e) for s, e in draft.mentions),
+            component=draft.component,
+        )
+        for draft in doc._.kg_entities or ()
+    )
+    links: list[Link] = []
+    seen: set[str] = set()
+    for found in doc._.kg_links or ():
+        if found.url in seen:
+            continue
+        seen.add(found.url)
+        s_start, s_end = sentence_at(doc, found.start)
+        links.append(
+            Link(url=found.url, kind=found.kind, sentence=text[s_start:s_end].strip(), origin="text")
+        )
+    for link in paper.links:
+        cleaned = clean_url(link.url)
+        if cleaned is None:
+            continue
+        url, kind = classify_url(cleaned)
+        if url not in seen:
+            seen.add(url)
+            links.append(Link(url=url, kind=kind, sentence=link.sentence, origin="metadata"))
+    return PaperExtraction(paper=paper, entities=entities, links=tuple(links), extractor=extractor)
+
+
+def run(
+    papers: Iterable[Paper], *, extractor: str, batch_size: int = 64, nlp: Language | None = None
+) -> Iterator[PaperExtraction]:
+    """Extract a stream of papers with ``nlp.pipe`` (lazily, in batches)."""
+    nlp = nlp or load_pipeline()
+    pairs = ((make_doc(nlp, paper), paper) for paper in papers)
+    for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=max(1, batch_size)):
+        yield doc_to_extraction(doc, paper, extractor=extractor)

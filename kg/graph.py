@@ -1,0 +1,486 @@
+"""The networkx knowledge graph: papers, entities, code and links, built from extractions.
+
+This module is the only place node ids are minted (:func:`paper_node_id`,
+:func:`entity_node_id`, :func:`repo_node_id`, :func:`link_node_id`) and it
+implements the graph contract of ``docs/DESIGN.md`` ("The networkx graph"),
+which the RDF, view, API and server layers read. The graph is a pure
+function of the *set* of extractions: :func:`build_graph` resolves entities
+across papers (:mod:`kg.resolve`), and :func:`extractions_from_graph` gives
+the extractions back, so loading, merging and adding papers all go through
+extractions. It must not import rdflib, spaCy or pyvis.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import networkx as nx
+
+from kg import __version__
+from kg.errors import InputError
+from kg.io import atomic_write
+from kg.normalize import short_hash, slugify
+from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
+from kg.resolve import LexiconLike, dedupe_extractions, resolve
+
+__all__ = [
+    "ENTITY_KINDS",
+    "add_extractions",
+    "build_graph",
+    "entity_node_id",
+    "extractions_from_graph",
+    "graph_stats",
+    "graphs_equal",
+    "link_node_id",
+    "paper_node_id",
+    "read_node_link",
+    "repo_node_id",
+    "write_node_link",
+]
+
+log = logging.getLogger(__name__)
+
+ENTITY_KINDS: frozenset[str] = frozenset(ENTITY_TYPES)
+"""Node kinds of entities (the entity types of :mod:`kg.records`)."""
+
+_ENTITY_RELATIONS = ("proposes", "uses")
+
+
+# --------------------------------------------------------------------------- node ids
+
+
+def paper_node_id(paper_id: str) -> str:
+    """Return the node id of a paper.
+
+    >>> paper_node_id("arxiv:2508.12345")
+    'paper:arxiv:2508.12345'
+    """
+    return f"paper:{paper_id}"
+
+
+def entity_node_id(kind: str, name: str, *, index: int = 1) -> str:
+    """Return the node id of an entity: ``<kind lower>:<slug of name>``, ``-<index>`` for homonyms.
+
+    A name with no ASCII letter or digit ("π") gets a short hash instead of an
+    empty slug, so every id is non-empty and stable.
+
+    Args:
+        kind: ``Method``, ``Model``, ``Dataset`` or ``Task``.
+        name: the canonical name.
+        index: 1 for the first entity with this slug; 2, 3 ... for further
+            true homonyms (decided by :func:`build_graph`).
+
+    >>> entity_node_id("Method", "Direct Preference Optimization")
+    'method:direct-preference-optimization'
+    >>> entity_node_id("Model", "SAM", index=2)
+    'model:sam-2'
+    """
+    if kind not in ENTITY_KINDS:
+        raise ValueError(f"unknown entity kind {kind!r}; expected one of {', '.join(ENTITY_TYPES)}")
+    slug = slugify(name) or f"h-{short_hash(name)}"
+    suffix = f"-{index}" if index > 1 else ""
+    return f"{kind.lower()}:{slug}{suffix}"
+
+
+def _split_url(url: str) -> tuple[str, str]:
+    """Return (lower-case host, path without trailing slash) of a URL; a missing scheme means https."""
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    return parts.netloc.lower(), parts.path.rstrip("/")
+
+
+def repo_node_id(url: str) -> str:
+    """Return the node id of a code repository from its URL (``https://host/owner/repo``).
+
+    >>> repo_node_id("https://github.com/owner/repo/")
+    'repo:github.com/owner/repo'
+    """
+    host, path = _split_url(url)
+    if not host:
+        raise ValueError(f"not a repository URL: {url!r}")
+    return f"repo:{host}{path}"
+
+
+def link_node_id(url: str) -> str:
+    """Return the node id of a non-code link.
+
+    >>> link_node_id("https://example.org/project")
+    'link:https://example.org/project'
+    """
+    return f"link:{url}"
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _paper_attrs(paper: Paper) -> dict[str, Any]:
+    return {
+        "kind": "Paper",
+        "label": paper.title or paper.id,
+        "paper_id": paper.id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "url": paper.url,
+        "authors": list(paper.authors),
+        "date": paper.date,
+        "categories": list(paper.categories),
+        "source": paper.source,
+    }
+
+
+def _evidence(mentions: Sequence[Mention]) -> list[dict[str, Any]]:
+    return [{"field": m.field, "start": m.start, "end": m.end, "sentence": m.sentence} for m in mentions]
+
+
+def _paper_links(record: PaperExtraction) -> list[Link]:
+    """Merge the extracted links with the source's metadata links: one per URL and kind.
+
+    Text evidence wins over metadata; among several sentences the first in
+    sorted order is kept, so the choice does not depend on record order.
+    """
+    merged: dict[tuple[str, bool], list[Link]] = {}
+    for link in (*record.links, *record.paper.links):
+        if link.url:
+            merged.setdefault((link.url, link.kind == "code"), []).append(link)
+    out: list[Link] = []
+    for (url, _), group in sorted(merged.items()):
+        origin: Literal["text", "metadata"] = "text" if any(x.origin == "text" for x in group) else "metadata"
+        sentences = sorted({x.sentence for x in group if x.sentence})
+        kinds = sorted({x.kind for x in group})
+        out.append(Link(url=url, kind=kinds[0], sentence=sentences[0] if sentences else "", origin=origin))
+    return out
+
+
+def _extractor_summary(records: Sequence[PaperExtraction]) -> str:
+    return ", ".join(sorted({r.extractor for r in records if r.extractor}))
+
+
+def build_graph(
+    extractions: Iterable[PaperExtraction],
+    *,
+    lexicon: LexiconLike | None | Literal["default"] = "default",
+) -> nx.DiGraph:
+    """Build the knowledge graph of a set of extractions (the DESIGN.md contract).
+
+    Entities are resolved across papers first (:func:`kg.resolve.resolve`);
+    nodes and edges are then added in sorted order, so the same set of
+    extractions in any order gives an equal graph with the same iteration
+    order.
+
+    Args:
+        extractions: per-paper extractions; a paper id given twice counts once.
+        lexicon: passed to :func:`kg.resolve.resolve` (``"default"``: the
+            bundled lexicon if available; ``None``: none).
+
+    Returns:
+        A ``networkx.DiGraph`` with Paper, entity, Repository and Link nodes and
+        ``proposes``/``uses``/``has_code``/``has_link``/``co_occurs`` edges.
+    """
+    resolution = resolve(extractions, lexicon=lexicon)
+    records = resolution.extractions
+
+    # Entity ids: homonyms (same kind and slug) are numbered in key order.
+    by_base: dict[str, list[int]] = {}
+    for i, entity in enumerate(resolution.entities):
+        by_base.setdefault(entity_node_id(entity.type, entity.name), []).append(i)
+    entity_ids: list[str] = [""] * len(resolution.entities)
+    taken = set(by_base)
+    for base, members in sorted(by_base.items()):
+        members.sort(key=lambda i: resolution.entities[i].key)
+        entity_ids[members[0]] = base
+        index = 2
+        for i in members[1:]:
+            entity = resolution.entities[i]
+            while (candidate := entity_node_id(entity.type, entity.name, index=index)) in taken:
+                index += 1
+            taken.add(candidate)
+            entity_ids[i] = candidate
+            index += 1
+
+    nodes: dict[str, dict[str, Any]] = {}
+    # Out-edges by source; added source by source with sorted targets, so edge
+    # iteration order is sorted without sorting all edges as one list.
+    edges: dict[str, dict[str, dict[str, Any]]] = {}
+    for record in records:
+        nodes[paper_node_id(record.id)] = _paper_attrs(record.paper)
+    for i, entity in enumerate(resolution.entities):
+        nodes[entity_ids[i]] = {
+            "kind": entity.type,
+            "label": entity.name,
+            "name": entity.name,
+            "aliases": list(entity.aliases),
+            "paper_count": entity.paper_count,
+            "mention_count": entity.mention_count,
+        }
+
+    paper_entities: dict[str, list[str]] = {}
+    for link in resolution.links:
+        source, target = paper_node_id(link.paper_id), entity_ids[link.entity]
+        paper_entities.setdefault(source, []).append(target)
+        edges.setdefault(source, {})[target] = {
+            "relation": "proposes" if link.role == "proposed" else "uses",
+            "name": link.name,
+            "aliases": list(link.aliases),
+            "confidence": link.confidence,
+            "component": link.component,
+            "extractor": link.extractor,
+            "evidence": _evidence(link.mentions),
+        }
+
+    link_kinds: dict[str, Counter[str]] = {}
+    for record in records:
+        source = paper_node_id(record.id)
+        for found in _paper_links(record):
+            if found.kind == "code":
+                target = repo_node_id(found.url)
+                host, path = _split_url(found.url)
+                nodes.setdefault(
+                    target,
+                    {
+                        "kind": "Repository",
+                        "label": f"{host}{path}",
+                        "url": f"https://{host}{path}",
+                        "host": host,
+                    },
+                )
+                edges.setdefault(source, {})[target] = {
+                    "relation": "has_code",
+                    "sentence": found.sentence,
+                    "origin": found.origin,
+                }
+            else:
+                target = link_node_id(found.url)
+                link_kinds.setdefault(target, Counter())[found.kind] += 1
+                nodes.setdefault(target, {"kind": "Link", "label": found.url, "url": found.url})
+                edges.setdefault(source, {})[target] = {
+                    "relation": "has_link",
+                    "sentence": found.sentence,
+                    "origin": found.origin,
+                    "link_kind": found.kind,
+                }
+    for target, counts in link_kinds.items():
+        nodes[target]["link_kind"] = min(counts, key=lambda k: (-counts[k], k))
+
+    weights: Counter[tuple[str, str]] = Counter()
+    for targets in paper_entities.values():
+        weights.update(combinations(sorted(set(targets)), 2))
+    for (a, b), weight in weights.items():
+        edges.setdefault(a, {})[b] = {"relation": "co_occurs", "weight": weight}
+    del weights
+
+    graph = nx.DiGraph()
+    graph.graph.update({"kg_version": __version__, "extractor": _extractor_summary(records)})
+    graph.add_nodes_from(sorted(nodes.items()))
+    graph.add_edges_from(
+        (source, target, out[target]) for source, out in sorted(edges.items()) for target in sorted(out)
+    )
+    log.debug(
+        "built graph: %d nodes, %d edges from %d papers",
+        graph.number_of_nodes(),
+        graph.number_of_edges(),
+        len(records),
+    )
+    return graph
+
+
+# --------------------------------------------------------------------------- inverse
+
+
+def _paper_from_node(data: dict[str, Any]) -> Paper:
+    return Paper(
+        id=str(data["paper_id"]),
+        title=str(data.get("title") or ""),
+        abstract=str(data.get("abstract") or ""),
+        url=data.get("url") or None,
+        authors=tuple(data.get("authors") or ()),
+        date=data.get("date") or None,
+        categories=tuple(data.get("categories") or ()),
+        source=data.get("source"),
+    )
+
+
+def extractions_from_graph(graph: nx.DiGraph) -> list[PaperExtraction]:
+    """Return the extractions a graph was built from (the inverse of :func:`build_graph`).
+
+    Each paper -> entity edge becomes one entity with the surface forms,
+    evidence, role, confidence and component of that paper, so
+    ``build_graph(extractions_from_graph(g))`` equals ``g``. A paper without
+    entity edges takes the graph's extractor version when the graph has a
+    single one (the per-paper version is only kept on entity edges).
+
+    Returns:
+        One extraction per Paper node, sorted by paper id.
+    """
+    graph_extractor = str(graph.graph.get("extractor", "") or "")
+    fallback = graph_extractor if ", " not in graph_extractor else ""
+    out: list[PaperExtraction] = []
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") != "Paper":
+            continue
+        entities: list[Entity] = []
+        links: list[Link] = []
+        versions: set[str] = set()
+        for _, target, edge in graph.out_edges(node, data=True):
+            relation = edge.get("relation")
+            target_data = graph.nodes[target]
+            if relation in _ENTITY_RELATIONS:
+                versions.add(str(edge.get("extractor", "")))
+                entities.append(
+                    Entity(
+                        type=target_data["kind"],
+                        name=str(edge["name"]),
+                        aliases=tuple(edge.get("aliases") or ()),
+                        role="proposed" if relation == "proposes" else "used",
+                        confidence=float(edge.get("confidence", 1.0)),
+                        mentions=tuple(
+                            Mention(
+                                start=int(e["start"]),
+                                end=int(e["end"]),
+                                sentence=str(e.get("sentence", "")),
+                                field=e.get("field", "abstract"),
+                            )
+                            for e in edge.get("evidence") or ()
+                        ),
+                        component=str(edge.get("component", "")),
+                    )
+                )
+            elif relation in ("has_code", "has_link"):
+                links.append(
+                    Link(
+                        url=str(target_data["url"]),
+                        kind="code" if relation == "has_code" else edge.get("link_kind", "web"),
+                        sentence=str(edge.get("sentence", "") or ""),
+                        origin=edge.get("origin", "text"),
+                    )
+                )
+        extractor = min(versions) if versions else fallback
+        entities.sort(key=lambda e: (e.type, e.name, e.aliases))
+        links.sort(key=lambda x: (x.url, x.kind))
+        out.append(
+            PaperExtraction(
+                paper=_paper_from_node(data),
+                entities=tuple(entities),
+                links=tuple(links),
+                extractor=extractor,
+            )
+        )
+    out.sort(key=lambda r: r.id)
+    return out
+
+
+def add_extractions(
+    existing: Iterable[PaperExtraction], new: Iterable[PaperExtraction]
+) -> list[PaperExtraction]:
+    """Return ``existing`` plus the papers of ``new`` whose id is not already there.
+
+    A paper already present is kept as it is (the new copy is skipped), so
+    adding the same papers again changes nothing; build the graph of the
+    result with :func:`build_graph`.
+
+    Returns:
+        The union, one extraction per paper id, sorted by id.
+    """
+    kept = dedupe_extractions(existing)
+    present = {r.id for r in kept}
+    added = [r for r in dedupe_extractions(new) if r.id not in present]
+    if added:
+        log.info("adding %d new paper(s) to %d existing", len(added), len(kept))
+    return sorted((*kept, *added), key=lambda r: r.id)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _node_link_dict(graph: nx.DiGraph) -> dict[str, Any]:
+    data = nx.node_link_data(graph, edges="edges")
+    data["nodes"].sort(key=lambda n: n["id"])
+    data["edges"].sort(key=lambda e: (e["source"], e["target"]))
+    return data
+
+
+def write_node_link(graph: nx.DiGraph, path: str | Path) -> None:
+    """Write the graph as node-link JSON, deterministically and atomically.
+
+    Nodes are sorted by id, edges by (source, target) and keys within each
+    object, so an equal graph always gives the same bytes.
+    """
+    text = json.dumps(
+        _node_link_dict(graph), sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    )
+    with atomic_write(path) as handle:
+        handle.write(text)
+        handle.write("\n")
+
+
+def read_node_link(path: str | Path) -> nx.DiGraph:
+    """Read a node-link JSON file written by :func:`write_node_link`.
+
+    Raises:
+        InputError: the file is missing, not JSON, or not a directed node-link graph.
+    """
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("graph file not found", path=p) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not valid UTF-8 ({exc.reason})", path=p) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=p, line=exc.lineno) from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("nodes"), list)
+        or not isinstance(data.get("edges"), list)
+    ):
+        raise InputError("not a node-link graph (expected an object with 'nodes' and 'edges' lists)", path=p)
+    if data.get("multigraph") or not data.get("directed", False):
+        raise InputError("expected a directed, non-multi graph as written by kg", path=p)
+    try:
+        graph = nx.node_link_graph(data, directed=True, multigraph=False, edges="edges")
+    except (KeyError, TypeError, nx.NetworkXError) as exc:
+        raise InputError(f"not a node-link graph: {exc}", path=p) from None
+    return graph
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def graph_stats(graph: nx.DiGraph) -> dict[str, Any]:
+    """Count nodes per kind and edges per relation.
+
+    Returns:
+        ``{"nodes": int, "edges": int, "kinds": {kind: n}, "relations": {relation: n}}``
+        with sorted keys.
+    """
+    kinds = Counter(str(data.get("kind")) for _, data in graph.nodes(data=True))
+    relations = Counter(str(data.get("relation")) for _, _, data in graph.edges(data=True))
+    return {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "kinds": dict(sorted(kinds.items())),
+        "relations": dict(sorted(relations.items())),
+    }
+
+
+def graphs_equal(a: nx.Graph, b: nx.Graph) -> bool:
+    """Say whether two graphs have the same graph attributes, nodes, edges and attributes.
+
+    Iteration order is ignored; attribute values are compared with ``==``.
+    """
+    if a.is_directed() != b.is_directed() or a.is_multigraph() != b.is_multigraph():
+        return False
+    if dict(a.graph) != dict(b.graph):
+        return False
+    if dict(a.nodes(data=True)) != dict(b.nodes(data=True)):
+        return False
+    edges_a = {(u, v): d for u, v, d in a.edges(data=True)}
+    edges_b = {(u, v): d for u, v, d in b.edges(data=True)}
+    return edges_a == edges_b

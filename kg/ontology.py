@@ -1,0 +1,248 @@
+"""The ``kg:`` vocabulary and the only place where kg mints IRIs.
+
+Every RDF resource kg writes gets its IRI from :class:`IriMinter`, built from
+the networkx node ids of ``kg.graph`` under a configurable base IRI. Minting
+percent-encodes everything outside a small safe set, so names with spaces,
+quotes, non-ASCII letters, ``<>``, ``{}`` or backslashes always give valid,
+stable IRIs; the same node id under the same base always gives the same IRI,
+and two different node ids never collide. The terms of ``schemas/kg.ttl`` are
+exposed as the :class:`KG` ``DefinedNamespace`` (unknown terms raise), next to
+the standard vocabularies kg reuses. This module must not build triples.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import quote, urlsplit
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+from kg.errors import InputError
+
+#: Namespace of the kg ontology (fixed; the data base IRI is configurable).
+KG_NAMESPACE = "https://kg.example.org/ontology#"
+#: Base IRI under which data resources (papers, entities, ...) are minted.
+DEFAULT_BASE_IRI = "https://kg.example.org/"
+
+SCHEMA = Namespace("https://schema.org/")
+
+#: Prefixes written into Turtle and the JSON-LD context (sorted by prefix).
+PREFIXES: dict[str, str] = {
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "kg": KG_NAMESPACE,
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+}
+
+
+class KG(DefinedNamespace):
+    """Terms of the kg ontology (``schemas/kg.ttl``); a typo raises ``AttributeError``."""
+
+    _NS = Namespace(KG_NAMESPACE)
+    _fail = True
+
+    # classes
+    Entity: URIRef
+    Method: URIRef
+    Model: URIRef
+    Task: URIRef
+    Link: URIRef
+    Mention: URIRef
+    Evidence: URIRef
+    CoOccurrence: URIRef
+    # paper -> node relations
+    proposes: URIRef
+    uses: URIRef
+    hasCode: URIRef
+    hasLink: URIRef
+    coOccursWith: URIRef
+    # mention (why a paper links to a node)
+    paper: URIRef
+    target: URIRef
+    relation: URIRef
+    surfaceName: URIRef
+    surfaceAlias: URIRef
+    confidence: URIRef
+    component: URIRef
+    hasEvidence: URIRef
+    evidenceSentence: URIRef
+    field: URIRef
+    startOffset: URIRef
+    endOffset: URIRef
+    index: URIRef
+    origin: URIRef
+    linkKind: URIRef
+    # co-occurrence
+    firstEntity: URIRef
+    secondEntity: URIRef
+    weight: URIRef
+    # node data
+    nodeId: URIRef
+    host: URIRef
+    paperCount: URIRef
+    mentionCount: URIRef
+    authorList: URIRef
+    categoryList: URIRef
+    sourceFile: URIRef
+    kgVersion: URIRef
+    extractorVersion: URIRef
+
+
+#: node kind -> the path segment its IRIs live under.
+KIND_SEGMENTS: dict[str, str] = {
+    "Paper": "paper",
+    "Method": "method",
+    "Model": "model",
+    "Dataset": "dataset",
+    "Task": "task",
+    "Repository": "repo",
+    "Link": "link",
+}
+_ID_PREFIXES = {"paper", "method", "model", "dataset", "task", "repo", "link"}
+# RFC 3986 unreserved characters plus ":" and "@" (allowed in a path segment);
+# "%" is never safe, which keeps the encoding injective.
+_SAFE = "-._~:@"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
+# Characters that may not appear anywhere in an IRI (RFC 3987) or in a Turtle IRIREF.
+_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f-\x9f]')
+
+
+def segment(text: str) -> str:
+    """Percent-encode ``text`` into one safe IRI path segment.
+
+    Everything but ASCII letters, digits and ``-._~:@`` is UTF-8
+    percent-encoded, ``/`` included, so a segment never splits a path.
+
+    >>> segment('a b/"c"<{é}>')
+    'a%20b%2F%22c%22%3C%7B%C3%A9%7D%3E'
+    """
+    return quote(text, safe=_SAFE)
+
+
+def validate_base(base: str) -> str:
+    """Return ``base`` if it can prefix kg's IRIs, else raise a clear error.
+
+    A base IRI must be absolute (``scheme:...``; ``http``/``https`` need a
+    host), contain no character forbidden in IRIs (spaces, ``<>"{}|\\^`` and
+    controls) and end with ``/`` or ``#`` so minted names append cleanly.
+
+    Raises:
+        InputError: naming the problem and showing a valid example.
+
+    >>> validate_base("https://example.org/kg/")
+    'https://example.org/kg/'
+    """
+    hint = f"; use an absolute IRI ending in '/' or '#', e.g. {DEFAULT_BASE_IRI!r}"
+    if not isinstance(base, str) or not base:
+        raise InputError(f"invalid base IRI {base!r}: empty{hint}")
+    bad = _FORBIDDEN.search(base)
+    if bad:
+        raise InputError(f"invalid base IRI {base!r}: character {bad.group()!r} is not allowed in an IRI{hint}")
+    parts = urlsplit(base)
+    if not parts.scheme or not _SCHEME.match(parts.scheme):
+        raise InputError(f"invalid base IRI {base!r}: not absolute (no scheme){hint}")
+    if parts.scheme.lower() in {"http", "https"} and not parts.netloc:
+        raise InputError(f"invalid base IRI {base!r}: no host{hint}")
+    if not base.endswith(("/", "#")):
+        raise InputError(f"invalid base IRI {base!r}: must end with '/' or '#'{hint}")
+    return base
+
+
+class IriMinter:
+    """Mint the IRIs of one export under one validated base IRI.
+
+    Args:
+        base: the base IRI (checked by :func:`validate_base`).
+
+    >>> m = IriMinter("https://example.org/")
+    >>> m.node("method:low-rank-adaptation")
+    'https://example.org/method/low-rank-adaptation'
+    >>> m.node("paper:arxiv:2508.00001")
+    'https://example.org/paper/arxiv:2508.00001'
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE_IRI) -> None:
+        self.base = validate_base(base)
+
+    def node(self, node_id: str) -> str:
+        """Return the IRI of a graph node from its ``kind:rest`` node id."""
+        prefix, sep, rest = node_id.partition(":")
+        if sep and prefix in _ID_PREFIXES:
+            return f"{self.base}{prefix}/{segment(rest)}"
+        return f"{self.base}node/{segment(node_id)}"
+
+    def mention(self, source_id: str, target_id: str) -> str:
+        """Return the IRI of the mention node of the edge ``source_id -> target_id``."""
+        return f"{self.base}mention/{segment(source_id)}/{segment(target_id)}"
+
+    def evidence(self, mention_iri: str, index: int) -> str:
+        """Return the IRI of the ``index``-th (1-based) evidence item of a mention."""
+        return f"{mention_iri}/evidence/{int(index)}"
+
+    def sequence(self, owner_iri: str, name: str) -> str:
+        """Return the IRI of an ordered list (``rdf:Seq``) that belongs to ``owner_iri``."""
+        return f"{owner_iri}/{segment(name)}"
+
+    def cooccurrence(self, first_id: str, second_id: str) -> str:
+        """Return the IRI of the co-occurrence node of two entity node ids."""
+        return f"{self.base}cooccurrence/{segment(first_id)}/{segment(second_id)}"
+
+    def agent(self, extractor: str) -> str:
+        """Return the IRI of the software agent (extractor version) that made a mention."""
+        return f"{self.base}agent/{segment(extractor)}"
+
+    def dataset(self) -> str:
+        """Return the IRI of the graph as a whole (carries the kg and extractor versions)."""
+        return f"{self.base}graph"
+
+
+@lru_cache(maxsize=16)
+def minter(base: str = DEFAULT_BASE_IRI) -> IriMinter:
+    """Return a cached :class:`IriMinter` for ``base``."""
+    return IriMinter(base)
+
+
+def node_iri(node_id: str, *, base: str = DEFAULT_BASE_IRI) -> str:
+    """Return the IRI of a node id under ``base``.
+
+    >>> node_iri('dataset:a "quoted" <name>', base="https://example.org/")
+    'https://example.org/dataset/a%20%22quoted%22%20%3Cname%3E'
+    """
+    return minter(base).node(node_id)
+
+
+def mention_iri(source_id: str, target_id: str, *, base: str = DEFAULT_BASE_IRI) -> str:
+    """Return the IRI of the mention node of the edge ``source_id -> target_id``."""
+    return minter(base).mention(source_id, target_id)
+
+
+def schema_path(name: str) -> str:
+    """Return the path of a file shipped in ``schemas/`` (the ``kg.schemas`` package)."""
+    from importlib.resources import files
+
+    return str(files("kg.schemas").joinpath(name))
+
+
+__all__ = [
+    "DEFAULT_BASE_IRI",
+    "KG",
+    "KG_NAMESPACE",
+    "KIND_SEGMENTS",
+    "PREFIXES",
+    "SCHEMA",
+    "IriMinter",
+    "mention_iri",
+    "minter",
+    "node_iri",
+    "schema_path",
+    "segment",
+    "validate_base",
+]

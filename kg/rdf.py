@@ -1,0 +1,762 @@
+"""RDF form of the knowledge graph: export, import and SHACL validation.
+
+The networkx graph of :mod:`kg.graph` maps onto the vocabulary of
+``schemas/kg.ttl``: papers are ``schema:ScholarlyArticle``, entities
+``kg:Method`` / ``kg:Model`` / ``schema:Dataset`` / ``kg:Task``, repositories
+``schema:SoftwareSourceCode`` and every paper-node edge also gets a
+``kg:Mention`` node (IRI minted from the paper and the node, never a blank
+node) holding the edge's attributes and evidence, so SPARQL can ask *why* a
+paper is linked to an entity. Co-occurrence weights live on ``kg:CoOccurrence``
+nodes. Loading the RDF back gives the same networkx graph.
+
+Speed matters (millions of triples): triples are generated once as plain
+tuples, N-Triples lines are rendered and sorted in Python, Turtle is produced
+from them by pyoxigraph, JSON-LD is written directly. rdflib is used for the
+``rdflib.Graph`` API (:func:`to_rdf`, :func:`from_rdf`) and SHACL. Every file
+is deterministic (sorted, no blank nodes, no timestamps) and written
+atomically. This module must not mint IRIs itself (see :mod:`kg.ontology`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import logging
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Union
+
+from kg.errors import InputError, KGError
+from kg.io import atomic_write
+from kg.ontology import DEFAULT_BASE_IRI, KG, KG_NAMESPACE, PREFIXES, SCHEMA, minter, schema_path
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import rdflib
+
+log = logging.getLogger(__name__)
+
+RdfFormat = Literal["turtle", "nt", "json-ld"]
+
+# -- vocabulary as plain strings (the fast path never touches rdflib terms) ----------------------
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_DCT = "http://purl.org/dc/terms/"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_PROV = "http://www.w3.org/ns/prov#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_DCAT = "http://www.w3.org/ns/dcat#"
+_S = str(SCHEMA)
+
+A = _RDF + "type"
+SEQ = _RDF + "Seq"
+LABEL = _RDFS + "label"
+XSD_STRING = _XSD + "string"
+XSD_INTEGER = _XSD + "integer"
+XSD_DOUBLE = _XSD + "double"
+XSD_BOOLEAN = _XSD + "boolean"
+XSD_DATE = _XSD + "date"
+XSD_ANYURI = _XSD + "anyURI"
+
+#: node kind -> RDF class
+KIND_CLASSES: dict[str, str] = {
+    "Paper": _S + "ScholarlyArticle",
+    "Method": str(KG.Method),
+    "Model": str(KG.Model),
+    "Dataset": _S + "Dataset",
+    "Task": str(KG.Task),
+    "Repository": _S + "SoftwareSourceCode",
+    "Link": str(KG.Link),
+}
+CLASS_KINDS = {v: k for k, v in KIND_CLASSES.items()}
+ENTITY_KINDS = ("Method", "Model", "Dataset", "Task")
+#: edge relation -> the kg: property of the direct paper -> node triple
+RELATION_PROPERTIES: dict[str, str] = {
+    "proposes": str(KG.proposes),
+    "uses": str(KG.uses),
+    "has_code": str(KG.hasCode),
+    "has_link": str(KG.hasLink),
+}
+PROPERTY_RELATIONS = {v: k for k, v in RELATION_PROPERTIES.items()}
+
+P_NODE_ID = str(KG.nodeId)
+P_TITLE, P_ABSTRACT, P_IDENT = _DCT + "title", _DCT + "abstract", _DCT + "identifier"
+P_CREATOR, P_DATE, P_SUBJECT = _DCT + "creator", _DCT + "date", _DCT + "subject"
+P_URL, P_CODEREPO = _S + "url", _S + "codeRepository"
+P_PREF, P_ALT = _SKOS + "prefLabel", _SKOS + "altLabel"
+P_ATTRIBUTED = _PROV + "wasAttributedTo"
+C_AGENT, C_DCAT_DATASET = _PROV + "SoftwareAgent", _DCAT + "Dataset"
+
+#: attributes each node kind / edge relation maps to RDF (the contract of DESIGN.md); any other
+#: attribute is not exported and a warning is logged.
+NODE_ATTRS: dict[str, tuple[str, ...]] = {
+    "Paper": ("kind", "label", "paper_id", "title", "abstract", "url", "authors", "date", "categories", "source"),
+    "Repository": ("kind", "label", "url", "host"),
+    "Link": ("kind", "label", "url", "link_kind"),
+    **{k: ("kind", "label", "name", "aliases", "paper_count", "mention_count") for k in ENTITY_KINDS},
+}
+EDGE_ATTRS: dict[str, tuple[str, ...]] = {
+    "proposes": ("relation", "name", "aliases", "confidence", "component", "extractor", "evidence"),
+    "uses": ("relation", "name", "aliases", "confidence", "component", "extractor", "evidence"),
+    "has_code": ("relation", "sentence", "origin"),
+    "has_link": ("relation", "sentence", "origin", "link_kind"),
+    "co_occurs": ("relation", "weight"),
+}
+
+
+class Iri(str):
+    """An IRI object in a plain triple (a literal is a ``(lexical, datatype)`` tuple)."""
+
+    __slots__ = ()
+
+
+Obj = Union[Iri, tuple[str, str]]
+Triple = tuple[str, str, Obj]
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Outcome of a SHACL validation: ``conforms`` and pySHACL's readable report."""
+
+    conforms: bool
+    text: str
+
+
+# -- literals ------------------------------------------------------------------------------------
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _lit(value: Any) -> tuple[str, str]:
+    """Return the (lexical form, datatype) of a Python value."""
+    if isinstance(value, bool):
+        return ("true" if value else "false", XSD_BOOLEAN)
+    if isinstance(value, int):
+        return (str(value), XSD_INTEGER)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ("NaN", XSD_DOUBLE)
+        if math.isinf(value):
+            return ("INF" if value > 0 else "-INF", XSD_DOUBLE)
+        return (repr(value), XSD_DOUBLE)
+    return (str(value), XSD_STRING)
+
+
+def _date_lit(value: str) -> tuple[str, str]:
+    """Type a date as ``xsd:date`` only when it is a real ISO date, else keep it a string."""
+    if _DATE.match(value):
+        try:
+            _dt.date.fromisoformat(value)
+            return (value, XSD_DATE)
+        except ValueError:
+            pass
+    return (value, XSD_STRING)
+
+
+def _py(lexical: str, datatype: str) -> Any:
+    """Return the Python value of a literal written by :func:`_lit`."""
+    if datatype == XSD_INTEGER:
+        return int(lexical)
+    if datatype == XSD_DOUBLE:
+        return float(lexical.replace("INF", "inf"))
+    if datatype == XSD_BOOLEAN:
+        return lexical in ("true", "1")
+    return lexical
+
+
+# -- graph -> plain triples ----------------------------------------------------------------------
+def _seq(triples: list[Triple], owner: str, prop: str, name: str, items: list[Any], m: Any) -> None:
+    """Add an ordered list as an ``rdf:Seq`` owned by ``owner`` (an IRI, no blank node)."""
+    if not items:
+        return
+    seq = m.sequence(owner, name)
+    triples.append((owner, prop, Iri(seq)))
+    triples.append((seq, A, Iri(SEQ)))
+    for i, item in enumerate(items, start=1):
+        triples.append((seq, f"{_RDF}_{i}", _lit(item)))
+
+
+def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator[Triple]:
+    """Yield the graph's RDF triples as plain tuples (unsorted).
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        base: base IRI for minted resources.
+
+    Raises:
+        KGError: a node kind or edge relation the contract does not know.
+    """
+    m = minter(base)
+    iri = m.node
+    out: list[Triple] = []
+    meta = graph.graph or {}
+    ds = m.dataset()
+    out.append((ds, A, Iri(C_DCAT_DATASET)))
+    if meta.get("kg_version") is not None:
+        out.append((ds, str(KG.kgVersion), _lit(meta["kg_version"])))
+    if meta.get("extractor") is not None:
+        out.append((ds, str(KG.extractorVersion), _lit(meta["extractor"])))
+    yield from out
+
+    for node_id, data in graph.nodes(data=True):
+        out = []
+        kind = data.get("kind")
+        cls = KIND_CLASSES.get(kind)  # type: ignore[arg-type]
+        if cls is None:
+            raise KGError(f"node {node_id!r} has unknown kind {kind!r}; expected one of {sorted(KIND_CLASSES)}")
+        s = iri(node_id)
+        out.append((s, A, Iri(cls)))
+        out.append((s, P_NODE_ID, (node_id, XSD_STRING)))
+        if data.get("label") is not None:
+            out.append((s, LABEL, _lit(data["label"])))
+        if kind == "Paper":
+            if data.get("paper_id") is not None:
+                out.append((s, P_IDENT, _lit(data["paper_id"])))
+            out.append((s, P_TITLE, _lit(data.get("title") or "")))
+            if data.get("abstract") is not None:
+                out.append((s, P_ABSTRACT, _lit(data["abstract"])))
+            if data.get("url"):
+                out.append((s, P_URL, (str(data["url"]), XSD_ANYURI)))
+            if data.get("date"):
+                out.append((s, P_DATE, _date_lit(str(data["date"]))))
+            if data.get("source") is not None:
+                out.append((s, str(KG.sourceFile), _lit(data["source"])))
+            authors = list(data.get("authors") or ())
+            for name in sorted(set(authors)):
+                out.append((s, P_CREATOR, _lit(name)))
+            _seq(out, s, str(KG.authorList), "authors", authors, m)
+            categories = list(data.get("categories") or ())
+            for name in sorted(set(categories)):
+                out.append((s, P_SUBJECT, _lit(name)))
+            _seq(out, s, str(KG.categoryList), "categories", categories, m)
+        elif kind == "Repository":
+            if data.get("url"):
+                out.append((s, P_CODEREPO, (str(data["url"]), XSD_ANYURI)))
+            if data.get("host") is not None:
+                out.append((s, str(KG.host), _lit(data["host"])))
+        elif kind == "Link":
+            if data.get("url"):
+                out.append((s, P_URL, (str(data["url"]), XSD_ANYURI)))
+            if data.get("link_kind") is not None:
+                out.append((s, str(KG.linkKind), _lit(data["link_kind"])))
+        else:
+            out.append((s, P_PREF, _lit(data.get("name") or data.get("label") or "")))
+            for alias in sorted(set(data.get("aliases") or ())):
+                out.append((s, P_ALT, _lit(alias)))
+            out.append((s, str(KG.paperCount), _lit(int(data.get("paper_count") or 0))))
+            out.append((s, str(KG.mentionCount), _lit(int(data.get("mention_count") or 0))))
+        _warn_extra(node_id, data, NODE_ATTRS[kind])  # type: ignore[index]
+        yield from out
+
+    agents: set[str] = set()
+    for u, v, data in graph.edges(data=True):
+        out = []
+        relation = data.get("relation")
+        if relation == "co_occurs":
+            c = m.cooccurrence(u, v)
+            out.append((iri(u), str(KG.coOccursWith), Iri(iri(v))))
+            out.append((c, A, Iri(str(KG.CoOccurrence))))
+            out.append((c, str(KG.firstEntity), Iri(iri(u))))
+            out.append((c, str(KG.secondEntity), Iri(iri(v))))
+            out.append((c, str(KG.weight), _lit(data.get("weight", 1))))
+        elif relation in RELATION_PROPERTIES:
+            prop = RELATION_PROPERTIES[relation]
+            s, o = iri(u), iri(v)
+            mi = m.mention(u, v)
+            out.append((s, prop, Iri(o)))
+            out.append((mi, A, Iri(str(KG.Mention))))
+            out.append((mi, str(KG.paper), Iri(s)))
+            out.append((mi, str(KG.target), Iri(o)))
+            out.append((mi, str(KG.relation), Iri(prop)))
+            if relation in ("proposes", "uses"):
+                out.append((mi, str(KG.surfaceName), _lit(data.get("name") or "")))
+                for alias in sorted(set(data.get("aliases") or ())):
+                    out.append((mi, str(KG.surfaceAlias), _lit(alias)))
+                if data.get("confidence") is not None:
+                    out.append((mi, str(KG.confidence), _lit(float(data["confidence"]))))
+                if data.get("component") is not None:
+                    out.append((mi, str(KG.component), _lit(data["component"])))
+                extractor = data.get("extractor")
+                if extractor:
+                    agent = m.agent(extractor)
+                    out.append((mi, P_ATTRIBUTED, Iri(agent)))
+                    if agent not in agents:
+                        agents.add(agent)
+                        out.append((agent, A, Iri(C_AGENT)))
+                        out.append((agent, LABEL, _lit(extractor)))
+                for i, ev in enumerate(data.get("evidence") or (), start=1):
+                    e = m.evidence(mi, i)
+                    out.append((mi, str(KG.hasEvidence), Iri(e)))
+                    out.append((e, A, Iri(str(KG.Evidence))))
+                    out.append((e, str(KG.index), _lit(i)))
+                    out.append((e, str(KG.field), _lit(ev.get("field", "abstract"))))
+                    out.append((e, str(KG.startOffset), _lit(int(ev.get("start", 0)))))
+                    out.append((e, str(KG.endOffset), _lit(int(ev.get("end", 0)))))
+                    out.append((e, str(KG.evidenceSentence), _lit(ev.get("sentence", ""))))
+            else:
+                if data.get("sentence"):
+                    out.append((mi, str(KG.evidenceSentence), _lit(data["sentence"])))
+                if data.get("origin") is not None:
+                    out.append((mi, str(KG.origin), _lit(data["origin"])))
+                if relation == "has_link" and data.get("link_kind") is not None:
+                    out.append((mi, str(KG.linkKind), _lit(data["link_kind"])))
+        else:
+            raise KGError(f"edge {u!r} -> {v!r} has unknown relation {relation!r}")
+        _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])
+        yield from out
+
+
+_warned: set[tuple[str, ...]] = set()
+
+
+def _warn_extra(where: str, data: dict[str, Any], known: tuple[str, ...]) -> None:
+    """Log (once per set of keys) attributes that have no RDF mapping and will not round-trip."""
+    extra = tuple(sorted(k for k in data if k not in known))
+    if extra and extra not in _warned:
+        _warned.add(extra)
+        log.warning("attributes %s of %s have no RDF mapping and are not exported", list(extra), where)
+
+
+# -- N-Triples, Turtle, JSON-LD -------------------------------------------------------------------
+_ESCAPES = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x08: "\\b", 0x0C: "\\f"}
+_ESCAPE_TABLE = {i: f"\\u{i:04X}" for i in range(0x20)} | {0x7F: "\\u007F"} | _ESCAPES
+
+
+def _nt_object(o: Obj) -> str:
+    if type(o) is Iri:
+        return f"<{o}>"
+    lexical, datatype = o  # type: ignore[misc]
+    text = lexical.translate(_ESCAPE_TABLE)
+    if datatype == XSD_STRING:
+        return f'"{text}"'
+    return f'"{text}"^^<{datatype}>'
+
+
+def ntriples_lines(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> list[str]:
+    """Return the graph as sorted, de-duplicated N-Triples lines (with their newline).
+
+    Sorting by code point equals sorting the UTF-8 bytes, so the output is the
+    same for the same graph whatever the order nodes and edges were added.
+    """
+    lines = {f"<{s}> <{p}> {_nt_object(o)} .\n" for s, p, o in iter_triples(graph, base=base)}
+    return sorted(lines)
+
+
+def _encode(text: str) -> bytes:
+    # lone surrogates (from broken input) cannot be UTF-8: replace them rather than fail
+    return text.encode("utf-8", "replace")
+
+
+def _turtle(nt: bytes) -> bytes:
+    """Turn sorted N-Triples into Turtle with kg's prefixes, subjects grouped (pyoxigraph)."""
+    import pyoxigraph as ox
+
+    triples = (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    assert body is not None
+    # pyoxigraph orders the @prefix lines its own way: write them ourselves, sorted
+    lines = body.split(b"\n")
+    i = 0
+    while i < len(lines) and lines[i].startswith(b"@prefix "):
+        i += 1
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())).encode()
+    return header + b"\n" + b"\n".join(lines[i:])
+
+
+def load_context() -> dict[str, Any]:
+    """Return the ``@context`` object of ``schemas/context.jsonld``."""
+    with open(schema_path("context.jsonld"), encoding="utf-8") as handle:
+        context: dict[str, Any] = json.load(handle)["@context"]
+    return context
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in _PREFIX_ORDER:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def _jsonld(triples: Iterable[Triple]) -> bytes:
+    """Write JSON-LD: the kg context inline, one node object per subject, all sorted."""
+    subjects: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        subjects[s][p].append(o)
+    context = load_context()
+    chunks = []
+    for s in sorted(subjects):
+        props = subjects[s]
+        node: dict[str, Any] = {"@id": s}
+        types = sorted(_curie(t) for t in props.pop(A, ()))
+        if types:
+            node["@type"] = types
+        for p in sorted(props, key=_curie):
+            values = []
+            for o in props[p]:
+                if type(o) is Iri:
+                    values.append({"@id": str(o)})
+                elif o[1] == XSD_STRING:
+                    values.append({"@value": o[0]})
+                else:
+                    values.append({"@value": o[0], "@type": _curie(o[1])})
+            values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+            node[_curie(p)] = values
+        chunks.append(json.dumps(node, ensure_ascii=False, sort_keys=False, allow_nan=False))
+    head = json.dumps({"@context": context}, ensure_ascii=False, indent=1, sort_keys=True)
+    text = head[:-2] + ',\n "@graph": [\n  ' + ",\n  ".join(chunks) + "\n ]\n}\n"
+    return _encode(text)
+
+
+_FORMATS = {
+    "turtle": "turtle", "ttl": "turtle",
+    "nt": "nt", "ntriples": "nt", "n-triples": "nt",
+    "json-ld": "json-ld", "jsonld": "json-ld",
+}  # fmt: skip
+
+
+def _format(format: str) -> str:
+    fmt = _FORMATS.get(str(format).lower())
+    if fmt is None:
+        raise InputError(f"unknown RDF format {format!r}; expected turtle, nt or json-ld")
+    return fmt
+
+
+def serialize(graph: nx.DiGraph, *, format: RdfFormat = "nt", base: str = DEFAULT_BASE_IRI) -> bytes:
+    """Return the graph serialised as Turtle, N-Triples or JSON-LD bytes (deterministic).
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        format: ``"turtle"``, ``"nt"`` or ``"json-ld"``.
+        base: base IRI for minted resources.
+    """
+    fmt = _format(format)
+    if fmt == "json-ld":
+        return _jsonld(set(iter_triples(graph, base=base)))
+    nt = _encode("".join(ntriples_lines(graph, base=base)))
+    return nt if fmt == "nt" else _turtle(nt)
+
+
+def write_rdf(
+    graph: nx.DiGraph, path: str | Path, *, format: RdfFormat = "turtle", base: str = DEFAULT_BASE_IRI
+) -> None:
+    """Write the graph to ``path`` atomically as Turtle, N-Triples or JSON-LD.
+
+    Identical graphs give identical bytes (sorted triples, fixed prefixes, no
+    blank nodes, no timestamps).
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        path: the file to write.
+        format: ``"turtle"``, ``"nt"`` or ``"json-ld"``.
+        base: base IRI for minted resources.
+    """
+    data = serialize(graph, format=format, base=base)
+    with atomic_write(path, mode="wb") as handle:
+        handle.write(data)
+
+
+def to_rdf(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
+    """Return the graph as an ``rdflib.Graph`` in kg's vocabulary, prefixes bound.
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        base: base IRI for minted resources.
+    """
+    import rdflib
+
+    g = rdflib.Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    uri = rdflib.URIRef
+    add = g.add
+    for s, p, o in iter_triples(graph, base=base):
+        if type(o) is Iri:
+            add((uri(s), uri(p), uri(o)))
+        else:
+            add((uri(s), uri(p), _rdflib_literal(o)))  # type: ignore[arg-type]
+    return g
+
+
+def _rdflib_literal(o: tuple[str, str]) -> rdflib.Literal:
+    """Make an rdflib Literal; ``xsd:string`` stays a plain literal (same thing in RDF 1.1)."""
+    import rdflib
+
+    lexical, datatype = o
+    if datatype == XSD_STRING:
+        return rdflib.Literal(lexical)
+    return rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
+
+
+# -- RDF -> graph ---------------------------------------------------------------------------------
+def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
+    """Rebuild the networkx graph from plain triples written by :func:`iter_triples`."""
+    import networkx as nx
+
+    props: dict[str, dict[str, list[Obj]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        props[s][p].append(o)
+
+    def one(s: str, p: str, default: Any = None) -> Any:
+        values = props[s].get(p)
+        if not values:
+            return default
+        o = values[0]
+        return str(o) if type(o) is Iri else _py(*o)  # type: ignore[misc]
+
+    def many(s: str, p: str) -> list[Any]:
+        return sorted(str(o) if type(o) is Iri else _py(*o) for o in props[s].get(p, ()))  # type: ignore[misc]
+
+    def seq(s: str, p: str) -> list[Any]:
+        owner = props[s].get(p)
+        if not owner:
+            return []
+        items = []
+        for pred, values in props[str(owner[0])].items():
+            if pred.startswith(_RDF + "_") and pred[len(_RDF) + 1 :].isdigit():
+                items.append((int(pred[len(_RDF) + 1 :]), _py(*values[0])))  # type: ignore[misc]
+        return [value for _, value in sorted(items)]
+
+    g = nx.DiGraph()
+    ids: dict[str, str] = {}
+    nodes: list[tuple[str, dict[str, Any]]] = []
+    mentions: list[str] = []
+    pairs: list[str] = []
+    for s, pmap in props.items():
+        types = {str(t) for t in pmap.get(A, ())}
+        if C_DCAT_DATASET in types and P_NODE_ID not in pmap:
+            for key, prop in (("kg_version", str(KG.kgVersion)), ("extractor", str(KG.extractorVersion))):
+                if prop in pmap:
+                    g.graph[key] = one(s, prop)
+            continue
+        if str(KG.Mention) in types:
+            mentions.append(s)
+            continue
+        if str(KG.CoOccurrence) in types:
+            pairs.append(s)
+            continue
+        node_id = one(s, P_NODE_ID)
+        if node_id is None:
+            continue
+        kinds = sorted(CLASS_KINDS[t] for t in types if t in CLASS_KINDS)
+        if len(kinds) != 1:
+            raise InputError(f"node {node_id!r} ({s}) has {len(kinds)} kg node classes; expected exactly one")
+        kind = kinds[0]
+        ids[s] = node_id
+        data: dict[str, Any] = {"kind": kind, "label": one(s, LABEL)}
+        if kind == "Paper":
+            data.update(
+                paper_id=one(s, P_IDENT),
+                title=one(s, P_TITLE, ""),
+                abstract=one(s, P_ABSTRACT),
+                url=one(s, P_URL),
+                authors=seq(s, str(KG.authorList)),
+                date=one(s, P_DATE),
+                categories=seq(s, str(KG.categoryList)),
+                source=one(s, str(KG.sourceFile)),
+            )
+        elif kind == "Repository":
+            data.update(url=one(s, P_CODEREPO), host=one(s, str(KG.host)))
+        elif kind == "Link":
+            data.update(url=one(s, P_URL), link_kind=one(s, str(KG.linkKind)))
+        else:
+            data.update(
+                name=one(s, P_PREF),
+                aliases=many(s, P_ALT),
+                paper_count=one(s, str(KG.paperCount), 0),
+                mention_count=one(s, str(KG.mentionCount), 0),
+            )
+        nodes.append((node_id, data))
+    for node_id, data in sorted(nodes, key=lambda item: item[0]):
+        g.add_node(node_id, **data)
+
+    def node_of(s: str, p: str) -> str:
+        target = one(s, p)
+        if target not in ids:
+            raise InputError(f"{s} points with {p} to {target}, which is not a kg node")
+        return ids[target]
+
+    edges: list[tuple[str, str, dict[str, Any]]] = []
+    for mi in mentions:
+        relation = PROPERTY_RELATIONS.get(str(one(mi, str(KG.relation))))
+        if relation is None:
+            raise InputError(f"mention {mi} has no known kg:relation")
+        u, v = node_of(mi, str(KG.paper)), node_of(mi, str(KG.target))
+        data = {"relation": relation}
+        if relation in ("proposes", "uses"):
+            evidence = []
+            for e in props[mi].get(str(KG.hasEvidence), ()):
+                evidence.append(
+                    (
+                        one(e, str(KG.index), 0),
+                        {
+                            "field": one(e, str(KG.field), "abstract"),
+                            "start": one(e, str(KG.startOffset), 0),
+                            "end": one(e, str(KG.endOffset), 0),
+                            "sentence": one(e, str(KG.evidenceSentence), ""),
+                        },
+                    )
+                )
+            agent = one(mi, P_ATTRIBUTED)
+            data.update(
+                name=one(mi, str(KG.surfaceName), ""),
+                aliases=many(mi, str(KG.surfaceAlias)),
+                confidence=one(mi, str(KG.confidence)),
+                component=one(mi, str(KG.component)),
+                extractor=one(agent, LABEL, "") if agent else "",
+                evidence=[item for _, item in sorted(evidence, key=lambda pair: pair[0])],
+            )
+        else:
+            data.update(sentence=one(mi, str(KG.evidenceSentence), ""), origin=one(mi, str(KG.origin)))
+            if relation == "has_link":
+                data["link_kind"] = one(mi, str(KG.linkKind))
+        edges.append((u, v, data))
+    for c in pairs:
+        u, v = node_of(c, str(KG.firstEntity)), node_of(c, str(KG.secondEntity))
+        edges.append((u, v, {"relation": "co_occurs", "weight": one(c, str(KG.weight), 1)}))
+    for u, v, data in sorted(edges, key=lambda item: (item[0], item[1])):
+        g.add_edge(u, v, **data)
+    return g
+
+
+def _plain_from_rdflib(rdf: rdflib.Graph) -> Iterator[Triple]:
+    import rdflib
+
+    for s, p, o in rdf:
+        if isinstance(s, rdflib.BNode):
+            raise InputError("blank nodes are not part of kg's RDF form")
+        if isinstance(o, rdflib.Literal):
+            yield str(s), str(p), (str(o), str(o.datatype) if o.datatype else XSD_STRING)
+        else:
+            yield str(s), str(p), Iri(str(o))
+
+
+def from_rdf(rdf: rdflib.Graph) -> nx.DiGraph:
+    """Rebuild the networkx graph from its RDF form (inverse of :func:`to_rdf`).
+
+    Raises:
+        InputError: the RDF is not in kg's form (a mention pointing to a
+            non-node, a node with two kinds, blank nodes).
+    """
+    return _from_plain(_plain_from_rdflib(rdf))
+
+
+_SUFFIX_FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
+
+
+def rdf_format_of(path: str | Path) -> str:
+    """Return kg's RDF format name for a file from its extension.
+
+    Raises:
+        InputError: the extension is not .ttl, .nt, .jsonld or .json.
+    """
+    fmt = _SUFFIX_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError("cannot tell the RDF format from the extension; use .ttl, .nt or .jsonld", path=path)
+    return fmt
+
+
+def _ox_format(fmt: str) -> Any:
+    import pyoxigraph as ox
+
+    return {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "json-ld": ox.RdfFormat.JSON_LD}[fmt]
+
+
+_ERROR_POS = re.compile(r"(?:line |at )(\d+)")
+
+
+def parse_plain(path: str | Path) -> Iterator[Triple]:
+    """Yield the triples of an RDF file as plain tuples (parsed by pyoxigraph).
+
+    Raises:
+        InputError: the file is missing or not valid RDF (with the line when known).
+    """
+    import pyoxigraph as ox
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("file not found", path=p)
+    try:
+        for quad in ox.parse(path=str(p), format=_ox_format(rdf_format_of(p))):
+            s, pred, o = quad.subject, quad.predicate, quad.object
+            if isinstance(s, ox.BlankNode):
+                raise InputError("blank nodes are not part of kg's RDF form", path=p)
+            if isinstance(o, ox.Literal):
+                yield s.value, pred.value, (o.value, o.datatype.value)
+            else:
+                yield s.value, pred.value, Iri(o.value)
+    except SyntaxError as exc:
+        m = _ERROR_POS.search(str(exc))
+        raise InputError(f"not valid RDF: {exc}", path=p, line=int(m.group(1)) if m else None) from None
+
+
+def load_rdf(path: str | Path) -> nx.DiGraph:
+    """Load a ``.ttl``, ``.nt`` or ``.jsonld`` file kg wrote back into the networkx graph.
+
+    Raises:
+        InputError: missing file, unknown extension or RDF not in kg's form.
+    """
+    return _from_plain(parse_plain(path))
+
+
+def load_rdflib(path: str | Path) -> rdflib.Graph:
+    """Load an RDF file into an ``rdflib.Graph`` (parsed by pyoxigraph for speed)."""
+    import rdflib
+
+    g = rdflib.Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    uri = rdflib.URIRef
+    for s, p, o in parse_plain(path):
+        if type(o) is Iri:
+            g.add((uri(s), uri(p), uri(o)))
+        else:
+            g.add((uri(s), uri(p), _rdflib_literal(o)))  # type: ignore[arg-type]
+    return g
+
+
+# -- SHACL ----------------------------------------------------------------------------------------
+def shapes_graph() -> rdflib.Graph:
+    """Return kg's SHACL shapes (``schemas/shapes.ttl``) as an rdflib Graph."""
+    import rdflib
+
+    return rdflib.Graph().parse(schema_path("shapes.ttl"), format="turtle")
+
+
+def validate(rdf: rdflib.Graph) -> ValidationReport:
+    """Validate an RDF graph against kg's SHACL shapes with pySHACL.
+
+    Args:
+        rdf: the data graph (e.g. from :func:`to_rdf` or :func:`load_rdflib`).
+
+    Returns:
+        ``conforms`` and pySHACL's text report (which names each violation).
+    """
+    from pyshacl import validate as shacl
+
+    conforms, _, text = shacl(rdf, shacl_graph=shapes_graph(), inference="none", advanced=True)
+    return ValidationReport(conforms=bool(conforms), text=str(text))
+
+
+__all__ = [
+    "KG_NAMESPACE",
+    "ValidationReport",
+    "from_rdf",
+    "iter_triples",
+    "load_context",
+    "load_rdf",
+    "load_rdflib",
+    "ntriples_lines",
+    "parse_plain",
+    "rdf_format_of",
+    "serialize",
+    "shapes_graph",
+    "to_rdf",
+    "validate",
+    "write_rdf",
+]

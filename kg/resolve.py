@@ -1,0 +1,572 @@
+"""Cross-paper entity identity: which extracted entities are the same real-world thing.
+
+The extractor works one paper at a time: within a paper it already folds an
+acronym into its long form ("Direct Preference Optimization (DPO)" is one
+entity with alias ``DPO``). Across papers nothing is shared yet, so this
+module decides, for every (paper, entity) pair, which canonical entity it is.
+
+Rules, strongest first:
+
+1. **Long forms.** Two entities of the same type that share a long form up
+   to case, dashes, whitespace and a regular plural (:func:`variant_key`), or
+   that the curated lexicon maps onto the same entry, are one entity. Union-
+   find makes this transitive.
+2. **Short forms** (acronym-like surfaces, :func:`is_short_form`) never
+   merge two long forms: "SAM" the optimiser and "SAM" the segmentation model
+   stay apart, and so do two different expansions of one acronym.
+3. **Bare short forms** (an entity whose every surface is acronym-like, e.g.
+   a paper that writes "SAM" without defining it) attach to the entity of the
+   same type that defines that short form elsewhere when there is exactly one;
+   when there are several, to the one sharing the paper or most co-mentioned
+   entities; when that does not single one out, they stay their own entity.
+
+The result depends only on the *set* of extractions: papers are deduplicated
+by id and every choice is a pure function of sorted keys, so any input order
+gives the same :class:`Resolution`. Stdlib only; the lexicon is imported
+lazily and is optional.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal, Protocol
+
+from kg.errors import KGError
+from kg.normalize import collapse_whitespace, match_key
+from kg.records import Entity, EntityType, Mention, PaperExtraction, Role
+
+__all__ = [
+    "CanonicalEntity",
+    "LexiconLike",
+    "PaperEntity",
+    "Resolution",
+    "dedupe_extractions",
+    "is_short_form",
+    "resolve",
+    "variant_key",
+]
+
+log = logging.getLogger(__name__)
+
+_SPLIT = re.compile(r"[\s\-]+")
+_JOINERS = re.compile(r"[\s\-_]+")
+_PLURAL_WORD = re.compile(r"^[A-Za-z][a-z]{2,}s$")
+_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9]s$")
+# Endings whose final "s" is not a plural ("loss", "corpus", "analysis",
+# "dynamics", "Opus", "ideas") and invariant plurals.
+_NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ics", "ous", "as", "series", "species", "news")
+_SHORT_FORM_MAX = 12
+
+
+class _LexiconEntryLike(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def ambiguous(self) -> bool: ...
+
+
+class LexiconLike(Protocol):
+    """What resolution needs from a lexicon (``kg.extract.lexicon.LexiconIndex`` fits)."""
+
+    def lookup(self, surface: str, *, type: EntityType | None = None) -> Sequence[_LexiconEntryLike]:
+        """Return the entries of ``type`` one of whose forms normalises like ``surface``."""
+        ...
+
+
+@dataclass(frozen=True)
+class PaperEntity:
+    """One paper's link to one canonical entity.
+
+    When a paper's extraction holds several entities that resolve to the same
+    canonical entity (say "LoRA" and "low-rank adaptation" found separately),
+    they are merged here: surface forms united, evidence united, the strongest
+    role and confidence kept. This is what a paper -> entity edge carries.
+
+    Attributes:
+        paper_id: the paper.
+        entity: index into :attr:`Resolution.entities`.
+        name: the surface form this paper uses (a long form when it has one).
+        aliases: this paper's other surface forms, sorted.
+        role: ``"proposed"`` if any merged entity was proposed, else ``"used"``.
+        confidence: the highest confidence among the merged entities.
+        component: the extracting component(s), sorted and joined with ``+``.
+        mentions: the evidence, deduplicated and sorted.
+        extractor: the extractor version that produced the paper's extraction.
+    """
+
+    paper_id: str
+    entity: int
+    name: str
+    aliases: tuple[str, ...]
+    role: Role
+    confidence: float
+    component: str
+    mentions: tuple[Mention, ...]
+    extractor: str
+
+    @property
+    def mention_count(self) -> int:
+        """How often this paper mentions the entity (a record without evidence counts once)."""
+        return max(1, len(self.mentions))
+
+
+@dataclass(frozen=True)
+class CanonicalEntity:
+    """One real-world entity across all papers.
+
+    Attributes:
+        type: the entity type.
+        name: the most frequent long form (ties: fewest-first sorted string).
+        aliases: every other surface form seen in any paper, sorted.
+        papers: ids of the papers that mention it, sorted.
+        mention_count: total mentions over those papers.
+        key: a deterministic identity string (sorted variant keys and papers),
+            used to order true homonyms when node ids are minted.
+    """
+
+    type: EntityType
+    name: str
+    aliases: tuple[str, ...]
+    papers: tuple[str, ...]
+    mention_count: int
+    key: str
+
+    @property
+    def paper_count(self) -> int:
+        """How many papers mention the entity."""
+        return len(self.papers)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of :func:`resolve`.
+
+    Attributes:
+        extractions: the input deduplicated by paper id, sorted by id.
+        entities: the canonical entities, sorted by (type, name, key).
+        links: one :class:`PaperEntity` per (paper, canonical entity), sorted
+            by paper id then entity index.
+        assignment: ``(paper id, index of the entity in that paper's
+            extraction)`` -> index into :attr:`entities`.
+    """
+
+    extractions: tuple[PaperExtraction, ...]
+    entities: tuple[CanonicalEntity, ...]
+    links: tuple[PaperEntity, ...]
+    assignment: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def entity_of(self, paper_id: str, index: int) -> CanonicalEntity:
+        """Return the canonical entity of the ``index``-th entity of paper ``paper_id``.
+
+        Raises:
+            KeyError: no such paper or entity index.
+        """
+        return self.entities[self.assignment[(paper_id, index)]]
+
+
+@lru_cache(maxsize=1 << 18)
+def is_short_form(surface: str) -> bool:
+    """Say whether a surface form looks like an acronym, which may stand for several things.
+
+    A short form is one token of at most 12 characters in which at least two
+    letters, and at least half of all letters, are capitals. Such a form is
+    only a pointer: it never merges two long forms by itself.
+
+    >>> [is_short_form(s) for s in ("SAM", "LoRA", "GANs", "GPT-4o", "ResNet-50", "ImageNet", "T5")]
+    [True, True, True, True, False, False, False]
+    """
+    text = surface.strip()
+    if not text or len(text) > _SHORT_FORM_MAX or any(ch.isspace() for ch in text):
+        return False
+    letters = [ch for ch in text if ch.isalpha()]
+    upper = sum(1 for ch in letters if ch.isupper())
+    return upper >= 2 and 2 * upper >= len(letters)
+
+
+def _plural_cut(surface: str) -> tuple[int, str]:
+    """Return (characters to drop, replacement) that turn a regular plural into its singular.
+
+    Only two shapes are folded, because a trailing "s" is often part of a
+    proper name ("DeepSets", "Atlas", "Claude 3 Opus"), and a wrong merge is
+    worse than a missed one:
+
+    * an acronym plural: ``GANs`` -> ``GAN``, ``ViTs`` -> ``ViT``;
+    * the last word of a multi-word name when that word is an ordinary word
+      (lower case, or capitalised only on its first letter):
+      ``graph neural networks`` -> ``graph neural network``,
+      ``Gaussian Processes`` -> ``Gaussian Process``.
+
+    A single CamelCase or capitalised word (``ResNets``, ``Transformers``) is
+    never folded.
+    """
+    text = unicodedata.normalize("NFKC", surface).strip(" \t\n\r.,;:!?\"'`()[]{}<>")
+    if _ACRONYM_PLURAL.match(text) and is_short_form(text[:-1]):
+        return 1, ""
+    words = [w for w in _SPLIT.split(text) if w]
+    if len(words) < 2:
+        return 0, ""
+    last = words[-1]
+    if not _PLURAL_WORD.match(last):
+        return 0, ""
+    lower = last.lower()
+    if lower.endswith(_NOT_PLURAL_ENDINGS):
+        return 0, ""
+    if lower.endswith("ies") and len(lower) > 4:
+        return 3, "y"
+    if lower.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return 2, ""
+    return 1, ""
+
+
+@lru_cache(maxsize=1 << 18)
+def variant_key(surface: str) -> str:
+    """Return the key under which spelling variants of a name are the same.
+
+    :func:`kg.normalize.match_key` (case, Unicode, dashes, whitespace, edge
+    punctuation), then a regular plural folded (see :func:`_plural_cut`), then
+    spaces, dashes and underscores removed, so "pre-training", "pre training"
+    and "Pretraining" meet.
+
+    >>> variant_key("Graph Neural Networks") == variant_key("graph-neural network")
+    True
+    >>> variant_key("GANs") == variant_key("GAN"), variant_key("ResNets") == variant_key("ResNet")
+    (True, False)
+    """
+    key = match_key(surface)
+    drop, add = _plural_cut(surface)
+    if drop and len(key) > drop:
+        key = key[:-drop] + add
+    return _JOINERS.sub("", key)
+
+
+def _canonical_json(record: PaperExtraction) -> str:
+    return json.dumps(record.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+def dedupe_extractions(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
+    """Return one extraction per paper id, sorted by id, independent of input order.
+
+    When two records share an id and differ, the one whose canonical JSON
+    sorts first is kept: an arbitrary but order-free choice (callers that want
+    "existing wins" semantics, like :func:`kg.graph.add_extractions`, filter
+    before calling).
+    """
+    chosen: dict[str, PaperExtraction] = {}
+    for record in extractions:
+        other = chosen.get(record.id)
+        if other is None or (other != record and _canonical_json(record) < _canonical_json(other)):
+            chosen[record.id] = record
+    return [chosen[key] for key in sorted(chosen)]
+
+
+class _UnionFind:
+    """Union-find over integers; the smaller index becomes the root, so roots are order-free."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        parent = self.parent
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+@dataclass
+class _Occurrence:
+    """One entity of one paper, with its surface forms split into long and short."""
+
+    paper: int
+    index: int
+    type: EntityType
+    surfaces: tuple[str, ...]
+    long_forms: tuple[str, ...]
+    short_forms: tuple[str, ...]
+
+
+class _Lexicon:
+    """Memoised, type-aware view of an optional lexicon."""
+
+    def __init__(self, lexicon: LexiconLike | None) -> None:
+        self._lexicon = lexicon
+        self._cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
+
+    def canonical_keys(self, surface: str, etype: EntityType, *, allow_ambiguous: bool) -> tuple[str, ...]:
+        """Return the variant key of the single lexicon entry of ``etype`` for ``surface``, if any."""
+        if self._lexicon is None:
+            return ()
+        cache_key = (surface, etype, allow_ambiguous)
+        hit = self._cache.get(cache_key)
+        if hit is None:
+            entries = [
+                e
+                for e in self._lexicon.lookup(surface, type=etype)
+                if allow_ambiguous or not getattr(e, "ambiguous", False)
+            ]
+            names = sorted({e.name for e in entries})
+            hit = (variant_key(names[0]),) if len(names) == 1 else ()
+            self._cache[cache_key] = hit
+        return hit
+
+
+def _default_lexicon() -> LexiconLike | None:
+    """Return the bundled lexicon index, or ``None`` when it is missing or unreadable."""
+    try:
+        from kg.extract.lexicon import default_index
+    except ImportError:  # pragma: no cover - depends on the installed tree
+        log.info("no lexicon module; resolving without lexicon aliases")
+        return None
+    try:
+        return default_index()
+    except KGError as exc:
+        log.warning("lexicon not loaded (%s); resolving without lexicon aliases", exc)
+        return None
+
+
+_clean = lru_cache(maxsize=1 << 18)(collapse_whitespace)
+
+
+def _surfaces(entity: Entity) -> tuple[str, ...]:
+    """Return the entity's distinct surface forms, whitespace collapsed, name first."""
+    forms = (_clean(s) for s in (entity.name, *entity.aliases))
+    return tuple(dict.fromkeys(s for s in forms if s))
+
+
+def _occurrences(extractions: Sequence[PaperExtraction]) -> list[_Occurrence]:
+    occs: list[_Occurrence] = []
+    for p, record in enumerate(extractions):
+        for i, entity in enumerate(record.entities):
+            surfaces = _surfaces(entity)
+            if not surfaces:
+                continue
+            long_forms = tuple(s for s in surfaces if not is_short_form(s))
+            short_forms = tuple(s for s in surfaces if is_short_form(s))
+            occs.append(_Occurrence(p, i, entity.type, surfaces, long_forms, short_forms))
+    return occs
+
+
+def _strong_keys(occ: _Occurrence, lexicon: _Lexicon) -> set[str]:
+    """Keys that identify an entity on their own: long forms and unambiguous lexicon entries."""
+    keys: set[str] = set()
+    for surface in occ.long_forms:
+        keys.add(variant_key(surface))
+        keys.update(lexicon.canonical_keys(surface, occ.type, allow_ambiguous=True))
+    if not occ.long_forms:
+        # A bare acronym names an entity only if the lexicon knows it unambiguously.
+        for surface in occ.short_forms:
+            keys.update(lexicon.canonical_keys(surface, occ.type, allow_ambiguous=False))
+    return {f"{occ.type}\x00{key}" for key in keys if key}
+
+
+def _choose_candidate(
+    paper: int,
+    candidates: list[int],
+    paper_context: list[set[int]],
+    cluster_papers: dict[int, set[int]],
+    context_cache: dict[int, set[int]],
+) -> int | None:
+    """Pick the defining cluster a bare short form in ``paper`` belongs to, or ``None``.
+
+    Scored by (shares this paper, number of co-mentioned clusters in common);
+    only a unique best with a positive score wins.
+    """
+    if len(candidates) == 1:
+        return candidates[0]
+    here = paper_context[paper]
+    scored: list[tuple[int, int, int]] = []
+    for root in candidates:
+        papers = cluster_papers[root]
+        context = context_cache.get(root)
+        if context is None:
+            context = set().union(*(paper_context[other] for other in papers)) - {root}
+            context_cache[root] = context
+        scored.append((int(paper in papers), len((here - {root}) & context), root))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
+    best, runner_up = scored[0], scored[1]
+    if (best[0], best[1]) == (runner_up[0], runner_up[1]):  # a tie, including "no evidence at all"
+        return None
+    return best[2]
+
+
+def _cluster(occs: list[_Occurrence], n_papers: int, lexicon: _Lexicon) -> _UnionFind:
+    """Union the occurrences that are one entity (rules 1-3 of the module docstring)."""
+    uf = _UnionFind(len(occs))
+    first_with_key: dict[str, int] = {}
+    defined: list[bool] = []
+    for n, occ in enumerate(occs):
+        keys = _strong_keys(occ, lexicon)
+        defined.append(bool(keys))
+        for key in keys:
+            seen = first_with_key.setdefault(key, n)
+            if seen != n:
+                uf.union(seen, n)
+
+    # Index the defined clusters by every short form and long-form key they carry.
+    pointer: dict[str, set[int]] = {}
+    cluster_papers: dict[int, set[int]] = {}
+    paper_context: list[set[int]] = [set() for _ in range(n_papers)]
+    for n, occ in enumerate(occs):
+        if not defined[n]:
+            continue
+        root = uf.find(n)
+        cluster_papers.setdefault(root, set()).add(occ.paper)
+        paper_context[occ.paper].add(root)
+        for surface in occ.surfaces:
+            pointer.setdefault(f"{occ.type}\x00{variant_key(surface)}", set()).add(root)
+
+    decisions: list[tuple[int, int | None, list[str]]] = []
+    context_cache: dict[int, set[int]] = {}
+    for n, occ in enumerate(occs):
+        if defined[n]:
+            continue
+        bare_keys = sorted({f"{occ.type}\x00{variant_key(s)}" for s in occ.surfaces})
+        candidates = sorted(set().union(*(pointer.get(k, set()) for k in bare_keys)))
+        target = (
+            _choose_candidate(occ.paper, candidates, paper_context, cluster_papers, context_cache)
+            if candidates
+            else None
+        )
+        decisions.append((n, target, bare_keys))
+    bare_first: dict[str, int] = {}
+    for n, target, group_keys in decisions:
+        if target is not None:
+            uf.union(target, n)
+            continue
+        for key in group_keys:
+            seen = bare_first.setdefault(key, n)
+            if seen != n:
+                uf.union(seen, n)
+    return uf
+
+
+def _merge_paper_entities(record: PaperExtraction, indices: list[int], entity: int) -> PaperEntity:
+    """Merge the entities of one paper that resolved to the same canonical entity."""
+    ents = [record.entities[i] for i in indices]
+    surfaces = {s for e in ents for s in _surfaces(e)}
+    names = sorted({_clean(e.name) for e in ents} - {""}, key=lambda s: (is_short_form(s), s))
+    name = names[0] if names else min(surfaces)
+    mentions = sorted(
+        {m for e in ents for m in e.mentions}, key=lambda m: (m.field, m.start, m.end, m.sentence)
+    )
+    return PaperEntity(
+        paper_id=record.id,
+        entity=entity,
+        name=name,
+        aliases=tuple(sorted(surfaces - {name})),
+        role="proposed" if any(e.role == "proposed" for e in ents) else "used",
+        confidence=max(float(e.confidence) for e in ents),
+        component="+".join(sorted({c for e in ents for c in e.component.split("+") if c})),
+        mentions=tuple(mentions),
+        extractor=record.extractor,
+    )
+
+
+def _canonical_name(links: list[PaperEntity]) -> str:
+    """Return the most frequent long form among the links (short forms only if there is none)."""
+    as_name: Counter[str] = Counter(link.name for link in links)
+    anywhere: Counter[str] = Counter(s for link in links for s in {link.name, *link.aliases})
+    forms = [s for s in anywhere if not is_short_form(s)] or list(anywhere)
+    return min(forms, key=lambda s: (-as_name[s], -anywhere[s], s))
+
+
+def resolve(
+    extractions: Iterable[PaperExtraction],
+    *,
+    lexicon: LexiconLike | None | Literal["default"] = "default",
+) -> Resolution:
+    """Decide which canonical entity every (paper, entity) of the extractions is.
+
+    Args:
+        extractions: per-paper extractions, in any order; a paper id given
+            twice counts once (see :func:`dedupe_extractions`).
+        lexicon: an object with ``lookup(surface, type=...)`` returning entries
+            with ``name`` and ``ambiguous`` (``kg.extract.lexicon.LexiconIndex``);
+            ``"default"`` loads the bundled lexicon if it is installed and
+            readable, ``None`` resolves without one.
+
+    Returns:
+        The canonical entities, the per-paper links and the assignment.
+    """
+    records = dedupe_extractions(extractions)
+    lex = _Lexicon(_default_lexicon() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
+    occs = _occurrences(records)
+    uf = _cluster(occs, len(records), lex)
+
+    members: dict[int, list[int]] = {}
+    for n in range(len(occs)):
+        members.setdefault(uf.find(n), []).append(n)
+
+    # Per paper, group entity indices by cluster root, then merge each group.
+    by_cluster_links: dict[int, list[PaperEntity]] = {}
+    per_paper: dict[tuple[int, int], list[int]] = {}
+    for root, occ_ids in members.items():
+        for n in occ_ids:
+            per_paper.setdefault((occs[n].paper, root), []).append(occs[n].index)
+    for (paper, root), indices in per_paper.items():
+        by_cluster_links.setdefault(root, []).append(
+            _merge_paper_entities(records[paper], sorted(indices), entity=-1)
+        )
+
+    drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity]] = []
+    for root, links in by_cluster_links.items():
+        etype = occs[root].type
+        name = _canonical_name(links)
+        surfaces = {s for link in links for s in (link.name, *link.aliases)}
+        papers = tuple(sorted(link.paper_id for link in links))
+        key = "\x1f".join(sorted({variant_key(s) for s in surfaces})) + "\x1e" + "\x1f".join(papers)
+        entity = CanonicalEntity(
+            type=etype,
+            name=name,
+            aliases=tuple(sorted(surfaces - {name})),
+            papers=papers,
+            mention_count=sum(link.mention_count for link in links),
+            key=key,
+        )
+        drafts.append(((etype, name, key), root, entity))
+    drafts.sort(key=lambda item: item[0])
+
+    index_of_root = {root: i for i, (_, root, _) in enumerate(drafts)}
+    entities = tuple(entity for _, _, entity in drafts)
+    links_out: list[PaperEntity] = []
+    for root, links in by_cluster_links.items():
+        idx = index_of_root[root]
+        links_out.extend(
+            PaperEntity(
+                link.paper_id,
+                idx,
+                link.name,
+                link.aliases,
+                link.role,
+                link.confidence,
+                link.component,
+                link.mentions,
+                link.extractor,
+            )
+            for link in links
+        )
+    links_out.sort(key=lambda link: (link.paper_id, link.entity))
+    assignment = {
+        (records[occs[n].paper].id, occs[n].index): index_of_root[uf.find(n)] for n in range(len(occs))
+    }
+    return Resolution(
+        extractions=tuple(records), entities=entities, links=tuple(links_out), assignment=assignment
+    )

@@ -1,0 +1,299 @@
+"""Choose which part of a big graph the HTML page draws, and say what was left out.
+
+A browser copes with a few thousand nodes, not with everything a large
+build produces, so the page can be limited to some node types, to the
+neighbourhood of one entity, or to the most connected part. Every choice is
+deterministic (ties broken by node id) so the same graph and options always
+give the same page. This module only picks node ids; it does not lay out or
+render anything.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import InputError
+from kg.normalize import match_key
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+#: Node kinds of the graph contract (docs/DESIGN.md), in legend order.
+NODE_TYPES: tuple[str, ...] = ("Paper", "Method", "Model", "Dataset", "Task", "Repository", "Link")
+ENTITY_TYPES: frozenset[str] = frozenset({"Method", "Model", "Dataset", "Task"})
+
+
+@dataclass(frozen=True)
+class ViewSummary:
+    """What the page shows compared with the whole graph.
+
+    Attributes:
+        total_nodes: nodes in the input graph.
+        total_edges: edges in the input graph.
+        shown_nodes: nodes drawn on the page.
+        shown_edges: edges drawn on the page.
+        hidden_by_type: node kind -> number of nodes of that kind left out.
+        criteria: human-readable list of the options that reduced the view.
+        focus_nodes: node ids the ``focus`` name resolved to (empty without focus).
+    """
+
+    total_nodes: int
+    total_edges: int
+    shown_nodes: int
+    shown_edges: int
+    hidden_by_type: dict[str, int] = field(default_factory=dict)
+    criteria: tuple[str, ...] = ()
+    focus_nodes: tuple[str, ...] = ()
+
+    @property
+    def hidden_nodes(self) -> int:
+        """Number of nodes left out."""
+        return self.total_nodes - self.shown_nodes
+
+    @property
+    def message(self) -> str:
+        """One sentence for the page header and the CLI.
+
+        >>> ViewSummary(10234, 20000, 500, 900, {"Paper": 9000, "Method": 734}).message
+        'showing 500 of 10,234 nodes and 900 of 20,000 edges; 9,734 hidden: 9,000 Paper, 734 Method'
+        """
+        text = (
+            f"showing {self.shown_nodes:,} of {self.total_nodes:,} nodes and "
+            f"{self.shown_edges:,} of {self.total_edges:,} edges"
+        )
+        if self.hidden_nodes:
+            parts = [f"{count:,} {kind}" for kind, count in _ordered_counts(self.hidden_by_type)]
+            text += f"; {self.hidden_nodes:,} hidden: " + ", ".join(parts)
+        if self.criteria:
+            text += " (" + "; ".join(self.criteria) + ")"
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form embedded in the page."""
+        return {
+            "total_nodes": self.total_nodes,
+            "total_edges": self.total_edges,
+            "shown_nodes": self.shown_nodes,
+            "shown_edges": self.shown_edges,
+            "hidden_nodes": self.hidden_nodes,
+            "hidden_by_type": dict(_ordered_counts(self.hidden_by_type)),
+            "criteria": list(self.criteria),
+            "focus_nodes": list(self.focus_nodes),
+            "message": self.message,
+        }
+
+
+def _ordered_counts(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """Sort counts by legend order, unknown kinds last by name."""
+    order = {kind: i for i, kind in enumerate(NODE_TYPES)}
+    return sorted(
+        ((k, v) for k, v in counts.items() if v), key=lambda kv: (order.get(kv[0], len(order)), kv[0])
+    )
+
+
+def node_kind(attrs: dict[str, Any]) -> str:
+    """Return a node's kind, tolerating graphs that lack the attribute."""
+    return str(attrs.get("kind") or "Node")
+
+
+def parse_types(types: Collection[str] | str | None) -> frozenset[str] | None:
+    """Validate node type names case-insensitively; ``None`` means all types.
+
+    Raises:
+        InputError: a name that is not a node type of the graph contract.
+
+    >>> sorted(parse_types("method, dataset"))
+    ['Dataset', 'Method']
+    """
+    if types is None:
+        return None
+    items = types.split(",") if isinstance(types, str) else list(types)
+    by_lower = {t.lower(): t for t in NODE_TYPES}
+    chosen: set[str] = set()
+    for raw in items:
+        name = raw.strip()
+        if not name:
+            continue
+        if name.lower() not in by_lower:
+            raise InputError(f"unknown node type {name!r}; choose from {', '.join(NODE_TYPES)}")
+        chosen.add(by_lower[name.lower()])
+    if not chosen:
+        raise InputError(f"no node type given; choose from {', '.join(NODE_TYPES)}")
+    return frozenset(chosen)
+
+
+def node_names(node_id: str, attrs: dict[str, Any]) -> list[str]:
+    """Return every name a person may search a node by: name, label, aliases, title, url, id."""
+    names = [node_id]
+    for key in ("name", "label", "title", "url"):
+        value = attrs.get(key)
+        if isinstance(value, str) and value:
+            names.append(value)
+    aliases = attrs.get("aliases") or ()
+    if isinstance(aliases, (list, tuple)):
+        names.extend(str(a) for a in aliases if a)
+    return names
+
+
+def find_nodes(graph: nx.DiGraph, name: str) -> list[str]:
+    """Return the ids of nodes whose name, alias, title or id matches ``name`` exactly.
+
+    Matching uses :func:`kg.normalize.match_key` (case and dash folding), so
+    ``"bert"`` finds the node named ``BERT``. Several nodes can match (a
+    method and a task with the same name); all are returned, sorted.
+
+    Raises:
+        InputError: nothing matches; the message lists close names to try.
+    """
+    key = match_key(name)
+    if not key:
+        raise InputError("empty --focus name")
+    hits = sorted(
+        n for n, attrs in graph.nodes(data=True) if key in {match_key(x) for x in node_names(n, attrs)}
+    )
+    if hits:
+        return hits
+    close: set[str] = set()
+    for n, attrs in graph.nodes(data=True):
+        if any(key in match_key(x) for x in node_names(n, attrs)):
+            close.add(str(attrs.get("name") or attrs.get("label") or n))
+    hint = f"; similar names: {', '.join(sorted(close)[:5])}" if close else ""
+    raise InputError(f"no node named {name!r} in the graph{hint}")
+
+
+def _undirected_neighbours(graph: nx.DiGraph, node: str, allowed: frozenset[str] | set[str]) -> Iterable[str]:
+    for other in graph.successors(node):
+        if other in allowed:
+            yield other
+    for other in graph.predecessors(node):
+        if other in allowed:
+            yield other
+
+
+def neighbourhood(graph: nx.DiGraph, seeds: Iterable[str], depth: int) -> dict[str, int]:
+    """Return node -> hop distance for every node within ``depth`` hops of ``seeds``.
+
+    Edge direction is ignored: a method is one hop from the papers that use it.
+    """
+    if depth < 0:
+        raise InputError(f"--depth must be 0 or more, got {depth}")
+    everything = frozenset(graph.nodes)
+    dist = {s: 0 for s in seeds}
+    frontier = sorted(dist)
+    for hop in range(1, depth + 1):
+        nxt: set[str] = set()
+        for node in frontier:
+            for other in _undirected_neighbours(graph, node, everything):
+                if other not in dist:
+                    dist[other] = hop
+                    nxt.add(other)
+        frontier = sorted(nxt)
+        if not frontier:
+            break
+    return dist
+
+
+def most_connected(
+    graph: nx.DiGraph, candidates: set[str], limit: int, *, seeds: dict[str, int] | None = None
+) -> set[str]:
+    """Keep ``limit`` nodes of ``candidates``, growing connected regions from the hubs.
+
+    Starting from the node with most neighbours (or from ``seeds``, nearest
+    first) the region grows through whichever frontier node has the highest
+    degree, so the result is a connected, hub-centred part of the graph
+    rather than scattered high-degree nodes. When a region is exhausted the
+    next best unvisited node starts a new one. Ties are broken by node id.
+
+    Args:
+        graph: the whole graph.
+        candidates: nodes allowed in the result.
+        limit: maximum number of nodes kept.
+        seeds: node -> distance to prefer (focus neighbourhood); nearer nodes win.
+    """
+    if limit >= len(candidates):
+        return set(candidates)
+    degree = {n: sum(1 for _ in _undirected_neighbours(graph, n, candidates)) for n in candidates}
+    dist = seeds or {}
+    far = max(dist.values(), default=0) + 1
+
+    def priority(node: str) -> tuple[int, int, str]:
+        return (dist.get(node, far), -degree[node], node)
+
+    order = sorted(candidates, key=priority)
+    kept: set[str] = set()
+    heap: list[tuple[int, int, str]] = []
+    next_start = 0
+    while len(kept) < limit:
+        if not heap:
+            while next_start < len(order) and order[next_start] in kept:
+                next_start += 1
+            if next_start >= len(order):
+                break
+            heapq.heappush(heap, priority(order[next_start]))
+        node = heapq.heappop(heap)[2]
+        if node in kept:
+            continue
+        kept.add(node)
+        for other in _undirected_neighbours(graph, node, candidates):
+            if other not in kept:
+                heapq.heappush(heap, priority(other))
+    return kept
+
+
+def select_nodes(
+    graph: nx.DiGraph,
+    *,
+    max_nodes: int | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    types: Collection[str] | str | None = None,
+) -> tuple[list[str], ViewSummary]:
+    """Pick the nodes to draw and describe what was left out.
+
+    The steps run in this order: ``focus`` (all nodes within ``depth`` hops
+    of the named entity, through any node type), then ``types`` (the focus
+    nodes themselves are always kept), then ``max_nodes`` (most connected
+    part, nearest to the focus first).
+
+    Returns:
+        The kept node ids, sorted, and a :class:`ViewSummary` (its edge
+        counts cover the edges among the kept nodes).
+
+    Raises:
+        InputError: an unknown type, a focus name not in the graph, a bad limit.
+    """
+    if max_nodes is not None and max_nodes < 1:
+        raise InputError(f"--max-nodes must be at least 1, got {max_nodes}")
+    chosen_types = parse_types(types)
+    candidates: set[str] = set(graph.nodes)
+    criteria: list[str] = []
+    seeds: dict[str, int] | None = None
+    focus_nodes: tuple[str, ...] = ()
+    if focus is not None:
+        focus_nodes = tuple(find_nodes(graph, focus))
+        seeds = neighbourhood(graph, focus_nodes, depth)
+        candidates = set(seeds)
+        criteria.append(f"within {depth} hop{'s' if depth != 1 else ''} of {focus!r}")
+    if chosen_types is not None:
+        candidates = {n for n in candidates if node_kind(graph.nodes[n]) in chosen_types or n in focus_nodes}
+        criteria.append("types " + ", ".join(t for t in NODE_TYPES if t in chosen_types))
+    if max_nodes is not None and max_nodes < len(candidates):
+        candidates = most_connected(graph, candidates, max_nodes, seeds=seeds)
+        criteria.append(f"the {max_nodes:,} most connected nodes")
+    kept = sorted(candidates)
+    hidden = Counter(node_kind(attrs) for n, attrs in graph.nodes(data=True) if n not in candidates)
+    shown_edges = sum(1 for u, v in graph.edges() if u in candidates and v in candidates)
+    summary = ViewSummary(
+        total_nodes=graph.number_of_nodes(),
+        total_edges=graph.number_of_edges(),
+        shown_nodes=len(kept),
+        shown_edges=shown_edges,
+        hidden_by_type=dict(hidden),
+        criteria=tuple(criteria),
+        focus_nodes=focus_nodes,
+    )
+    return kept, summary

@@ -1,0 +1,129 @@
+"""SHACL: every graph kg writes conforms to schemas/shapes.ttl; broken graphs do not."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import DCTERMS, RDF
+
+from kg.graph import build_graph
+from kg.ontology import KG, SCHEMA, node_iri
+from kg.rdf import load_rdflib, shapes_graph, to_rdf, validate, write_rdf
+
+FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
+_spec = importlib.util.spec_from_file_location("rdf_graphs", FIXTURES / "graphs.py")
+graphs = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
+_spec.loader.exec_module(graphs)  # type: ignore[union-attr]
+
+P1 = rdflib.URIRef(node_iri("paper:arxiv:2601.00001"))
+QUILL = rdflib.URIRef(node_iri("model:quillnet"))
+REPO = rdflib.URIRef(node_iri("repo:github.com/example/quillnet"))
+
+
+def test_shapes_parse() -> None:
+    assert len(shapes_graph()) > 100
+
+
+@pytest.mark.parametrize("make", [graphs.contract_graph, graphs.nasty_graph])
+def test_exported_graphs_conform(make: Callable) -> None:
+    report = validate(to_rdf(make()))
+    assert report.conforms, report.text
+
+
+def test_graph_built_from_records_conforms() -> None:
+    from test_rdf import extractions  # same folder; pytest puts it on sys.path
+
+    report = validate(to_rdf(build_graph(extractions(), lexicon=None)))
+    assert report.conforms, report.text
+
+
+@pytest.mark.parametrize("fmt,suffix", [("turtle", "ttl"), ("nt", "nt"), ("json-ld", "jsonld")])
+def test_written_files_conform(tmp_path: Path, fmt: str, suffix: str) -> None:
+    path = tmp_path / f"graph.{suffix}"
+    write_rdf(graphs.contract_graph(), path, format=fmt)  # type: ignore[arg-type]
+    report = validate(load_rdflib(path))
+    assert report.conforms, report.text
+
+
+def _mention(rdf: rdflib.Graph, target: rdflib.URIRef) -> rdflib.term.Node:
+    return next(rdf.subjects(KG.target, target))
+
+
+def _drop_title(rdf: rdflib.Graph) -> None:
+    rdf.remove((P1, DCTERMS.title, None))
+
+
+def _two_titles(rdf: rdflib.Graph) -> None:
+    rdf.add((P1, DCTERMS.title, rdflib.Literal("Another title")))
+
+
+def _confidence_above_one(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    rdf.set((m, KG.confidence, rdflib.Literal(1.5)))
+
+
+def _confidence_negative(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    rdf.set((m, KG.confidence, rdflib.Literal(-0.1)))
+
+
+def _proposes_a_repository(rdf: rdflib.Graph) -> None:
+    rdf.add((P1, KG.proposes, REPO))
+
+
+def _uses_an_untyped_node(rdf: rdflib.Graph) -> None:
+    rdf.add((P1, KG.uses, rdflib.URIRef("https://kg.example.org/nothing/here")))
+
+
+def _negative_offset(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    evidence = next(rdf.objects(m, KG.hasEvidence))
+    rdf.set((evidence, KG.startOffset, rdflib.Literal(-3)))
+
+
+def _string_count(rdf: rdflib.Graph) -> None:
+    rdf.set((QUILL, KG.paperCount, rdflib.Literal("many")))
+
+
+def _entity_without_name(rdf: rdflib.Graph) -> None:
+    rdf.remove((QUILL, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None))
+
+
+def _mention_without_paper(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    rdf.remove((m, KG.paper, None))
+
+
+def _bad_relation(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    rdf.set((m, KG.relation, KG.coOccursWith))
+
+
+def _repo_url_not_anyuri(rdf: rdflib.Graph) -> None:
+    rdf.set((REPO, SCHEMA.codeRepository, rdflib.Literal("https://github.com/example/quillnet")))
+
+
+def _weight_zero(rdf: rdflib.Graph) -> None:
+    pair = next(rdf.subjects(RDF.type, KG.CoOccurrence))
+    rdf.set((pair, KG.weight, rdflib.Literal(0, datatype=rdflib.namespace.XSD.integer)))
+
+
+BREAKS = [
+    _drop_title, _two_titles, _confidence_above_one, _confidence_negative, _proposes_a_repository,
+    _uses_an_untyped_node, _negative_offset, _string_count, _entity_without_name, _mention_without_paper,
+    _bad_relation, _repo_url_not_anyuri, _weight_zero,
+]
+
+
+@pytest.mark.parametrize("break_it", BREAKS, ids=[f.__name__.strip("_") for f in BREAKS])
+def test_broken_graphs_fail(break_it: Callable[[rdflib.Graph], None]) -> None:
+    rdf = to_rdf(graphs.contract_graph())
+    assert validate(rdf).conforms
+    break_it(rdf)
+    report = validate(rdf)
+    assert not report.conforms
+    assert "Constraint Violation" in report.text
