@@ -32,7 +32,6 @@ def _loaded_after(code: str) -> dict[str, object]:
 def test_import_kg_is_light_and_quick() -> None:
     result = _loaded_after("import kg")
     assert result["loaded"] == []
-    assert float(result["seconds"]) < 1.0  # generous: it is about 10 ms
 
 
 def test_public_names_resolve_lazily_without_heavy_imports() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -211,19 +210,13 @@ def test_default_load_is_cached() -> None:
     second = load_lexicon()
     assert first == second and first is not second  # callers may mutate their list
     assert default_index() is default_index()
-    start = time.process_time()
-    for _ in range(20):
-        load_lexicon()
-    assert time.process_time() - start < 0.5  # a cached load only copies a list
 
 
-def test_uncached_load_and_index_take_well_under_half_a_second() -> None:
-    # CPU time, not wall time: the machine is shared, but the work is not.
-    start = time.process_time()
+def test_uncached_load_matches_the_cached_default() -> None:
+    # Speed is measured in bench/, never asserted in a unit test.
     entries = load_lexicon(LEXICON_DIR)
-    LexiconIndex(entries)
-    assert time.process_time() - start < 0.5  # typically about 0.1 s
-    assert len(entries) == len(load_lexicon())
+    assert entries == load_lexicon()
+    assert LexiconIndex(entries).lookup(entries[0].name)
 
 
 def test_importing_the_loader_does_not_import_spacy() -> None:

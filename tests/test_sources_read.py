@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,21 +224,43 @@ def test_malformed_json_array_ends_the_file_with_its_line(tmp_path: Path) -> Non
     assert "truncated" in report.errors[0].message
 
 
-def test_a_pipe_needs_format_and_is_read_once(tmp_path: Path) -> None:
-    import os
-    import threading
+def feed_fifo_when_opened(fifo: Path, data: bytes, *, seconds: float = 5.0) -> threading.Thread:
+    """Start a thread that writes ``data`` into ``fifo`` as soon as a reader opens it.
 
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    with pytest.raises(InputError, match="--format"):
-        list(read_papers([FIXTURES / "papers.json", fifo]))
+    It polls with a non-blocking open, so neither side can hang the test run:
+    with no reader it gives up after ``seconds``.
+    """
 
     def feed() -> None:
-        with open(fifo, "wb") as handle:
-            handle.write((FIXTURES / "hf-daily.json").read_bytes())
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:
+                    raise
+                time.sleep(0.01)
+                continue
+            os.set_blocking(fd, True)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            return
 
-    writer = threading.Thread(target=feed, daemon=True)
-    writer.start()
+    thread = threading.Thread(target=feed, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_a_pipe_needs_format_and_is_read_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    data = (FIXTURES / "hf-daily.json").read_bytes()
+    guard = feed_fifo_when_opened(fifo, data, seconds=1.0)
+    with pytest.raises(InputError, match="--format"):
+        list(read_papers([FIXTURES / "papers.json", fifo]))
+    guard.join(timeout=5)
+
+    writer = feed_fifo_when_opened(fifo, data)
     report = ReadReport()
     papers = list(read_papers([fifo, FIXTURES / "hf-daily.json"], format="hf-daily", report=report))
     writer.join(timeout=10)
