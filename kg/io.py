@@ -42,6 +42,7 @@ def atomic_write(path: str | Path, *, mode: str = "w", encoding: str | None = "u
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp_name, 0o666 & ~_umask())
         os.replace(tmp_name, target)
     except BaseException:
         try:
@@ -49,6 +50,13 @@ def atomic_write(path: str | Path, *, mode: str = "w", encoding: str | None = "u
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    """Return the process umask (only readable by setting it), so outputs get normal permissions."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def dumps_line(record: dict[str, Any]) -> str:

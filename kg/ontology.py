@@ -145,7 +145,9 @@ def validate_base(base: str) -> str:
         raise InputError(f"invalid base IRI {base!r}: empty{hint}")
     bad = _FORBIDDEN.search(base)
     if bad:
-        raise InputError(f"invalid base IRI {base!r}: character {bad.group()!r} is not allowed in an IRI{hint}")
+        raise InputError(
+            f"invalid base IRI {base!r}: character {bad.group()!r} is not allowed in an IRI{hint}"
+        )
     parts = urlsplit(base)
     if not parts.scheme or not _SCHEME.match(parts.scheme):
         raise InputError(f"invalid base IRI {base!r}: not absolute (no scheme){hint}")
@@ -171,17 +173,31 @@ class IriMinter:
 
     def __init__(self, base: str = DEFAULT_BASE_IRI) -> None:
         self.base = validate_base(base)
+        # node ids recur in many triples; percent-encoding each once keeps big exports fast
+        self._nodes: dict[str, str] = {}
+        self._segments: dict[str, str] = {}
+
+    def _segment(self, node_id: str) -> str:
+        seg = self._segments.get(node_id)
+        if seg is None:
+            seg = self._segments[node_id] = segment(node_id)
+        return seg
 
     def node(self, node_id: str) -> str:
         """Return the IRI of a graph node from its ``kind:rest`` node id."""
-        prefix, sep, rest = node_id.partition(":")
-        if sep and prefix in _ID_PREFIXES:
-            return f"{self.base}{prefix}/{segment(rest)}"
-        return f"{self.base}node/{segment(node_id)}"
+        iri = self._nodes.get(node_id)
+        if iri is None:
+            prefix, sep, rest = node_id.partition(":")
+            if sep and prefix in _ID_PREFIXES:
+                iri = f"{self.base}{prefix}/{segment(rest)}"
+            else:
+                iri = f"{self.base}node/{segment(node_id)}"
+            self._nodes[node_id] = iri
+        return iri
 
     def mention(self, source_id: str, target_id: str) -> str:
         """Return the IRI of the mention node of the edge ``source_id -> target_id``."""
-        return f"{self.base}mention/{segment(source_id)}/{segment(target_id)}"
+        return f"{self.base}mention/{self._segment(source_id)}/{self._segment(target_id)}"
 
     def evidence(self, mention_iri: str, index: int) -> str:
         """Return the IRI of the ``index``-th (1-based) evidence item of a mention."""
@@ -193,7 +209,7 @@ class IriMinter:
 
     def cooccurrence(self, first_id: str, second_id: str) -> str:
         """Return the IRI of the co-occurrence node of two entity node ids."""
-        return f"{self.base}cooccurrence/{segment(first_id)}/{segment(second_id)}"
+        return f"{self.base}cooccurrence/{self._segment(first_id)}/{self._segment(second_id)}"
 
     def agent(self, extractor: str) -> str:
         """Return the IRI of the software agent (extractor version) that made a mention."""
@@ -204,9 +220,9 @@ class IriMinter:
         return f"{self.base}graph"
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def minter(base: str = DEFAULT_BASE_IRI) -> IriMinter:
-    """Return a cached :class:`IriMinter` for ``base``."""
+    """Return a shared :class:`IriMinter` for ``base`` (used by the one-off helpers below)."""
     return IriMinter(base)
 
 

@@ -28,11 +28,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Union
+from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import InputError, KGError
 from kg.io import atomic_write
-from kg.ontology import DEFAULT_BASE_IRI, KG, KG_NAMESPACE, PREFIXES, SCHEMA, minter, schema_path
+from kg.ontology import DEFAULT_BASE_IRI, KG, KG_NAMESPACE, PREFIXES, SCHEMA, IriMinter, schema_path
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -52,6 +52,58 @@ _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _DCAT = "http://www.w3.org/ns/dcat#"
 _S = str(SCHEMA)
 
+
+class Iri(str):
+    """An IRI object in a plain triple (a literal is a ``(lexical, datatype)`` tuple)."""
+
+    __slots__ = ()
+
+
+# kg: terms as plain strings (DefinedNamespace look-ups are slow in the hot loop)
+K_CoOccurrence = str(KG.CoOccurrence)
+K_Evidence = str(KG.Evidence)
+K_Link = str(KG.Link)
+K_Mention = str(KG.Mention)
+K_Method = str(KG.Method)
+K_Model = str(KG.Model)
+K_Task = str(KG.Task)
+K_authorList = str(KG.authorList)
+K_categoryList = str(KG.categoryList)
+K_coOccursWith = str(KG.coOccursWith)
+K_component = str(KG.component)
+K_confidence = str(KG.confidence)
+K_endOffset = str(KG.endOffset)
+K_evidenceSentence = str(KG.evidenceSentence)
+K_extractorVersion = str(KG.extractorVersion)
+K_field = str(KG.field)
+K_firstEntity = str(KG.firstEntity)
+K_hasCode = str(KG.hasCode)
+K_hasEvidence = str(KG.hasEvidence)
+K_hasLink = str(KG.hasLink)
+K_host = str(KG.host)
+K_index = str(KG.index)
+K_kgVersion = str(KG.kgVersion)
+K_linkKind = str(KG.linkKind)
+K_mentionCount = str(KG.mentionCount)
+K_nodeId = str(KG.nodeId)
+K_origin = str(KG.origin)
+K_paper = str(KG.paper)
+K_paperCount = str(KG.paperCount)
+K_proposes = str(KG.proposes)
+K_relation = str(KG.relation)
+K_secondEntity = str(KG.secondEntity)
+K_sourceFile = str(KG.sourceFile)
+K_startOffset = str(KG.startOffset)
+K_surfaceAlias = str(KG.surfaceAlias)
+K_surfaceName = str(KG.surfaceName)
+K_target = str(KG.target)
+K_uses = str(KG.uses)
+K_weight = str(KG.weight)
+I_CoOccurrence = Iri(K_CoOccurrence)
+I_Evidence = Iri(K_Evidence)
+I_Mention = Iri(K_Mention)
+
+
 A = _RDF + "type"
 SEQ = _RDF + "Seq"
 LABEL = _RDFS + "label"
@@ -65,36 +117,48 @@ XSD_ANYURI = _XSD + "anyURI"
 #: node kind -> RDF class
 KIND_CLASSES: dict[str, str] = {
     "Paper": _S + "ScholarlyArticle",
-    "Method": str(KG.Method),
-    "Model": str(KG.Model),
+    "Method": K_Method,
+    "Model": K_Model,
     "Dataset": _S + "Dataset",
-    "Task": str(KG.Task),
+    "Task": K_Task,
     "Repository": _S + "SoftwareSourceCode",
-    "Link": str(KG.Link),
+    "Link": K_Link,
 }
 CLASS_KINDS = {v: k for k, v in KIND_CLASSES.items()}
 ENTITY_KINDS = ("Method", "Model", "Dataset", "Task")
 #: edge relation -> the kg: property of the direct paper -> node triple
 RELATION_PROPERTIES: dict[str, str] = {
-    "proposes": str(KG.proposes),
-    "uses": str(KG.uses),
-    "has_code": str(KG.hasCode),
-    "has_link": str(KG.hasLink),
+    "proposes": K_proposes,
+    "uses": K_uses,
+    "has_code": K_hasCode,
+    "has_link": K_hasLink,
 }
 PROPERTY_RELATIONS = {v: k for k, v in RELATION_PROPERTIES.items()}
 
-P_NODE_ID = str(KG.nodeId)
+P_NODE_ID = K_nodeId
 P_TITLE, P_ABSTRACT, P_IDENT = _DCT + "title", _DCT + "abstract", _DCT + "identifier"
 P_CREATOR, P_DATE, P_SUBJECT = _DCT + "creator", _DCT + "date", _DCT + "subject"
 P_URL, P_CODEREPO = _S + "url", _S + "codeRepository"
 P_PREF, P_ALT = _SKOS + "prefLabel", _SKOS + "altLabel"
 P_ATTRIBUTED = _PROV + "wasAttributedTo"
 C_AGENT, C_DCAT_DATASET = _PROV + "SoftwareAgent", _DCAT + "Dataset"
+I_AGENT = Iri(C_AGENT)
 
 #: attributes each node kind / edge relation maps to RDF (the contract of DESIGN.md); any other
 #: attribute is not exported and a warning is logged.
 NODE_ATTRS: dict[str, tuple[str, ...]] = {
-    "Paper": ("kind", "label", "paper_id", "title", "abstract", "url", "authors", "date", "categories", "source"),
+    "Paper": (
+        "kind",
+        "label",
+        "paper_id",
+        "title",
+        "abstract",
+        "url",
+        "authors",
+        "date",
+        "categories",
+        "source",
+    ),
     "Repository": ("kind", "label", "url", "host"),
     "Link": ("kind", "label", "url", "link_kind"),
     **{k: ("kind", "label", "name", "aliases", "paper_count", "mention_count") for k in ENTITY_KINDS},
@@ -108,13 +172,7 @@ EDGE_ATTRS: dict[str, tuple[str, ...]] = {
 }
 
 
-class Iri(str):
-    """An IRI object in a plain triple (a literal is a ``(lexical, datatype)`` tuple)."""
-
-    __slots__ = ()
-
-
-Obj = Union[Iri, tuple[str, str]]
+Obj = Iri | tuple[str, str]
 Triple = tuple[str, str, Obj]
 
 
@@ -189,16 +247,16 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
     Raises:
         KGError: a node kind or edge relation the contract does not know.
     """
-    m = minter(base)
+    m = IriMinter(base)  # a fresh minter per export: its caches die with it
     iri = m.node
     out: list[Triple] = []
     meta = graph.graph or {}
     ds = m.dataset()
     out.append((ds, A, Iri(C_DCAT_DATASET)))
     if meta.get("kg_version") is not None:
-        out.append((ds, str(KG.kgVersion), _lit(meta["kg_version"])))
+        out.append((ds, K_kgVersion, _lit(meta["kg_version"])))
     if meta.get("extractor") is not None:
-        out.append((ds, str(KG.extractorVersion), _lit(meta["extractor"])))
+        out.append((ds, K_extractorVersion, _lit(meta["extractor"])))
     yield from out
 
     for node_id, data in graph.nodes(data=True):
@@ -206,7 +264,9 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
         kind = data.get("kind")
         cls = KIND_CLASSES.get(kind)  # type: ignore[arg-type]
         if cls is None:
-            raise KGError(f"node {node_id!r} has unknown kind {kind!r}; expected one of {sorted(KIND_CLASSES)}")
+            raise KGError(
+                f"node {node_id!r} has unknown kind {kind!r}; expected one of {sorted(KIND_CLASSES)}"
+            )
         s = iri(node_id)
         out.append((s, A, Iri(cls)))
         out.append((s, P_NODE_ID, (node_id, XSD_STRING)))
@@ -223,86 +283,88 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
             if data.get("date"):
                 out.append((s, P_DATE, _date_lit(str(data["date"]))))
             if data.get("source") is not None:
-                out.append((s, str(KG.sourceFile), _lit(data["source"])))
+                out.append((s, K_sourceFile, _lit(data["source"])))
             authors = list(data.get("authors") or ())
             for name in sorted(set(authors)):
                 out.append((s, P_CREATOR, _lit(name)))
-            _seq(out, s, str(KG.authorList), "authors", authors, m)
+            _seq(out, s, K_authorList, "authors", authors, m)
             categories = list(data.get("categories") or ())
             for name in sorted(set(categories)):
                 out.append((s, P_SUBJECT, _lit(name)))
-            _seq(out, s, str(KG.categoryList), "categories", categories, m)
+            _seq(out, s, K_categoryList, "categories", categories, m)
         elif kind == "Repository":
             if data.get("url"):
                 out.append((s, P_CODEREPO, (str(data["url"]), XSD_ANYURI)))
             if data.get("host") is not None:
-                out.append((s, str(KG.host), _lit(data["host"])))
+                out.append((s, K_host, _lit(data["host"])))
         elif kind == "Link":
             if data.get("url"):
                 out.append((s, P_URL, (str(data["url"]), XSD_ANYURI)))
             if data.get("link_kind") is not None:
-                out.append((s, str(KG.linkKind), _lit(data["link_kind"])))
+                out.append((s, K_linkKind, _lit(data["link_kind"])))
         else:
             out.append((s, P_PREF, _lit(data.get("name") or data.get("label") or "")))
             for alias in sorted(set(data.get("aliases") or ())):
                 out.append((s, P_ALT, _lit(alias)))
-            out.append((s, str(KG.paperCount), _lit(int(data.get("paper_count") or 0))))
-            out.append((s, str(KG.mentionCount), _lit(int(data.get("mention_count") or 0))))
+            out.append((s, K_paperCount, _lit(int(data.get("paper_count") or 0))))
+            out.append((s, K_mentionCount, _lit(int(data.get("mention_count") or 0))))
         _warn_extra(node_id, data, NODE_ATTRS[kind])  # type: ignore[index]
         yield from out
 
-    agents: set[str] = set()
+    agents: dict[str, Iri] = {}
     for u, v, data in graph.edges(data=True):
         out = []
         relation = data.get("relation")
         if relation == "co_occurs":
             c = m.cooccurrence(u, v)
-            out.append((iri(u), str(KG.coOccursWith), Iri(iri(v))))
-            out.append((c, A, Iri(str(KG.CoOccurrence))))
-            out.append((c, str(KG.firstEntity), Iri(iri(u))))
-            out.append((c, str(KG.secondEntity), Iri(iri(v))))
-            out.append((c, str(KG.weight), _lit(data.get("weight", 1))))
+            out.append((iri(u), K_coOccursWith, Iri(iri(v))))
+            out.append((c, A, I_CoOccurrence))
+            out.append((c, K_firstEntity, Iri(iri(u))))
+            out.append((c, K_secondEntity, Iri(iri(v))))
+            out.append((c, K_weight, _lit(data.get("weight", 1))))
         elif relation in RELATION_PROPERTIES:
             prop = RELATION_PROPERTIES[relation]
             s, o = iri(u), iri(v)
             mi = m.mention(u, v)
             out.append((s, prop, Iri(o)))
-            out.append((mi, A, Iri(str(KG.Mention))))
-            out.append((mi, str(KG.paper), Iri(s)))
-            out.append((mi, str(KG.target), Iri(o)))
-            out.append((mi, str(KG.relation), Iri(prop)))
+            out.append((mi, A, I_Mention))
+            out.append((mi, K_paper, Iri(s)))
+            out.append((mi, K_target, Iri(o)))
+            out.append((mi, K_relation, Iri(prop)))
             if relation in ("proposes", "uses"):
-                out.append((mi, str(KG.surfaceName), _lit(data.get("name") or "")))
-                for alias in sorted(set(data.get("aliases") or ())):
-                    out.append((mi, str(KG.surfaceAlias), _lit(alias)))
+                out.append((mi, K_surfaceName, (data.get("name") or "", XSD_STRING)))
+                aliases = data.get("aliases")
+                if aliases:
+                    for alias in sorted(set(aliases)):
+                        out.append((mi, K_surfaceAlias, (alias, XSD_STRING)))
                 if data.get("confidence") is not None:
-                    out.append((mi, str(KG.confidence), _lit(float(data["confidence"]))))
+                    out.append((mi, K_confidence, _lit(float(data["confidence"]))))
                 if data.get("component") is not None:
-                    out.append((mi, str(KG.component), _lit(data["component"])))
+                    out.append((mi, K_component, _lit(data["component"])))
                 extractor = data.get("extractor")
                 if extractor:
-                    agent = m.agent(extractor)
-                    out.append((mi, P_ATTRIBUTED, Iri(agent)))
-                    if agent not in agents:
-                        agents.add(agent)
-                        out.append((agent, A, Iri(C_AGENT)))
+                    agent = agents.get(extractor)
+                    if agent is None:
+                        agent = agents[extractor] = Iri(m.agent(extractor))
+                        out.append((agent, A, I_AGENT))
                         out.append((agent, LABEL, _lit(extractor)))
+                    out.append((mi, P_ATTRIBUTED, agent))
                 for i, ev in enumerate(data.get("evidence") or (), start=1):
-                    e = m.evidence(mi, i)
-                    out.append((mi, str(KG.hasEvidence), Iri(e)))
-                    out.append((e, A, Iri(str(KG.Evidence))))
-                    out.append((e, str(KG.index), _lit(i)))
-                    out.append((e, str(KG.field), _lit(ev.get("field", "abstract"))))
-                    out.append((e, str(KG.startOffset), _lit(int(ev.get("start", 0)))))
-                    out.append((e, str(KG.endOffset), _lit(int(ev.get("end", 0)))))
-                    out.append((e, str(KG.evidenceSentence), _lit(ev.get("sentence", ""))))
+                    e = f"{mi}/evidence/{i}"  # == m.evidence(mi, i), inlined for speed
+                    out.append((mi, K_hasEvidence, Iri(e)))
+                    out.append((e, A, I_Evidence))
+                    out.append((e, K_index, (str(i), XSD_INTEGER)))
+                    out.append((e, K_field, (str(ev.get("field", "abstract")), XSD_STRING)))
+                    out.append((e, K_startOffset, (str(int(ev.get("start", 0))), XSD_INTEGER)))
+                    out.append((e, K_endOffset, (str(int(ev.get("end", 0))), XSD_INTEGER)))
+                    out.append((e, K_evidenceSentence, (str(ev.get("sentence", "")), XSD_STRING)))
             else:
                 if data.get("sentence"):
-                    out.append((mi, str(KG.evidenceSentence), _lit(data["sentence"])))
+                    out.append((mi, K_evidenceSentence, _lit(data["sentence"])))
                 if data.get("origin") is not None:
-                    out.append((mi, str(KG.origin), _lit(data["origin"])))
+                    out.append((mi, K_origin, _lit(data["origin"])))
                 if relation == "has_link" and data.get("link_kind") is not None:
-                    out.append((mi, str(KG.linkKind), _lit(data["link_kind"])))
+                    out.append((mi, K_linkKind, _lit(data["link_kind"])))
         else:
             raise KGError(f"edge {u!r} -> {v!r} has unknown relation {relation!r}")
         _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])
@@ -325,11 +387,14 @@ _ESCAPES = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x
 _ESCAPE_TABLE = {i: f"\\u{i:04X}" for i in range(0x20)} | {0x7F: "\\u007F"} | _ESCAPES
 
 
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
 def _nt_object(o: Obj) -> str:
     if type(o) is Iri:
         return f"<{o}>"
     lexical, datatype = o  # type: ignore[misc]
-    text = lexical.translate(_ESCAPE_TABLE)
+    text = lexical.translate(_ESCAPE_TABLE) if _NEEDS_ESCAPE.search(lexical) else lexical
     if datatype == XSD_STRING:
         return f'"{text}"'
     return f'"{text}"^^<{datatype}>'
@@ -354,8 +419,9 @@ def _turtle(nt: bytes) -> bytes:
     """Turn sorted N-Triples into Turtle with kg's prefixes, subjects grouped (pyoxigraph)."""
     import pyoxigraph as ox
 
-    triples = (q.triple for q in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True))
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # default-graph quads go straight from the parser to the Turtle writer
+    quads = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    body = ox.serialize(quads, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
     assert body is not None
     # pyoxigraph orders the @prefix lines its own way: write them ourselves, sorted
     lines = body.split(b"\n")
@@ -376,7 +442,7 @@ def load_context() -> dict[str, Any]:
 def _curie(iri: str) -> str:
     for prefix, ns in _PREFIX_ORDER:
         if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns):]}"
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
@@ -530,14 +596,14 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
     for s, pmap in props.items():
         types = {str(t) for t in pmap.get(A, ())}
         if C_DCAT_DATASET in types and P_NODE_ID not in pmap:
-            for key, prop in (("kg_version", str(KG.kgVersion)), ("extractor", str(KG.extractorVersion))):
+            for key, prop in (("kg_version", K_kgVersion), ("extractor", K_extractorVersion)):
                 if prop in pmap:
                     g.graph[key] = one(s, prop)
             continue
-        if str(KG.Mention) in types:
+        if K_Mention in types:
             mentions.append(s)
             continue
-        if str(KG.CoOccurrence) in types:
+        if K_CoOccurrence in types:
             pairs.append(s)
             continue
         node_id = one(s, P_NODE_ID)
@@ -555,21 +621,21 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
                 title=one(s, P_TITLE, ""),
                 abstract=one(s, P_ABSTRACT),
                 url=one(s, P_URL),
-                authors=seq(s, str(KG.authorList)),
+                authors=seq(s, K_authorList),
                 date=one(s, P_DATE),
-                categories=seq(s, str(KG.categoryList)),
-                source=one(s, str(KG.sourceFile)),
+                categories=seq(s, K_categoryList),
+                source=one(s, K_sourceFile),
             )
         elif kind == "Repository":
-            data.update(url=one(s, P_CODEREPO), host=one(s, str(KG.host)))
+            data.update(url=one(s, P_CODEREPO), host=one(s, K_host))
         elif kind == "Link":
-            data.update(url=one(s, P_URL), link_kind=one(s, str(KG.linkKind)))
+            data.update(url=one(s, P_URL), link_kind=one(s, K_linkKind))
         else:
             data.update(
                 name=one(s, P_PREF),
                 aliases=many(s, P_ALT),
-                paper_count=one(s, str(KG.paperCount), 0),
-                mention_count=one(s, str(KG.mentionCount), 0),
+                paper_count=one(s, K_paperCount, 0),
+                mention_count=one(s, K_mentionCount, 0),
             )
         nodes.append((node_id, data))
     for node_id, data in sorted(nodes, key=lambda item: item[0]):
@@ -583,42 +649,43 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
 
     edges: list[tuple[str, str, dict[str, Any]]] = []
     for mi in mentions:
-        relation = PROPERTY_RELATIONS.get(str(one(mi, str(KG.relation))))
+        relation = PROPERTY_RELATIONS.get(str(one(mi, K_relation)))
         if relation is None:
             raise InputError(f"mention {mi} has no known kg:relation")
-        u, v = node_of(mi, str(KG.paper)), node_of(mi, str(KG.target))
+        u, v = node_of(mi, K_paper), node_of(mi, K_target)
         data = {"relation": relation}
         if relation in ("proposes", "uses"):
             evidence = []
-            for e in props[mi].get(str(KG.hasEvidence), ()):
+            for ev in props[mi].get(K_hasEvidence, ()):
+                e = str(ev)
                 evidence.append(
                     (
-                        one(e, str(KG.index), 0),
+                        one(e, K_index, 0),
                         {
-                            "field": one(e, str(KG.field), "abstract"),
-                            "start": one(e, str(KG.startOffset), 0),
-                            "end": one(e, str(KG.endOffset), 0),
-                            "sentence": one(e, str(KG.evidenceSentence), ""),
+                            "field": one(e, K_field, "abstract"),
+                            "start": one(e, K_startOffset, 0),
+                            "end": one(e, K_endOffset, 0),
+                            "sentence": one(e, K_evidenceSentence, ""),
                         },
                     )
                 )
             agent = one(mi, P_ATTRIBUTED)
             data.update(
-                name=one(mi, str(KG.surfaceName), ""),
-                aliases=many(mi, str(KG.surfaceAlias)),
-                confidence=one(mi, str(KG.confidence)),
-                component=one(mi, str(KG.component)),
+                name=one(mi, K_surfaceName, ""),
+                aliases=many(mi, K_surfaceAlias),
+                confidence=one(mi, K_confidence),
+                component=one(mi, K_component),
                 extractor=one(agent, LABEL, "") if agent else "",
                 evidence=[item for _, item in sorted(evidence, key=lambda pair: pair[0])],
             )
         else:
-            data.update(sentence=one(mi, str(KG.evidenceSentence), ""), origin=one(mi, str(KG.origin)))
+            data.update(sentence=one(mi, K_evidenceSentence, ""), origin=one(mi, K_origin))
             if relation == "has_link":
-                data["link_kind"] = one(mi, str(KG.linkKind))
+                data["link_kind"] = one(mi, K_linkKind)
         edges.append((u, v, data))
     for c in pairs:
-        u, v = node_of(c, str(KG.firstEntity)), node_of(c, str(KG.secondEntity))
-        edges.append((u, v, {"relation": "co_occurs", "weight": one(c, str(KG.weight), 1)}))
+        u, v = node_of(c, K_firstEntity), node_of(c, K_secondEntity)
+        edges.append((u, v, {"relation": "co_occurs", "weight": one(c, K_weight, 1)}))
     for u, v, data in sorted(edges, key=lambda item: (item[0], item[1])):
         g.add_edge(u, v, **data)
     return g
@@ -646,7 +713,13 @@ def from_rdf(rdf: rdflib.Graph) -> nx.DiGraph:
     return _from_plain(_plain_from_rdflib(rdf))
 
 
-_SUFFIX_FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld"}
+_SUFFIX_FORMATS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "nt",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
 
 
 def rdf_format_of(path: str | Path) -> str:

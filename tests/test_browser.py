@@ -130,6 +130,13 @@ def test_search_focuses_node_by_alias_and_by_name(open_page: Any) -> None:
     page.fill("#kg-search", "WHISP")
     page.press("#kg-search", "Enter")
     assert opened.js("kgView.selected()") == "model:whisper"
+    page.fill("#kg-search", "low-rank")  # arrow keys choose among the suggestions
+    names = page.locator("#kg-suggestions .kg-suggestion-name").all_text_contents()
+    assert names[:2] == ["Low-Rank Adaptation", "Low-Rank Distillation"]  # more papers first
+    page.press("#kg-search", "ArrowDown")
+    page.press("#kg-search", "ArrowDown")
+    page.press("#kg-search", "Enter")
+    assert opened.js("kgView.selected()") == "method:low-rank-distillation"
     page.fill("#kg-search", "no such thing")
     page.press("#kg-search", "Enter")
     assert "No node matches" in page.text_content("#kg-search-status")

@@ -23,7 +23,9 @@ from kg.ontology import (
     validate_base,
 )
 
-_spec = importlib.util.spec_from_file_location("rdf_graphs", Path(__file__).parent / "fixtures" / "rdf" / "graphs.py")
+_spec = importlib.util.spec_from_file_location(
+    "rdf_graphs", Path(__file__).parent / "fixtures" / "rdf" / "graphs.py"
+)
 graphs = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(graphs)  # type: ignore[union-attr]
 
@@ -84,13 +86,18 @@ def test_minted_iris_are_valid_for_nasty_names(name: str) -> None:
 def test_minted_iris_parse_in_ntriples(name: str) -> None:
     import pyoxigraph as ox
 
-    line = f"<{node_iri('method:' + name)}> <{KG.nodeId}> \"x\" .\n"
+    line = f'<{node_iri("method:" + name)}> <{KG.nodeId}> "x" .\n'
     quads = list(ox.parse(line.encode(), format=ox.RdfFormat.N_TRIPLES))  # strict IRI validation
     assert quads[0].subject.value == node_iri("method:" + name)
 
 
 def test_minting_is_stable_and_injective() -> None:
-    ids = [f"method:{n}" for n in graphs.NASTY_NAMES] + ["method:a/b", "method:a%2Fb", "method:a b", "method:a%20b"]
+    ids = [f"method:{n}" for n in graphs.NASTY_NAMES] + [
+        "method:a/b",
+        "method:a%2Fb",
+        "method:a b",
+        "method:a%20b",
+    ]
     iris = [node_iri(i) for i in ids]
     assert len(set(iris)) == len(ids)
     assert iris == [node_iri(i) for i in ids]

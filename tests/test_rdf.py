@@ -31,27 +31,72 @@ def extractions() -> list[PaperExtraction]:
     s2 = "Knowledge distillation (KD) from GlintNet improves results on CIFAR-10."
     return [
         PaperExtraction(
-            paper=Paper(id="arxiv:2602.00010", title="GlintNet", abstract=s1, authors=("B. Author", "A. Author"),
-                        date="2026-02-01", categories=("cs.CV",), url="https://arxiv.org/abs/2602.00010",
-                        source="hand.jsonl", position=1),
-            entities=(
-                Entity("Model", "GlintNet", role="proposed", confidence=0.9, component="kg_rules",
-                       mentions=(Mention(11, 19, s1),)),
-                Entity("Dataset", "CIFAR-10", confidence=0.8, component="kg_lexicon", mentions=(Mention(41, 49, s1),)),
-                Entity("Task", "image classification", confidence=0.7, component="kg_lexicon",
-                       mentions=(Mention(54, 74, s1),)),
+            paper=Paper(
+                id="arxiv:2602.00010",
+                title="GlintNet",
+                abstract=s1,
+                authors=("B. Author", "A. Author"),
+                date="2026-02-01",
+                categories=("cs.CV",),
+                url="https://arxiv.org/abs/2602.00010",
+                source="hand.jsonl",
+                position=1,
             ),
-            links=(Link("https://github.com/example/glintnet", "code", "Code is online.", "text"),
-                   Link("https://glint.example.org", "web")),
+            entities=(
+                Entity(
+                    "Model",
+                    "GlintNet",
+                    role="proposed",
+                    confidence=0.9,
+                    component="kg_rules",
+                    mentions=(Mention(11, 19, s1),),
+                ),
+                Entity(
+                    "Dataset",
+                    "CIFAR-10",
+                    confidence=0.8,
+                    component="kg_lexicon",
+                    mentions=(Mention(41, 49, s1),),
+                ),
+                Entity(
+                    "Task",
+                    "image classification",
+                    confidence=0.7,
+                    component="kg_lexicon",
+                    mentions=(Mention(54, 74, s1),),
+                ),
+            ),
+            links=(
+                Link("https://github.com/example/glintnet", "code", "Code is online.", "text"),
+                Link("https://glint.example.org", "web"),
+            ),
             extractor="kg-extract/test",
         ),
         PaperExtraction(
             paper=Paper(id="distilling-glints-12345678", title='Distilling "Glints"', abstract=s2),
             entities=(
-                Entity("Method", "Knowledge distillation", aliases=("KD",), confidence=1.0, component="kg_abbrev",
-                       mentions=(Mention(0, 22, s2), Mention(24, 26, s2))),
-                Entity("Model", "GlintNet", confidence=0.85, component="kg_rules", mentions=(Mention(33, 41, s2),)),
-                Entity("Dataset", "CIFAR-10", confidence=0.8, component="kg_lexicon", mentions=(Mention(62, 70, s2),)),
+                Entity(
+                    "Method",
+                    "Knowledge distillation",
+                    aliases=("KD",),
+                    confidence=1.0,
+                    component="kg_abbrev",
+                    mentions=(Mention(0, 22, s2), Mention(24, 26, s2)),
+                ),
+                Entity(
+                    "Model",
+                    "GlintNet",
+                    confidence=0.85,
+                    component="kg_rules",
+                    mentions=(Mention(33, 41, s2),),
+                ),
+                Entity(
+                    "Dataset",
+                    "CIFAR-10",
+                    confidence=0.8,
+                    component="kg_lexicon",
+                    mentions=(Mention(62, 70, s2),),
+                ),
             ),
             extractor="kg-extract/test",
         ),
@@ -71,7 +116,9 @@ def test_round_trip_through_rdflib(name: str) -> None:
     back = from_rdf(to_rdf(graph))
     assert graphs_equal(graph, back)
     assert dict(back.nodes(data=True)) == dict(graph.nodes(data=True))
-    assert {(u, v): d for u, v, d in back.edges(data=True)} == {(u, v): d for u, v, d in graph.edges(data=True)}
+    assert {(u, v): d for u, v, d in back.edges(data=True)} == {
+        (u, v): d for u, v, d in graph.edges(data=True)
+    }
 
 
 @pytest.mark.parametrize("fmt", sorted(SUFFIX))
@@ -93,7 +140,8 @@ def test_round_trip_detects_a_change() -> None:
 def test_built_graph_keeps_evidence_confidence_and_provenance() -> None:
     graph = GRAPHS["built"]()
     rdf = to_rdf(graph)
-    rows = list(rdf.query("""
+    rows = list(
+        rdf.query("""
         PREFIX kg: <https://kg.example.org/ontology#>
         PREFIX prov: <http://www.w3.org/ns/prov#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -101,8 +149,12 @@ def test_built_graph_keeps_evidence_confidence_and_provenance() -> None:
           ?m a kg:Mention ; kg:surfaceName "Knowledge distillation" ; kg:confidence ?conf ;
              prov:wasAttributedTo/rdfs:label ?agent ; kg:hasEvidence ?e .
           ?e kg:evidenceSentence ?sentence ; kg:startOffset ?start .
-        } ORDER BY ?start"""))
-    assert [(float(r[0]), str(r[1]), int(r[3])) for r in rows] == [(1.0, "kg-extract/test", 0), (1.0, "kg-extract/test", 24)]
+        } ORDER BY ?start""")
+    )
+    assert [(float(r[0]), str(r[1]), int(r[3])) for r in rows] == [
+        (1.0, "kg-extract/test", 0),
+        (1.0, "kg-extract/test", 24),
+    ]
     assert str(rows[0][2]).startswith("Knowledge distillation (KD)")
 
 

@@ -113,9 +113,19 @@ def _weight_zero(rdf: rdflib.Graph) -> None:
 
 
 BREAKS = [
-    _drop_title, _two_titles, _confidence_above_one, _confidence_negative, _proposes_a_repository,
-    _uses_an_untyped_node, _negative_offset, _string_count, _entity_without_name, _mention_without_paper,
-    _bad_relation, _repo_url_not_anyuri, _weight_zero,
+    _drop_title,
+    _two_titles,
+    _confidence_above_one,
+    _confidence_negative,
+    _proposes_a_repository,
+    _uses_an_untyped_node,
+    _negative_offset,
+    _string_count,
+    _entity_without_name,
+    _mention_without_paper,
+    _bad_relation,
+    _repo_url_not_anyuri,
+    _weight_zero,
 ]
 
 

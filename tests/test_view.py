@@ -7,6 +7,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import browser_support
 import networkx as nx
 import pytest
 from browser_support import (
@@ -368,3 +369,45 @@ def test_cli_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[s
     empty.mkdir()
     code, err = _main_error(["view", str(empty), "-o", out], capsys)
     assert code == 2 and "graph.json" in err
+
+
+def test_depth_without_focus_is_a_usage_error(tmp_path: Path) -> None:
+    source = _write_graph_json(tmp_path / "graph.json")
+    result = CliRunner().invoke(cli, ["view", str(source), "-o", str(tmp_path / "x.html"), "--depth", "2"])
+    assert result.exit_code == 2 and "--depth needs --focus" in result.output
+
+
+# ---------------------------------------------------------------- layering and test set-up
+
+
+def test_view_imports_no_spacy_or_rdflib() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, kg.view; print(sorted(m for m in ('spacy', 'rdflib', 'pyoxigraph') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_browser_tests_skip_or_fail_without_chromium(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(browser_support, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("KG_REQUIRE_BROWSER", raising=False)
+    reason = browser_support.chromium_missing_reason()
+    assert reason is not None and "no-chromium not found" in reason
+    monkeypatch.setenv("KG_REQUIRE_BROWSER", "1")
+    with pytest.raises(RuntimeError, match="KG_REQUIRE_BROWSER=1"):
+        browser_support.chromium_missing_reason()
+
+
+def test_cli_reads_rdf_and_gives_the_same_page(tmp_path: Path) -> None:
+    rdf = pytest.importorskip("kg.rdf")
+    source = _write_graph_json(tmp_path / "graph.json")
+    rdf.write_rdf(sample_graph(), tmp_path / "graph.ttl", format="turtle")
+    runner = CliRunner()
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    assert runner.invoke(cli, ["view", str(source), "-o", str(a)]).exit_code == 0
+    result = runner.invoke(cli, ["view", str(tmp_path / "graph.ttl"), "-o", str(b)])
+    assert result.exit_code == 0, result.output
+    assert a.read_bytes() == b.read_bytes()

@@ -38,16 +38,39 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.command("query")
 @click.argument("graph", required=False, type=click.Path(path_type=Path))
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="Read the query from this .rq file.")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Read the query from this .rq file.",
+)
 @click.option("-n", "--named", default=None, help="Run a ready-made query (see --list).")
-@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="Bind a parameter of a --named query (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True, help="table (aligned), csv/tsv (SPARQL 1.1 CSV/TSV) or json (SPARQL 1.1 Results JSON).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Stop the query after this many seconds.")
-@click.option("--list", "list_", is_flag=True, help="List the ready-made queries and their parameters, then exit.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a parameter of a --named query (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="table (aligned), csv/tsv (SPARQL 1.1 CSV/TSV) or json (SPARQL 1.1 Results JSON).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Stop the query after this many seconds.",
+)
+@click.option(
+    "--list", "list_", is_flag=True, help="List the ready-made queries and their parameters, then exit."
+)
 def query(
     graph: Path | None,
     sparql: str | None,
@@ -78,11 +101,16 @@ def query(
         return
     if graph is None:
         raise click.UsageError("missing GRAPH (a .nt/.ttl/.jsonld file or an output folder)")
-    sources = [name for name, given in (("SPARQL", sparql is not None), ("--file", query_file), ("--named", named))
-               if given]
+    sources = [
+        name
+        for name, given in (("SPARQL", sparql is not None), ("--file", query_file), ("--named", named))
+        if given
+    ]
     if len(sources) != 1:
-        raise click.UsageError("give exactly one query: SPARQL text, --file or --named"
-                               + (f" (got {', '.join(sources)})" if sources else ""))
+        raise click.UsageError(
+            "give exactly one query: SPARQL text, --file or --named"
+            + (f" (got {', '.join(sources)})" if sources else "")
+        )
     if params and not named:
         raise click.UsageError("--param only applies to --named queries")
     if query_file is not None:

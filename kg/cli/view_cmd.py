@@ -104,6 +104,8 @@ def view(
     """
     from kg.view import write_html
 
+    if focus is None and depth != 1:
+        raise click.UsageError("--depth needs --focus NAME")
     graph = load_graph(graph_path)
     try:
         summary = write_html(

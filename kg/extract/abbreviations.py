@@ -18,6 +18,7 @@ component and any other caller can share it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -72,9 +73,27 @@ _CITATION = re.compile(r"\bet\s+al\b|\b(?:e\.g|i\.e|cf|see)\b\.?", re.IGNORECASE
 _MATH = re.compile(r"[=<>^\\$|]|\s[+*/\-]\s|\d\s*[+*/]\s*\d")
 
 
+#: A run of letters and digits (``[^\W_]`` is exactly what ``str.isalnum`` accepts).
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def _alnum_key(text: str) -> str:
     """Return the lower-case letters and digits of ``text``: what must match."""
-    return "".join(c for c in text.lower() if c.isalnum())
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+def _lower_same_length(text: str) -> str:
+    """Return ``text`` lower-cased character by character, so offsets stay valid.
+
+    ``"İ".lower()`` is two characters; the matcher indexes the window and its
+    lower-case form with the same offsets, so such a character keeps the
+    first character of its lower-case form.
+    """
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    return "".join(c.lower()[:1] or c for c in text)
 
 
 def _is_short_form(text: str, *, strict: bool) -> bool:
@@ -122,20 +141,13 @@ def _match_start(short_key: str, window: str, *, anchored: bool = False) -> int 
     n = len(short_key)
     if n == 0 or not window:
         return None
-    lower = window.lower()
-    initial = [i == 0 or not window[i - 1].isalnum() for i in range(len(window))]
-    # word id of every character, and the penalty of skipping each word
-    wid: list[int] = []
+    lower = _lower_same_length(window)
+    # the words (runs of letters and digits): where each starts, and the penalty of skipping it
+    word_starts: list[int] = []
     penalties: list[int] = []
-    current = -1
-    for i, ch in enumerate(window):
-        if ch.isalnum() and initial[i]:
-            current += 1
-            j = i
-            while j < len(window) and window[j].isalnum():
-                j += 1
-            penalties.append(0 if lower[i:j] in _FREE_WORDS else -1)
-        wid.append(current)
+    for m in _ALNUM_RUN.finditer(window):
+        word_starts.append(m.start())
+        penalties.append(0 if lower[m.start() : m.end()] in _FREE_WORDS else -1)
     skip_sum = [0]
     for pen in penalties:
         skip_sum.append(skip_sum[-1] + pen)
@@ -144,9 +156,20 @@ def _match_start(short_key: str, window: str, *, anchored: bool = False) -> int 
         """Penalty of the words with ids strictly between ``after`` and ``before``."""
         return skip_sum[before] - skip_sum[after + 1] if before > after + 1 else 0
 
+    # Only the offsets of the short form's characters matter: for each, its word id (the word it
+    # is in or follows; -1 before the first word) and whether it starts a word.
     positions: dict[str, list[int]] = {}
-    for i, ch in enumerate(lower):
-        positions.setdefault(ch, []).append(i)
+    wid: dict[int, int] = {}
+    initial: dict[int, bool] = {}
+    for ch in set(short_key):
+        found = []
+        q = lower.find(ch)
+        while q >= 0:
+            found.append(q)
+            wid[q] = bisect.bisect_right(word_starts, q) - 1
+            initial[q] = q == 0 or not window[q - 1].isalnum()
+            q = lower.find(ch, q + 1)
+        positions[ch] = found
     # prev[q] = (score, long-form start) of the best fit of short_key[:s+1] ending at q
     prev: dict[int, tuple[int, int]] = {}
     for q in positions.get(short_key[0], []):
@@ -216,7 +239,8 @@ def _valid_long(long_text: str, short: str) -> bool:
         return False
     if words[0].lower() in _LONG_STOP_START:
         return False
-    if any(_alnum_key(w) == _alnum_key(short) for w in words):
+    short_key = _alnum_key(short)
+    if any(_alnum_key(w) == short_key for w in words):
         return False
     return not (_YEAR.search(long_text) or _CITATION.search(long_text) or _MATH.search(long_text))
 

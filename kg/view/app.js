@@ -663,8 +663,19 @@
   }
 
   var currentHits = [];
+  var active = -1;
+  function setActive(k) {
+    var items = suggestions.children;
+    if (!items.length) return;
+    active = (k + items.length) % items.length;
+    for (var j = 0; j < items.length; j++) {
+      items[j].setAttribute("aria-selected", j === active ? "true" : "false");
+    }
+  }
+
   function showSuggestions() {
     currentHits = findMatches(searchInput.value, 12);
+    active = -1;
     suggestions.textContent = "";
     if (!searchInput.value.trim()) {
       suggestions.hidden = true;
@@ -697,9 +708,17 @@
   searchInput.addEventListener("keydown", function (ev) {
     if (ev.key === "Enter") {
       ev.preventDefault();
+      if (!suggestions.hidden && active >= 0 && currentHits[active]) {
+        pick(currentHits[active].node);
+        return;
+      }
       var hits = findMatches(searchInput.value, 1);
       if (hits.length) pick(hits[0].node);
       else showSuggestions();
+    } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      if (suggestions.hidden) showSuggestions();
+      setActive(active + (ev.key === "ArrowDown" ? 1 : -1));
     } else if (ev.key === "Escape") {
       suggestions.hidden = true;
     }

@@ -10,8 +10,6 @@ them. The long form's last word gives a first guess of the type.
 
 from __future__ import annotations
 
-import re
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -100,14 +98,53 @@ class AbbreviationLinker:
             )
             long_cand.set_type(guess, "abbreviation")
             found.append(long_cand)
-            pattern = re.compile(r"(?<![\w-])" + re.escape(short) + r"(?:s|es)?(?![\w-])")
-            for m in pattern.finditer(text):
-                if pair.long_start <= m.start() < pair.long_end:
+            for start, end in uses(text, short):
+                if pair.long_start <= start < pair.long_end:
                     continue
-                cand = Candidate(m.start(), m.end(), m.group(0), self.name, self.confidence, group=group)
+                cand = Candidate(start, end, text[start:end], self.name, self.confidence, group=group)
                 cand.set_type(guess, "abbreviation")
                 found.append(cand)
         return doc
+
+
+def _word_char(ch: str) -> bool:
+    """Tell whether ``ch`` continues a word for :func:`uses` (what regex ``[\\w-]`` matches)."""
+    return ch.isalnum() or ch in "_-"
+
+
+def uses(text: str, short: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of every free-standing use of ``short``, plural "s"/"es" included.
+
+    A use is not preceded or followed by a letter, digit, "_" or "-" ("DPO" and
+    "DPOs", not "DPO-based" or "mDPO"). Plain ``str.find`` rather than a regex
+    per acronym: compiling a pattern for each new acronym cost more than the
+    whole search.
+
+    >>> t = "DPO and DPOs, not mDPO or DPO-x; DPOes."
+    >>> [t[s:e] for s, e in uses(t, "DPO")]
+    ['DPO', 'DPOs', 'DPOes']
+    """
+    out: list[tuple[int, int]] = []
+    if not short:
+        return out
+    n = len(text)
+    i = text.find(short)
+    while i >= 0:
+        end = i + len(short)
+        if i == 0 or not _word_char(text[i - 1]):
+            # a plural ending after which the word stops: "s", else "es", else none
+            for tail in ("s", "es", ""):
+                stop = end + len(tail)
+                if (not tail or text.startswith(tail, end)) and (stop >= n or not _word_char(text[stop])):
+                    out.append((i, stop))
+                    i = stop
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+        i = text.find(short, i)
+    return out
 
 
 @Language.factory("kg_abbreviations", default_config={"confidence": 0.8})

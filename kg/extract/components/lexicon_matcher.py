@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -68,11 +69,12 @@ class LexiconMatcher:
         self.entries = list(entries)
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self._entry_of: dict[int, int] = {}
+        self._entry_of: dict[int, Any] = {}  # match id -> entry
+        self._group_of: dict[int, str] = {}  # match id -> candidate group, filled on first match
         tokenizer = pattern_tokenizer(nlp)
         for index, entry in enumerate(self.entries):
             key = f"kg_lex_{index}"
-            self._entry_of[nlp.vocab.strings.add(key)] = index
+            self._entry_of[nlp.vocab.strings.add(key)] = entry
             forms = sorted({entry.name, *entry.aliases} - {""})
             any_case = [f for f in forms if _any_case(entry, f)]
             exact = [f for f in forms if f not in any_case]
@@ -88,10 +90,11 @@ class LexiconMatcher:
         text = doc_text(doc)
         found = candidates(doc)
         defined: set[str] | None = None
+        # character offset and length of every token, in one C call (no Token objects per match)
+        idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
         for match_id, start, end in matches:
-            entry = self.entries[self._entry_of[match_id]]
-            first, last = doc[start], doc[end - 1]
-            start_char, end_char = first.idx, last.idx + len(last.text)
+            entry = self._entry_of[match_id]
+            start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
             if _inside_compound(text, start_char, end_char):
                 continue  # "Adversarial Training" in "Domain-Adversarial Training" is not the name
             confidence = self.confidence
@@ -105,6 +108,9 @@ class LexiconMatcher:
                 tail = MODEL_TAIL.match(text, end_char)
                 if tail and tail.end() > end_char:
                     end_char = tail.end()
+            group = self._group_of.get(match_id)
+            if group is None:
+                group = self._group_of[match_id] = f"lex:{entry.type}:{norm_key(entry.name)}"
             cand = Candidate(
                 start_char,
                 end_char,
@@ -112,7 +118,7 @@ class LexiconMatcher:
                 self.name,
                 confidence,
                 known=True,
-                group=f"lex:{entry.type}:{norm_key(entry.name)}",
+                group=group,
             )
             cand.set_type(entry.type, "lexicon")
             found.append(cand)

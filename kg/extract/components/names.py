@@ -158,7 +158,11 @@ class NameFinder:
         if any(w in GENERIC_ACRONYMS for w in words) or norm_key(segment) in GENERIC:
             return
         at = text.find(segment, abstract_start)
-        while at >= 0 and (at == abstract_start or text[at - 2 : at].strip() in (".", "!", "?")):
+        while at >= 0 and (
+            at == abstract_start
+            or text[at - 2 : at].strip() in (".", "!", "?")
+            or _LONGER_NAME.match(text, at + len(segment))
+        ):
             at = text.find(segment, at + 1)
         if at < 0:
             return  # the abstract never uses the phrase as a name mid-sentence
@@ -180,6 +184,21 @@ class NameFinder:
                 d_start, d_end = described
                 cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
                 cand.set_type("Method", "context")
+                found.append(cand)
+        if "new " in text or "novel " in text:
+            for m in _NEW_DESCRIPTION.finditer(text):
+                described = _new_part(text, m.end())
+                if described is not None:
+                    d_start, d_end = described
+                    cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
+                    cand.set_type("Method", "context")
+                    found.append(cand)
+        for w_start, w_end in naming:
+            named = _lower_case_name(text, w_start, w_end, sentence_at(doc, w_start)[0])
+            if named is not None:
+                n_start, n_end, type_ = named
+                cand = Candidate(n_start, n_end, text[n_start:n_end], self.name, 0.75, proposed=True)
+                cand.set_type(type_, "context")
                 found.append(cand)
         for w_start, w_end in proposals + naming:
             sent_end = sentence_at(doc, w_start)[1]
@@ -268,6 +287,12 @@ class NameFinder:
             return  # "DG FAS": acronyms side by side, each found on its own
         if s in sent_starts or _after_sentence_start(text, s, sent_starts):
             return
+        if run[-1][2].lower() in TASK_HEADS and _PROBLEM_PREPOSITION.search(text, max(0, s - 12), s):
+            # "a framework for Multi-Agent Route Planning": the problem a proposal addresses
+            cand = Candidate(s, e, text[s:e], self.name, self.phrase_confidence + 0.1)
+            cand.set_type("Task", "context")
+            found.append(cand)
+            return
         sent = sentence_at(doc, s)
         own = own_sentence.get(sent)
         if own is None:
@@ -281,6 +306,9 @@ _CAP_WORD_FAST = re.compile(r"[A-Z][A-Za-z0-9]*(?:\.\d+)*\+*(?:-[A-Za-z0-9]+(?:\
 _NOT_BEFORE_NAME = frozenset(".-@#\\{_")
 _SIZE_TAIL = re.compile(r"(?:[ -]v?\d+(?:\.\d+)*)?[ -]\d+(?:\.\d+)?[BMbm](?![\w])(?:-[A-Z][A-Za-z]+)*")
 _YEAR_TAIL = re.compile(r" (?:19|20)\d\d(?![\w.-])")
+#: "a new / our novel ..." before a lower-case description of something the paper adds.
+_NEW_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?:new|novel)\s+")
+_PROBLEM_PREPOSITION = re.compile(r"\b(?:for|to|on|in|of|tackle|address|addressing|tackling)\s+$")
 _CONNECTOR_GAP = re.compile(r" (?:of|for|to|&) ")
 _CONNECTOR_CAPS = frozenset(["The", "A", "An", "In", "On", "For", "With", "Of", "To", "By", "As", "From"])
 
@@ -314,6 +342,9 @@ def _joins(text: str, end: int, start: int) -> bool:
 
 
 _WINDOW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+#: After a title phrase in the abstract: it goes on as a longer capitalised name
+#: ("Glyph Sorting with Echo Maps" does not repeat the title's "Glyph Sorting" as a name).
+_LONGER_NAME = re.compile(r"[ -](?:(?:of|for|with|via|and|in|on|to|by|from)\s+)?[A-Z]")
 _SUBTITLE_METHOD = re.compile(
     r":\s+(?:An?|The)\s+((?:[A-Z][\w-]*\s+){2,5}?)(?:Approach|Framework|Method|Algorithm)\s*$"
 )
@@ -381,6 +412,57 @@ def _described_method(text: str, start: int, end: int) -> tuple[int, int] | None
     if norm_key(text[s:e]) in GENERIC:
         return None
     return s, e
+
+
+def _new_part(text: str, start: int) -> tuple[int, int] | None:
+    """Return the description after "a new / our novel" when it ends in a component head.
+
+    "a new session gating layer before ranking" -> "session gating layer": the
+    longest run of up to six words that ends in a proposal head noun (layer,
+    loss, reward, module ...) and that :func:`_described_method` accepts.
+    """
+    ends = []
+    for count, m in enumerate(_WINDOW_WORD.finditer(text, start, min(len(text), start + 90))):
+        gap = text[ends[-1] if ends else start : m.start()]
+        if count >= 6 or gap.strip() or m.group(0).lower() in PHRASE_STOP:
+            break
+        ends.append(m.end())
+    for end in reversed(ends):
+        last = text[text.rfind(" ", start, end) + 1 : end].lower()
+        if last in PROPOSAL_HEADS:
+            return _described_method(text, start, end)
+    return None
+
+
+_LOWER_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: [a-z][a-z0-9]*(?:-[a-z0-9]+)*){1,5}")
+_OWN_BEFORE_CUE = re.compile(r"\b(?:[Ww]e|[Oo]ur|new|novel)\b")
+_SETTING_BEFORE_CUE = re.compile(r"\b(?:task|problem|setting|scenario|challenge)s?\b[^.]{0,20}$")
+
+
+def _lower_case_name(text: str, start: int, end: int, sent_start: int) -> tuple[int, int, str] | None:
+    """Return (start, end, type) of a lower-case name a naming cue gives ("a setting termed quiet glyph recall").
+
+    Only in a sentence where the paper speaks of its own or new work ("we", "our",
+    "new"), so "a problem known as label noise" stays a used term. The type is
+    Task when the sentence calls it a task, problem or setting, or its last word
+    is a task head; Method otherwise.
+    """
+    m = _LOWER_NAME.match(text, start, max(start, end))
+    if not m:
+        return None
+    cue_at = text.rfind(" ", sent_start, max(sent_start, start - 1))
+    before = text[sent_start : max(sent_start, cue_at)]
+    if "so-" in text[max(0, start - 12) : start] or not _OWN_BEFORE_CUE.search(before):
+        return None
+    words = m.group(0).split()
+    while words and words[-1] in PHRASE_STOP:
+        words.pop()
+    if len(words) < 2 or words[0] in PHRASE_STOP or norm_key(" ".join(words)) in GENERIC:
+        return None
+    n_end = start + len(" ".join(words))
+    last = words[-1]
+    type_ = "Task" if last in TASK_HEADS or _SETTING_BEFORE_CUE.search(before) else "Method"
+    return start, n_end, type_
 
 
 def _after_sentence_start(text: str, s: int, sent_starts: set[int]) -> bool:

@@ -67,7 +67,7 @@ BARE_PROPOSAL_CUE = re.compile(
 )
 _WE = re.compile(r"\b[Ww]e\b")
 #: "dubbed X", "called X", "referred to as X".
-NAMING_CUE = re.compile(rf"(?:{NAMING_CUES})\s+(?:as\s+)?[\"'\u201c\u2018]?")
+NAMING_CUE = re.compile(rf"(?:{NAMING_CUES}),?\s+(?:as\s+)?[\"'\u201c\u2018]?")
 #: Words after which a proposal clause's object has ended.
 _WINDOW_STOP = re.compile(
     r"\b(?:that|which|where|whose|who|to|by|using|based|through|for|on|in|from|of|with|via|under|"

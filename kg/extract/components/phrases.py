@@ -37,7 +37,7 @@ from kg.extract.components.vocab import (
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
-_TASK_WORD = re.compile(r"(?<![\w-])task\b")
+_TASK_WORD = re.compile(r"(?<![\w-])(?:task|problem)\b")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|our|new|novel)\s+$", re.IGNORECASE)
 _TASK_OF = re.compile(r"\b(?:task|problem|challenge)s? of\s+")
 _SUFFIX_STOP = (
@@ -191,7 +191,7 @@ class PhraseFinder:
             self._add(found, text, phrase_start, h_end, type_)
         for field, start, end in fields:
             title_case = field == "title"
-            if "task" in text[start:end]:
+            if "task" in text[start:end] or "problem" in text[start:end]:
                 for m in _TASK_WORD.finditer(text, start, end):
                     phrase_start = self._grow(text, start, m.start(), title_case=title_case)
                     if text[phrase_start : m.start()].strip() and _DETERMINER_BEFORE.search(

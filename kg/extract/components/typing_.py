@@ -26,7 +26,7 @@ from kg.extract.components.vocab import HEAD_TYPES
 
 _NEXT_WORDS = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?")
 _APPOSITIVE = re.compile(
-    r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:,|\bis|\bas|:|\u2014|--)\s*(?:a|an|the|our|one|first)?\s*"
+    r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:,|\bis|\bas|:|\u2014|--)\s*((?:a|an|the|our|one|first)\b)?\s*"
     r"((?:[\w-]+[ \t]*){1,6})"
 )
 _APPOSITIVE_STOP = frozenset(
@@ -61,12 +61,17 @@ def context_type(text: str, cand: Candidate) -> str | None:
         second = (m.group(2) or "").lower()
         if second in HEAD_TYPES and first.endswith(("-based", "-scale", "-level", "-source")):
             return HEAD_TYPES[second]
+    example_type = _example_of(text, cand.start)
+    if example_type:
+        return example_type
     prev = previous_word(text, cand.start).lower()
+    if prev in _NAMING_WORDS:  # "a compact model called X": the type word stands before the cue
+        prev = previous_word(text, text.rfind(prev, max(0, cand.start - 20), cand.start)).lower()
     if prev in HEAD_TYPES and prev not in ("task", "tasks", "problem"):
         return HEAD_TYPES[prev]
     m = _APPOSITIVE.match(text, cand.end)
-    if m:
-        for word in m.group(1).split():  # "X, a novel synthetic multi-domain dataset ..."
+    if m and not _verb_phrase(m.group(1), m.group(2)):
+        for word in m.group(2).split():  # "X, a novel synthetic multi-domain dataset ..."
             low = word.lower()
             if low in _APPOSITIVE_STOP:
                 break
@@ -74,6 +79,49 @@ def context_type(text: str, cand: Candidate) -> str | None:
             if found:
                 return found
     return None
+
+
+#: "... models such as X", "benchmarks like X", "tasks, e.g., X": X is an instance of the type word.
+_EXAMPLE_OF = re.compile(
+    r"\b([A-Za-z][\w-]*)\s*(?:\([^()]{1,12}\)\s*)?,?\s*(?:like|such as|including|e\.g\.,?)\s+(?:the\s+)?$"
+)
+_EXAMPLE_CUES = ("like ", "such as ", "including ", "e.g.")
+
+
+def _example_of(text: str, start: int) -> str | None:
+    """Return the type of the plural type word that ``start`` gives an example of, if any.
+
+    >>> _example_of("vision backbones such as ZorbNet", 25), _example_of("feels like Zorb", 11)
+    ('Model', None)
+    """
+    before = text[max(0, start - 60) : start]
+    if not any(cue in before[-12:] for cue in _EXAMPLE_CUES):
+        return None
+    m = _EXAMPLE_OF.search(before)
+    if not m:
+        return None
+    word = m.group(1).lower()
+    if not word.endswith(("s", "a")) or word not in HEAD_TYPES:
+        return None  # only a plural names the kind ("models like X"); "a model like X" compares
+    return HEAD_TYPES[word]
+
+
+_NAMING_WORDS = frozenset(["called", "dubbed", "named", "termed", "coined"])
+
+
+def _verb_phrase(article: str | None, words: str) -> bool:
+    """Tell whether an appositive is a verb phrase ("X: Training Small Models to Plan"), not a noun phrase.
+
+    Its nouns then say what the name acts on, not what it is: the name of a
+    method that trains models is not a model.
+
+    >>> _verb_phrase(None, "Teaching Robots to Walk"), _verb_phrase("a", "learning framework")
+    (True, False)
+    """
+    if article:
+        return False
+    first = words.split(maxsplit=1)[0].lower() if words.strip() else ""
+    return len(first) > 4 and first.endswith("ing") and first not in HEAD_TYPES
 
 
 def shape_type(name: str) -> str | None:

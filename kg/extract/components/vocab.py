@@ -460,6 +460,8 @@ PROPOSAL_HEADS: frozenset[str] = METHOD_HEADS | frozenset(
         "decoding",
         "training",
         "optimization",
+        "reward",
+        "penalty",
     }
 )
 
@@ -1059,8 +1061,6 @@ api apis gpu gpus cpu cpus tpu tpus rgb rgb-d iot url urls json pdf html xml sql
         "our model",
         "state of the art",
         "real-world applications",
-        "question answering",
-        "language modeling",
         "large models",
         "small language models",
         "multi-agent systems",
