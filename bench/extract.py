@@ -282,7 +282,9 @@ def report(label: str, result: Result) -> None:
     """Print one result block."""
     n, w = result.papers, result.words
     tok, ext = result.tok_seconds, result.ext_seconds
-    print(f"  bare spacy.blank('en') tokenisation: {n / tok:7.0f} abstracts/s {w / tok / 1000:7.1f}k words/s ({tok:.3f} s)")
+    print(
+        f"  bare spacy.blank('en') tokenisation: {n / tok:7.0f} abstracts/s {w / tok / 1000:7.1f}k words/s ({tok:.3f} s)"
+    )
     print(
         f"  full extraction, one core:           {n / ext:7.0f} abstracts/s {w / ext / 1000:7.1f}k words/s "
         f"({ext:.3f} s, {result.entities} entities)"
@@ -300,9 +302,13 @@ def main(argv: list[str] | None = None) -> int:
         help="fair: every distinct corpus sentence once (default); resampled: the sample's sentences repeated",
     )
     parser.add_argument("--docs", type=int, default=2000, help="papers for --texts resampled (default 2000)")
-    parser.add_argument("--repeat", type=int, default=5, help="fresh-process measurements; the median is reported")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="fresh-process measurements; the median is reported"
+    )
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="folder holding bench/ (default ../shared)")
+    parser.add_argument(
+        "--shared", type=Path, default=DEFAULT_SHARED, help="folder holding bench/ (default ../shared)"
+    )
     parser.add_argument(
         "--workers", type=int, nargs="*", default=[], help="also time process pools of these sizes"
     )
@@ -335,7 +341,9 @@ def main(argv: list[str] | None = None) -> int:
         for workers in args.workers:
             t_pool = time_pool(papers, workers)
             plural = "s" if workers != 1 else ""
-            print(f"  process pool, {workers} worker{plural} (wall clock): {len(papers) / t_pool:7.0f} abstracts/s ({t_pool:.2f} s)")
+            print(
+                f"  process pool, {workers} worker{plural} (wall clock): {len(papers) / t_pool:7.0f} abstracts/s ({t_pool:.2f} s)"
+            )
     return 0
 
 

@@ -380,15 +380,15 @@ def run_query(
     import pyoxigraph as ox
 
     check_read_only(sparql)
-    try:  # parse (and reject) before loading a large graph: an empty store answers at once
-        ox.Store().query(sparql)
-    except SyntaxError as exc:
-        raise _syntax_error(exc, sparql) from None
-    except (OSError, ValueError, RuntimeError):
-        pass
     if timeout is not None and timeout <= 0:
         raise QueryError("the timeout must be a positive number of seconds")
-    store = open_store(source)
+    # Parse errors surface before a large graph is loaded: the query runs once on an
+    # empty store (instant, and under the same time limit as the real run).
+    _run(ox.Store(), sparql, timeout)
+    return _run(open_store(source), sparql, timeout)
+
+
+def _run(store: pyoxigraph.Store, sparql: str, timeout: float | None) -> QueryResult:
     if timeout is None:
         return _collect(store, sparql)
     if "fork" in multiprocessing.get_all_start_methods():

@@ -97,6 +97,25 @@ PRESENT = [
         "spectral smoothing loss",
         ("Method", "proposed"),
     ),
+    # "we adopt / employ / incorporate a <description ending in a component head>": a part of the system
+    (
+        "",
+        "We then adopt a mixture-of-critics gate to fuse the robot's value estimates.",
+        "mixture-of-critics gate",
+        ("Method", "proposed"),
+    ),
+    (
+        "",
+        "We incorporate lesion-aware attention modules into the segmenter.",
+        "lesion-aware attention modules",
+        ("Method", "proposed"),
+    ),
+    (
+        "",
+        "We also employ an annealing label smoothing strategy during recommendation training.",
+        "annealing label smoothing",
+        ("Method", "proposed"),
+    ),
     # a naming cue followed by a lower-case name; "setting/task/problem" makes it a Task
     (
         "",
@@ -124,6 +143,25 @@ PRESENT = [
     ("", "Results hold for vision backbones such as FLORB and NEXO.", "NEXO", ("Model", "used")),
     ("", "We test on graph benchmarks like CORAX and PUBZ.", "CORAX", ("Dataset", "used")),
     ("", "Strong baselines include graph methods, e.g., GRIDDLE.", "GRIDDLE", ("Method", "used")),
+    # the object of a data verb is a dataset; "a test/training set" in an appositive too
+    ("", "We collect ScanTalk from four hospitals.", "ScanTalk", ("Dataset", "proposed")),
+    ("", "Finally, we curate RoboDrops for grasp failures.", "RoboDrops", ("Dataset", "proposed")),
+    ("", "We also release GaitLog, a held-out test set of 500 walks.", "GaitLog", ("Dataset", "proposed")),
+    ("", "Models are scored on QuipSplit, a training set for puns.", "QuipSplit", ("Dataset", "used")),
+    # a LaTeX superscript belongs to the name
+    (
+        "",
+        "We propose a new gaze cueing scheme, referred to as GAZE^2R, for tutoring robots.",
+        "GAZE^2R",
+        ("Method", "proposed"),
+    ),
+    # a technique word after an acronym definition types it ("... (SKA) approximation")
+    (
+        "",
+        "We compute a block-diagonal curvature product (BDCP) approximation to scale graph attention.",
+        "block-diagonal curvature product",
+        ("Method", "used"),
+    ),
     # "this/the X problem" frames a task, like "the X task"
     (
         "",
@@ -161,6 +199,13 @@ ABSENT = [
         "Glyph Sorting",
         "Method",
     ),
+    # a relative clause after a name is not an appositive that types it
+    ("", "We compare with Plain GRIX, where the training set is reused as context.", "Plain GRIX", "Dataset"),
+    # one modifier plus a bare type word is a kind of thing, not a name, whatever the cue
+    ("", "We adopt a retrieval-based strategy for triage.", "retrieval-based strategy", "Method"),
+    ("", "We add a new gating module to the recommender.", "gating module", "Method"),
+    # "a set of" alone is not a data word
+    ("", "We use ZorbKit, a set of tools for robots.", "ZorbKit", "Dataset"),
     # "a new <data word>" is not a method description
     ("", "We collect a new driving video corpus of rare events.", "driving video corpus", "Method"),
 ]
@@ -170,6 +215,12 @@ ABSENT = [
 def test_rule_does_not_overreach(nlp, title: str, abstract: str, name: str, type_: str) -> None:
     got = found(extract(nlp, abstract, title))
     assert got.get(name, ("", ""))[0] != type_, got
+
+
+def test_adopted_lexicon_technique_stays_used(nlp) -> None:
+    # the fixture lexicon knows "spectral hopping" (any case): reused techniques are not proposed
+    got = found(extract(nlp, "We adopt a spectral hopping layer in the vocoder."))
+    assert got.get("spectral hopping") == ("Method", "used"), got
 
 
 def test_title_phrase_repeated_alone_is_still_the_contribution(nlp) -> None:

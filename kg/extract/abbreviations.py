@@ -68,8 +68,13 @@ _INTRO = re.compile(
 _LONG_STOP_START = _words("the a an of and or in on for to with by our we is are this that these its")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Long-form windows never cross these: a clause or sentence boundary.
-_BOUNDARY = re.compile(r"[;:()\[\]{},]|\.(?=\s)|\n\s*\n")
+# (Written to start with one character class, "[;:...\n]": the regex engine then skips to those
+# characters in C instead of trying every alternative at every position.)
+_BOUNDARY = re.compile(r"[;:()\[\]{},.\n](?:(?<=\.)(?=\s)|(?<=\n)\s*\n|(?<=[;:()\[\]{},]))")
 _CITATION = re.compile(r"\bet\s+al\b|\b(?:e\.g|i\.e|cf|see)\b\.?", re.IGNORECASE)
+_VERSION_TAIL = re.compile(r"^(.*?[A-Za-z].*?)[-.]?\d[\w.]*$")
+_NON_SPACE = re.compile(r"\S+")
+_LAST_WORD = re.compile(r"(\S+)\s*$")
 _MATH = re.compile(r"[=<>^\\$|]|\s[+*/\-]\s|\d\s*[+*/]\s*\d")
 
 
@@ -87,8 +92,12 @@ def _lower_same_length(text: str) -> str:
     """Return ``text`` lower-cased character by character, so offsets stay valid.
 
     ``"İ".lower()`` is two characters; the matcher indexes the window and its
-    lower-case form with the same offsets, so such a character keeps the
-    first character of its lower-case form.
+    lower-case form with the same offsets (a longer lower-case form used to
+    crash it), so such a character keeps the first character of its
+    lower-case form.
+
+    >>> _lower_same_length("İzmir Bay"), [(a.short, a.long) for a in find_abbreviations("İzmir Bay Data (IBD)")]
+    ('izmir bay', [('IBD', 'İzmir Bay Data')])
     """
     lower = text.lower()
     if len(lower) == len(text):
@@ -206,7 +215,7 @@ def _reduced_keys(short: str) -> list[str]:
     """
     keys = [_alnum_key(short)]
     if any(c.isdigit() for c in short):
-        m = re.match(r"^(.*?[A-Za-z].*?)[-.]?\d[\w.]*$", short)
+        m = _VERSION_TAIL.match(short)
         if m:
             core = _alnum_key(m.group(1))
             if len(core) >= 2 and core not in keys:
@@ -222,9 +231,9 @@ def _window_before(text: str, end: int, max_words: int) -> tuple[int, str]:
     for m in _BOUNDARY.finditer(chunk):
         last_boundary = m
     start = lo + (last_boundary.end() if last_boundary else 0)
-    words = list(re.finditer(r"\S+", text[start:end]))
+    words = list(_NON_SPACE.finditer(text, start, end))
     if len(words) > max_words:
-        start += words[-max_words].start()
+        start = words[-max_words].start()  # offsets into ``text`` (pos/endpos, no slice)
     while start < end and text[start].isspace():
         start += 1
     return start, text[start:end]
@@ -276,7 +285,7 @@ def _forward(text: str, open_at: int, inner_start: int, short: str) -> Abbreviat
 
 def _reverse(text: str, open_at: int, inner_start: int, inner: str) -> Abbreviation | None:
     """Handle "SF (long form)": the short form is the word before the parenthesis."""
-    m = re.search(r"(\S+)\s*$", text[max(0, open_at - 40) : open_at])
+    m = _LAST_WORD.search(text[max(0, open_at - 40) : open_at])
     if m is None:
         return None
     token = m.group(1)

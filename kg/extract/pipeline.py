@@ -78,30 +78,40 @@ def make_doc(nlp: Language, paper: Paper) -> Doc:
         abstract = abstract[: MAX_CHARS - len(title)]
     separator = _SEPARATOR if title and abstract else ""
     text = title + separator + abstract
+    from kg.extract.components.common import set_ext
+
     doc = nlp.make_doc(text)
     doc.user_data["kg_text"] = text  # spaCy rebuilds doc.text from tokens on each access
     abstract_start = len(title) + len(separator)
-    doc._.kg_fields = (("title", 0, len(title)), ("abstract", abstract_start, len(text)))
+    set_ext(doc, "kg_fields", (("title", 0, len(title)), ("abstract", abstract_start, len(text))))
     return doc
 
 
 def doc_to_extraction(doc: Doc, paper: Paper, *, extractor: str) -> PaperExtraction:
     """Turn a processed Doc into the paper's plain extraction record."""
-    from kg.extract.components.common import doc_text, fields_of, sentence_at
+    from kg.extract.components.common import doc_text, fields_of, get_ext, sentence_at
     from kg.links import classify_url, clean_url
 
     text = doc_text(doc)
     field_ranges = fields_of(doc)
+    sentences: dict[tuple[int, int], str] = {}  # mentions share sentences: slice and strip each once
+
+    def sentence_of(offset: int) -> str:
+        bounds = sentence_at(doc, offset)
+        sentence = sentences.get(bounds)
+        if sentence is None:
+            sentence = sentences[bounds] = text[bounds[0] : bounds[1]].strip()
+        return sentence
 
     def where(start: int, end: int) -> Mention:
         field, f_start = "abstract", 0
         for name, s, e in field_ranges:
             if s <= start < max(e, s + 1):
                 field, f_start = name, s
-        s_start, s_end = sentence_at(doc, start)
-        sentence = text[s_start:s_end].strip()
         field_name: Any = field
-        return Mention(start=start - f_start, end=end - f_start, sentence=sentence, field=field_name)
+        return Mention(
+            start=start - f_start, end=end - f_start, sentence=sentence_of(start), field=field_name
+        )
 
     entities = tuple(
         Entity(
@@ -113,18 +123,15 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, extractor: str) -> PaperExtract
             mentions=tuple(where(s, e) for s, e in draft.mentions),
             component=draft.component,
         )
-        for draft in doc._.kg_entities or ()
+        for draft in get_ext(doc, "kg_entities") or ()
     )
     links: list[Link] = []
     seen: set[str] = set()
-    for found in doc._.kg_links or ():
+    for found in get_ext(doc, "kg_links") or ():
         if found.url in seen:
             continue
         seen.add(found.url)
-        s_start, s_end = sentence_at(doc, found.start)
-        links.append(
-            Link(url=found.url, kind=found.kind, sentence=text[s_start:s_end].strip(), origin="text")
-        )
+        links.append(Link(url=found.url, kind=found.kind, sentence=sentence_of(found.start), origin="text"))
     for link in paper.links:
         cleaned = clean_url(link.url)
         if cleaned is None:

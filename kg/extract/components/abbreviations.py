@@ -13,7 +13,14 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.components.common import Candidate, candidates, doc_text, norm_key, register_extensions
+from kg.extract.components.common import (
+    Candidate,
+    candidates,
+    doc_text,
+    norm_key,
+    register_extensions,
+    set_ext,
+)
 from kg.extract.components.vocab import LAST_WORD_TYPES
 
 
@@ -76,7 +83,7 @@ class AbbreviationLinker:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         pairs = self._find(text) if "(" in text else []
-        doc._.kg_abbreviations = pairs
+        set_ext(doc, "kg_abbreviations", pairs)
         found = candidates(doc)
         seen_short: set[str] = set()
         for pair in pairs:

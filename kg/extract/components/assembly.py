@@ -32,9 +32,11 @@ from kg.extract.components.common import (
     EntityDraft,
     candidates,
     doc_text,
+    get_ext,
     norm_key,
     overlaps,
     register_extensions,
+    set_ext,
     title_range,
 )
 from kg.extract.components.vocab import GENERIC, GENERIC_ACRONYMS, METRICS, NOT_NAMES
@@ -51,19 +53,21 @@ class Assembler:
         register_extensions()
         self.name = name
         self.min_confidence = min_confidence
+        # surface forms that are never names, as one set: one look-up per candidate instead of three
+        self._not_names = frozenset(GENERIC_ACRONYMS) | frozenset(METRICS) | frozenset(NOT_NAMES)
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         found = candidates(doc)
         if not found:
-            doc._.kg_entities = []
+            set_ext(doc, "kg_entities", [])
             return doc
-        link_spans = [(link.start, link.end) for link in doc._.kg_links or ()]
+        link_spans = [(link.start, link.end) for link in get_ext(doc, "kg_links") or ()]
         title = title_range(doc)
         kept = self._filter(text, found, link_spans)
         kept = _resolve_overlaps(_merge_same_span(kept))
-        _expand_acronyms(kept, doc._.kg_abbreviations or ())
-        doc._.kg_entities = self._group(kept, title[1] if title else None)
+        _expand_acronyms(kept, get_ext(doc, "kg_abbreviations") or ())
+        set_ext(doc, "kg_entities", self._group(kept, title[1] if title else None))
         return doc
 
     # -- 1. filter -----------------------------------------------------------------------------------
@@ -78,28 +82,33 @@ class Assembler:
         }
         out: list[Candidate] = []
         for cand in found:
-            if cand.group in generic_groups:
+            if generic_groups and cand.group in generic_groups:
                 continue
-            _trim(text, cand)
-            if cand.end - cand.start < 2 or not any(ch.isalpha() for ch in cand.text):
+            start, end = cand.start, cand.end
+            if (
+                start >= end
+                or text[start] in _EDGE
+                or text[end - 1] in _EDGE
+                or text.startswith(_LEADING, start)
+                or text.endswith("'s", start, end)
+            ):
+                _trim(text, cand)  # most candidates need no trimming: checked inline first
+            cand_text = cand.text
+            if cand.end - cand.start < 2 or not (
+                cand_text[:1].isalpha() or any(ch.isalpha() for ch in cand_text)
+            ):
                 continue
             if link_spans and any(overlaps(cand.start, cand.end, s, e) for s, e in link_spans):
                 continue
-            key = norm_key(cand.text)
-            if (
-                key in GENERIC
-                or cand.text in GENERIC_ACRONYMS
-                or cand.text in METRICS
-                or cand.text in NOT_NAMES
-            ):
+            key = norm_key(cand_text)
+            if key in GENERIC or cand_text in self._not_names:
                 continue
-            if key.endswith("s") and key[:-1] in GENERIC:
+            if key.endswith("s") and (key[:-1] in GENERIC or not cand.known and _is_category(cand_text)):
                 continue
-            if key.endswith("s") and not cand.known and _is_category(cand.text):
-                continue
-            tail = key.partition(" ")[2]
-            if cand.component == "kg_phrases" and not cand.known and " " in tail and tail in GENERIC:
-                continue  # "supervised deep learning": a qualified generic term
+            if cand.component == "kg_phrases" and not cand.known:
+                tail = key.partition(" ")[2]
+                if " " in tail and tail in GENERIC:
+                    continue  # "supervised deep learning": a qualified generic term
             if not (cand.known or cand.group or cand.proposed):
                 if cand.type_evidence == "default" and cand.confidence < 0.5:
                     continue
@@ -124,19 +133,18 @@ class Assembler:
             if ra != rb:
                 parent[max(ra, rb)] = min(ra, rb)
 
-        keys = [norm_key(c.text) for c in kept]
-        for cand, key in zip(kept, keys):
-            find("k:" + key)
+        nodes = ["k:" + norm_key(c.text) for c in kept]
+        for cand, node in zip(kept, nodes):
+            parent.setdefault(node, node)
             if cand.group:
-                union("k:" + key, "g:" + cand.group)
+                union(node, "g:" + cand.group)
             for alias in cand.aliases:
-                union("k:" + key, "k:" + norm_key(alias))
-        groups: dict[str, list[int]] = defaultdict(list)
-        for i, key in enumerate(keys):
-            groups[find("k:" + key)].append(i)
+                union(node, "k:" + norm_key(alias))
+        groups: dict[str, list[Candidate]] = defaultdict(list)
+        for cand, node in zip(kept, nodes):
+            groups[find(node)].append(cand)
         drafts = []
-        for members in groups.values():
-            group = [kept[i] for i in members]
+        for group in groups.values():
             untyped = all(c.type_evidence == "default" and not c.proposed for c in group)
             if untyped and any(c.component == "kg_abbreviations" for c in group):
                 continue  # "Magnetic Resonance Imaging (MRI)": an acronym, but of nothing we type
@@ -145,10 +153,14 @@ class Assembler:
         return drafts
 
     def _decide(self, members: list[Candidate], title_end: int | None) -> EntityDraft:
-        members.sort(key=lambda c: (c.start, c.end))
+        if len(members) > 1:
+            members.sort(key=lambda c: (c.start, c.end))
         long_forms = [c for c in members if c.is_long_form]
-        long_keys = {norm_key(c.text) for c in long_forms}
-        lexicon_on_long = any(c.known and norm_key(c.text) in long_keys for c in members)
+        if long_forms:
+            long_keys = {norm_key(c.text) for c in long_forms}
+            lexicon_on_long = any(c.known and norm_key(c.text) in long_keys for c in members)
+        else:
+            lexicon_on_long = False
         votes: dict[str, tuple[int, int, int]] = {}
         for cand in members:
             if cand.type is None:
@@ -165,7 +177,11 @@ class Assembler:
             name = next(c.expansion for c in members if c.expansion)  # "OOD generalization" -> long form
         else:
             surface: dict[str, int] = {}
-            title_last = sorted(members, key=lambda c: title_end is not None and c.start < title_end)
+            title_last = (
+                sorted(members, key=lambda c: title_end is not None and c.start < title_end)
+                if len(members) > 1
+                else members
+            )
             for c in title_last:  # ties go to the abstract's wording: titles capitalise everything
                 if not c.expansion:
                     surface[c.text] = surface.get(c.text, 0) + 1

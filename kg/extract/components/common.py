@@ -97,6 +97,18 @@ class EntityDraft:
     mentions: list[tuple[int, int]] = field(default_factory=list)
 
 
+#: Whether :func:`get_ext` / :func:`set_ext` may use ``doc.user_data`` directly (checked once).
+_DIRECT: bool | None = None
+
+
+def _ext_key(name: str) -> tuple[str, str, None, None]:
+    """Return the ``doc.user_data`` key under which spaCy keeps the Doc extension ``name``."""
+    return ("._.", name, None, None)
+
+
+_SENTS_KEY = _ext_key("kg_sents")
+
+
 def pattern_tokenizer(nlp: Any) -> Any:
     """Return a throw-away tokenizer of ``nlp``'s language for building matcher patterns.
 
@@ -111,9 +123,53 @@ def pattern_tokenizer(nlp: Any) -> Any:
 
 def register_extensions() -> None:
     """Register the ``kg_*`` Doc extensions once per process."""
+    global _DIRECT
     for name in EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+    if _DIRECT is None:
+        _DIRECT = _direct_access_works()
+
+
+def _direct_access_works() -> bool:
+    """Check once that spaCy stores Doc extension values under :func:`_ext_key` in ``user_data``."""
+    from spacy.vocab import Vocab
+
+    probe = Doc(Vocab(), words=["probe"])
+    marker = object()
+    probe._.kg_candidates = marker
+    user_data: dict[Any, Any] = probe.user_data
+    return user_data.get(_ext_key("kg_candidates")) is marker
+
+
+def get_ext(doc: Doc, name: str) -> Any:
+    """Return ``doc._.<name>`` for a ``kg_*`` extension (default None), without the ``doc._`` object.
+
+    Every ``doc._`` access builds a new ``Underscore`` object; on the hot path
+    (thousands of sentence look-ups per batch) that cost more than the
+    look-up itself. spaCy keeps extension values in ``doc.user_data``; when
+    :func:`register_extensions` found that layout, read it directly.
+
+    >>> import spacy
+    >>> register_extensions()
+    >>> doc = spacy.blank("en")("A text.")
+    >>> set_ext(doc, "kg_links", ["x"])
+    >>> get_ext(doc, "kg_links"), doc._.kg_links, get_ext(doc, "kg_entities")
+    (['x'], ['x'], None)
+    """
+    if _DIRECT:
+        user_data: dict[Any, Any] = doc.user_data  # keys are str or tuple (spaCy's stub says str)
+        return user_data.get(("._.", name, None, None))  # _ext_key, inlined: this is hot
+    return getattr(doc._, name)
+
+
+def set_ext(doc: Doc, name: str, value: Any) -> None:
+    """Set ``doc._.<name>`` for a ``kg_*`` extension (see :func:`get_ext`)."""
+    if _DIRECT:
+        user_data: dict[Any, Any] = doc.user_data
+        user_data[("._.", name, None, None)] = value
+    else:
+        setattr(doc._, name, value)
 
 
 def doc_text(doc: Doc) -> str:
@@ -127,16 +183,16 @@ def doc_text(doc: Doc) -> str:
 
 def candidates(doc: Doc) -> list[Candidate]:
     """Return the Doc's candidate list, creating it on first use."""
-    found: list[Candidate] | None = doc._.kg_candidates
+    found: list[Candidate] | None = get_ext(doc, "kg_candidates")
     if found is None:
         found = []
-        doc._.kg_candidates = found
+        set_ext(doc, "kg_candidates", found)
     return found
 
 
 def fields_of(doc: Doc) -> tuple[tuple[str, int, int], ...]:
     """Return the Doc's field ranges; a Doc made from plain text is all abstract."""
-    value: Any = doc._.kg_fields
+    value: Any = get_ext(doc, "kg_fields")
     if value:
         return tuple(value)
     return (("abstract", 0, len(doc_text(doc))),)
@@ -152,23 +208,26 @@ def title_range(doc: Doc) -> tuple[int, int] | None:
 
 def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
     """Return the sentence character ranges (set by ``kg_fields``; the whole text when it did not run)."""
-    value: list[tuple[int, int]] | None = doc._.kg_sents
+    value: list[tuple[int, int]] | None = get_ext(doc, "kg_sents")
     if value is None:
         value = [(0, len(doc_text(doc)))]
-        doc._.kg_sents = value
+        set_ext(doc, "kg_sents", value)
     return value
 
 
 def sentence_at(doc: Doc, offset: int) -> tuple[int, int]:
     """Return the range of the sentence that holds character ``offset`` (binary search)."""
-    ranges = sentence_ranges(doc)
+    user_data: dict[Any, Any] = doc.user_data
+    ranges = user_data.get(_SENTS_KEY) if _DIRECT else None  # the hot path: no function calls
+    if ranges is None:
+        ranges = sentence_ranges(doc)
     if not ranges:
         return 0, len(doc_text(doc))
-    starts: list[int] | None = doc.user_data.get("kg_sent_starts")
-    if starts is None or len(starts) != len(ranges):
-        starts = [r[0] for r in ranges]
-        doc.user_data["kg_sent_starts"] = starts
-    i = max(bisect.bisect_right(starts, offset) - 1, 0)
+    index: tuple[list[tuple[int, int]], list[int]] | None = user_data.get("kg_sent_starts")
+    if index is None or index[0] is not ranges or len(index[1]) != len(ranges):  # else rebuild
+        index = (ranges, [r[0] for r in ranges])
+        user_data["kg_sent_starts"] = index
+    i = max(bisect.bisect_right(index[1], offset) - 1, 0)
     return ranges[i]
 
 

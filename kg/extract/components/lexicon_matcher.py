@@ -26,6 +26,7 @@ from kg.extract.components.common import (
     Candidate,
     candidates,
     doc_text,
+    get_ext,
     norm_key,
     pattern_tokenizer,
     register_extensions,
@@ -144,7 +145,7 @@ def _any_case(entry: Any, form: str) -> bool:
 def _defined_forms(doc: Doc) -> set[str]:
     """Return the match keys of every acronym and long form the text defines."""
     out: set[str] = set()
-    for pair in doc._.kg_abbreviations or ():
+    for pair in get_ext(doc, "kg_abbreviations") or ():
         out.add(norm_key(pair.short))
         out.add(norm_key(pair.long))
     return out

@@ -13,7 +13,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.components.common import doc_text, register_extensions
+from kg.extract.components.common import doc_text, register_extensions, set_ext
 
 #: A dot and two ASCII letters: part of every "host.tld". The pattern starts with a literal, which
 #: the regex engine finds fast; the character before the dot is checked in Python (a pattern that
@@ -48,7 +48,7 @@ class LinkFinder:
         text = doc_text(doc)
         # Every URL has "://" or a "host.tld" (letter or digit, dot, two letters); most abstracts have
         # neither, and this one fast scan spares them the full URL scanner.
-        doc._.kg_links = self._find_links(text) if maybe_url(text) else []
+        set_ext(doc, "kg_links", self._find_links(text) if maybe_url(text) else [])
         return doc
 
 

@@ -4,11 +4,16 @@ Rules, strongest first:
 
 * the title's ``NAME: ...`` prefix (the paper's own system, dataset or model);
 * the object of "we propose / introduce / present (a novel ...) NAME";
-* the name after "dubbed / called / named / termed";
+* the name after "dubbed / called / named / termed", also a lower-case one
+  in a sentence about the paper's own work ("a setting termed quiet recall");
+* a lower-case part the paper adds: "a new / our novel X layer|loss|gate",
+  "we adopt / employ / incorporate a X module" (not a known technique, not
+  one modifier plus a bare type word such as "a retrieval-based strategy");
 * coined shapes anywhere: inner capitals (AdaNPC), hyphen-joined capitals
   (Meta-DMoE), letters with digits (GPT-4o, Qwen2.5-VL-3B-Instruct) and
   "Base [version] size" (Llama 3.1 8B, Mistral 7B);
-* capitalised multi-word phrases in the middle of an abstract sentence;
+* capitalised multi-word phrases in the middle of an abstract sentence (a
+  problem after "for / to / on" is a used Task, not the contribution);
 * bare acronyms (GRPO), kept only when typing or roles find support for them.
 
 Cue rules mark their finds ``proposed``; the roles step decides the rest.
@@ -185,14 +190,21 @@ class NameFinder:
                 cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
                 cand.set_type("Method", "context")
                 found.append(cand)
-        if "new " in text or "novel " in text:
-            for m in _NEW_DESCRIPTION.finditer(text):
-                described = _new_part(text, m.end())
-                if described is not None:
-                    d_start, d_end = described
-                    cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
-                    cand.set_type("Method", "context")
-                    found.append(cand)
+        # "a new gating layer", "we adopt a mixture-of-experts gate": a part the paper adds
+        known = [(c.start, c.end) for c in found if c.known]
+        for m in itertools.chain(_NEW_DESCRIPTION.finditer(text), _BUILD_VERB.finditer(text)):
+            if m.start() > 0 and text[m.start() - 1].isalnum():
+                continue  # no leading \b in the patterns: re scans for their first letter much faster
+            if m.group(0)[0] == "n" and not _ARTICLE_BEFORE.search(text, max(0, m.start() - 5), m.start()):
+                continue
+            described = _new_part(text, m.end())
+            if described is not None:
+                d_start, d_end = described
+                if any(d_start <= s and e <= d_end and 2 * (e - s) >= d_end - d_start for s, e in known):
+                    continue  # "a spectral hopping layer": a known technique reused, not a new part
+                cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
+                cand.set_type("Method", "context")
+                found.append(cand)
         for w_start, w_end in naming:
             named = _lower_case_name(text, w_start, w_end, sentence_at(doc, w_start)[0])
             if named is not None:
@@ -302,12 +314,21 @@ class NameFinder:
         found.append(Candidate(s, e, text[s:e], self.name, confidence, proposed=own))
 
 
-_CAP_WORD_FAST = re.compile(r"[A-Z][A-Za-z0-9]*(?:\.\d+)*\+*(?:-[A-Za-z0-9]+(?:\.\d+)*\+*)*")
+#: A word that starts with a capital; "^2" inside it is a LaTeX superscript of the name ("AMP^2Net").
+_CAP_WORD_FAST = re.compile(
+    r"[A-Z][A-Za-z0-9]*(?:\.\d+)*\+*(?:\^\d+[A-Za-z0-9]*)?(?:-[A-Za-z0-9]+(?:\.\d+)*\+*)*"
+)
 _NOT_BEFORE_NAME = frozenset(".-@#\\{_")
 _SIZE_TAIL = re.compile(r"(?:[ -]v?\d+(?:\.\d+)*)?[ -]\d+(?:\.\d+)?[BMbm](?![\w])(?:-[A-Z][A-Za-z]+)*")
 _YEAR_TAIL = re.compile(r" (?:19|20)\d\d(?![\w.-])")
 #: "a new / our novel ..." before a lower-case description of something the paper adds.
-_NEW_DESCRIPTION = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?:new|novel)\s+")
+_NEW_DESCRIPTION = re.compile(r"n(?:ew|ovel)\s+")
+_ARTICLE_BEFORE = re.compile(r"(?:\b[Aa]n?|\b[Oo]ur)\s+$")
+#: "we adopt / employ / incorporate a ..." before a part the paper builds into its system.
+_BUILD_VERB = re.compile(
+    r"[Ww]e\s+(?:then\s+|further\s+|also\s+|additionally\s+)?"
+    r"(?:adopt|employ|incorporate|integrate|design|devise|craft|equip \w+ with)\s+(?:an?\s+|the\s+)?"
+)
 _PROBLEM_PREPOSITION = re.compile(r"\b(?:for|to|on|in|of|tackle|address|addressing|tackling)\s+$")
 _CONNECTOR_GAP = re.compile(r" (?:of|for|to|&) ")
 _CONNECTOR_CAPS = frozenset(["The", "A", "An", "In", "On", "For", "With", "Of", "To", "By", "As", "From"])
@@ -371,6 +392,10 @@ _TRAILING_TYPE_WORDS = frozenset(
         "model",
     ]
 )
+#: Type words that, after a single modifier, only say what kind of thing something is.
+_BARE_TYPE_WORDS = _TRAILING_TYPE_WORDS | frozenset(
+    ["algorithm", "algorithms", "architecture", "mechanism", "module", "modules", "scheme", "procedure"]
+)
 _DATA_WORDS = frozenset(
     ["benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "collection"]
 )
@@ -400,6 +425,8 @@ def _described_method(text: str, start: int, end: int) -> tuple[int, int] | None
         last = phrase[-1].group(0).lower()
     if not 2 <= len(phrase) <= 6:
         return None
+    if len(phrase) == 2 and last in _BARE_TYPE_WORDS:
+        return None  # "a retrieval-based strategy", "a conditional module": a kind of thing, not a name
     if any(c.isupper() for w in phrase for c in w.group(0)[1:]) and not all(
         w.group(0).isupper() for w in phrase
     ):
@@ -421,7 +448,7 @@ def _new_part(text: str, start: int) -> tuple[int, int] | None:
     longest run of up to six words that ends in a proposal head noun (layer,
     loss, reward, module ...) and that :func:`_described_method` accepts.
     """
-    ends = []
+    ends: list[int] = []
     for count, m in enumerate(_WINDOW_WORD.finditer(text, start, min(len(text), start + 90))):
         gap = text[ends[-1] if ends else start : m.start()]
         if count >= 6 or gap.strip() or m.group(0).lower() in PHRASE_STOP:

@@ -47,7 +47,7 @@ MODEL_SIZE = re.compile(
     r"((?:[ -]v?\d+(?:\.\d+)*)?[ -]\d+(?:\.\d+)?[BMbm](?![\w])(?:-[A-Z][A-Za-z]+)*)"
 )
 
-_CAP_WORD = r"(?:[A-Z][\w]*(?:-[\w]+)*|[a-z]+[A-Z][\w]*(?:-[\w]+)*)"
+_CAP_WORD = r"(?:[A-Z][\w]*(?:\^\d+\w*)?(?:-[\w]+)*|[a-z]+[A-Z][\w]*(?:-[\w]+)*)"
 _CONNECTOR = r"(?:of|for|with|via|in|on|to|the|from|over|under|by|as)"
 #: A capitalised phrase: "Energy-guided Latent Optimization", "Deep Think with Confidence".
 CAP_PHRASE = re.compile(rf"(?<![\w\-]){_CAP_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_CAP_WORD}){{0,6}}(?![\w\-])")

@@ -4,7 +4,10 @@ Evidence, strongest first (a lexicon type always wins, see
 :data:`~kg.extract.components.common.TYPE_PRIORITY`):
 
 * a type word next to the name: "the X benchmark", "X model", "the dataset X";
-* an appositive or copula: "X, a new benchmark for ...", "X is a framework";
+* "<plural type word> such as / like / including X", "a model called X",
+  a data verb ("we collect / curate X");
+* an appositive or copula: "X, a new benchmark for ...", "X is a framework",
+  "X, a test set of ..." (but not a verb phrase: "X: Training Robots to ...");
 * the name's own shape: a size suffix (7B) or a model-like ending -> Model,
   a ``Bench``/``Set`` ending -> Dataset; the last word of a multi-word name;
 * otherwise Method, the most common type of a coined name.
@@ -30,11 +33,32 @@ _APPOSITIVE = re.compile(
     r"((?:[\w-]+[ \t]*){1,6})"
 )
 _APPOSITIVE_STOP = frozenset(
-    ["for", "of", "that", "which", "to", "with", "on", "in", "by", "from", "and", "or"]
+    [
+        "for",
+        "of",
+        "that",
+        "which",
+        "to",
+        "with",
+        "on",
+        "in",
+        "by",
+        "from",
+        "and",
+        "or",
+        "where",
+        "while",
+        "when",
+        "whose",
+        "who",
+        "whereas",
+    ]
 )
 _SIZE = re.compile(r"\d+(?:\.\d+)?[BMbm]\b|[Ii]nstruct\b|[Cc]hat\b")
 _MODEL_ENDING = re.compile(r"(?:GPT|BERT|LLaMA|LLM|LM|VLM|Net-\d+)$")
-_DATASET_ENDING = re.compile(r"(?:Bench|Benchmark|Set|Corpus|QA|Eval|Arena)(?:-\w+)?$|\d+[Kk]$")
+_DATASET_ENDING = re.compile(
+    r"(?:Bench|Benchmark|Set|Corpus|QA|Eval|Arena)(?:-\w+)?$|\d+[Kk]$|-(?:Train|Test|Dev|Val|Valid)$"
+)
 #: "evaluated on X", "experiments on X", "trained on X": what follows is data.
 _DATA_VERB_BEFORE = re.compile(
     r"\b(?:evaluat\w*|experiment\w*|results?|tested|test|trained|train|training|pre-?trained|fine-?tuned|"
@@ -65,12 +89,15 @@ def context_type(text: str, cand: Candidate) -> str | None:
     if example_type:
         return example_type
     prev = previous_word(text, cand.start).lower()
+    if prev in _DATA_VERBS:  # "we collect X", "we curate X": only data is collected
+        return "Dataset"
     if prev in _NAMING_WORDS:  # "a compact model called X": the type word stands before the cue
         prev = previous_word(text, text.rfind(prev, max(0, cand.start - 20), cand.start)).lower()
     if prev in HEAD_TYPES and prev not in ("task", "tasks", "problem"):
         return HEAD_TYPES[prev]
     m = _APPOSITIVE.match(text, cand.end)
     if m and not _verb_phrase(m.group(1), m.group(2)):
+        last = ""
         for word in m.group(2).split():  # "X, a novel synthetic multi-domain dataset ..."
             low = word.lower()
             if low in _APPOSITIVE_STOP:
@@ -78,6 +105,9 @@ def context_type(text: str, cand: Candidate) -> str | None:
             found = HEAD_TYPES.get(low)
             if found:
                 return found
+            if m.group(1) and low in ("set", "sets", "split", "splits") and last in _SPLIT_WORDS:
+                return "Dataset"  # "X, a held-out test set of ..."
+            last = low
     return None
 
 
@@ -106,6 +136,13 @@ def _example_of(text: str, start: int) -> str | None:
     return HEAD_TYPES[word]
 
 
+#: Verbs whose object can only be data: "we collect X from hospitals".
+_DATA_VERBS = frozenset(
+    w + ending
+    for w in ("collect", "curate", "annotate", "crawl", "gather", "scrape", "transcribe")
+    for ending in ("", "s", "d", "ed")
+)
+_SPLIT_WORDS = frozenset(["test", "training", "train", "evaluation", "validation", "dev", "held-out"])
 _NAMING_WORDS = frozenset(["called", "dubbed", "named", "termed", "coined"])
 
 
@@ -127,8 +164,8 @@ def _verb_phrase(article: str | None, words: str) -> bool:
 def shape_type(name: str) -> str | None:
     """Return the type a name's own shape suggests.
 
-    >>> [shape_type(n) for n in ("Zorba-13B", "FooBench", "Quux Loss", "Blorp")]
-    ['Model', 'Dataset', 'Method', None]
+    >>> [shape_type(n) for n in ("Zorba-13B", "FooBench", "Quux Loss", "Blorp", "Zorp-Test")]
+    ['Model', 'Dataset', 'Method', None, 'Dataset']
     """
     if _SIZE.search(name) or _MODEL_ENDING.search(name):
         return "Model"

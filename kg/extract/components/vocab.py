@@ -77,6 +77,11 @@ HEAD_TYPES: dict[str, str] = {
     "library": "Method",
     "protocol": "Method",
     "recipe": "Method",
+    "approximation": "Method",
+    "heuristic": "Method",
+    "solver": "Method",
+    "sampler": "Method",
+    "regularization": "Method",
     # Task
     "task": "Task",
     "tasks": "Task",
