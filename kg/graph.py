@@ -397,7 +397,7 @@ def add_extractions(
 # --------------------------------------------------------------------------- files
 
 
-def _node_link_dict(graph: nx.DiGraph) -> dict[str, Any]:
+def _node_link_dict(graph: nx.Graph) -> dict[str, Any]:
     data = nx.node_link_data(graph, edges="edges")
     data["nodes"].sort(key=lambda n: n["id"])
     data["edges"].sort(key=lambda e: (e["source"], e["target"]))
@@ -408,14 +408,35 @@ def write_node_link(graph: nx.DiGraph, path: str | Path) -> None:
     """Write the graph as node-link JSON, deterministically and atomically.
 
     Nodes are sorted by id, edges by (source, target) and keys within each
-    object, so an equal graph always gives the same bytes.
+    object, so an equal graph always gives the same bytes. A directed graph
+    (kg's) is written one object at a time, so a big graph is never held a
+    second time in memory as one dict and one JSON text; the bytes are those
+    of ``json.dumps`` over ``nx.node_link_data`` with sorted lists.
     """
-    text = json.dumps(
-        _node_link_dict(graph), sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    )
+    encode = json.JSONEncoder(
+        sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
+    ).encode
     with atomic_write(path) as handle:
-        handle.write(text)
-        handle.write("\n")
+        write = handle.write
+        if not graph.is_directed() or graph.is_multigraph():
+            write(encode(_node_link_dict(graph)))
+            write("\n")
+            return
+        write('{"directed":true,"edges":[')
+        sep = ""
+        succ = graph.succ
+        for u in sorted(graph):
+            nbrs = succ[u]
+            for v in sorted(nbrs):
+                write(sep + encode({**nbrs[v], "source": u, "target": v}))
+                sep = ","
+        write(f'],"graph":{encode(graph.graph)},"multigraph":false,"nodes":[')
+        sep = ""
+        nodes = graph.nodes
+        for n in sorted(graph):
+            write(sep + encode({**nodes[n], "id": n}))
+            sep = ","
+        write("]}\n")
 
 
 def read_node_link(path: str | Path) -> nx.DiGraph:

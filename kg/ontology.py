@@ -17,7 +17,7 @@ from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+from rdflib import namespace as _rns  # module alias: pytest's doctest scan trips over namespace objects
 
 from kg.errors import InputError
 
@@ -30,20 +30,20 @@ SCHEMA = Namespace("https://schema.org/")
 
 #: Prefixes written into Turtle and the JSON-LD context (sorted by prefix).
 PREFIXES: dict[str, str] = {
-    "dcat": str(DCAT),
-    "dcterms": str(DCTERMS),
+    "dcat": str(_rns.DCAT),
+    "dcterms": str(_rns.DCTERMS),
     "kg": KG_NAMESPACE,
-    "owl": str(OWL),
-    "prov": str(PROV),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
+    "owl": str(_rns.OWL),
+    "prov": str(_rns.PROV),
+    "rdf": str(_rns.RDF),
+    "rdfs": str(_rns.RDFS),
     "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "xsd": str(XSD),
+    "skos": str(_rns.SKOS),
+    "xsd": str(_rns.XSD),
 }
 
 
-class KG(DefinedNamespace):
+class KG(_rns.DefinedNamespace):
     """Terms of the kg ontology (``schemas/kg.ttl``); a typo raises ``AttributeError``."""
 
     _NS = Namespace(KG_NAMESPACE)
@@ -96,16 +96,6 @@ class KG(DefinedNamespace):
     extractorVersion: URIRef
 
 
-#: node kind -> the path segment its IRIs live under.
-KIND_SEGMENTS: dict[str, str] = {
-    "Paper": "paper",
-    "Method": "method",
-    "Model": "model",
-    "Dataset": "dataset",
-    "Task": "task",
-    "Repository": "repo",
-    "Link": "link",
-}
 _ID_PREFIXES = {"paper", "method", "model", "dataset", "task", "repo", "link"}
 # RFC 3986 unreserved characters plus ":" and "@" (allowed in a path segment);
 # "%" is never safe, which keeps the encoding injective.
@@ -251,7 +241,6 @@ __all__ = [
     "DEFAULT_BASE_IRI",
     "KG",
     "KG_NAMESPACE",
-    "KIND_SEGMENTS",
     "PREFIXES",
     "SCHEMA",
     "IriMinter",

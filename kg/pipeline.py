@@ -147,6 +147,7 @@ def write_outputs(
     base: str | None = None,
     html_max_nodes: int = 500,
     validate: bool | None = None,
+    consume: bool = False,
 ) -> None:
     """Write every output file from the full, id-sorted set of extractions.
 
@@ -157,9 +158,13 @@ def write_outputs(
         base: base IRI for the RDF (kg's default when ``None``).
         html_max_nodes: how many of the most connected nodes the HTML page draws.
         validate: run SHACL; ``None`` means only for graphs under 200k triples.
+        consume: empty ``extractions`` once the graph is built, so the records
+            and the graph are not both held while the big files are written.
     """
+    import gc
+
     from kg.graph import build_graph, write_node_link
-    from kg.rdf import write_rdf
+    from kg.rdf import write_rdf_files
 
     write_jsonl(out_dir / PAPERS, (record.paper.to_dict() for record in extractions))
     write_jsonl(out_dir / EXTRACTIONS, (record.to_dict() for record in extractions))
@@ -167,21 +172,25 @@ def write_outputs(
     if journal.exists():
         journal.unlink()
 
+    summary.papers_total = len(extractions)
     graph = build_graph(extractions)
+    if consume:
+        extractions.clear()
+        gc.collect()
     write_node_link(graph, out_dir / GRAPH_JSON)
     rdf_options: dict[str, Any] = {} if base is None else {"base": base}
-    for name, fmt in RDF_FILES.items():
-        write_rdf(graph, out_dir / name, format=fmt, **rdf_options)
+    # one sorted pass writes N-Triples and JSON-LD; Turtle is made from the N-Triples file
+    summary.triples = write_rdf_files(
+        graph, {fmt: out_dir / name for name, fmt in RDF_FILES.items()}, **rdf_options
+    )
 
-    summary.papers_total = len(extractions)
     summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
     summary.links = sum(1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link"))
-    with (out_dir / "graph.nt").open("rb") as handle:
-        summary.triples = sum(1 for _ in handle)
     if validate is None:
         validate = summary.triples <= 200_000
     if validate:
-        from kg.rdf import load_rdflib, validate as shacl_validate
+        from kg.rdf import load_rdflib
+        from kg.rdf import validate as shacl_validate
 
         report = shacl_validate(load_rdflib(out_dir / "graph.nt"))
         summary.shacl_conforms = report.conforms
@@ -256,6 +265,9 @@ def build(
     summary.papers_skipped = report.skipped
     summary.skip_reasons = [str(error) for error in report.errors]
     extractions = [done[key] for key in sorted(done)]
-    write_outputs(extractions, out, summary, base=base, html_max_nodes=html_max_nodes, validate=validate)
+    del done
+    write_outputs(
+        extractions, out, summary, base=base, html_max_nodes=html_max_nodes, validate=validate, consume=True
+    )
     summary.seconds = time.perf_counter() - started
     return summary

@@ -28,7 +28,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from kg.errors import InputError, KGError
 from kg.io import atomic_write
@@ -225,20 +225,168 @@ def _py(lexical: str, datatype: str) -> Any:
     return lexical
 
 
-# -- graph -> plain triples ----------------------------------------------------------------------
-def _seq(triples: list[Triple], owner: str, prop: str, name: str, items: list[Any], m: Any) -> None:
-    """Add an ordered list as an ``rdf:Seq`` owned by ``owner`` (an IRI, no blank node)."""
+# -- graph -> plain triples, grouped by subject ----------------------------------------------------
+Props = list[tuple[str, Obj]]
+Group = tuple[str, Props]
+
+
+def _seq_group(props: Props, owner: str, prop: str, name: str, items: list[Any], m: IriMinter) -> Group | None:
+    """Add the link to an ordered list to ``props``; return the ``rdf:Seq`` subject (an IRI, no blank node)."""
     if not items:
-        return
+        return None
     seq = m.sequence(owner, name)
-    triples.append((owner, prop, Iri(seq)))
-    triples.append((seq, A, Iri(SEQ)))
+    props.append((prop, Iri(seq)))
+    seq_props: Props = [(A, Iri(SEQ))]
     for i, item in enumerate(items, start=1):
-        triples.append((seq, f"{_RDF}_{i}", _lit(item)))
+        seq_props.append((f"{_RDF}_{i}", _lit(item)))
+    return seq, seq_props
+
+
+def _dataset_group(graph: nx.DiGraph, m: IriMinter) -> Group:
+    """Return the subject describing the graph as a whole (kg and extractor versions)."""
+    meta = graph.graph or {}
+    props: Props = [(A, Iri(C_DCAT_DATASET))]
+    if meta.get("kg_version") is not None:
+        props.append((K_kgVersion, _lit(meta["kg_version"])))
+    if meta.get("extractor") is not None:
+        props.append((K_extractorVersion, _lit(meta["extractor"])))
+    return m.dataset(), props
+
+
+def _agent_group(agent: str, extractor: str) -> Group:
+    return agent, [(A, I_AGENT), (LABEL, _lit(extractor))]
+
+
+def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> list[Group]:
+    """Return a node's own subject (its attributes, not its edges) followed by its ``rdf:Seq`` subjects.
+
+    Raises:
+        KGError: a node kind the contract does not know.
+    """
+    kind = data.get("kind")
+    cls = KIND_CLASSES.get(kind)  # type: ignore[arg-type]
+    if cls is None:
+        raise KGError(f"node {node_id!r} has unknown kind {kind!r}; expected one of {sorted(KIND_CLASSES)}")
+    out: Props = [(A, Iri(cls)), (P_NODE_ID, (node_id, XSD_STRING))]
+    seqs: list[Group | None] = []
+    if data.get("label") is not None:
+        out.append((LABEL, _lit(data["label"])))
+    if kind == "Paper":
+        if data.get("paper_id") is not None:
+            out.append((P_IDENT, _lit(data["paper_id"])))
+        out.append((P_TITLE, _lit(data.get("title") or "")))
+        if data.get("abstract") is not None:
+            out.append((P_ABSTRACT, _lit(data["abstract"])))
+        if data.get("url"):
+            out.append((P_URL, (str(data["url"]), XSD_ANYURI)))
+        if data.get("date"):
+            out.append((P_DATE, _date_lit(str(data["date"]))))
+        if data.get("source") is not None:
+            out.append((K_sourceFile, _lit(data["source"])))
+        authors = list(data.get("authors") or ())
+        for name in sorted(set(authors)):
+            out.append((P_CREATOR, _lit(name)))
+        seqs.append(_seq_group(out, s, K_authorList, "authors", authors, m))
+        categories = list(data.get("categories") or ())
+        for name in sorted(set(categories)):
+            out.append((P_SUBJECT, _lit(name)))
+        seqs.append(_seq_group(out, s, K_categoryList, "categories", categories, m))
+    elif kind == "Repository":
+        if data.get("url"):
+            out.append((P_CODEREPO, (str(data["url"]), XSD_ANYURI)))
+        if data.get("host") is not None:
+            out.append((K_host, _lit(data["host"])))
+    elif kind == "Link":
+        if data.get("url"):
+            out.append((P_URL, (str(data["url"]), XSD_ANYURI)))
+        if data.get("link_kind") is not None:
+            out.append((K_linkKind, _lit(data["link_kind"])))
+    else:
+        out.append((P_PREF, _lit(data.get("name") or data.get("label") or "")))
+        for alias in sorted(set(data.get("aliases") or ())):
+            out.append((P_ALT, _lit(alias)))
+        out.append((K_paperCount, _lit(int(data.get("paper_count") or 0))))
+        out.append((K_mentionCount, _lit(int(data.get("mention_count") or 0))))
+    _warn_extra(node_id, data, NODE_ATTRS[kind])  # type: ignore[index]
+    return [(s, out), *(g for g in seqs if g is not None)]
+
+
+def _edge_groups(
+    u: str, v: str, data: dict[str, Any], m: IriMinter, agents: dict[str, Iri]
+) -> tuple[tuple[str, Obj], list[Group]]:
+    """Return an edge's triple on its source node, as (predicate, object), and the edge's own subjects.
+
+    The subjects are the ``kg:Mention`` (or ``kg:CoOccurrence``) node first,
+    then its ``kg:Evidence`` nodes. ``agents`` maps extractor versions to
+    agent IRIs; versions not seen before are added to it.
+
+    Raises:
+        KGError: an edge relation the contract does not know.
+    """
+    relation = data.get("relation")
+    iri = m.node
+    if relation == "co_occurs":
+        ou, ov = Iri(iri(u)), Iri(iri(v))
+        props: Props = [
+            (A, I_CoOccurrence),
+            (K_firstEntity, ou),
+            (K_secondEntity, ov),
+            (K_weight, _lit(data.get("weight", 1))),
+        ]
+        _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])
+        return (K_coOccursWith, ov), [(m.cooccurrence(u, v), props)]
+    prop = RELATION_PROPERTIES.get(relation)  # type: ignore[arg-type]
+    if prop is None:
+        raise KGError(f"edge {u!r} -> {v!r} has unknown relation {relation!r}")
+    s, o = Iri(iri(u)), Iri(iri(v))
+    mi = m.mention(u, v)
+    groups: list[Group] = []
+    props = [(A, I_Mention), (K_paper, s), (K_target, o), (K_relation, Iri(prop))]
+    if relation in ("proposes", "uses"):
+        props.append((K_surfaceName, (data.get("name") or "", XSD_STRING)))
+        aliases = data.get("aliases")
+        if aliases:
+            for alias in sorted(set(aliases)):
+                props.append((K_surfaceAlias, (alias, XSD_STRING)))
+        if data.get("confidence") is not None:
+            props.append((K_confidence, _lit(float(data["confidence"]))))
+        if data.get("component") is not None:
+            props.append((K_component, _lit(data["component"])))
+        extractor = data.get("extractor")
+        if extractor:
+            agent = agents.get(extractor)
+            if agent is None:
+                agent = agents[extractor] = Iri(m.agent(extractor))
+            props.append((P_ATTRIBUTED, agent))
+        for i, ev in enumerate(data.get("evidence") or (), start=1):
+            e = f"{mi}/evidence/{i}"  # == m.evidence(mi, i), inlined for speed
+            props.append((K_hasEvidence, Iri(e)))
+            groups.append(
+                (
+                    e,
+                    [
+                        (A, I_Evidence),
+                        (K_index, (str(i), XSD_INTEGER)),
+                        (K_field, (str(ev.get("field", "abstract")), XSD_STRING)),
+                        (K_startOffset, (str(int(ev.get("start", 0))), XSD_INTEGER)),
+                        (K_endOffset, (str(int(ev.get("end", 0))), XSD_INTEGER)),
+                        (K_evidenceSentence, (str(ev.get("sentence", "")), XSD_STRING)),
+                    ],
+                )
+            )
+    else:
+        if data.get("sentence"):
+            props.append((K_evidenceSentence, _lit(data["sentence"])))
+        if data.get("origin") is not None:
+            props.append((K_origin, _lit(data["origin"])))
+        if relation == "has_link" and data.get("link_kind") is not None:
+            props.append((K_linkKind, _lit(data["link_kind"])))
+    _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])  # type: ignore[index]
+    return (prop, o), [(mi, props), *groups]
 
 
 def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator[Triple]:
-    """Yield the graph's RDF triples as plain tuples (unsorted).
+    """Yield the graph's RDF triples as plain tuples (unsorted; see :func:`iter_subjects` for sorted).
 
     Args:
         graph: a graph following the contract of ``docs/DESIGN.md``.
@@ -248,127 +396,114 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
         KGError: a node kind or edge relation the contract does not know.
     """
     m = IriMinter(base)  # a fresh minter per export: its caches die with it
-    iri = m.node
-    out: list[Triple] = []
-    meta = graph.graph or {}
-    ds = m.dataset()
-    out.append((ds, A, Iri(C_DCAT_DATASET)))
-    if meta.get("kg_version") is not None:
-        out.append((ds, K_kgVersion, _lit(meta["kg_version"])))
-    if meta.get("extractor") is not None:
-        out.append((ds, K_extractorVersion, _lit(meta["extractor"])))
-    yield from out
-
+    groups: list[Group] = [_dataset_group(graph, m)]
     for node_id, data in graph.nodes(data=True):
-        out = []
-        kind = data.get("kind")
-        cls = KIND_CLASSES.get(kind)  # type: ignore[arg-type]
-        if cls is None:
-            raise KGError(
-                f"node {node_id!r} has unknown kind {kind!r}; expected one of {sorted(KIND_CLASSES)}"
-            )
-        s = iri(node_id)
-        out.append((s, A, Iri(cls)))
-        out.append((s, P_NODE_ID, (node_id, XSD_STRING)))
-        if data.get("label") is not None:
-            out.append((s, LABEL, _lit(data["label"])))
-        if kind == "Paper":
-            if data.get("paper_id") is not None:
-                out.append((s, P_IDENT, _lit(data["paper_id"])))
-            out.append((s, P_TITLE, _lit(data.get("title") or "")))
-            if data.get("abstract") is not None:
-                out.append((s, P_ABSTRACT, _lit(data["abstract"])))
-            if data.get("url"):
-                out.append((s, P_URL, (str(data["url"]), XSD_ANYURI)))
-            if data.get("date"):
-                out.append((s, P_DATE, _date_lit(str(data["date"]))))
-            if data.get("source") is not None:
-                out.append((s, K_sourceFile, _lit(data["source"])))
-            authors = list(data.get("authors") or ())
-            for name in sorted(set(authors)):
-                out.append((s, P_CREATOR, _lit(name)))
-            _seq(out, s, K_authorList, "authors", authors, m)
-            categories = list(data.get("categories") or ())
-            for name in sorted(set(categories)):
-                out.append((s, P_SUBJECT, _lit(name)))
-            _seq(out, s, K_categoryList, "categories", categories, m)
-        elif kind == "Repository":
-            if data.get("url"):
-                out.append((s, P_CODEREPO, (str(data["url"]), XSD_ANYURI)))
-            if data.get("host") is not None:
-                out.append((s, K_host, _lit(data["host"])))
-        elif kind == "Link":
-            if data.get("url"):
-                out.append((s, P_URL, (str(data["url"]), XSD_ANYURI)))
-            if data.get("link_kind") is not None:
-                out.append((s, K_linkKind, _lit(data["link_kind"])))
-        else:
-            out.append((s, P_PREF, _lit(data.get("name") or data.get("label") or "")))
-            for alias in sorted(set(data.get("aliases") or ())):
-                out.append((s, P_ALT, _lit(alias)))
-            out.append((s, K_paperCount, _lit(int(data.get("paper_count") or 0))))
-            out.append((s, K_mentionCount, _lit(int(data.get("mention_count") or 0))))
-        _warn_extra(node_id, data, NODE_ATTRS[kind])  # type: ignore[index]
-        yield from out
-
+        groups.extend(_node_groups(node_id, data, m.node(node_id), m))
+    for s, props in groups:
+        for p, o in props:
+            yield s, p, o
     agents: dict[str, Iri] = {}
     for u, v, data in graph.edges(data=True):
-        out = []
-        relation = data.get("relation")
-        if relation == "co_occurs":
-            c = m.cooccurrence(u, v)
-            out.append((iri(u), K_coOccursWith, Iri(iri(v))))
-            out.append((c, A, I_CoOccurrence))
-            out.append((c, K_firstEntity, Iri(iri(u))))
-            out.append((c, K_secondEntity, Iri(iri(v))))
-            out.append((c, K_weight, _lit(data.get("weight", 1))))
-        elif relation in RELATION_PROPERTIES:
-            prop = RELATION_PROPERTIES[relation]
-            s, o = iri(u), iri(v)
-            mi = m.mention(u, v)
-            out.append((s, prop, Iri(o)))
-            out.append((mi, A, I_Mention))
-            out.append((mi, K_paper, Iri(s)))
-            out.append((mi, K_target, Iri(o)))
-            out.append((mi, K_relation, Iri(prop)))
-            if relation in ("proposes", "uses"):
-                out.append((mi, K_surfaceName, (data.get("name") or "", XSD_STRING)))
-                aliases = data.get("aliases")
-                if aliases:
-                    for alias in sorted(set(aliases)):
-                        out.append((mi, K_surfaceAlias, (alias, XSD_STRING)))
-                if data.get("confidence") is not None:
-                    out.append((mi, K_confidence, _lit(float(data["confidence"]))))
-                if data.get("component") is not None:
-                    out.append((mi, K_component, _lit(data["component"])))
-                extractor = data.get("extractor")
-                if extractor:
-                    agent = agents.get(extractor)
-                    if agent is None:
-                        agent = agents[extractor] = Iri(m.agent(extractor))
-                        out.append((agent, A, I_AGENT))
-                        out.append((agent, LABEL, _lit(extractor)))
-                    out.append((mi, P_ATTRIBUTED, agent))
-                for i, ev in enumerate(data.get("evidence") or (), start=1):
-                    e = f"{mi}/evidence/{i}"  # == m.evidence(mi, i), inlined for speed
-                    out.append((mi, K_hasEvidence, Iri(e)))
-                    out.append((e, A, I_Evidence))
-                    out.append((e, K_index, (str(i), XSD_INTEGER)))
-                    out.append((e, K_field, (str(ev.get("field", "abstract")), XSD_STRING)))
-                    out.append((e, K_startOffset, (str(int(ev.get("start", 0))), XSD_INTEGER)))
-                    out.append((e, K_endOffset, (str(int(ev.get("end", 0))), XSD_INTEGER)))
-                    out.append((e, K_evidenceSentence, (str(ev.get("sentence", "")), XSD_STRING)))
+        (p, o), groups = _edge_groups(u, v, data, m, agents)
+        yield m.node(u), p, o
+        for s, props in groups:
+            for p, o in props:
+                yield s, p, o
+    for extractor, agent in agents.items():
+        s, props = _agent_group(agent, extractor)
+        for p, o in props:
+            yield s, p, o
+
+
+def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator[Group]:
+    """Yield every RDF subject of the graph with its (predicate, object) pairs, subjects sorted.
+
+    Subjects come in code-point order of their IRIs without sorting all of
+    them in memory: nodes are sorted by IRI, mention and co-occurrence
+    subjects source by source (their IRIs start with the source's segment),
+    and the subjects whose IRI extends another one (``rdf:Seq`` lists of a
+    paper, evidence of a mention) wait in a small heap until their turn.
+    Every triple of a subject is in its one group (a node's group includes
+    the triples of its out-edges), so writers can stream subject by subject.
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        base: base IRI for minted resources.
+
+    Raises:
+        KGError: a node kind or edge relation the contract does not know.
+    """
+    import heapq
+    from itertools import count
+
+    from kg.ontology import segment
+
+    m = IriMinter(base)
+    iri = m.node
+    succ = graph.succ
+    mention_sources: list[str] = []
+    cooc_sources: list[str] = []
+    extractors: set[str] = set()
+    for u, nbrs in graph.adjacency():
+        mentions = cooc = False
+        for v, d in nbrs.items():
+            relation = d.get("relation")
+            if relation == "co_occurs":
+                cooc = True
+            elif relation in RELATION_PROPERTIES:
+                mentions = True
+                if relation in ("proposes", "uses") and d.get("extractor"):
+                    extractors.add(d["extractor"])
             else:
-                if data.get("sentence"):
-                    out.append((mi, K_evidenceSentence, _lit(data["sentence"])))
-                if data.get("origin") is not None:
-                    out.append((mi, K_origin, _lit(data["origin"])))
-                if relation == "has_link" and data.get("link_kind") is not None:
-                    out.append((mi, K_linkKind, _lit(data["link_kind"])))
+                raise KGError(f"edge {u!r} -> {v!r} has unknown relation {relation!r}")
+        if mentions:
+            mention_sources.append(u)
+        if cooc:
+            cooc_sources.append(u)
+    agents = {x: Iri(m.agent(x)) for x in extractors}
+
+    def edge_subjects(sources: list[str], tag: int) -> Iterator[tuple[str, int, str, str]]:
+        # an edge IRI is <family>/<segment(u)>/<segment(v)> and segments hold no "/",
+        # so ordering sources by segment + "/" and then each source's IRIs sorts them all
+        mint = m.cooccurrence if tag == 2 else m.mention
+        for u in sorted(sources, key=lambda n: segment(n) + "/"):
+            items = sorted(
+                (mint(u, v), v) for v, d in succ[u].items() if (d.get("relation") == "co_occurs") == (tag == 2)
+            )
+            for e, v in items:
+                yield e, tag, u, v
+
+    node_stream = sorted((iri(n), 0, n, "") for n in graph)
+    agent_stream = sorted((agent, 3, x, "") for x, agent in agents.items())
+    dataset = [(m.dataset(), 4, "", "")]
+    waiting: list[tuple[str, int, Props]] = []
+    order = count()
+    nodes = graph.nodes
+    for s, tag, a, b in heapq.merge(
+        node_stream, edge_subjects(mention_sources, 1), edge_subjects(cooc_sources, 2), agent_stream, dataset
+    ):
+        while waiting and waiting[0][0] < s:
+            w, _, wprops = heapq.heappop(waiting)
+            yield w, wprops
+        if tag == 0:
+            groups = _node_groups(a, nodes[a], s, m)
+            props = groups[0][1]
+            for v, d in succ[a].items():
+                relation = d["relation"]
+                prop = K_coOccursWith if relation == "co_occurs" else RELATION_PROPERTIES[relation]
+                props.append((prop, Iri(iri(v))))
+        elif tag in (1, 2):
+            _, groups = _edge_groups(a, b, succ[a][b], m, agents)
+        elif tag == 3:
+            groups = [_agent_group(s, a)]
         else:
-            raise KGError(f"edge {u!r} -> {v!r} has unknown relation {relation!r}")
-        _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])
-        yield from out
+            groups = [_dataset_group(graph, m)]
+        yield groups[0]
+        for child in groups[1:]:
+            heapq.heappush(waiting, (child[0], next(order), child[1]))
+    while waiting:
+        w, _, wprops = heapq.heappop(waiting)
+        yield w, wprops
 
 
 _warned: set[tuple[str, ...]] = set()
@@ -447,36 +582,170 @@ def _curie(iri: str) -> str:
 
 
 _PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+_encode_json = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) uses for str
 
 
-def _jsonld(triples: Iterable[Triple]) -> bytes:
-    """Write JSON-LD: the kg context inline, one node object per subject, all sorted."""
-    subjects: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in triples:
-        subjects[s][p].append(o)
-    context = load_context()
-    chunks = []
-    for s in sorted(subjects):
-        props = subjects[s]
-        node: dict[str, Any] = {"@id": s}
-        types = sorted(_curie(t) for t in props.pop(A, ()))
+class _Sink:
+    """Buffered UTF-8 writer of text pieces (lone surrogates from broken input become ``?``)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self._parts: list[str] = []
+
+    def _emit(self, text: str) -> None:
+        parts = self._parts
+        parts.append(text)
+        if len(parts) >= 4096:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._parts:
+            self._handle.write(_encode("".join(self._parts)))
+            self._parts = []
+
+
+class _NTriplesSink(_Sink):
+    """Write subjects arriving in code-point order as N-Triples, sorted and de-duplicated by line.
+
+    Lines sort as ``<subject>`` + ``"> "`` + rest, so a subject whose IRI
+    extends another with a character below ``>`` (``.../x/evidence/1`` after
+    ``.../x``) must be written before it: such subjects wait on a stack.
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        super().__init__(handle)
+        self._stack: list[tuple[str, str]] = []
+        self.triples = 0
+
+    def add(self, s: str, props: Props) -> None:
+        head = f"<{s}> "
+        tails = sorted({f"<{p}> {_nt_object(o)} .\n" for p, o in props})
+        self.triples += len(tails)
+        stack = self._stack
+        while stack:
+            top = stack[-1][0]
+            if len(s) > len(top) and s.startswith(top) and s[len(top)] < ">":
+                break
+            self._emit(stack.pop()[1])
+        stack.append((s, head + head.join(tails)))
+
+    def close(self) -> None:
+        while self._stack:
+            self._emit(self._stack.pop()[1])
+        self.flush()
+
+
+_CURIES: dict[str, str] = {}
+
+
+def _curie_of(iri: str) -> str:
+    """Memoised :func:`_curie` (called only on the few predicate, class and datatype IRIs)."""
+    c = _CURIES.get(iri)
+    if c is None:
+        c = _CURIES[iri] = _curie(iri)
+    return c
+
+
+class _JsonLdSink(_Sink):
+    """Write JSON-LD: the kg context inline, one node object per subject, subjects in the order given.
+
+    The bytes are those ``json.dumps`` gives for the node objects (values
+    sorted by their key-sorted JSON), built from strings directly because a
+    million ``json.dumps`` calls are the slow part of a big export.
+    """
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        super().__init__(handle)
+        head = json.dumps({"@context": load_context()}, ensure_ascii=False, indent=1, sort_keys=True)
+        self._emit(head[:-2] + ',\n "@graph": [\n  ')
+        self._first = True
+
+    def add(self, s: str, props: Props) -> None:
+        enc = _encode_json
+        types: set[str] = set()
+        by_prop: dict[str, set[Obj]] = {}
+        for p, o in props:
+            if p == A:
+                types.add(_curie_of(o))  # type: ignore[arg-type]
+            else:
+                by_prop.setdefault(p, set()).add(o)
+        parts = ['{"@id": ', enc(s)]
         if types:
-            node["@type"] = types
-        for p in sorted(props, key=_curie):
-            values = []
-            for o in props[p]:
+            parts.append(', "@type": [' + ", ".join(enc(t) for t in sorted(types)) + "]")
+        for c, p in sorted((_curie_of(p), p) for p in by_prop):
+            values: list[tuple[str, str]] = []
+            for o in by_prop[p]:
                 if type(o) is Iri:
-                    values.append({"@id": str(o)})
+                    text = '{"@id": ' + enc(o) + "}"
+                    values.append((text, text))
                 elif o[1] == XSD_STRING:
-                    values.append({"@value": o[0]})
+                    text = '{"@value": ' + enc(o[0]) + "}"
+                    values.append((text, text))
                 else:
-                    values.append({"@value": o[0], "@type": _curie(o[1])})
-            values.sort(key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-            node[_curie(p)] = values
-        chunks.append(json.dumps(node, ensure_ascii=False, sort_keys=False, allow_nan=False))
-    head = json.dumps({"@context": context}, ensure_ascii=False, indent=1, sort_keys=True)
-    text = head[:-2] + ',\n "@graph": [\n  ' + ",\n  ".join(chunks) + "\n ]\n}\n"
-    return _encode(text)
+                    lexical, datatype = enc(o[0]), enc(_curie_of(o[1]))
+                    values.append(
+                        (
+                            '{"@type": ' + datatype + ', "@value": ' + lexical + "}",
+                            '{"@value": ' + lexical + ', "@type": ' + datatype + "}",
+                        )
+                    )
+            values.sort()
+            parts.append(", " + enc(c) + ": [" + ", ".join(text for _, text in values) + "]")
+        parts.append("}")
+        if self._first:
+            self._first = False
+        else:
+            parts.insert(0, ",\n  ")
+        self._emit("".join(parts))
+
+    def close(self) -> None:
+        self._emit("\n ]\n}\n")
+        self.flush()
+
+
+class _PrefixRewriter:
+    """A binary writer for pyoxigraph: drops its ``@prefix`` lines and writes kg's, sorted, instead."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self._handle = handle
+        self._pending: bytearray | None = bytearray()
+
+    def write(self, data: bytes) -> int:
+        if self._pending is None:
+            return self._handle.write(data)
+        self._pending += data
+        while self._pending is not None:
+            end = self._pending.find(b"\n")
+            if end < 0:
+                break
+            if self._pending.startswith(b"@prefix "):
+                del self._pending[: end + 1]
+            else:
+                self._finish_header()
+        return len(data)
+
+    def _finish_header(self) -> None:
+        assert self._pending is not None
+        header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items())).encode()
+        self._handle.write(header + b"\n" + bytes(self._pending))
+        self._pending = None
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        if self._pending is not None:
+            self._finish_header()
+
+
+def _turtle_file(nt_path: Path, handle: IO[bytes]) -> None:
+    """Turn a sorted N-Triples file into Turtle, file to file (pyoxigraph streams both ways)."""
+    import pyoxigraph as ox
+
+    writer = _PrefixRewriter(handle)
+    quads = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    ox.serialize(quads, writer, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    writer.close()
 
 
 _FORMATS = {
@@ -501,11 +770,76 @@ def serialize(graph: nx.DiGraph, *, format: RdfFormat = "nt", base: str = DEFAUL
         format: ``"turtle"``, ``"nt"`` or ``"json-ld"``.
         base: base IRI for minted resources.
     """
+    import io
+
     fmt = _format(format)
-    if fmt == "json-ld":
-        return _jsonld(set(iter_triples(graph, base=base)))
-    nt = _encode("".join(ntriples_lines(graph, base=base)))
-    return nt if fmt == "nt" else _turtle(nt)
+    buffer = io.BytesIO()
+    sink: _NTriplesSink | _JsonLdSink = _JsonLdSink(buffer) if fmt == "json-ld" else _NTriplesSink(buffer)
+    for s, props in iter_subjects(graph, base=base):
+        sink.add(s, props)
+    sink.close()
+    data = buffer.getvalue()
+    return _turtle(data) if fmt == "turtle" else data
+
+
+def write_rdf_files(
+    graph: nx.DiGraph, paths: dict[str, str | Path], *, base: str = DEFAULT_BASE_IRI
+) -> int:
+    """Write the graph in several RDF formats at once, each file atomically; return the triple count.
+
+    One sorted pass over the graph (:func:`iter_subjects`) streams
+    N-Triples and JSON-LD side by side; Turtle is then made from the
+    N-Triples file by pyoxigraph, file to file (from a temporary N-Triples
+    file when ``"nt"`` is not asked for). Memory stays bounded by the graph,
+    not by the output. The bytes are those of :func:`serialize`.
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        paths: format (``"turtle"``, ``"nt"``, ``"json-ld"``) -> file to write.
+        base: base IRI for minted resources.
+
+    Raises:
+        KGError: a node kind or edge relation the contract does not know (no file is written).
+    """
+    import os
+    import tempfile
+    from contextlib import ExitStack
+
+    targets = {_format(fmt): Path(path) for fmt, path in paths.items()}
+    scratch: Path | None = None
+    nt_path = targets.get("nt")
+    if nt_path is None and "turtle" in targets:
+        fd, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt.tmp", dir=targets["turtle"].parent)
+        os.close(fd)
+        scratch = nt_path = Path(name)
+    try:
+        with ExitStack() as stack:
+            sinks: list[_NTriplesSink | _JsonLdSink] = []
+            nt_sink: _NTriplesSink | None = None
+            if nt_path is not None:
+                handle = stack.enter_context(
+                    atomic_write(nt_path, mode="wb") if scratch is None else open(nt_path, "wb")  # noqa: SIM115
+                )
+                nt_sink = _NTriplesSink(handle)
+                sinks.append(nt_sink)
+            if "json-ld" in targets:
+                sinks.append(_JsonLdSink(stack.enter_context(atomic_write(targets["json-ld"], mode="wb"))))
+            triples = 0
+            for s, props in iter_subjects(graph, base=base):
+                for sink in sinks:
+                    sink.add(s, props)
+                if nt_sink is None:
+                    triples += len(set(props))
+            for sink in sinks:
+                sink.close()
+        if "turtle" in targets:
+            assert nt_path is not None
+            with atomic_write(targets["turtle"], mode="wb") as handle:
+                _turtle_file(nt_path, handle)
+    finally:
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+    return nt_sink.triples if nt_sink is not None else triples
 
 
 def write_rdf(
@@ -514,7 +848,7 @@ def write_rdf(
     """Write the graph to ``path`` atomically as Turtle, N-Triples or JSON-LD.
 
     Identical graphs give identical bytes (sorted triples, fixed prefixes, no
-    blank nodes, no timestamps).
+    blank nodes, no timestamps). Streams to the file (see :func:`write_rdf_files`).
 
     Args:
         graph: a graph following the contract of ``docs/DESIGN.md``.
@@ -522,9 +856,7 @@ def write_rdf(
         format: ``"turtle"``, ``"nt"`` or ``"json-ld"``.
         base: base IRI for minted resources.
     """
-    data = serialize(graph, format=format, base=base)
-    with atomic_write(path, mode="wb") as handle:
-        handle.write(data)
+    write_rdf_files(graph, {format: path}, base=base)
 
 
 def to_rdf(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
@@ -820,6 +1152,7 @@ __all__ = [
     "KG_NAMESPACE",
     "ValidationReport",
     "from_rdf",
+    "iter_subjects",
     "iter_triples",
     "load_context",
     "load_rdf",
@@ -832,4 +1165,5 @@ __all__ = [
     "to_rdf",
     "validate",
     "write_rdf",
+    "write_rdf_files",
 ]

@@ -19,6 +19,8 @@ The result is a list of plain :class:`EntityDraft` in ``doc._.kg_entities``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -34,7 +36,6 @@ from kg.extract.components.common import (
     doc_text,
     get_ext,
     norm_key,
-    overlaps,
     register_extensions,
     set_ext,
     title_range,
@@ -80,6 +81,11 @@ class Assembler:
             for c in found
             if c.is_long_form and c.group and (norm_key(c.text) in GENERIC or _is_category(c.text))
         }
+        # links sorted by start, with the furthest end reached so far: one binary search per
+        # candidate instead of a scan of every link (quadratic on a long text full of URLs)
+        spans = sorted(link_spans)
+        link_starts = [s for s, _ in spans]
+        link_reach = list(itertools.accumulate((e for _, e in spans), max))
         out: list[Candidate] = []
         for cand in found:
             if generic_groups and cand.group in generic_groups:
@@ -98,7 +104,7 @@ class Assembler:
                 cand_text[:1].isalpha() or any(ch.isalpha() for ch in cand_text)
             ):
                 continue
-            if link_spans and any(overlaps(cand.start, cand.end, s, e) for s, e in link_spans):
+            if link_starts and _in_link(cand.start, cand.end, link_starts, link_reach):
                 continue
             key = norm_key(cand_text)
             if key in GENERIC or cand_text in self._not_names:
@@ -284,6 +290,19 @@ def _is_category(phrase: str) -> bool:
     if len(words) < 2 or words[-1].lower() not in _PLURAL_HEADS:
         return False
     return not any(any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) for w in words)
+
+
+def _in_link(start: int, end: int, link_starts: list[int], link_reach: list[int]) -> bool:
+    """Tell whether ``[start, end)`` overlaps a link span (see :meth:`Assembler._filter`).
+
+    The links starting before ``end`` are a prefix of ``link_starts``; one of
+    them overlaps when the furthest end among them lies past ``start``.
+
+    >>> _in_link(5, 8, [0, 20], [6, 30]), _in_link(6, 8, [0, 20], [6, 30]), _in_link(18, 21, [0, 20], [6, 30])
+    (True, False, True)
+    """
+    i = bisect.bisect_left(link_starts, end)
+    return i > 0 and link_reach[i - 1] > start
 
 
 def _expand_acronyms(kept: list[Candidate], pairs: Sequence[Any]) -> None:
