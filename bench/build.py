@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 CHILD = r"""
 import json, resource, sys, time
@@ -67,14 +67,16 @@ def main() -> None:
     base_per_paper = base["seconds"] / base_n
     print(f"\nkg build, engine={args.engine}, workers={args.workers}")
     header = f"{'papers':>9} {'wall s':>8} {'papers/s':>9} {'peak RSS MB':>12} {'triples':>11} " \
-             f"{'nt MB':>7} {'ttl MB':>7} {'html MB':>8} {'time/paper vs smallest':>23}"
+             f"{'nt MB':>7} {'ttl MB':>7} {'jsonld MB':>10} {'json MB':>8} {'html MB':>8} " \
+             f"{'time/paper vs smallest':>23}"
     print(header)
     print("-" * len(header))
     for n, r in rows:
         files = r["files"]
         growth = (r["seconds"] / n) / base_per_paper
         print(f"{n:>9,} {r['seconds']:>8.1f} {n / r['seconds']:>9.0f} {r['rss_mb']:>12.0f} {r['triples']:>11,} "
-              f"{files['graph.nt'] / 1e6:>7.1f} {files['graph.ttl'] / 1e6:>7.1f} {files['graph.html'] / 1e6:>8.2f} "
+              f"{files['graph.nt'] / 1e6:>7.1f} {files['graph.ttl'] / 1e6:>7.1f} {files['graph.jsonld'] / 1e6:>10.1f} "
+              f"{files['graph.json'] / 1e6:>8.1f} {files['graph.html'] / 1e6:>8.2f} "
               f"{growth:>22.2f}x")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -294,6 +294,7 @@ def report(label: str, result: Result) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Measure extraction and bare tokenisation on the same texts and print their ratio."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--texts",

@@ -57,6 +57,7 @@ def surface(long_form: str, rng: random.Random) -> str:
 
 
 def make_papers(n: int, per_paper: int, rng: random.Random) -> list[PaperExtraction]:
+    """Return ``n`` synthetic extractions whose entities follow a Zipf-like law, as in real corpora."""
     vocab = vocabulary(max(2000, n // 2), rng)
     weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(vocab))]
     papers = []
@@ -102,6 +103,7 @@ def _took(wall0: float, cpu0: float) -> str:
 
 
 def main() -> None:
+    """Time resolution, graph building and node-link round trip at the size given on the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=10_000)
     parser.add_argument("--entities", type=int, default=15)

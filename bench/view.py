@@ -164,10 +164,12 @@ _NODE_COUNTS: dict[Path, int] = {}
 
 
 def page_nodes(path: Path) -> int:
+    """Return how many nodes the page at ``path`` holds, to check that the browser drew every one."""
     return _NODE_COUNTS[path]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Time page generation (and drawing, where Chromium exists) for each size asked for."""
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )

@@ -50,7 +50,7 @@ import copy
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import InputError
 from kg.normalize import match_key, paper_id
@@ -65,14 +65,16 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
 
 log = logging.getLogger(__name__)
 
+#: what :meth:`KnowledgeGraph.save` writes: an RDF format of :func:`kg.rdf.write_rdf`, or node-link JSON
+SaveFormat = Literal["turtle", "nt", "json-ld", "node-link"]
 #: file suffix -> format name accepted by :meth:`KnowledgeGraph.save`
-SAVE_FORMATS: dict[str, str] = {
+SAVE_FORMATS: dict[str, SaveFormat] = {
     ".ttl": "turtle",
     ".nt": "nt",
     ".jsonld": "json-ld",
     ".json": "node-link",
 }
-_FORMAT_ALIASES: dict[str, str] = {
+_FORMAT_ALIASES: dict[str, SaveFormat] = {
     "turtle": "turtle",
     "ttl": "turtle",
     "nt": "nt",
@@ -376,9 +378,9 @@ class KnowledgeGraph:
             from kg.rdf import write_rdf
 
             if base is None:
-                write_rdf(self._graph, target, format=fmt)  # type: ignore[arg-type]
+                write_rdf(self._graph, target, format=fmt)
             else:
-                write_rdf(self._graph, target, format=fmt, base=base)  # type: ignore[arg-type]
+                write_rdf(self._graph, target, format=fmt, base=base)
         return target
 
     def to_html(self, path: PathLike, **options: Any) -> Any:
@@ -553,7 +555,7 @@ def _read_extractions(path: Path) -> Iterator[PaperExtraction]:
             raise InputError(f"not an extraction record ({exc})", path=path, line=line) from None
 
 
-def _save_format(path: Path, format: str | None) -> str:
+def _save_format(path: Path, format: str | None) -> SaveFormat:
     if format is not None:
         fmt = _FORMAT_ALIASES.get(format.lower())
         if fmt is None:

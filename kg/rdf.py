@@ -9,9 +9,11 @@ node) holding the edge's attributes and evidence, so SPARQL can ask *why* a
 paper is linked to an entity. Co-occurrence weights live on ``kg:CoOccurrence``
 nodes. Loading the RDF back gives the same networkx graph.
 
-Speed matters (millions of triples): triples are generated once as plain
-tuples, N-Triples lines are rendered and sorted in Python, Turtle is produced
-from them by pyoxigraph, JSON-LD is written directly. rdflib is used for the
+Speed and memory matter (millions of triples): triples are generated as plain
+tuples, subject by subject in sorted IRI order (:func:`iter_subjects`, no
+global sort), and streamed to N-Triples and JSON-LD in the same pass
+(:func:`write_rdf_files`); Turtle is made from the N-Triples file by
+pyoxigraph, file to file. rdflib is used for the
 ``rdflib.Graph`` API (:func:`to_rdf`, :func:`from_rdf`) and SHACL. Every file
 is deterministic (sorted, no blank nodes, no timestamps) and written
 atomically. This module must not mint IRIs itself (see :mod:`kg.ontology`).
@@ -646,6 +648,25 @@ def _curie_of(iri: str) -> str:
     return c
 
 
+_DATATYPE_SUFFIX: dict[str, str] = {}
+
+
+def _json_value(o: Obj) -> tuple[str, str]:
+    """Return (sort key, text) of one JSON-LD value object: its key-sorted and its written JSON."""
+    if type(o) is Iri:
+        text = '{"@id": ' + _encode_json(o) + "}"
+        return text, text
+    lexical, datatype = o  # type: ignore[misc]
+    if datatype == XSD_STRING:
+        text = '{"@value": ' + _encode_json(lexical) + "}"
+        return text, text
+    dt = _DATATYPE_SUFFIX.get(datatype)
+    if dt is None:
+        dt = _DATATYPE_SUFFIX[datatype] = _encode_json(_curie_of(datatype))
+    value = _encode_json(lexical)
+    return '{"@type": ' + dt + ', "@value": ' + value + "}", '{"@value": ' + value + ', "@type": ' + dt + "}"
+
+
 class _JsonLdSink(_Sink):
     """Write JSON-LD: the kg context inline, one node object per subject, subjects in the order given.
 
@@ -658,44 +679,32 @@ class _JsonLdSink(_Sink):
         super().__init__(handle)
         head = json.dumps({"@context": load_context()}, ensure_ascii=False, indent=1, sort_keys=True)
         self._emit(head[:-2] + ',\n "@graph": [\n  ')
-        self._first = True
+        self._started = False
 
     def add(self, s: str, props: Props) -> None:
         enc = _encode_json
-        types: set[str] = set()
-        by_prop: dict[str, set[Obj]] = {}
+        types: list[str] = []
+        by_prop: dict[str, list[Obj]] = {}
         for p, o in props:
             if p == A:
-                types.add(_curie_of(o))  # type: ignore[arg-type]
+                types.append(_curie_of(o))  # type: ignore[arg-type]
+            elif p in by_prop:
+                by_prop[p].append(o)
             else:
-                by_prop.setdefault(p, set()).add(o)
-        parts = ['{"@id": ', enc(s)]
+                by_prop[p] = [o]
+        parts = [',\n  {"@id": ' if self._started else '{"@id": ', enc(s)]
+        self._started = True
         if types:
-            parts.append(', "@type": [' + ", ".join(enc(t) for t in sorted(types)) + "]")
+            parts.append(', "@type": [' + ", ".join(enc(t) for t in sorted(set(types))) + "]")
         for c, p in sorted((_curie_of(p), p) for p in by_prop):
-            values: list[tuple[str, str]] = []
-            for o in by_prop[p]:
-                if type(o) is Iri:
-                    text = '{"@id": ' + enc(o) + "}"
-                    values.append((text, text))
-                elif o[1] == XSD_STRING:
-                    text = '{"@value": ' + enc(o[0]) + "}"
-                    values.append((text, text))
-                else:
-                    lexical, datatype = enc(o[0]), enc(_curie_of(o[1]))
-                    values.append(
-                        (
-                            '{"@type": ' + datatype + ', "@value": ' + lexical + "}",
-                            '{"@value": ' + lexical + ', "@type": ' + datatype + "}",
-                        )
-                    )
-            values.sort()
-            parts.append(", " + enc(c) + ": [" + ", ".join(text for _, text in values) + "]")
+            parts.append(", " + enc(c) + ": [")
+            objects = by_prop[p]
+            if len(objects) == 1:
+                parts.append(_json_value(objects[0])[1])
+            else:
+                parts.append(", ".join(text for _, text in sorted({_json_value(o) for o in objects})))
+            parts.append("]")
         parts.append("}")
-        if self._first:
-            self._first = False
-        else:
-            parts.insert(0, ",\n  ")
         self._emit("".join(parts))
 
     def close(self) -> None:

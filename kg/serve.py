@@ -165,8 +165,9 @@ def choose_format(kind: str, accept: str | None, param: str | None) -> str:
     default = "turtle" if kind == "graph" else "json"
     if param:
         choice = _FORMAT_PARAM.get(param.strip().lower())
-        if choice and choice[index]:
-            return choice[index]  # type: ignore[return-value]
+        chosen = choice[index] if choice else None
+        if chosen:
+            return chosen
     ranked: list[tuple[float, int, str]] = []
     for position, part in enumerate((accept or "").split(",")):
         media, _, params = part.strip().partition(";")
@@ -179,8 +180,9 @@ def choose_format(kind: str, accept: str | None, param: str | None) -> str:
                 except ValueError:
                     q = 0.0
         choice = _ACCEPT.get(media.strip().lower())
-        if q > 0 and choice and choice[index]:
-            ranked.append((-q, position, choice[index]))  # type: ignore[arg-type]
+        chosen = choice[index] if choice else None
+        if q > 0 and chosen:
+            ranked.append((-q, position, chosen))
     return min(ranked)[2] if ranked else default
 
 
@@ -424,7 +426,7 @@ class QueryRunner:
                 return QueryAnswer(serialize_boolean(bool(result), fmt), RESULT_MEDIA[fmt], count=1)
             kind = "graph" if isinstance(result, ox.QueryTriples) else "solutions"
             fmt = choose_format(kind, accept, fmt_param)
-            variables = [] if kind == "graph" else [v.value for v in result.variables]  # type: ignore[union-attr]
+            variables = [v.value for v in result.variables] if isinstance(result, ox.QuerySolutions) else []
             items: list[Any] = []
             truncated = False
             try:
@@ -623,6 +625,7 @@ class SparqlServer(ThreadingHTTPServer):
         return f"http://{shown}:{port}/"
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        """Answer 503 at once when every connection slot is taken, so a flood cannot exhaust threads."""
         if not self._slots.acquire(blocking=False):
             try:
                 request.settimeout(2)
@@ -637,15 +640,18 @@ class SparqlServer(ThreadingHTTPServer):
         super().process_request(request, client_address)
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Handle one request in its thread and always give its connection slot back."""
         try:
             super().process_request_thread(request, client_address)
         finally:
             self._slots.release()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log a handler's crash through ``logging`` instead of printing a traceback to stderr."""
         log.exception("error while handling a request from %s", client_address[0] if client_address else "?")
 
     def server_close(self) -> None:
+        """Close the socket, then the query runner and the graph store it serves."""
         super().server_close()
         self.runner.close()
         self.graph.close()
@@ -669,19 +675,25 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
     # -- plumbing -----------------------------------------------------------------------------
 
     def log_message(self, format: str, *args: Any) -> None:
+        """Log a request line through ``logging``, control characters escaped and long queries cut."""
         message = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", format % args)  # no terminal escapes
         if len(message) > 300:  # a long GET query would flood the log
             message = message[:240] + " ... " + message[-40:]
         log.info("%s %s", self.address_string(), message)
 
-    def _send(self, status: int, body: bytes, media_type: str, headers: dict[str, str] | None = None) -> None:
+    def _send_headers(
+        self, status: int, media_type: str, length: int, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
         self.send_header("X-Content-Type-Options", "nosniff")
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
+
+    def _send(self, status: int, body: bytes, media_type: str, headers: dict[str, str] | None = None) -> None:
+        self._send_headers(status, media_type, len(body), headers)
         if self.command != "HEAD":
             self.wfile.write(body)
 
@@ -689,12 +701,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
         self._send(status, (message.rstrip() + "\n").encode("utf-8"), "text/plain; charset=utf-8", headers)
 
     def _send_file(self, path: Path, media_type: str) -> None:
-        size = path.stat().st_size
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", media_type)
-        self.send_header("Content-Length", str(size))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
+        self._send_headers(HTTPStatus.OK, media_type, path.stat().st_size)
         if self.command != "HEAD":
             with path.open("rb") as handle:
                 shutil.copyfileobj(handle, self.wfile)
@@ -702,6 +709,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
     # -- methods ------------------------------------------------------------------------------
 
     def do_GET(self) -> None:
+        """Route a GET (or HEAD): the SPARQL endpoint, the HTML view, downloads, the query page."""
         url = urlsplit(self.path)
         route = url.path
         try:
@@ -728,6 +736,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self) -> None:
+        """Answer a SPARQL Protocol POST to ``/sparql``; any other route gets 405."""
         route = urlsplit(self.path).path
         if route != "/sparql":
             self._error(HTTPStatus.METHOD_NOT_ALLOWED, "only /sparql accepts POST", {"Allow": "GET, HEAD"})

@@ -1,8 +1,13 @@
-"""Shared pytest set-up: opt-in slow tests."""
+"""Shared pytest set-up: opt-in slow tests, the extraction pipeline over the fixture lexicon."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -16,3 +21,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip_slow)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    """The default pipeline with the invented fixture lexicon (spaCy loads only for tests that ask)."""
+    from extract_support import LEXICON_OVERRIDE
+
+    from kg.extract.pipeline import build_pipeline
+
+    return build_pipeline(overrides=LEXICON_OVERRIDE)

@@ -6,30 +6,8 @@ lexicon is the tiny fixture in tests/fixtures/extract/lexicons.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from kg.extract import EXTRACTOR_VERSION
-from kg.extract.pipeline import build_pipeline, run
-from kg.records import Paper, PaperExtraction
-
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline(overrides={"components.kg_lexicon.entries.path": str(FIXTURES / "lexicons")})
-
-
-def extract(nlp, abstract: str, title: str = "") -> PaperExtraction:
-    return next(run([Paper(id="t", title=title, abstract=abstract)], extractor=EXTRACTOR_VERSION, nlp=nlp))
-
-
-def found(x: PaperExtraction) -> dict[str, tuple[str, str]]:
-    """name -> (type, role)."""
-    return {e.name: (e.type, e.role) for e in x.entities}
-
+from extract_support import extract, found
 
 # (title, abstract, expected {name: (type, role)})
 CASES = [

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from extract_support import FIXTURES, LEXICON_OVERRIDE
 
 import kg.extract
 from kg.extract import EXTRACTOR_VERSION
 from kg.extract.pipeline import CONFIG_PATH, build_pipeline, run
 from kg.records import Link, Paper, PaperExtraction
 
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-LEXICON_OVERRIDE = {"components.kg_lexicon.entries.path": str(FIXTURES / "lexicons")}
 PIPELINE = [
     "kg_fields",
     "kg_links",
@@ -29,11 +26,6 @@ PIPELINE = [
 ]
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline(overrides=LEXICON_OVERRIDE)
-
-
 def papers() -> list[Paper]:
     return [
         Paper.from_dict(json.loads(line)) for line in (FIXTURES / "papers.jsonl").read_text().splitlines()
@@ -42,12 +34,6 @@ def papers() -> list[Paper]:
 
 def extract_all(nlp, items: list[Paper], **kwargs) -> list[PaperExtraction]:
     return list(run(items, extractor=EXTRACTOR_VERSION, nlp=nlp, **kwargs))
-
-
-def test_import_does_not_load_spacy() -> None:
-    code = "import sys, kg.extract, kg.extract.lexicon; print('spacy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_pipeline_is_assembled_from_the_config(nlp) -> None:

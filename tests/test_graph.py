@@ -298,14 +298,6 @@ def test_gold_seed_smoke() -> None:
     assert graphs_equal(build_graph(extractions_from_graph(g), lexicon=None), g)
 
 
-def test_layering() -> None:
-    code = (
-        "import sys, kg.resolve; assert 'networkx' not in sys.modules; import kg.graph; "
-        "bad = [m for m in ('rdflib', 'spacy', 'pyvis') if m in sys.modules]; assert not bad, bad"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True)
-
-
 def test_output_bytes_do_not_depend_on_the_hash_seed(tmp_path) -> None:
     # Sets of strings iterate in a per-process order; nothing may leak into the output.
     script = (

@@ -10,31 +10,13 @@ abstracts (tests/fixtures/extract/heldout.jsonl) and keeps a floor on its F1.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from extract_support import FIXTURES, extract, found
 
 from kg.eval import load_extractions, score
-from kg.extract import EXTRACTOR_VERSION, extract_papers
-from kg.extract.pipeline import build_pipeline, run
-from kg.records import Paper, PaperExtraction
-
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return build_pipeline(overrides={"components.kg_lexicon.entries.path": str(FIXTURES / "lexicons")})
-
-
-def extract(nlp, abstract: str, title: str = "") -> PaperExtraction:
-    return next(run([Paper(id="t", title=title, abstract=abstract)], extractor=EXTRACTOR_VERSION, nlp=nlp))
-
-
-def found(x: PaperExtraction) -> dict[str, tuple[str, str]]:
-    """name -> (type, role)."""
-    return {e.name: (e.type, e.role) for e in x.entities}
-
+from kg.extract import extract_papers
+from kg.records import Paper
 
 # (title, abstract, name, expected (type, role))
 PRESENT = [

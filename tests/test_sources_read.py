@@ -267,3 +267,24 @@ def test_a_pipe_needs_format_and_is_read_once(tmp_path: Path) -> None:
     assert not writer.is_alive()
     assert [p.id for p in papers] == ["arxiv:2403.04444", "arxiv:2403.05555", "arxiv:2403.06666"]
     assert report.duplicates == 3
+
+
+def test_report_raises_only_when_every_record_was_skipped() -> None:
+    bad = InputError("record has no title", path="in.jsonl", line=3)
+    ReadReport().raise_if_nothing_read()  # nothing read, nothing skipped: an empty selection, not an error
+    ReadReport(read=1, errors=[bad]).raise_if_nothing_read()
+    with pytest.raises(InputError) as info:
+        ReadReport(errors=[bad, InputError("malformed JSON", path="in.jsonl", line=5)]).raise_if_nothing_read()
+    assert str(info.value) == "in.jsonl:3: no papers read (2 skipped); first problem: record has no title"
+
+
+@pytest.mark.parametrize("fmt", ["arxiv-snapshot", "hf-daily", "openalex"])
+def test_object_readers_skip_an_item_that_is_not_an_object(tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / "records.json"
+    path.write_text('[\n1,\n"text"\n]\n', encoding="utf-8")
+    report = ReadReport()
+    assert list(read_papers([path], format=fmt, report=report)) == []
+    assert [(e.line, e.message) for e in report.errors] == [
+        (2, "expected a JSON object, found int"),
+        (3, "expected a JSON object, found str"),
+    ]

@@ -33,9 +33,12 @@ class KGClickError(click.ClickException):
 
     def __init__(self, error: KGError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        # click types exit_code as a ClassVar, but its own handlers read it per
+        # instance, and kg's exit code depends on which KGError this wraps.
+        self.exit_code = error.exit_code  # type: ignore[misc]
 
     def format_message(self) -> str:
+        """Show the kg error as it is, without click's "Error: " prefix."""
         return self.message
 
 
@@ -47,15 +50,18 @@ class LazyGroup(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a :class:`KGError` becomes a click error so it prints as one line."""
         try:
             return super().invoke(ctx)
         except KGError as exc:
             raise KGClickError(exc) from exc
 
     def list_commands(self, ctx: click.Context) -> list[str]:
+        """Name the commands from :data:`COMMANDS` without importing any of them."""
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import and return one command's module only now that it is asked for."""
         if cmd_name not in COMMANDS:
             return None
         module_name, attr, _ = COMMANDS[cmd_name]
@@ -64,6 +70,7 @@ class LazyGroup(click.Group):
         return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List the commands in ``kg --help`` from the one-line help in :data:`COMMANDS` (no imports)."""
         rows = [(name, COMMANDS[name][2]) for name in sorted(COMMANDS)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from kg.sources import FORMATS
+
 LINE_FORMATS = {".jsonl", ".ndjson", ".csv"}
 
 
@@ -29,7 +31,8 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", default="outputs", show_default=True, type=click.Path(path_type=Path),
               help="Output folder; papers already built there are skipped.")
-@click.option("--format", "format_", default=None, help="Force the input format instead of sniffing it.")
+@click.option("--format", "format_", default=None,
+              help=f"Force the input format ({', '.join(FORMATS)}) instead of sniffing it.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Extraction processes (or Dask workers with --engine dask).")
@@ -65,6 +68,12 @@ def build(
     graph.json, graph.ttl, graph.nt, graph.jsonld and graph.html into the
     output folder. Papers already there are not extracted again, so running
     a build twice changes nothing, and an interrupted build resumes.
+
+    \b
+    Examples:
+      kg build
+      kg build papers.jsonl arxiv.xml -o outputs --workers 2
+      kg build big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from tqdm import tqdm
 

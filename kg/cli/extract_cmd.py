@@ -15,7 +15,6 @@ from pathlib import Path
 
 import click
 
-from kg.errors import InputError
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
@@ -89,13 +88,7 @@ def extract(
             types.update(e.type for e in extraction.entities)
             roles.update(e.role for e in extraction.entities)
             links += len(extraction.links)
-        if report.read == 0 and report.errors:  # inside the block: the old output stays untouched
-            first = report.errors[0]
-            raise InputError(
-                f"no papers read ({report.skipped} skipped); first problem: {first.message}",
-                path=first.path,
-                line=first.line,
-            )
+        report.raise_if_nothing_read()  # inside the block: the old output stays untouched
     click.echo(report.summary(), err=True)
     by_type = ", ".join(f"{t} {types[t]}" for t in ("Method", "Model", "Dataset", "Task"))
     click.echo(

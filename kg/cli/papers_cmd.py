@@ -16,7 +16,6 @@ from pathlib import Path
 
 import click
 
-from kg.errors import InputError
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
@@ -89,8 +88,6 @@ def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_f
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(0)
-    if report.read == 0 and report.errors and limit != 0:
-        first = report.errors[0]
-        raise InputError(f"no papers read ({report.skipped} skipped); first problem: {first.message}",
-                         path=first.path, line=first.line)
+    if limit != 0:
+        report.raise_if_nothing_read()
     click.echo(report.summary(), err=True)

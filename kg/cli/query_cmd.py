@@ -9,10 +9,14 @@ printed as one line with the position of the mistake by ``kg.cli.main``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from kg.errors import InputError, QueryError
+
+if TYPE_CHECKING:
+    from kg.query import Format
 
 
 def _ready_help() -> str:
@@ -77,7 +81,7 @@ def query(
     query_file: Path | None,
     named: str | None,
     params: tuple[str, ...],
-    fmt: str,
+    fmt: Format,
     timeout: float | None,
     list_: bool,
 ) -> None:
@@ -126,4 +130,4 @@ def query(
         assert sparql is not None
         text = sparql
     result = run_query(graph, text, timeout=timeout)
-    click.echo(format_result(result, fmt=fmt), nl=False)  # type: ignore[arg-type]
+    click.echo(format_result(result, fmt=fmt), nl=False)

@@ -34,6 +34,13 @@ def serve(
     GET and POST; JSON, XML, CSV or TSV results by Accept), / (graph view),
     /query (a query form), /graph.ttl, /graph.nt, /graph.jsonld.
     Stop with Ctrl-C.
+
+    \b
+    Examples:
+      kg serve
+      kg serve outputs/ --port 8080 --timeout 30
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5' \\
+        http://127.0.0.1:8000/sparql
     """
     from kg.serve import serve as run_serve
 

@@ -101,6 +101,12 @@ def view(
     .jsonld) or an outputs/ folder of `kg build`. The page needs no network:
     open it from disk in any browser. Search by name or alias, filter by
     type, hover for details and click a node for its papers and evidence.
+
+    \b
+    Examples:
+      kg view outputs/ -o graph.html
+      kg view outputs/graph.json --max-nodes 300 --types Paper,Dataset
+      kg view outputs/ --focus LoRA --depth 2 -o lora.html
     """
     from kg.view import write_html
 

@@ -115,10 +115,10 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, extractor: str) -> PaperExtract
 
     entities = tuple(
         Entity(
-            type=draft.type,  # type: ignore[arg-type]
+            type=draft.type,
             name=draft.name,
             aliases=draft.aliases,
-            role=draft.role,  # type: ignore[arg-type]
+            role=draft.role,
             confidence=draft.confidence,
             mentions=tuple(where(s, e) for s, e in draft.mentions),
             component=draft.component,

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
 from kg.normalize import collapse_whitespace
 from kg.records import Paper
-from kg.sources.base import Item, make_paper, split_names, split_terms
+from kg.sources.base import Item, json_object, make_paper, split_names, split_terms
 from kg.sources.jsonstream import read_json_any
 
 FORMAT = "arxiv-snapshot"
@@ -43,8 +42,7 @@ def paper_from_snapshot(record: Any, *, path: Path, position: int) -> Paper:
     Raises:
         InputError: not an object, or no title or abstract.
     """
-    if not isinstance(record, dict):
-        raise InputError(f"expected a JSON object, found {type(record).__name__}", path=path, line=position)
+    record = json_object(record, path=path, position=position)
     raw_id = record.get("id")
     return make_paper(
         path=path,

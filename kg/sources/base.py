@@ -17,11 +17,12 @@ Stdlib only; no reader imports anything heavy.
 from __future__ import annotations
 
 import gzip
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from kg.errors import InputError
 from kg.normalize import collapse_whitespace, normalize_arxiv_id, normalize_doi, paper_id
@@ -68,6 +69,21 @@ class ReadReport:
         """The skip reasons as one-line messages (file:line: what is wrong)."""
         return [str(error) for error in self.errors]
 
+    def raise_if_nothing_read(self) -> None:
+        """Raise when every record was skipped, so an all-bad input is an error, not an empty result.
+
+        Raises:
+            InputError: no paper was read and at least one record or file was
+                skipped; it names the first problem's file and line.
+        """
+        if self.read == 0 and self.errors:
+            first = self.errors[0]
+            raise InputError(
+                f"no papers read ({self.skipped} skipped); first problem: {first.message}",
+                path=first.path,
+                line=first.line,
+            )
+
     def summary(self, *, max_reasons: int = 10) -> str:
         """Return a short human summary: counts, then the first skip reasons.
 
@@ -100,7 +116,7 @@ class Line(NamedTuple):
     bad: str | None
 
 
-def open_binary(path: Path) -> IO[bytes]:
+def open_binary(path: Path) -> io.BufferedIOBase:
     """Open an input for reading bytes, transparently un-gzipping ``*.gz``.
 
     Raises:
@@ -108,7 +124,7 @@ def open_binary(path: Path) -> IO[bytes]:
     """
     try:
         if path.suffix.lower() == ".gz":
-            return gzip.open(path, "rb")  # type: ignore[return-value]
+            return gzip.open(path, "rb")
         return path.open("rb")
     except FileNotFoundError:
         raise InputError("file not found", path=path) from None
@@ -283,6 +299,17 @@ def arxiv_url(arxiv_id: str | None) -> str | None:
     """
     norm = normalize_arxiv_id(arxiv_id) if arxiv_id else None
     return f"https://arxiv.org/abs/{norm}" if norm else None
+
+
+def json_object(record: Any, *, path: Path, position: int) -> dict[str, Any]:
+    """Return ``record`` if it is a JSON object, so readers of object-per-record formats share one check.
+
+    Raises:
+        InputError: ``record`` is an array, string, number or null.
+    """
+    if not isinstance(record, dict):
+        raise InputError(f"expected a JSON object, found {type(record).__name__}", path=path, line=position)
+    return record
 
 
 def make_paper(

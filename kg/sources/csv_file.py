@@ -9,6 +9,7 @@ fields may span lines; a record's position is the line it starts on.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,11 +36,7 @@ def read(path: Path) -> Iterator[Item]:
             break
 
     def texts() -> Iterator[str]:
-        for line in first:
-            if line.bad is not None:
-                bad[line.number] = line
-            yield line.text
-        for line in lines:
+        for line in itertools.chain(first, lines):
             if line.bad is not None:
                 bad[line.number] = line
             yield line.text

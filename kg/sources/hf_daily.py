@@ -14,9 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
 from kg.records import Paper
-from kg.sources.base import Item, make_paper, metadata_link, split_names
+from kg.sources.base import Item, json_object, make_paper, metadata_link, split_names
 from kg.sources.jsonstream import read_json_any
 
 FORMAT = "hf-daily"
@@ -28,8 +27,7 @@ def paper_from_hf(record: Any, *, path: Path, position: int) -> Paper:
     Raises:
         InputError: not an object, or no title or abstract.
     """
-    if not isinstance(record, dict):
-        raise InputError(f"expected a JSON object, found {type(record).__name__}", path=path, line=position)
+    record = json_object(record, path=path, position=position)
     wrapped = record.get("paper")
     paper: dict[str, Any] = wrapped if isinstance(wrapped, dict) else record
     title = paper.get("title") or record.get("title")

@@ -14,7 +14,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.records import Paper
-from kg.sources.base import Item, make_paper, split_terms
+from kg.sources.base import Item, json_object, make_paper, split_terms
 from kg.sources.jsonstream import read_json_any
 
 FORMAT = "openalex"
@@ -80,8 +80,7 @@ def paper_from_openalex(record: Any, *, path: Path, position: int) -> Paper:
     Raises:
         InputError: not an object, a broken inverted index, no title or no abstract.
     """
-    if not isinstance(record, dict):
-        raise InputError(f"expected a JSON object, found {type(record).__name__}", path=path, line=position)
+    record = json_object(record, path=path, position=position)
     try:
         abstract = rebuild_abstract(record.get("abstract_inverted_index"))
     except (TypeError, ValueError) as exc:

@@ -81,6 +81,10 @@ class AbbreviationLinker:
         self._find = find_abbreviations
 
     def __call__(self, doc: Doc) -> Doc:
+        """Add a long-form candidate per acronym definition and one per later use of the acronym.
+
+        Sharing one group lets assembly merge "DPO" and "Direct Preference Optimization" into one entity.
+        """
         text = doc_text(doc)
         pairs = self._find(text) if "(" in text else []
         set_ext(doc, "kg_abbreviations", pairs)

@@ -58,6 +58,7 @@ class Assembler:
         self._not_names = frozenset(GENERIC_ACRONYMS) | frozenset(METRICS) | frozenset(NOT_NAMES)
 
     def __call__(self, doc: Doc) -> Doc:
+        """Filter, de-overlap and group the candidates into ``doc._.kg_entities`` (one per thing named)."""
         text = doc_text(doc)
         found = candidates(doc)
         if not found:

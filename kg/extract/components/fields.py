@@ -79,6 +79,7 @@ class FieldSplitter:
         self.mark_tokens = mark_tokens
 
     def __call__(self, doc: Doc) -> Doc:
+        """Record sentence ranges in ``doc._.kg_sents``, so evidence never spans title and abstract."""
         text = doc_text(doc)
         if len(doc) == 0:
             set_ext(doc, "kg_sents", [])

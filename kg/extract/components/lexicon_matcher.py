@@ -85,6 +85,7 @@ class LexiconMatcher:
                 self.exact.add(key, list(tokenizer.pipe(exact)))
 
     def __call__(self, doc: Doc) -> Doc:
+        """Add a candidate for each lexicon match; ambiguous entries only where the context supports them."""
         matches = self.exact(doc) + self.lower(doc)
         if not matches:
             return doc

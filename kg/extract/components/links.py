@@ -45,6 +45,7 @@ class LinkFinder:
         self._find_links = find_links
 
     def __call__(self, doc: Doc) -> Doc:
+        """Store the text's URLs in ``doc._.kg_links``, so later steps can skip words inside them."""
         text = doc_text(doc)
         # Every URL has "://" or a "host.tld" (letter or digit, dot, two letters); most abstracts have
         # neither, and this one fast scan spares them the full URL scanner.

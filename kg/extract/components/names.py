@@ -89,6 +89,7 @@ class NameFinder:
         self.acronym_confidence = acronym_confidence
 
     def __call__(self, doc: Doc) -> Doc:
+        """Add candidates for coined names no lexicon knows: title prefixes, cue words, word shapes."""
         text = doc_text(doc)
         if not text.strip():
             return doc

@@ -154,6 +154,7 @@ class PhraseFinder:
         self._task_id = nlp.vocab.strings.add("kg_task_head")
 
     def __call__(self, doc: Doc) -> Doc:
+        """Add task and method candidates grown leftwards from head nouns, where a real modifier exists."""
         text = doc_text(doc)
         if not text.strip():
             return doc

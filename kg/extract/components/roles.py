@@ -40,6 +40,7 @@ class RoleMarker:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
+        """Mark the candidates the paper itself introduces as proposed; the rest stay ``used``."""
         text = doc_text(doc)
         found = candidates(doc)
         if not found:

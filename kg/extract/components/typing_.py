@@ -263,6 +263,7 @@ class Typer:
         self.default_type = default_type
 
     def __call__(self, doc: Doc) -> Doc:
+        """Type every candidate from its context, then its shape, then the default, strongest evidence first."""
         text = doc_text(doc)
         found = candidates(doc)
         for cand in found:
