@@ -296,3 +296,22 @@ def test_format_ask_and_escapes(store) -> None:  # type: ignore[no-untyped-def]
     assert "\x1b" not in table and 'a b c"d' in table
     with pytest.raises(QueryError, match="unknown result format"):
         format_result(tricky, fmt="xml")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["Method", "Model", "Dataset", "Task"])
+def test_top_query_counts_match_the_graph(kind: str) -> None:
+    from test_rdf import extractions
+
+    graph = build_graph(extractions(), lexicon=None)
+    expected: dict[str, int] = {}
+    for node, data in graph.nodes(data=True):
+        if data["kind"] == kind:
+            papers = {
+                u for u, _, d in graph.in_edges(node, data=True) if d["relation"] in ("proposes", "uses")
+            }
+            expected[data["name"]] = len(papers)
+    name = {"Method": "top_methods", "Model": "top_models", "Dataset": "top_datasets", "Task": "top_tasks"}[
+        kind
+    ]
+    got = {r["name"]: r["papers"] for r in run_query(graph, load_query(name)).to_dicts()}
+    assert got == expected and got
