@@ -185,7 +185,9 @@ def write_outputs(
     )
 
     summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
-    summary.links = sum(1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link"))
+    summary.links = sum(
+        1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link")
+    )
     if validate is None:
         validate = summary.triples <= 200_000
     if validate:
@@ -259,8 +261,15 @@ def build(
     report = ReadReport()
     papers = read_papers(list(inputs), format=format, strict=strict, report=report)
     extract_new(
-        papers, out, done, summary,
-        engine=engine, workers=workers, scheduler=scheduler, batch_size=batch_size, progress=progress,
+        papers,
+        out,
+        done,
+        summary,
+        engine=engine,
+        workers=workers,
+        scheduler=scheduler,
+        batch_size=batch_size,
+        progress=progress,
     )
     summary.papers_skipped = report.skipped
     summary.skip_reasons = [str(error) for error in report.errors]

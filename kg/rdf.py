@@ -232,7 +232,9 @@ Props = list[tuple[str, Obj]]
 Group = tuple[str, Props]
 
 
-def _seq_group(props: Props, owner: str, prop: str, name: str, items: list[Any], m: IriMinter) -> Group | None:
+def _seq_group(
+    props: Props, owner: str, prop: str, name: str, items: list[Any], m: IriMinter
+) -> Group | None:
     """Add the link to an ordered list to ``props``; return the ``rdf:Seq`` subject (an IRI, no blank node)."""
     if not items:
         return None
@@ -470,7 +472,9 @@ def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterato
         mint = m.cooccurrence if tag == 2 else m.mention
         for u in sorted(sources, key=lambda n: segment(n) + "/"):
             items = sorted(
-                (mint(u, v), v) for v, d in succ[u].items() if (d.get("relation") == "co_occurs") == (tag == 2)
+                (mint(u, v), v)
+                for v, d in succ[u].items()
+                if (d.get("relation") == "co_occurs") == (tag == 2)
             )
             for e, v in items:
                 yield e, tag, u, v
@@ -753,7 +757,8 @@ def _turtle_file(nt_path: Path, handle: IO[bytes]) -> None:
 
     writer = _PrefixRewriter(handle)
     quads = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    ox.serialize(quads, writer, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    # pyoxigraph only calls write() (and flush()) on the output object
+    ox.serialize(quads, writer, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)  # type: ignore[arg-type]
     writer.close()
 
 
@@ -791,9 +796,7 @@ def serialize(graph: nx.DiGraph, *, format: RdfFormat = "nt", base: str = DEFAUL
     return _turtle(data) if fmt == "turtle" else data
 
 
-def write_rdf_files(
-    graph: nx.DiGraph, paths: dict[str, str | Path], *, base: str = DEFAULT_BASE_IRI
-) -> int:
+def write_rdf_files(graph: nx.DiGraph, paths: dict[str, str | Path], *, base: str = DEFAULT_BASE_IRI) -> int:
     """Write the graph in several RDF formats at once, each file atomically; return the triple count.
 
     One sorted pass over the graph (:func:`iter_subjects`) streams

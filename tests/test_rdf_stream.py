@@ -49,7 +49,9 @@ def prefix_graph() -> nx.DiGraph:
     sentence = 'A "quoted" sentence with \\ and\nnewline.'
     for pid in ("p1", "p1-2", "p1.x"):
         for slug in ("net", "net-2", "net.v2", "ne"):
-            evidence = [{"field": "abstract", "start": i, "end": i + 3, "sentence": sentence} for i in range(12)]
+            evidence = [
+                {"field": "abstract", "start": i, "end": i + 3, "sentence": sentence} for i in range(12)
+            ]
             g.add_edge(
                 f"paper:{pid}", f"model:{slug}", relation="uses", name=slug, aliases=[], confidence=0.5,
                 component="kg_rules", extractor="kg-extract/x", evidence=evidence,
