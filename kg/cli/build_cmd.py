@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from kg.pipeline import BuildSummary
 
 from kg.sources import FORMATS
 
@@ -89,8 +93,16 @@ def build(
         )
     finally:
         bar.close()
-    if quiet:
-        return
+    if not quiet:
+        print_summary(summary, out_dir)
+    if summary.shacl_conforms is False:
+        from kg.errors import ValidationError
+
+        raise ValidationError(f"{out_dir / 'graph.nt'} does not conform to kg's SHACL shapes (see the log above)")
+
+
+def print_summary(summary: BuildSummary, out_dir: Path) -> None:
+    """Print the closing summary of a build to stderr."""
     click.echo(f"papers read      {summary.papers_read:>10,}", err=True)
     click.echo(f"  already built  {summary.papers_already_built:>10,}", err=True)
     click.echo(f"  extracted      {summary.papers_extracted:>10,}", err=True)
