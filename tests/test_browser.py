@@ -275,3 +275,33 @@ def test_large_graph_draws_with_physics_off_and_left_out_summary(open_page: Any)
         f"showing 2,000 of {graph.number_of_nodes():,} nodes"
     )
     assert opened.errors() == []
+
+
+def test_bundled_sample_build_draws_and_explains_an_entity(open_page: Any, tmp_path: Path) -> None:
+    # the real thing: the bundled Daily Papers sample through the real extractor and graph
+    from kg.graph import read_node_link
+    from kg.pipeline import build
+
+    build([], out_dir=tmp_path / "outputs", validate=False)
+    graph = read_node_link(tmp_path / "outputs" / "graph.json")
+    opened = open_page(graph, name="sample", title="kg: the bundled Daily Papers sample")
+    assert opened.errors() == []
+    assert opened.requests == [opened.url]
+    assert opened.js("kgView.drawnNodeCount()") == graph.number_of_nodes()
+    papers = [n for n, d in graph.nodes(data=True) if d["kind"] == "Paper"]
+    assert len(papers) == 49
+    # the entity used by the most papers: its panel lists exactly those papers
+    entity, data = max(
+        ((n, d) for n, d in graph.nodes(data=True) if d["kind"] in {"Method", "Model", "Dataset", "Task"}),
+        key=lambda item: (item[1]["paper_count"], item[0]),
+    )
+    opened.page.fill("#kg-search", data["name"])
+    opened.page.press("#kg-search", "Enter")
+    assert opened.js("kgView.selected()") == entity
+    panel = opened.page.text_content("#kg-panel") or ""
+    titles = [graph.nodes[p]["title"] for p in graph.predecessors(entity) if graph.nodes[p]["kind"] == "Paper"]
+    assert len(titles) == data["paper_count"]
+    for title in titles:
+        assert title[:40] in panel
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.page.screenshot(path=str(ARTIFACTS / "sample.png"))
