@@ -289,7 +289,8 @@ def test_read_node_link_missing_file(tmp_path) -> None:
 
 
 def test_gold_seed_smoke() -> None:
-    seed = Path("/work/shared/gold/seed.jsonl")
+    from shared_data import SEED_GOLD as seed
+
     if not seed.exists():
         pytest.skip("gold seed file not available")
     records = [PaperExtraction.from_dict(d) for d in read_jsonl(seed)]

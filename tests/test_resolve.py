@@ -389,9 +389,9 @@ def test_corpus_partition() -> None:
 
 def test_gold_seed_lines_parse_and_resolve() -> None:
     import json
-    from pathlib import Path
 
-    seed = Path("/work/shared/gold/seed.jsonl")
+    from shared_data import SEED_GOLD as seed
+
     if not seed.exists():
         pytest.skip("gold seed file not available")
     records = [

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from shared_data import SEED_GOLD
 
 from kg.errors import InputError
 from kg.records import Paper
@@ -13,7 +14,7 @@ from kg.sources import READERS, SAMPLE_PATH, read_papers
 from kg.sources.daily import is_prose, is_title, page_date
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
-GOLD = Path("/work/shared/gold/seed.jsonl")
+GOLD = SEED_GOLD
 
 
 def test_sample_yields_49_well_formed_papers() -> None:
