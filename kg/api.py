@@ -87,6 +87,8 @@ _FORMAT_ALIASES: dict[str, SaveFormat] = {
 }
 #: files of an ``outputs/`` folder :func:`load` tries, best first
 _FOLDER_FILES: tuple[str, ...] = ("graph.json", "extractions.jsonl", "graph.nt", "graph.ttl", "graph.jsonld")
+#: RDF file suffixes :func:`load` reads with :func:`kg.rdf.load_rdf`
+_RDF_SUFFIXES = frozenset({".ttl", ".turtle", ".nt", ".jsonld"})
 
 PathLike = str | Path
 
@@ -436,9 +438,11 @@ def build(
 def load(path: PathLike) -> KnowledgeGraph:
     """Load a graph from a file or from an ``outputs/`` folder written by ``kg build``.
 
-    Files by extension: ``.json`` (kg's node-link JSON), ``.jsonl`` (kg's
-    extraction records), ``.ttl``, ``.nt``, ``.jsonld`` (RDF in the ``kg:``
-    vocabulary). For a folder the first of ``graph.json``,
+    This is the one place that knows kg's graph file kinds (``kg view`` uses
+    it too). Files by extension: ``.json`` (kg's node-link
+    JSON, or JSON-LD when it has ``@context``/``@graph``), ``.jsonl`` (kg's
+    extraction records), ``.ttl``/``.turtle``, ``.nt``, ``.jsonld`` (RDF in
+    the ``kg:`` vocabulary). For a folder the first of ``graph.json``,
     ``extractions.jsonl``, ``graph.nt``, ``graph.ttl``, ``graph.jsonld`` found
     is read.
 
@@ -454,17 +458,24 @@ def load(path: PathLike) -> KnowledgeGraph:
     if not p.is_file():
         raise InputError("file not found", path=p)
     suffix = p.suffix.lower()
+    if suffix == ".jsonl":
+        return KnowledgeGraph.from_extractions(_read_extractions(p))
+    if suffix in _RDF_SUFFIXES or (suffix == ".json" and _is_json_ld(p)):
+        from kg.rdf import load_rdf
+
+        return KnowledgeGraph(load_rdf(p))
     if suffix == ".json":
         from kg.graph import read_node_link
 
         return KnowledgeGraph(read_node_link(p))
-    if suffix == ".jsonl":
-        return KnowledgeGraph.from_extractions(_read_extractions(p))
-    if suffix in (".ttl", ".nt", ".jsonld"):
-        from kg.rdf import load_rdf
-
-        return KnowledgeGraph(load_rdf(p))
     raise InputError("unknown graph file type; expected .json, .jsonl, .ttl, .nt or .jsonld", path=p)
+
+
+def _is_json_ld(path: Path) -> bool:
+    """Tell JSON-LD from node-link JSON by the first keys of a ``.json`` file."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    return b'"@context"' in head or b'"@graph"' in head
 
 
 def extract(text_or_paper: str | Paper) -> PaperExtraction:

@@ -25,7 +25,7 @@ import networkx as nx
 
 from kg import __version__
 from kg.errors import InputError
-from kg.io import atomic_write
+from kg.io import atomic_write, read_text
 from kg.normalize import short_hash, slugify
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
 from kg.resolve import LexiconLike, dedupe_extractions, resolve
@@ -446,12 +446,7 @@ def read_node_link(path: str | Path) -> nx.DiGraph:
         InputError: the file is missing, not JSON, or not a directed node-link graph.
     """
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("graph file not found", path=p) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not valid UTF-8 ({exc.reason})", path=p) from None
+    text = read_text(p, what="graph file")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

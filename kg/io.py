@@ -59,6 +59,27 @@ def _umask() -> int:
     return mask
 
 
+def read_text(path: str | Path, *, what: str) -> str:
+    """Read a whole UTF-8 text file, turning the usual failures into :class:`InputError`.
+
+    Args:
+        path: the file to read.
+        what: what the file is, for the message (``"lexicon file"`` gives
+            ``"lexicon file not found"``).
+
+    Raises:
+        InputError: the file is missing, or not UTF-8 (naming the line of the bad byte).
+    """
+    p = Path(path)
+    try:
+        return p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"{what} not found", path=p) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise InputError(f"{what} is not valid UTF-8 ({exc.reason} at byte {exc.start})", path=p, line=line) from None
+
+
 def dumps_line(record: dict[str, Any]) -> str:
     """Serialise one JSON Lines record deterministically (no NaN, UTF-8 kept)."""
     return json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))

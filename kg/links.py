@@ -17,14 +17,10 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from kg.normalize import word_set
 from kg.records import LinkKind
 
 __all__ = ["FoundLink", "classify_url", "clean_url", "find_links", "url_key"]
-
-
-def _words(text: str) -> frozenset[str]:
-    """Return the set of space-separated words in ``text`` (compact constant tables)."""
-    return frozenset(text.split())
 
 
 @dataclass(frozen=True)
@@ -51,9 +47,9 @@ class FoundLink:
 # on purpose: "see README.md" is not a link. A bare host with no path and no
 # "www." ("wandb.ai") must end in one of _BARE_HOST_TLDS; short ones such as
 # "to" or "me" need a path ("go.to" is not a link, "youtu.be/x" is).
-_BARE_HOST_TLDS = _words("com org net edu gov io ai dev app info xyz tech science online cloud")
-_GENERIC_TLDS = _BARE_HOST_TLDS | _words("co me ms ly gl to cc tv page site tools")
-_COUNTRY_TLDS = _words("cn uk de fr jp kr ca au ch nl eu in us be it es se ru br at dk fi no pt pl")
+_BARE_HOST_TLDS = word_set("com org net edu gov io ai dev app info xyz tech science online cloud")
+_GENERIC_TLDS = _BARE_HOST_TLDS | word_set("co me ms ly gl to cc tv page site tools")
+_COUNTRY_TLDS = word_set("cn uk de fr jp kr ca au ch nl eu in us be it es se ru br at dk fi no pt pl")
 # Scheme-less candidates: an optional "www.", dotted labels and a final
 # alphabetic label (checked against the TLD lists above).
 _BARE_START = re.compile(
@@ -68,7 +64,7 @@ _MAX_URL = 2048  # longer "URLs" are runaway scans of garbage, not links
 _CLOSERS = {")": "(", "]": "["}
 _LATEX_ESCAPES = frozenset("_%#&~$")
 # A continuation token after a line break that is plain prose, never a URL part.
-_STOPWORDS = _words(
+_STOPWORDS = word_set(
     "a an and are as at be by for from in is it of on or our see that the this to was we were "
     "which with code data page project available"
 )
@@ -90,12 +86,12 @@ _CODE_HOSTS = frozenset(
 _HF_HOSTS = frozenset({"huggingface.co", "hf.co"})
 _SOURCEFORGE = frozenset({"sourceforge.net", "sf.net"})
 # First path segments of github.com that are site pages, not owners.
-_GITHUB_RESERVED = _words(
+_GITHUB_RESERVED = word_set(
     "about blog collections contact customer-stories enterprise explore features login "
     "marketplace orgs pricing search security settings site sponsors topics trending"
 )
 # First path segments of huggingface.co that are site sections, not model owners.
-_HF_RESERVED = _words(
+_HF_RESERVED = word_set(
     "docs blog papers models learn tasks collections organizations posts pricing join login "
     "settings spaces datasets chat api"
 )

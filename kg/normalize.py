@@ -43,6 +43,15 @@ def collapse_whitespace(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def word_set(text: str) -> frozenset[str]:
+    """Return the set of space-separated words in ``text``, for writing constant word tables compactly.
+
+    >>> sorted(word_set("of the  of"))
+    ['of', 'the']
+    """
+    return frozenset(text.split())
+
+
 def slugify(text: str, *, max_length: int = 80) -> str:
     """Return an ASCII slug: lower case, words joined by ``-``, at most ``max_length`` chars.
 

@@ -41,7 +41,6 @@ Format = Literal["table", "csv", "tsv", "json"]
 FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _XSD_STRING = _XSD + "string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 # -- results ----------------------------------------------------------------------------------------

@@ -214,6 +214,16 @@ def test_save_and_load_round_trip(graph: kg.KnowledgeGraph, tmp_path: Path, name
     assert kg.load(tmp_path) == graph  # the folder form finds the file
 
 
+def test_load_tells_json_ld_from_node_link_by_content(graph: kg.KnowledgeGraph, tmp_path: Path) -> None:
+    graph.save(tmp_path / "ld.json", format="json-ld")
+    graph.save(tmp_path / "g.turtle", format="turtle")
+    assert kg.load(tmp_path / "ld.json") == graph
+    assert kg.load(tmp_path / "g.turtle") == graph
+    (tmp_path / "g.data").write_text("{}", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown graph file type"):
+        kg.load(tmp_path / "g.data")
+
+
 def test_save_with_explicit_format(graph: kg.KnowledgeGraph, tmp_path: Path) -> None:
     graph.save(tmp_path / "graph.data", format="turtle")
     assert (tmp_path / "graph.data").read_text(encoding="utf-8").startswith("@prefix")

@@ -288,6 +288,14 @@ def test_read_node_link_missing_file(tmp_path) -> None:
         read_node_link(tmp_path / "nope.json")
 
 
+def test_read_node_link_names_the_line_of_a_bad_byte(tmp_path) -> None:
+    path = tmp_path / "g.json"
+    path.write_bytes(b'{\n"nodes": [],\n"x": "caf\xe9"}\n')
+    with pytest.raises(InputError, match="graph file is not valid UTF-8") as info:
+        read_node_link(path)
+    assert info.value.line == 3 and info.value.path == str(path)
+
+
 def test_gold_seed_smoke() -> None:
     from shared_data import SEED_GOLD as seed
 

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from kg.errors import InputError, QueryError
+from kg.errors import QueryError
+from kg.io import read_text
 
 if TYPE_CHECKING:
     from kg.query import Format
@@ -118,12 +119,7 @@ def query(
     if params and not named:
         raise click.UsageError("--param only applies to --named queries")
     if query_file is not None:
-        try:
-            text = query_file.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("query file not found", path=query_file) from None
-        except UnicodeDecodeError as exc:
-            raise InputError(f"query file is not valid UTF-8 ({exc.reason})", path=query_file) from None
+        text = read_text(query_file, what="query file")
     elif named is not None:
         text = load_query(named, **_parse_params(params))
     else:

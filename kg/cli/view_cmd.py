@@ -3,50 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from kg.errors import InputError
-
-if TYPE_CHECKING:
-    import networkx as nx
-
-#: files looked for, in order, when GRAPH is an outputs/ folder
-FOLDER_CANDIDATES = ("graph.json", "graph.nt", "graph.ttl", "graph.jsonld")
-RDF_SUFFIXES = {".ttl", ".turtle", ".nt", ".jsonld"}
-
-
-def _is_json_ld(path: Path) -> bool:
-    """Tell JSON-LD from node-link JSON by the first keys of a ``.json`` file."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return b'"@context"' in head or b'"@graph"' in head
-
-
-def load_graph(path: Path) -> nx.DiGraph:
-    """Load node-link JSON, an RDF file kg wrote, or the graph inside an outputs/ folder.
-
-    Raises:
-        InputError: the path is missing, or a folder without any graph file.
-    """
-    if path.is_dir():
-        for name in FOLDER_CANDIDATES:
-            if (path / name).is_file():
-                return load_graph(path / name)
-        raise InputError(
-            f"no graph file in this folder (looked for {', '.join(FOLDER_CANDIDATES)})", path=path
-        )
-    if not path.is_file():
-        raise InputError("file not found", path=path)
-    suffix = path.suffix.lower()
-    if suffix in RDF_SUFFIXES or (suffix == ".json" and _is_json_ld(path)):
-        from kg.rdf import load_rdf
-
-        return load_rdf(path)
-    from kg.graph import read_node_link
-
-    return read_node_link(path)
 
 
 @click.command("view")
@@ -98,9 +58,10 @@ def view(
     """Draw GRAPH as one interactive, offline HTML page.
 
     GRAPH is a node-link graph.json, an RDF file written by kg (.ttl, .nt,
-    .jsonld) or an outputs/ folder of `kg build`. The page needs no network:
-    open it from disk in any browser. Search by name or alias, filter by
-    type, hover for details and click a node for its papers and evidence.
+    .jsonld), an extractions.jsonl or an outputs/ folder of `kg build`. The
+    page needs no network: open it from disk in any browser. Search by name
+    or alias, filter by type, hover for details and click a node for its
+    papers and evidence.
 
     \b
     Examples:
@@ -108,14 +69,14 @@ def view(
       kg view outputs/graph.json --max-nodes 300 --types Paper,Dataset
       kg view outputs/ --focus LoRA --depth 2 -o lora.html
     """
-    from kg.view import write_html
+    from kg.api import load
 
     if focus is None and depth != 1:
         raise click.UsageError("--depth needs --focus NAME")
-    graph = load_graph(graph_path)
+    graph = load(graph_path)
     try:
-        summary = write_html(
-            graph, output, max_nodes=max_nodes, focus=focus, depth=depth, types=types, title=title
+        summary = graph.to_html(
+            output, max_nodes=max_nodes, focus=focus, depth=depth, types=types, title=title
         )
     except InputError as exc:
         if exc.path is not None:

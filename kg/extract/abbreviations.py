@@ -12,7 +12,7 @@ inside short forms (``mBERT``, ``ViT``, ``MoE``), version digits absent from
 the long form (``SST-2``), and rejection of parentheticals that are not
 definitions (citations, numbers, "e.g.", enumerators, equations).
 
-Pure Python over strings, stdlib only: no spaCy here, so the pipeline
+Pure Python over strings (stdlib and kg.normalize): no spaCy here, so the pipeline
 component and any other caller can share it.
 """
 
@@ -22,12 +22,9 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from kg.normalize import word_set
+
 __all__ = ["Abbreviation", "find_abbreviations"]
-
-
-def _words(text: str) -> frozenset[str]:
-    """Return the set of space-separated words in ``text`` (compact constant tables)."""
-    return frozenset(text.split())
 
 
 @dataclass(frozen=True)
@@ -58,14 +55,14 @@ _SHORT_FORM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-./&+']*[A-Za-z0-9+]$")
 _ROMAN = re.compile(r"^(?:[ivxlcdm]+|[IVX]+)$")
 _ROMAN_VALUE = re.compile(r"^m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$", re.IGNORECASE)
 _YEAR = re.compile(r"\b(1[89]|20)\d\d[a-z]?\b")
-_NOT_SHORT = _words("eg ie cf etc resp ours vs viz al aka see fig figs sec eq eqs tab table appendix et")
+_NOT_SHORT = word_set("eg ie cf etc resp ours vs viz al aka see fig figs sec eq eqs tab table appendix et")
 # Words that introduce a short form inside the parenthesis: "(hereafter DPO)".
 _INTRO = re.compile(
     r"^(?:hereafter|henceforth|abbreviated(?:\s+as)?|abbr\.?|or|aka|a\.k\.a\.?|termed|dubbed|called|"
     r"referred\s+to\s+as|namely|short\s+for|i\.e\.,?|for\s+short)\s+",
     re.IGNORECASE,
 )
-_LONG_STOP_START = _words("the a an of and or in on for to with by our we is are this that these its")
+_LONG_STOP_START = word_set("the a an of and or in on for to with by our we is are this that these its")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 # Long-form windows never cross these: a clause or sentence boundary.
 # (Written to start with one character class, "[;:...\n]": the regex engine then skips to those
@@ -129,7 +126,7 @@ def _is_short_form(text: str, *, strict: bool) -> bool:
 
 
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019"
-_FREE_WORDS = _words("of the and for in on to a an with from by via at")
+_FREE_WORDS = word_set("of the and for in on to a an with from by via at")
 
 
 def _match_start(short_key: str, window: str, *, anchored: bool = False) -> int | None:

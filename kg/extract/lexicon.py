@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.io import read_text
 from kg.normalize import match_key
 from kg.records import ENTITY_TYPES, EntityType
 
@@ -139,13 +140,7 @@ def _parse_line(raw: str, *, path: Path, line_no: int, etype: EntityType) -> Lex
 
 def _read_file(path: Path, etype: EntityType) -> list[LexiconEntry]:
     """Read one lexicon file, checking its header and that no form repeats within it."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("lexicon file not found", path=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", path=path) from None
-    lines = text.splitlines()
+    lines = read_text(path, what="lexicon file").splitlines()
     if not lines or tuple(lines[0].split("\t")) != HEADER:
         raise InputError(f"first line must be the header {'<TAB>'.join(HEADER)!r}", path=path, line=1)
     entries: list[LexiconEntry] = []

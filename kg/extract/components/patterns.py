@@ -17,16 +17,9 @@ from kg.extract.components.vocab import (
     GENERIC_ACRONYMS,
     METRICS,
     NAMING_CUES,
-    NOT_MODEL_BASES,
     NOT_NAMES,
     PROPOSAL_VERBS,
 )
-
-_PART = r"[A-Za-z0-9]+(?:\.\d+)*\+*"
-#: One name-like "word": parts joined by hyphens (Meta-DMoE, Qwen2.5-VL-3B-Instruct, GPT-4o); the first
-#: part starts with a capital or has an inner capital or digit, so plain lower-case words are skipped fast.
-_FIRST_PART = r"(?:[A-Z]|[a-z]+[A-Z]|[a-z]+\d)[A-Za-z0-9]*(?:\.\d+)*\+*"
-COMPOUND = re.compile(rf"(?<![\w.\-/@#\\{{]){_FIRST_PART}(?:-{_PART})*(?![\w\-/@])")
 
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _TWO_CAPS = re.compile(r"[A-Z].*[A-Z]")
@@ -39,12 +32,6 @@ _LATEX_WORD = re.compile(
 #: Averaged or weighted forms of a metric ("Macro-F1", "Micro-F1").
 _METRIC_AFFIX = re.compile(
     r"(?:[Mm]acro|[Mm]icro|[Ww]eighted|[Aa]vg|[Mm]ean)[- ]?(?:F1|F-?score|AUC|AP|IoU|Acc)"
-)
-
-#: A model name with a size: "Mistral 7B", "Llama 3.1 8B", "Falcon-40B-Instruct".
-MODEL_SIZE = re.compile(
-    r"(?<![\w.\-])([A-Z][A-Za-z0-9.]*(?:-[A-Za-z][A-Za-z0-9.]*)*)"
-    r"((?:[ -]v?\d+(?:\.\d+)*)?[ -]\d+(?:\.\d+)?[BMbm](?![\w])(?:-[A-Z][A-Za-z]+)*)"
 )
 
 _CAP_WORD = r"(?:[A-Z][\w]*(?:\^\d+\w*)?(?:-[\w]+)*|[a-z]+[A-Z][\w]*(?:-[\w]+)*)"
@@ -114,22 +101,6 @@ def is_acronym(word: str) -> bool:
         and word[0].isupper()
         and sum(c.isupper() for c in letters) >= 2
     )
-
-
-def name_words(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
-    """Yield the name-like words of ``text[start:end]`` (shape rule)."""
-    for m in COMPOUND.finditer(text, start, len(text) if end is None else end):
-        if is_name_like(m.group(0)):
-            yield m
-
-
-def model_sizes(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
-    """Yield (start, end) of "Base [version] size" model names such as "Mistral 7B"."""
-    for m in MODEL_SIZE.finditer(text, start, len(text) if end is None else end):
-        base = m.group(1)
-        if base in NOT_MODEL_BASES or base.upper() == base and len(base) == 1:
-            continue
-        yield m.start(), m.end()
 
 
 def clean_cap_phrase(phrase: str) -> str:
