@@ -48,7 +48,8 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -103,7 +104,7 @@ class KnowledgeGraph:
     graph and its records cannot drift apart.
     """
 
-    __slots__ = ("_extractions", "_graph", "_store")
+    __slots__ = ("_extractions", "_loader", "_nx", "_store", "_store_dir")
 
     def __init__(self, graph: nx.DiGraph, *, extractions: Sequence[PaperExtraction] | None = None) -> None:
         """Wrap a graph built by :func:`kg.graph.build_graph`.
@@ -114,9 +115,35 @@ class KnowledgeGraph:
                 the graph with :func:`kg.graph.extractions_from_graph` when
                 first needed if not given.
         """
-        self._graph = graph
+        self._nx: nx.DiGraph | None = graph
+        self._loader: Callable[[], nx.DiGraph] | None = None
         self._extractions: list[PaperExtraction] | None = None if extractions is None else list(extractions)
         self._store: Any = None  # pyoxigraph store for query(), made on first use
+        self._store_dir: Path | None = None
+
+    @classmethod
+    def _from_store(cls, store_dir: Path, loader: Callable[[], nx.DiGraph]) -> KnowledgeGraph:
+        """Wrap a build's on-disk store: queries answer from it; the graph is loaded only when needed.
+
+        ``kg.load(folder).query(...)`` on a big build then costs a read-only
+        store open, not reading and holding the whole graph.
+        """
+        self = cls.__new__(cls)
+        self._nx, self._loader, self._extractions, self._store = None, loader, None, None
+        self._store_dir = store_dir
+        return self
+
+    @property
+    def _graph(self) -> nx.DiGraph:
+        """The networkx graph, read on first use when the graph came from a build's store."""
+        if self._nx is None:
+            assert self._loader is not None
+            self._nx, self._loader = self._loader(), None
+        return self._nx
+
+    @_graph.setter
+    def _graph(self, graph: nx.DiGraph) -> None:
+        self._nx, self._loader, self._store_dir = graph, None, None
 
     # -- construction -------------------------------------------------------------------------
 
@@ -348,7 +375,7 @@ class KnowledgeGraph:
         from kg.query import open_store, run_query
 
         if self._store is None:
-            self._store = open_store(self._graph)
+            self._store = open_store(self._graph if self._store_dir is None else self._store_dir)
         return run_query(self._store, sparql, timeout=timeout)
 
     def save(self, path: PathLike, *, format: str | None = None, base: str | None = None) -> Path:
@@ -444,16 +471,28 @@ def load(path: PathLike) -> KnowledgeGraph:
     extraction records), ``.ttl``/``.turtle``, ``.nt``, ``.jsonld`` (RDF in
     the ``kg:`` vocabulary). For a folder the first of ``graph.json``,
     ``extractions.jsonl``, ``graph.nt``, ``graph.ttl``, ``graph.jsonld`` found
-    is read.
+    is read. When the folder holds the on-disk store of a build
+    (``graph.oxigraph/``, or that folder is given), :meth:`KnowledgeGraph.query`
+    answers from it read-only and the graph itself is read only when a method
+    needs it.
 
     Raises:
         InputError: the path is missing, of an unknown kind, or malformed.
     """
+    from kg.rdf.store import STORE_NAME, is_store
+
     p = Path(path)
+    if is_store(p):
+        return KnowledgeGraph._from_store(p, lambda: _store_graph(p))
     if p.is_dir():
+        store_dir = p / STORE_NAME
         for name in _FOLDER_FILES:
             if (p / name).is_file():
+                if is_store(store_dir):
+                    return KnowledgeGraph._from_store(store_dir, partial(_file_graph, p / name))
                 return load(p / name)
+        if is_store(store_dir):
+            return KnowledgeGraph._from_store(store_dir, lambda: _store_graph(store_dir))
         raise InputError(f"no graph file in this folder (expected one of {', '.join(_FOLDER_FILES)})", path=p)
     if not p.is_file():
         raise InputError("file not found", path=p)
@@ -469,6 +508,16 @@ def load(path: PathLike) -> KnowledgeGraph:
 
         return KnowledgeGraph(read_node_link(p))
     raise InputError("unknown graph file type; expected .json, .jsonl, .ttl, .nt or .jsonld", path=p)
+
+
+def _file_graph(path: Path) -> nx.DiGraph:
+    return load(path)._graph
+
+
+def _store_graph(store_dir: Path) -> nx.DiGraph:
+    from kg.rdf import load_store_graph
+
+    return load_store_graph(store_dir)
 
 
 def _is_json_ld(path: Path) -> bool:

@@ -219,9 +219,13 @@ def resolve_graph_path(path: str | Path) -> Path:
 def open_store(source: str | Path | nx.DiGraph | pyoxigraph.Store) -> pyoxigraph.Store:
     """Return an in-memory pyoxigraph Store holding ``source``.
 
+    An ``outputs/`` folder holding the on-disk store of a build
+    (``graph.oxigraph/``), or that store folder itself, is opened read-only
+    instead: nothing is parsed and memory stays small.
+
     Args:
         source: an RDF file (``.nt``, ``.ttl``, ``.jsonld``), an ``outputs/``
-            folder, a networkx graph of kg, or a Store (returned as is).
+            folder, a store folder, a networkx graph of kg, or a Store (returned as is).
 
     Raises:
         InputError: missing file, unknown extension or invalid RDF (with line).
@@ -230,6 +234,12 @@ def open_store(source: str | Path | nx.DiGraph | pyoxigraph.Store) -> pyoxigraph
 
     if isinstance(source, ox.Store):
         return source
+    if isinstance(source, (str, Path)):
+        from kg.rdf.store import STORE_NAME, is_store, open_read_only
+
+        for candidate in (Path(source), Path(source) / STORE_NAME):
+            if is_store(candidate):
+                return open_read_only(candidate)  # a build's on-disk store: nothing to parse
     store = ox.Store()
     if isinstance(source, (str, Path)):
         from kg.rdf import rdf_format_of

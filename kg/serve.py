@@ -511,7 +511,18 @@ def _open(p: Path, tmp: Path) -> ServedGraph:
         if rdf_source is not None:
             existing["/graph" + p.suffix.lower()] = p
 
+    from kg.rdf.store import STORE_NAME, is_store
+
     kgraph = None
+    if folder is not None and is_store(folder / STORE_NAME):
+        # a build's on-disk store: opened read-only, nothing parsed; downloads the build did not
+        # write are not offered (making them would load the whole graph into memory)
+        return ServedGraph(
+            store=open_store(folder / STORE_NAME),
+            files=existing,
+            queries=list_queries(),
+            triples=_count_triples(folder / STORE_NAME),
+        )
     if rdf_source is None:
         from kg.api import load
 
@@ -535,6 +546,13 @@ def _open(p: Path, tmp: Path) -> ServedGraph:
                 files[route] = kgraph.save(tmp / DOWNLOADS[route][0])
         log.debug("generated %s", ", ".join(missing))
     return ServedGraph(store=store, files=files, queries=list_queries(), triples=len(store))
+
+
+def _count_triples(store_dir: Path) -> int:
+    """Return the triple count a build recorded beside its store (counting 20M triples takes seconds)."""
+    from kg.rdf.store import stored_triple_count
+
+    return stored_triple_count(store_dir)
 
 
 # -- HTTP --------------------------------------------------------------------------------------
@@ -715,9 +733,9 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
             if route == "/sparql":
                 params = parse_qs(url.query, keep_blank_values=True)
                 self._sparql(params)
-            elif route in ("/", "/index.html", "/graph.html"):
+            elif route in ("/", "/index.html", "/graph.html") and "/" in self.server.graph.files:
                 self._send_file(self.server.graph.files["/"], "text/html; charset=utf-8")
-            elif route in DOWNLOADS:
+            elif route in DOWNLOADS and route in self.server.graph.files:
                 self._send_file(self.server.graph.files[route], DOWNLOADS[route][1])
             elif route == "/query":
                 name = _first(parse_qs(url.query), "name")
