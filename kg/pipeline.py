@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ PAPERS = "papers.jsonl"
 GRAPH_JSON = "graph.json"
 RDF_FILES = {"graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 HTML = "graph.html"
+STORE = "graph.oxigraph"
 
 ProgressCallback = Callable[[int], None]
 
@@ -53,6 +55,10 @@ class BuildSummary:
     links: int = 0
     triples: int = 0
     shacl_conforms: bool | None = None
+    shacl_seconds: float = 0.0
+    shacl_engine: str = ""
+    shacl_note: str = ""
+    formats: list[str] = field(default_factory=list)
     seconds: float = 0.0
     files: dict[str, int] = field(default_factory=dict)
 
@@ -148,23 +154,28 @@ def write_outputs(
     html_max_nodes: int = 500,
     validate: bool | None = None,
     consume: bool = False,
+    formats: tuple[str, ...] | None = None,
 ) -> None:
     """Write every output file from the full, id-sorted set of extractions.
 
     Args:
         extractions: all papers' extractions (sorted by id by the caller).
         out_dir: the output folder.
-        summary: updated with counts and file sizes.
+        summary: updated with counts, file sizes, the formats written and the SHACL outcome.
         base: base IRI for the RDF (kg's default when ``None``).
         html_max_nodes: how many of the most connected nodes the HTML page draws.
-        validate: run SHACL; ``None`` means only for graphs under 200k triples.
+        validate: run the SHACL check (:class:`kg.rdf.shacl.StreamingCheck`, in the pass
+            that writes the RDF) unless ``False``; the summary says the outcome and time.
         consume: empty ``extractions`` once the graph is built, so the records
             and the graph are not both held while the big files are written.
+        formats: the graph files to write (:data:`kg.formats.FORMATS`); ``None``
+            for the size-dependent default of :func:`kg.formats.choose_formats`.
+            Files of formats not chosen are removed, so none is left stale.
     """
     import gc
 
+    from kg.formats import FORMAT_FILES, choose_formats
     from kg.graph import build_graph, write_node_link
-    from kg.rdf import write_rdf_files
 
     write_jsonl(out_dir / PAPERS, (record.paper.to_dict() for record in extractions))
     write_jsonl(out_dir / EXTRACTIONS, (record.to_dict() for record in extractions))
@@ -173,37 +184,105 @@ def write_outputs(
         journal.unlink()
 
     summary.papers_total = len(extractions)
+    chosen = choose_formats(formats, summary.papers_total)
+    summary.formats = list(chosen)
     graph = build_graph(extractions)
     if consume:
         extractions.clear()
         gc.collect()
-    write_node_link(graph, out_dir / GRAPH_JSON)
-    rdf_options: dict[str, Any] = {} if base is None else {"base": base}
-    # one sorted pass writes N-Triples and JSON-LD; Turtle is made from the N-Triples file
-    summary.triples = write_rdf_files(
-        graph, {fmt: out_dir / name for name, fmt in RDF_FILES.items()}, **rdf_options
-    )
-
+    if "json" in chosen:
+        write_node_link(graph, out_dir / GRAPH_JSON)
     summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
     summary.links = sum(
         1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link")
     )
-    if validate is None:
-        validate = summary.triples <= 200_000
-    if validate:
-        from kg.rdf import load_rdflib
-        from kg.rdf import validate as shacl_validate
+    _write_rdf(graph, out_dir, summary, chosen, base=base, validate=validate)
+    if "html" in chosen:
+        from kg.view import write_html
 
-        report = shacl_validate(load_rdflib(out_dir / "graph.nt"))
-        summary.shacl_conforms = report.conforms
-        if not report.conforms:
-            log.error("the graph does not conform to kg's SHACL shapes:\n%s", report.text)
+        write_html(graph, out_dir / HTML, max_nodes=html_max_nodes)
+    del graph
+    for fmt, name in FORMAT_FILES.items():
+        if fmt not in chosen:
+            _remove(out_dir / name)
+    for name in (PAPERS, EXTRACTIONS, *(FORMAT_FILES[fmt] for fmt in chosen)):
+        summary.files[name] = _size(out_dir / name)
 
-    from kg.view import write_html
 
-    write_html(graph, out_dir / HTML, max_nodes=html_max_nodes)
-    for name in (PAPERS, EXTRACTIONS, GRAPH_JSON, *RDF_FILES, HTML):
-        summary.files[name] = (out_dir / name).stat().st_size
+def _write_rdf(
+    graph: Any,
+    out_dir: Path,
+    summary: BuildSummary,
+    chosen: tuple[str, ...],
+    *,
+    base: str | None,
+    validate: bool | None,
+) -> None:
+    """Write the chosen RDF files and the store in one pass that also runs the SHACL check; swap the store in."""
+    from kg.formats import FORMAT_FILES
+    from kg.rdf import write_rdf_files
+
+    rdf_options: dict[str, Any] = {} if base is None else {"base": base}
+    targets: dict[str, Path] = {
+        writer: out_dir / FORMAT_FILES[fmt]
+        for fmt, writer in (("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld"))
+        if fmt in chosen
+    }
+    new_store: Path | None = None
+    if "store" in chosen:
+        new_store = out_dir / f".{STORE}.new"
+        _remove(new_store)
+        targets["store"] = new_store
+    check = None
+    if validate is False:
+        summary.shacl_note = "not run (--no-validate)"
+    else:
+        from kg.rdf.shacl import StreamingCheck
+
+        check = StreamingCheck()
+    started = time.perf_counter()
+    try:
+        # one sorted pass writes N-Triples, JSON-LD and the store, and runs the SHACL check;
+        # Turtle is then made from the N-Triples
+        summary.triples = write_rdf_files(
+            graph, targets, on_subject=None if check is None else check.add, **rdf_options
+        )
+        if check is not None:
+            report = check.finish()
+            summary.shacl_conforms = report.conforms
+            summary.shacl_seconds = time.perf_counter() - started
+            summary.shacl_engine = "kg streaming check, in the export pass"
+            if not report.conforms:
+                log.error("the graph does not conform to kg's SHACL shapes:\n%s", report.text)
+        if new_store is not None:
+            _swap_in(new_store, out_dir / STORE)
+    finally:
+        if new_store is not None:
+            _remove(new_store)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in place of ``target``: two renames, the old one removed after."""
+    old = target.with_name(f".{target.name}.old")
+    _remove(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _size(path: Path) -> int:
+    """Return the size of a file, or of every file in a folder (the store)."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
 
 
 ENTITY_KINDS = frozenset({"Method", "Model", "Dataset", "Task"})
@@ -222,6 +301,7 @@ def build(
     base: str | None = None,
     html_max_nodes: int = 500,
     validate: bool | None = None,
+    formats: tuple[str, ...] | None = None,
     progress: ProgressCallback | None = None,
 ) -> BuildSummary:
     """Read, extract, resolve and write the graph files of ``out_dir``; resumable and idempotent.
@@ -241,7 +321,8 @@ def build(
         batch_size: papers per extraction batch (and per journal flush).
         base: base IRI for RDF.
         html_max_nodes: node cap of the HTML page.
-        validate: SHACL-validate the written graph (default: small graphs only).
+        validate: SHACL-validate the graph (default: yes; ``False`` skips it, and the summary says so).
+        formats: graph files to write (see :mod:`kg.formats`); ``None`` for the default.
         progress: called with the number of papers just handled.
 
     Returns:
@@ -276,7 +357,14 @@ def build(
     extractions = [done[key] for key in sorted(done)]
     del done
     write_outputs(
-        extractions, out, summary, base=base, html_max_nodes=html_max_nodes, validate=validate, consume=True
+        extractions,
+        out,
+        summary,
+        base=base,
+        html_max_nodes=html_max_nodes,
+        validate=validate,
+        consume=True,
+        formats=formats,
     )
     summary.seconds = time.perf_counter() - started
     return summary

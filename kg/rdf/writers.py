@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -301,7 +301,13 @@ def serialize(graph: nx.DiGraph, *, format: RdfFormat = "nt", base: str = DEFAUL
     return _turtle(data) if fmt == "turtle" else data
 
 
-def write_rdf_files(graph: nx.DiGraph, paths: dict[str, str | Path], *, base: str = DEFAULT_BASE_IRI) -> int:
+def write_rdf_files(
+    graph: nx.DiGraph,
+    paths: Mapping[str, str | Path],
+    *,
+    base: str = DEFAULT_BASE_IRI,
+    on_subject: Callable[[str, Props], None] | None = None,
+) -> int:
     """Write the graph in several RDF formats at once, each file atomically; return the triple count.
 
     One sorted pass over the graph (:func:`iter_subjects`) streams
@@ -315,8 +321,11 @@ def write_rdf_files(graph: nx.DiGraph, paths: dict[str, str | Path], *, base: st
     Args:
         graph: a graph following the contract of ``docs/DESIGN.md``.
         paths: format (``"turtle"``, ``"nt"``, ``"json-ld"``, ``"store"``) -> file
-            (folder for ``"store"``, which must not exist yet) to write.
+            (folder for ``"store"``, which must not exist yet) to write; may be
+            empty when only ``on_subject`` is wanted.
         base: base IRI for minted resources.
+        on_subject: called with every subject and its triples during the pass
+            (the streaming SHACL check of a build rides along this way).
 
     Raises:
         KGError: a node kind or edge relation the contract does not know (no file is written).
@@ -355,6 +364,8 @@ def write_rdf_files(graph: nx.DiGraph, paths: dict[str, str | Path], *, base: st
             def pump() -> Iterator[bytes]:
                 nonlocal counted
                 for s, props in iter_subjects(graph, base=base):
+                    if on_subject is not None:
+                        on_subject(s, props)
                     for sink in sinks:
                         sink.add(s, props)
                     if nt_sink is None:
