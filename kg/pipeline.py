@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.io import dumps_line, read_jsonl, write_jsonl
+from kg.io import atomic_write, dumps_line, read_jsonl
 from kg.records import Paper, PaperExtraction
 
 log = logging.getLogger(__name__)
@@ -67,28 +67,81 @@ class BuildSummary:
         return dict(self.__dict__)
 
 
-def load_extractions(out_dir: Path) -> dict[str, PaperExtraction]:
-    """Read what earlier builds extracted: the final file, then the journal of an interrupted one.
+class StoredRecords:
+    """Where every extracted paper's record is on disk: paper id -> (file, byte offset of its line).
 
-    A torn last line of the journal (a build killed mid-write) is dropped.
+    A build never holds all extraction records in memory (at 200k papers they
+    are gigabytes): it keeps this index, and :meth:`records` reads them back
+    one at a time, sorted by id, when the output files are written.
     """
-    done: dict[str, PaperExtraction] = {}
-    final = out_dir / EXTRACTIONS
-    if final.exists():
-        for row in read_jsonl(final):
-            record = PaperExtraction.from_dict(row)
-            done[record.id] = record
-    journal = out_dir / JOURNAL
-    if journal.exists():
-        with journal.open(encoding="utf-8") as handle:
-            for line in handle:
+
+    def __init__(self) -> None:
+        self._where: dict[str, tuple[int, int]] = {}
+        self._files: list[Path] = []
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def ids(self) -> list[str]:
+        """Return the paper ids, sorted."""
+        return sorted(self._where)
+
+    def file_number(self, path: Path) -> int:
+        """Return the number under which ``path`` is known (added if new)."""
+        if path not in self._files:
+            self._files.append(path)
+        return self._files.index(path)
+
+    def add(self, paper_id: str, file: int, offset: int) -> None:
+        """Record where a paper's line is; the first place given for an id wins."""
+        self._where.setdefault(paper_id, (file, offset))
+
+    def records(self) -> Iterator[PaperExtraction]:
+        """Yield the records sorted by id, each read from its line (the files stay open meanwhile)."""
+        handles = [path.open("rb") for path in self._files]
+        try:
+            for paper_id in self.ids():
+                file, offset = self._where[paper_id]
+                handle = handles[file]
+                handle.seek(offset)
+                yield PaperExtraction.from_dict(json.loads(handle.readline()))
+        finally:
+            for handle in handles:
+                handle.close()
+
+
+def index_extractions(out_dir: Path) -> StoredRecords:
+    """Find what earlier builds extracted: the final file, then the journal of an interrupted one.
+
+    A torn line of the journal (a build killed mid-write) is dropped.
+    """
+    stored = StoredRecords()
+    for path in (out_dir / EXTRACTIONS, out_dir / JOURNAL):
+        if not path.exists():
+            continue
+        number = stored.file_number(path)
+        offset = 0
+        with path.open("rb") as handle:
+            for lineno, line in enumerate(handle, start=1):
                 try:
-                    record = PaperExtraction.from_dict(json.loads(line))
-                except (json.JSONDecodeError, KeyError, TypeError, ValueError):
-                    log.warning("%s: dropping a torn line left by an interrupted build", journal)
-                    continue
-                done.setdefault(record.id, record)
-    return done
+                    paper_id = PaperExtraction.from_dict(json.loads(line)).id
+                except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+                    if path.name == EXTRACTIONS and line.strip():
+                        raise InputError("not an extraction record", path=path, line=lineno) from None
+                    if line.strip():
+                        log.warning("%s: dropping a torn line left by an interrupted build", path)
+                else:
+                    stored.add(paper_id, number, offset)
+                offset += len(line)
+    return stored
+
+
+def load_extractions(out_dir: Path) -> dict[str, PaperExtraction]:
+    """Read what earlier builds extracted (see :func:`index_extractions`), all records in memory."""
+    return {record.id: record for record in index_extractions(out_dir).records()}
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -100,7 +153,7 @@ def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 def extract_new(
     papers: Iterable[Paper],
     out_dir: Path,
-    done: dict[str, PaperExtraction],
+    done: StoredRecords,
     summary: BuildSummary,
     *,
     engine: str = "local",
@@ -111,8 +164,8 @@ def extract_new(
 ) -> None:
     """Extract the papers not in ``done``, appending each finished batch to the journal.
 
-    ``done`` is updated in place. Papers whose id is already there are
-    counted as already built and skipped.
+    ``done`` is updated in place (with where each new record's journal line
+    is). Papers whose id is already there are counted as already built and skipped.
     """
     from kg.engines import make_engine
 
@@ -131,11 +184,15 @@ def extract_new(
     out_dir.mkdir(parents=True, exist_ok=True)
     runner = make_engine(engine, workers=workers, scheduler=scheduler)
     try:
-        with (out_dir / JOURNAL).open("a", encoding="utf-8", newline="\n") as journal:
+        journal_path = out_dir / JOURNAL
+        number = done.file_number(journal_path)
+        with journal_path.open("ab") as journal:
+            if journal.tell() > 0 and _last_byte(journal_path) != b"\n":
+                journal.write(b"\n")  # end a line torn by a killed build, so it stays one bad line
             for batch in runner.run(_batches(fresh(), batch_size)):
                 for record in batch:
-                    journal.write(dumps_line(record.to_dict()) + "\n")
-                    done[record.id] = record
+                    done.add(record.id, number, journal.tell())
+                    journal.write((dumps_line(record.to_dict()) + "\n").encode("utf-8"))
                 journal.flush()
                 os.fsync(journal.fileno())
                 summary.papers_extracted += len(batch)
@@ -145,51 +202,56 @@ def extract_new(
         runner.close()
 
 
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1)
+
+
 def write_outputs(
-    extractions: list[PaperExtraction],
+    stored: StoredRecords,
     out_dir: Path,
     summary: BuildSummary,
     *,
     base: str | None = None,
     html_max_nodes: int = 500,
     validate: bool | None = None,
-    consume: bool = False,
     formats: tuple[str, ...] | None = None,
 ) -> None:
-    """Write every output file from the full, id-sorted set of extractions.
+    """Write every output file from the full set of extractions, read back one record at a time.
+
+    ``extractions.jsonl`` and ``papers.jsonl`` are written in one pass over
+    the records (sorted by id); the graph is then built from
+    ``extractions.jsonl`` (:func:`kg.graph.build_graph_from`), so the records
+    are never all in memory, nor records and graph together.
 
     Args:
-        extractions: all papers' extractions (sorted by id by the caller).
+        stored: where every paper's record is (:func:`index_extractions` plus this build's journal).
         out_dir: the output folder.
         summary: updated with counts, file sizes, the formats written and the SHACL outcome.
         base: base IRI for the RDF (kg's default when ``None``).
         html_max_nodes: how many of the most connected nodes the HTML page draws.
         validate: run the SHACL check (:class:`kg.rdf.shacl.StreamingCheck`, in the pass
             that writes the RDF) unless ``False``; the summary says the outcome and time.
-        consume: empty ``extractions`` once the graph is built, so the records
-            and the graph are not both held while the big files are written.
         formats: the graph files to write (:data:`kg.formats.FORMATS`); ``None``
             for the size-dependent default of :func:`kg.formats.choose_formats`.
             Files of formats not chosen are removed, so none is left stale.
     """
-    import gc
-
     from kg.formats import FORMAT_FILES, choose_formats
-    from kg.graph import build_graph, write_node_link
+    from kg.graph import build_graph_from, write_node_link
 
-    write_jsonl(out_dir / PAPERS, (record.paper.to_dict() for record in extractions))
-    write_jsonl(out_dir / EXTRACTIONS, (record.to_dict() for record in extractions))
+    with atomic_write(out_dir / PAPERS) as papers, atomic_write(out_dir / EXTRACTIONS) as records:
+        for record in stored.records():
+            papers.write(dumps_line(record.paper.to_dict()) + "\n")
+            records.write(dumps_line(record.to_dict()) + "\n")
     journal = out_dir / JOURNAL
     if journal.exists():
         journal.unlink()
 
-    summary.papers_total = len(extractions)
+    summary.papers_total = len(stored)
     chosen = choose_formats(formats, summary.papers_total)
     summary.formats = list(chosen)
-    graph = build_graph(extractions)
-    if consume:
-        extractions.clear()
-        gc.collect()
+    graph = build_graph_from(lambda: (PaperExtraction.from_dict(row) for row in read_jsonl(out_dir / EXTRACTIONS)))
     if "json" in chosen:
         write_node_link(graph, out_dir / GRAPH_JSON)
     summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
@@ -240,7 +302,6 @@ def _write_rdf(
         from kg.rdf.shacl import StreamingCheck
 
         check = StreamingCheck()
-    started = time.perf_counter()
     try:
         # one sorted pass writes N-Triples, JSON-LD and the store, and runs the SHACL check;
         # Turtle is then made from the N-Triples
@@ -250,7 +311,7 @@ def _write_rdf(
         if check is not None:
             report = check.finish()
             summary.shacl_conforms = report.conforms
-            summary.shacl_seconds = time.perf_counter() - started
+            summary.shacl_seconds = check.seconds
             summary.shacl_engine = "kg streaming check, in the export pass"
             if not report.conforms:
                 log.error("the graph does not conform to kg's SHACL shapes:\n%s", report.text)
@@ -338,7 +399,7 @@ def build(
     if out.exists() and not out.is_dir():
         raise InputError("output path exists and is not a folder", path=out)
     summary = BuildSummary()
-    done = load_extractions(out)
+    done = index_extractions(out)
     report = ReadReport()
     papers = read_papers(list(inputs), format=format, strict=strict, report=report)
     extract_new(
@@ -354,16 +415,13 @@ def build(
     )
     summary.papers_skipped = report.skipped
     summary.skip_reasons = [str(error) for error in report.errors]
-    extractions = [done[key] for key in sorted(done)]
-    del done
     write_outputs(
-        extractions,
+        done,
         out,
         summary,
         base=base,
         html_max_nodes=html_max_nodes,
         validate=validate,
-        consume=True,
         formats=formats,
     )
     summary.seconds = time.perf_counter() - started

@@ -33,7 +33,7 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, Protocol
@@ -47,9 +47,11 @@ __all__ = [
     "LexiconLike",
     "PaperEntity",
     "Resolution",
+    "StreamedResolution",
     "dedupe_extractions",
     "is_short_form",
     "resolve",
+    "resolve_stream",
     "variant_key",
 ]
 
@@ -291,7 +293,7 @@ class _UnionFind:
                 self.parent[ra] = rb
 
 
-@dataclass
+@dataclass(slots=True)
 class _Occurrence:
     """One entity of one paper, with its surface forms split into long and short."""
 
@@ -570,3 +572,132 @@ def resolve(
     return Resolution(
         extractions=tuple(records), entities=entities, links=tuple(links_out), assignment=assignment
     )
+
+
+@dataclass
+class _Cluster:
+    """What the per-paper links of one cluster add up to (all :func:`resolve` keeps of them)."""
+
+    as_name: Counter[str] = field(default_factory=Counter)
+    anywhere: Counter[str] = field(default_factory=Counter)
+    papers: list[str] = field(default_factory=list)
+    mention_count: int = 0
+
+
+class StreamedResolution:
+    """The outcome of :func:`resolve_stream`: the canonical entities, and each paper's links on demand.
+
+    Unlike :class:`Resolution` it holds no extraction record and no
+    :class:`PaperEntity`: :meth:`links_of` merges a paper's entities again
+    when the graph is built, paper by paper, from records read once more.
+
+    Attributes:
+        entities: the canonical entities, sorted by (type, name, key), as :func:`resolve` gives them.
+    """
+
+    def __init__(
+        self,
+        entities: tuple[CanonicalEntity, ...],
+        paper_ids: list[str],
+        groups: list[list[tuple[int, list[int]]]],
+    ) -> None:
+        self.entities = entities
+        self._paper_ids = paper_ids
+        self._groups = groups  # per paper: (entity index, entity indices in the record), sorted
+
+    def links_of(self, position: int, record: PaperExtraction) -> list[PaperEntity]:
+        """Return the links of the ``position``-th paper (``record``), sorted by entity index.
+
+        Raises:
+            KGError: ``record`` is not the paper resolved at ``position`` (the records changed).
+        """
+        if self._paper_ids[position] != record.id:
+            raise KGError(f"records changed while resolving: expected paper {self._paper_ids[position]!r}")
+        return [_merge_paper_entities(record, indices, entity=idx) for idx, indices in self._groups[position]]
+
+
+def resolve_stream(
+    read: Callable[[], Iterable[PaperExtraction]],
+    *,
+    lexicon: LexiconLike | None | Literal["default"] = "default",
+) -> StreamedResolution:
+    """Resolve entities like :func:`resolve`, reading the records twice instead of holding them.
+
+    Memory grows with the entities' surface forms, not with the records
+    (evidence sentences, abstracts): a build of 200k papers resolves without
+    holding 200k records.
+
+    Args:
+        read: returns the records, sorted by id with unique ids (as
+            ``extractions.jsonl`` holds them), each time it is called.
+        lexicon: as for :func:`resolve`.
+
+    Returns:
+        The same canonical entities as :func:`resolve` on the same records;
+        the graph builder asks :meth:`StreamedResolution.links_of` for each
+        paper's links on a third read.
+
+    Raises:
+        KGError: the records are not sorted by id, or not the same on both reads.
+    """
+    lex = _Lexicon(_default_lexicon() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
+    occs: list[_Occurrence] = []
+    paper_ids: list[str] = []
+    interned: dict[str, str] = {}
+    for p, record in enumerate(read()):
+        if paper_ids and record.id <= paper_ids[-1]:
+            raise KGError(f"records must be sorted by id with unique ids; {record.id!r} comes too late")
+        paper_ids.append(record.id)
+        for i, found in enumerate(record.entities):
+            forms = tuple(interned.setdefault(s, s) for s in _surfaces(found))
+            if not forms:
+                continue
+            long_forms = tuple(s for s in forms if not is_short_form(s))
+            short_forms = tuple(s for s in forms if is_short_form(s))
+            occs.append(_Occurrence(p, i, found.type, forms, long_forms, short_forms))
+    del interned
+    uf = _cluster(occs, len(paper_ids), lex)
+
+    # per paper: cluster root -> entity indices in its record (occurrences are in paper order)
+    by_paper: list[dict[int, list[int]]] = [{} for _ in paper_ids]
+    for n, occ in enumerate(occs):
+        by_paper[occ.paper].setdefault(uf.find(n), []).append(occ.index)
+    types = {uf.find(n): occ.type for n, occ in enumerate(occs) if uf.find(n) == n}
+    del occs, uf
+
+    clusters: dict[int, _Cluster] = {}
+    for p, record in enumerate(read()):
+        if p >= len(paper_ids) or record.id != paper_ids[p]:
+            raise KGError("records changed between the two reads of entity resolution")
+        for root, indices in by_paper[p].items():
+            link = _merge_paper_entities(record, sorted(indices), entity=-1)
+            cluster = clusters.setdefault(root, _Cluster())
+            cluster.as_name[link.name] += 1
+            cluster.anywhere.update({link.name, *link.aliases})
+            cluster.papers.append(link.paper_id)
+            cluster.mention_count += link.mention_count
+
+    drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity]] = []
+    for root, cluster in clusters.items():
+        etype = types[root]
+        candidates = [s for s in cluster.anywhere if not is_short_form(s)] or list(cluster.anywhere)
+        name = min(candidates, key=lambda s: (-cluster.as_name[s], -cluster.anywhere[s], s))
+        surfaces = set(cluster.anywhere)
+        papers = tuple(sorted(cluster.papers))
+        key = "\x1f".join(sorted({variant_key(s) for s in surfaces})) + "\x1e" + "\x1f".join(papers)
+        entity = CanonicalEntity(
+            type=etype,
+            name=name,
+            aliases=tuple(sorted(surfaces - {name})),
+            papers=papers,
+            mention_count=cluster.mention_count,
+            key=key,
+        )
+        drafts.append(((etype, name, key), root, entity))
+    del clusters
+    drafts.sort(key=lambda item: item[0])
+    index_of_root = {root: i for i, (_, root, _) in enumerate(drafts)}
+    groups = [
+        sorted((index_of_root[root], sorted(indices)) for root, indices in paper.items()) for paper in by_paper
+    ]
+    return StreamedResolution(tuple(entity for _, _, entity in drafts), paper_ids, groups)

@@ -328,6 +328,7 @@ class StreamingCheck:
         self.count = 0
         self.subjects = 0
         self.triples = 0
+        self.seconds = 0.0  # spent in add() and finish(), the check's own cost
 
     def _violation(self, component: str, focus: str, rule: _Rule, message: str) -> None:
         self.count += 1
@@ -339,6 +340,11 @@ class StreamingCheck:
 
     def add(self, s: str, props: Props) -> None:
         """Check one subject with all of its (predicate, object) pairs."""
+        started = time.perf_counter()
+        self._add(s, props)
+        self.seconds += time.perf_counter() - started
+
+    def _add(self, s: str, props: Props) -> None:
         shapes = self._shapes
         values: dict[str, set[Obj]] = {}
         for p, o in props:
@@ -388,6 +394,12 @@ class StreamingCheck:
 
     def finish(self) -> ValidationReport:
         """Settle the class and inverse-path checks and return the report."""
+        started = time.perf_counter()
+        report = self._finish()
+        self.seconds += time.perf_counter() - started
+        return report
+
+    def _finish(self) -> ValidationReport:
         types = self._types
         for focus, o, rule in self._pending:
             if not types.get(o, 0) & rule.classes:
