@@ -59,6 +59,7 @@ class BuildSummary:
     shacl_engine: str = ""
     shacl_note: str = ""
     formats: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     files: dict[str, int] = field(default_factory=dict)
 
@@ -202,6 +203,19 @@ def extract_new(
         runner.close()
 
 
+class _Clock:
+    """Time the phases of a build into ``BuildSummary.phases`` (seconds, by phase name)."""
+
+    def __init__(self, phases: dict[str, float]) -> None:
+        self._phases = phases
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self._phases[name] = self._phases.get(name, 0.0) + now - self._last
+        self._last = now
+
+
 def _last_byte(path: Path) -> bytes:
     with path.open("rb") as handle:
         handle.seek(-1, os.SEEK_END)
@@ -240,6 +254,7 @@ def write_outputs(
     from kg.formats import FORMAT_FILES, choose_formats
     from kg.graph import build_graph_from, write_node_link
 
+    clock = _Clock(summary.phases)
     with atomic_write(out_dir / PAPERS) as papers, atomic_write(out_dir / EXTRACTIONS) as records:
         for record in stored.records():
             papers.write(dumps_line(record.paper.to_dict()) + "\n")
@@ -251,18 +266,23 @@ def write_outputs(
     summary.papers_total = len(stored)
     chosen = choose_formats(formats, summary.papers_total)
     summary.formats = list(chosen)
+    clock.lap("records files")
     graph = build_graph_from(lambda: (PaperExtraction.from_dict(row) for row in read_jsonl(out_dir / EXTRACTIONS)))
+    clock.lap("resolution and graph")
     if "json" in chosen:
         write_node_link(graph, out_dir / GRAPH_JSON)
+        clock.lap("graph.json")
     summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
     summary.links = sum(
         1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link")
     )
     _write_rdf(graph, out_dir, summary, chosen, base=base, validate=validate)
+    clock.lap("RDF, store and SHACL")
     if "html" in chosen:
         from kg.view import write_html
 
         write_html(graph, out_dir / HTML, max_nodes=html_max_nodes)
+        clock.lap("graph.html")
     del graph
     for fmt, name in FORMAT_FILES.items():
         if fmt not in chosen:
@@ -415,6 +435,7 @@ def build(
     )
     summary.papers_skipped = report.skipped
     summary.skip_reasons = [str(error) for error in report.errors]
+    summary.phases["read and extract"] = time.perf_counter() - started
     write_outputs(
         done,
         out,

@@ -138,5 +138,7 @@ def print_summary(summary: BuildSummary, out_dir: Path) -> None:
         click.echo(f"SHACL            not validated: {summary.shacl_note}", err=True)
     click.echo(f"formats          {','.join(summary.formats):>10}", err=True)
     click.echo(f"time             {summary.seconds:>9.1f}s", err=True)
+    for phase, seconds in summary.phases.items():
+        click.echo(f"  {phase:<22} {seconds:>8.1f}s", err=True)
     for name, size in sorted(summary.files.items()):
         click.echo(f"  {out_dir / name}  ({size:,} bytes)", err=True)
