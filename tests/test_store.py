@@ -138,3 +138,20 @@ def test_cli_says_why_shacl_did_not_run(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["build", str(FIXTURE), "-o", str(tmp_path / "o"), "--no-validate"])
     assert result.exit_code == 0, result.output
     assert "not validated: not run (--no-validate)" in result.output
+
+
+def test_serve_opens_the_store_and_offers_only_files_that_exist(built: Path, tmp_path: Path) -> None:
+    from kg.serve import open_graph
+
+    folder = tmp_path / "served"
+    shutil.copytree(built, folder)
+    for name in RDF_FILES:
+        (folder / name).unlink()
+    served = open_graph(folder)
+    try:
+        assert served.triples == stored_triple_count(folder / STORE_NAME)
+        assert "/graph.nt" not in served.files and served.files["/"] == folder / "graph.html"
+        answer = run_query(served.store, "ASK { ?s a <https://schema.org/ScholarlyArticle> }")
+        assert answer.boolean is True
+    finally:
+        served.close()
