@@ -59,7 +59,8 @@ print(json.dumps({"seconds": seconds, "rss_mb": own / 1024, "workers_rss_mb": ki
                   "papers": s["papers_total"], "triples": s["triples"], "entities": s["entities"],
                   "failed": s.get("papers_failed", 0), "shacl": s["shacl_conforms"],
                   "shacl_seconds": s["shacl_seconds"], "shacl_engine": s["shacl_engine"],
-                  "shacl_note": s["shacl_note"], "formats": s["formats"], "files": s["files"]}))
+                  "shacl_note": s["shacl_note"], "formats": s["formats"], "files": s["files"],
+                  "phases": s.get("phases", {})}))
 """
 
 #: parameters given to the ready queries that take some (values that occur in real builds)
@@ -149,6 +150,8 @@ def real(args: argparse.Namespace, work: Path) -> None:
         print(f"{label:>7} {r['papers']:>8,} {r['seconds']:>7.0f} {r['papers'] / r['seconds']:>8.0f} "
               f"{r['rss_mb']:>8.0f} {r['workers_rss_mb']:>10.0f} {r['triples']:>11,} {r['entities']:>9,} "
               f"{r['failed']:>6} {shacl:>14} {r['shacl_seconds']:>8.1f} {store_mb:>9.0f} {growth:>19.2f}x")
+    print("\nphases (s): " + "; ".join(
+        f"{label}: " + ", ".join(f"{k} {v:.0f}" for k, v in r.get("phases", {}).items()) for label, r in results))
     print(f"\nready queries from a cold `kg query` (baseline: `kg query --list` {baseline:.2f} s, "
           f"{baseline_mb:.0f} MB, same run)")
     names = [name for name, *_ in results[0][1]["queries"]]
