@@ -37,7 +37,11 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-ARXIV = REPO.parent / "shared" / "data" / "arxiv"
+#: the shared corpus: beside the checkout (as CI lays it out) or at /work/shared
+ARXIV = next(
+    (p / "data" / "arxiv" for p in (REPO.parent / "shared", REPO.parents[1] / "shared", Path("/work/shared")) if p.is_dir()),
+    REPO.parent / "shared" / "data" / "arxiv",
+)
 #: size label -> the corpus files it reads (all of their papers, or the first N when the size is a number)
 REAL_SIZES: dict[str, tuple[str, ...]] = {
     "10000": ("ai-2025-2026.jsonl.gz",),
