@@ -128,7 +128,10 @@ def index_extractions(out_dir: Path) -> StoredRecords:
         with path.open("rb") as handle:
             for lineno, line in enumerate(handle, start=1):
                 try:
-                    paper_id = PaperExtraction.from_dict(json.loads(line)).id
+                    row = json.loads(line)
+                    paper_id = row["id"]
+                    if not isinstance(paper_id, str) or not isinstance(row.get("entities", []), list):
+                        raise TypeError(paper_id)
                 except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
                     if path.name == EXTRACTIONS and line.strip():
                         raise InputError("not an extraction record", path=path, line=lineno) from None
