@@ -72,7 +72,7 @@ def test_kg_extract_is_callable_and_stays_a_package() -> None:
         ("kg.sources", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.links", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.extract", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
-        ("kg.extract.lexicon", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
+        ("kg.lexicons", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.extract.abbreviations", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.resolve", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.eval", ("spacy", "rdflib", "pyvis", *LIBRARY)),

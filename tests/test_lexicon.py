@@ -1,4 +1,4 @@
-"""Tests of the curated lexicons (kg/extract/lexicons/*.tsv) and their loader."""
+"""Tests of the curated lexicons (kg/lexicons/*.tsv) and their loader."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.extract.lexicon import (
+from kg.lexicons import (
     FLAGS,
     HEADER,
     LEXICON_DIR,
@@ -220,7 +220,7 @@ def test_uncached_load_matches_the_cached_default() -> None:
 
 
 def test_importing_the_loader_does_not_import_spacy() -> None:
-    code = "import sys, kg.extract.lexicon; sys.exit('spacy' in sys.modules)"
+    code = "import sys, kg.lexicons; sys.exit('spacy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

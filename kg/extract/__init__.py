@@ -4,7 +4,7 @@
 :class:`kg.records.PaperExtraction` records, exactly as
 ``spec/ANNOTATION.md`` defines them. spaCy is imported lazily (inside the
 functions, through :mod:`kg.extract.pipeline`), never when this package is
-imported, because spaCy-free code imports :mod:`kg.extract.lexicon`.
+imported, because spaCy-free code imports :mod:`kg.extract.abbreviations`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``kg_lexicon``: match the curated lexicons of well-known names, case-aware.
 
 Entries arrive through the config (the registered ``kg.lexicon_patterns.v1``
-function loads the bundled TSV files with :func:`kg.extract.lexicon.load_lexicon`),
+function loads the bundled TSV files with :func:`kg.lexicons.load_lexicon`),
 so the component itself never opens a file. Two ``PhraseMatcher`` objects do
 the work: one on ``ORTH`` (``BERT`` matches, ``bert`` inside a word or in lower
 case does not) and one on ``LOWER`` for entries flagged ``case_insensitive``.
@@ -46,7 +46,7 @@ MODEL_TAIL = re.compile(
 @registry.misc("kg.lexicon_patterns.v1")
 def lexicon_patterns(path: str | None = None) -> list[Any]:
     """Load lexicon entries for ``kg_lexicon`` (the bundled files when ``path`` is None)."""
-    from kg.extract.lexicon import load_lexicon
+    from kg.lexicons import load_lexicon
 
     return list(load_lexicon(path))
 
