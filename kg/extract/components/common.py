@@ -14,7 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.tokens import Doc
+from spacy.util import registry
 
+from kg.extract.components.patterns import CuePatterns, naming_windows, proposal_windows
+from kg.extract.wordlists import WordLists, load_word_lists
 from kg.normalize import match_key
 
 #: :func:`kg.normalize.match_key`, memoised: the same names recur across candidates and papers.
@@ -95,6 +98,12 @@ class EntityDraft:
     confidence: float
     component: str
     mentions: list[tuple[int, int]] = field(default_factory=list)
+
+
+@registry.misc("kg.word_lists.v1")
+def word_lists(path: str | None = None) -> WordLists:
+    """Load the word lists the components share (the bundled ``kg/extract/words/`` when ``path`` is None)."""
+    return load_word_lists(path)
 
 
 #: Whether :func:`get_ext` / :func:`set_ext` may use ``doc.user_data`` directly (checked once).
@@ -231,27 +240,25 @@ def sentence_at(doc: Doc, offset: int) -> tuple[int, int]:
     return ranges[i]
 
 
-def cue_windows(doc: Doc) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
+def cue_windows(doc: Doc, cues: CuePatterns) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
     """Return the Doc's proposal windows (cue start, object start, object end) and naming windows.
 
-    Computed once per Doc with one pass of each cue pattern over the whole text
+    Computed once per Doc and cue set with one pass of each cue pattern over the whole text
     (see :mod:`kg.extract.components.patterns`); a window never runs past its sentence.
     """
     cached = doc.user_data.get("kg_cues")
-    if cached is None:
-        from kg.extract.components.patterns import naming_windows, proposal_windows
-
+    if cached is None or cached[0] != id(cues):
         text = doc_text(doc)
         proposals = []
-        for cue_start, o_start, o_end in proposal_windows(text, 0, len(text)):
+        for cue_start, o_start, o_end in proposal_windows(text, 0, len(text), cues):
             s_end = sentence_at(doc, cue_start)[1]
             proposals.append((cue_start, o_start, min(o_end, s_end)))
         naming = []
-        for n_start, n_end in naming_windows(text, 0, len(text)):
+        for n_start, n_end in naming_windows(text, 0, len(text), cues):
             naming.append((n_start, min(n_end, sentence_at(doc, n_start)[1])))
-        cached = (proposals, naming)
+        cached = (id(cues), proposals, naming)
         doc.user_data["kg_cues"] = cached
-    return cached
+    return cached[1], cached[2]
 
 
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
