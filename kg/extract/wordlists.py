@@ -94,7 +94,7 @@ class WordLists:
     method_heads: frozenset[str]
     """Words that end lower-case method phrases ("contrastive learning", "focal loss")."""
     weak_method_heads: frozenset[str]
-    """Method heads too vague with one modifier ("joint learning")."""
+    """Method heads too vague with one modifier ("staged learning")."""
     proposal_heads: frozenset[str]
     """Last words of a lower-case description of a part a paper adds: method heads plus parts."""
     system_heads: frozenset[str]

@@ -217,7 +217,7 @@ class Assembler:
         if long_forms:
             name = long_forms[0].text
         elif any(c.expansion for c in members) and all(c.expansion for c in members):
-            name = next(c.expansion for c in members if c.expansion)  # "OOD generalization" -> long form
+            name = next(c.expansion for c in members if c.expansion)  # "KG completion" -> long form
         else:
             surface: dict[str, int] = {}
             title_last = (

@@ -60,8 +60,8 @@ class Candidate:
         group: a key shared by spans that name the same thing (lexicon entry, acronym definition).
         aliases: other surface forms that belong to it (e.g. the acronym of a long form).
         is_long_form: True for the long form of an acronym definition (it names the entity).
-        expansion: the text with defined acronyms spelled out ("OOD generalization" ->
-            "out-of-distribution generalization"), when it uses one.
+        expansion: the text with defined acronyms spelled out ("KG completion" ->
+            "knowledge graph completion"), when it uses one.
     """
 
     start: int

@@ -67,7 +67,7 @@ class CuePatterns:
         bare_proposal_cue: "... and propose X" later in a sentence whose subject is "we".
         naming_cue: "dubbed X", "called X", "referred to as X".
         cap_phrase: a capitalised phrase, its words joined by spaces or connectors
-            ("Energy-guided Latent Flow", "Theory of Glyph Binding").
+            ("Spectral Glyph Routing", "Theory of Glyph Binding").
         owned_type_noun: "our DG method X": the paper owns X (matched before X).
         first_person_owner: "our X", "the proposed X" (matched before X).
         edge_words: connectors and articles trimmed from the ends of a capitalised phrase.
@@ -178,7 +178,7 @@ def proposal_windows(text: str, start: int, end: int, cues: CuePatterns) -> Iter
             continue  # the patterns carry no leading \b so that re can scan for their first letter fast
         stop = _WINDOW_STOP.search(text, cue.end(), end)
         yield cue.start(), cue.end(), stop.start() if stop else end
-    if "propose" in text or "introduce" in text or "present" in text:
+    if any(verb in text for verb in cues.lists.proposal_verbs_after_and):  # a fast pre-check
         for cue in cues.bare_proposal_cue.finditer(text, start, end):
             if cue.start() > 0 and text[cue.start() - 1].isalnum():
                 continue
