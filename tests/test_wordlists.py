@@ -92,7 +92,9 @@ def test_every_file_is_sorted_and_free_of_duplicate_lines(name: str) -> None:
     assert len(rows) == len(set(rows))
     if name in ("cues.tsv", "endings.tsv"):  # grouped by kind, the order of the alternation kept
         return
-    keys = [(r.split("\t")[1] if name == "never_names.tsv" else "", r.split("\t")[0].casefold()) for r in rows]
+    keys = [
+        (r.split("\t")[1] if name == "never_names.tsv" else "", r.split("\t")[0].casefold()) for r in rows
+    ]
     assert keys == sorted(keys), name
 
 
@@ -101,7 +103,9 @@ def test_every_file_is_sorted_and_free_of_duplicate_lines(name: str) -> None:
 
 @pytest.mark.parametrize("word", ["Vision", "Diffusion", "Graph", "Question"])
 def test_a_title_name_that_is_an_ordinary_word_is_kept(nlp, word: str) -> None:
-    x = extract(nlp, f"We release {word}, a benchmark of scanned glyphs.", title=f"{word}: A Benchmark for Glyphs")
+    x = extract(
+        nlp, f"We release {word}, a benchmark of scanned glyphs.", title=f"{word}: A Benchmark for Glyphs"
+    )
     assert found(x)[word] == ("Dataset", "proposed")
 
 
@@ -109,7 +113,11 @@ def test_a_title_name_that_is_an_ordinary_word_is_kept(nlp, word: str) -> None:
     ("abstract", "name", "type_"),
     [
         ("We study Zero-Shot Glyph Retrieval (ZGR) on scans.", "Zero-Shot Glyph Retrieval", "Task"),
-        ("We study Monocular Glyph Depth Estimation (MGDE) on scans.", "Monocular Glyph Depth Estimation", "Task"),
+        (
+            "We study Monocular Glyph Depth Estimation (MGDE) on scans.",
+            "Monocular Glyph Depth Estimation",
+            "Task",
+        ),
         ("We apply Kernel Glyph Regression (KGR) to scans.", "Kernel Glyph Regression", "Method"),
         ("We apply Variational Glyph Inference (VGI) to scans.", "Variational Glyph Inference", "Method"),
         ("We apply Glyph Tree Search (GTS) to scans.", "Glyph Tree Search", "Method"),
@@ -197,7 +205,11 @@ def test_components_get_the_word_lists_from_the_config(words_copy: Path) -> None
     assert found(extract(bundled, abstract))["Quixo-9"][0] == "Dataset"
     # another folder, set once under [paths], reaches every component
     type_words = words_copy / "type_words.tsv"
-    kept = [line for line in type_words.read_text(encoding="utf-8").splitlines() if not line.startswith("testbed\t")]
+    kept = [
+        line
+        for line in type_words.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("testbed\t")
+    ]
     type_words.write_text("\n".join(kept) + "\n", encoding="utf-8")
     custom = build_pipeline(overrides={**LEXICON_OVERRIDE, "paths.words": str(words_copy)})
     assert "testbed" not in custom.get_pipe("kg_typing").lists.beside_types

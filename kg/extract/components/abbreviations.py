@@ -10,6 +10,8 @@ them. The long form's last word gives a first guess of the type.
 
 from __future__ import annotations
 
+import dataclasses
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -44,7 +46,7 @@ class AbbreviationLinker:
         """
         text = doc_text(doc)
         pairs = find_abbreviations(text) if "(" in text else []
-        set_ext(doc, "kg_abbreviations", pairs)
+        set_ext(doc, "kg_abbreviations", [dataclasses.asdict(pair) for pair in pairs])
         found = candidates(doc)
         seen_short: set[str] = set()
         for pair in pairs:

@@ -14,7 +14,11 @@ Steps, in order:
    role (proposed if any mention is), a confidence and the component that
    found it.
 
-The result is a list of plain :class:`EntityDraft` in ``doc._.kg_entities``.
+The result is a list of plain dicts in ``doc._.kg_entities`` (type, name,
+aliases, role, confidence, component, mentions) and one typed span per
+mention in ``doc.spans["kg"]`` (label = type; role, confidence and entity name
+as ``span._.kg_role``, ``span._.kg_confidence``, ``span._.kg_name``). The
+working candidates are dropped, so the Doc serialises.
 """
 
 from __future__ import annotations
@@ -26,18 +30,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.extract.components.common import (
+    SPANS_KEY,
     TYPE_PRIORITY,
     Candidate,
-    EntityDraft,
     candidates,
     doc_text,
+    drop_working_state,
     get_ext,
     norm_key,
     register_extensions,
     set_ext,
+    set_span_ext,
     title_range,
 )
 from kg.extract.wordlists import WordLists, load_word_lists
@@ -91,15 +97,17 @@ class Assembler:
         """Filter, de-overlap and group the candidates into ``doc._.kg_entities`` (one per thing named)."""
         text = doc_text(doc)
         found = candidates(doc)
-        if not found:
-            set_ext(doc, "kg_entities", [])
-            return doc
-        link_spans = [(link.start, link.end) for link in get_ext(doc, "kg_links") or ()]
-        title = title_range(doc)
-        kept = self._filter(text, found, link_spans)
-        kept = _resolve_overlaps(_merge_same_span(kept))
-        _expand_acronyms(kept, get_ext(doc, "kg_abbreviations") or ())
-        set_ext(doc, "kg_entities", self._group(kept, title[1] if title else None))
+        entities: list[dict[str, Any]] = []
+        if found:
+            link_spans = [(link["start"], link["end"]) for link in get_ext(doc, "kg_links") or ()]
+            title = title_range(doc)
+            kept = self._filter(text, found, link_spans)
+            kept = _resolve_overlaps(_merge_same_span(kept))
+            _expand_acronyms(kept, get_ext(doc, "kg_abbreviations") or ())
+            entities = self._group(kept, title[1] if title else None)
+        set_ext(doc, "kg_entities", entities)
+        doc.spans[SPANS_KEY] = _mention_spans(doc, entities)
+        drop_working_state(doc)
         return doc
 
     # -- 1. filter -----------------------------------------------------------------------------------
@@ -162,7 +170,7 @@ class Assembler:
 
     # -- 3 and 4. group and decide ----------------------------------------------------------------------
 
-    def _group(self, kept: list[Candidate], title_end: int | None) -> list[EntityDraft]:
+    def _group(self, kept: list[Candidate], title_end: int | None) -> list[dict[str, Any]]:
         parent: dict[str, str] = {}
 
         def find(x: str) -> str:
@@ -192,10 +200,10 @@ class Assembler:
             if untyped and any(c.component == "kg_abbreviations" for c in group):
                 continue  # "Magnetic Resonance Imaging (MRI)": an acronym, but of nothing we type
             drafts.append(self._decide(group, title_end))
-        drafts.sort(key=lambda d: (min(d.mentions), d.type, d.name))
+        drafts.sort(key=lambda d: (min(d["mentions"]), d["type"], d["name"]))
         return drafts
 
-    def _decide(self, members: list[Candidate], title_end: int | None) -> EntityDraft:
+    def _decide(self, members: list[Candidate], title_end: int | None) -> dict[str, Any]:
         if len(members) > 1:
             members.sort(key=lambda c: (c.start, c.end))
         long_forms = [c for c in members if c.is_long_form]
@@ -255,16 +263,15 @@ class Assembler:
                 type_ = "Method"  # "Glyph Drift Adaptation": a capitalised proposal is a system
         best_cand = max(members, key=lambda c: (c.confidence, -c.start))
         confidence = min(self.max_confidence, best_cand.confidence + self.mention_bonus * (len(members) - 1))
-        mentions = sorted({(c.start, c.end) for c in members})
-        return EntityDraft(
-            type=type_,
-            name=name,
-            aliases=tuple(sorted(aliases.values(), key=lambda s: (s.lower(), s))),
-            role="proposed" if proposed else "used",
-            confidence=round(confidence, 4),
-            component=best_cand.component,
-            mentions=mentions,
-        )
+        return {
+            "type": type_,
+            "name": name,
+            "aliases": sorted(aliases.values(), key=lambda s: (s.lower(), s)),
+            "role": "proposed" if proposed else "used",
+            "confidence": round(confidence, 4),
+            "component": best_cand.component,
+            "mentions": [[s, e] for s, e in sorted({(c.start, c.end) for c in members})],
+        }
 
 
 def _is_category(phrase: str, category_heads: frozenset[str]) -> bool:
@@ -278,6 +285,28 @@ def _is_category(phrase: str, category_heads: frozenset[str]) -> bool:
     if len(words) < 2 or words[-1].lower() not in category_heads:
         return False
     return not any(any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) for w in words)
+
+
+def _mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
+    """Return one span per entity mention, labelled with the entity's type.
+
+    The role, confidence and name of the entity are set as span extensions.
+    A mention inside a token ("GPT-4o" in "GPT-4o-based") is widened to whole
+    tokens; two mentions that widen to the same tokens give one span.
+    """
+    spans: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for entity in entities:
+        for start, end in entity["mentions"]:
+            span = doc.char_span(start, end, label=entity["type"], alignment_mode="expand")
+            if span is None or (span.start, span.end) in seen:
+                continue
+            seen.add((span.start, span.end))
+            set_span_ext(span, "kg_role", entity["role"])
+            set_span_ext(span, "kg_confidence", entity["confidence"])
+            set_span_ext(span, "kg_name", entity["name"])
+            spans.append(span)
+    return spans
 
 
 def _in_link(start: int, end: int, link_starts: list[int], link_reach: list[int]) -> bool:
@@ -301,7 +330,7 @@ def _expand_acronyms(kept: list[Candidate], pairs: Sequence[Any]) -> None:
     """
     if not pairs:
         return
-    longs = {p.short: p.long for p in pairs}
+    longs = {p["short"]: p["long"] for p in pairs}
     for cand in kept:
         if " " not in cand.text or cand.is_long_form:
             continue

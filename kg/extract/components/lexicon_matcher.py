@@ -149,8 +149,8 @@ def _defined_forms(doc: Doc) -> set[str]:
     """Return the match keys of every acronym and long form the text defines."""
     out: set[str] = set()
     for pair in get_ext(doc, "kg_abbreviations") or ():
-        out.add(norm_key(pair.short))
-        out.add(norm_key(pair.long))
+        out.add(norm_key(pair["short"]))
+        out.add(norm_key(pair["long"]))
     return out
 
 
