@@ -1,4 +1,4 @@
-"""The public Python API: :class:`KnowledgeGraph` and the ``build`` / ``load`` / ``extract`` entry points.
+"""The public Python API: :class:`KnowledgeGraph` and the ``build`` / ``load`` / ``extract_paper`` entry points.
 
 This module is a facade. It composes :mod:`kg.sources`, :mod:`kg.extract`,
 :mod:`kg.graph`, :mod:`kg.rdf`, :mod:`kg.query` and :mod:`kg.view` and adds
@@ -478,7 +478,7 @@ def _is_json_ld(path: Path) -> bool:
     return b'"@context"' in head or b'"@graph"' in head
 
 
-def extract(text_or_paper: str | Paper) -> PaperExtraction:
+def extract_paper(text_or_paper: str | Paper) -> PaperExtraction:
     """Extract the entities and links of one abstract.
 
     Args:
@@ -488,10 +488,9 @@ def extract(text_or_paper: str | Paper) -> PaperExtraction:
     Returns:
         The :class:`~kg.records.PaperExtraction` of that paper.
     """
-    from kg.extract import extract_paper
+    from kg.extract import extract_paper as extract_one
 
-    paper = as_paper(text_or_paper)
-    return extract_paper(paper)
+    return extract_one(as_paper(text_or_paper))
 
 
 def as_paper(text_or_paper: str | Paper) -> Paper:
@@ -585,4 +584,4 @@ def _graphs_equal(a: nx.DiGraph, b: nx.DiGraph) -> bool:
     return bool(graphs_equal(a, b))
 
 
-__all__ = ["KnowledgeGraph", "as_paper", "build", "extract", "load"]
+__all__ = ["KnowledgeGraph", "as_paper", "build", "extract_paper", "load"]

@@ -41,6 +41,7 @@ from kg.extract.components.common import (
     sentence_ranges,
     title_range,
 )
+from kg.extract.components.descriptions import described_method, lower_case_name, new_part
 from kg.extract.components.patterns import (
     CuePatterns,
     clean_cap_phrase,
@@ -229,7 +230,7 @@ class NameFinder:
         proposal_cues, naming = cue_windows(doc, self.cues)
         proposals = [(o_start, o_end) for _, o_start, o_end in proposal_cues]
         for o_start, o_end in proposals:
-            described = _described_method(text, o_start, o_end, lists)
+            described = described_method(text, o_start, o_end, lists)
             if described is not None:
                 d_start, d_end = described
                 cand = Candidate(
@@ -244,7 +245,7 @@ class NameFinder:
                 continue  # no leading \b in the patterns: re scans for their first letter much faster
             if m.group(0)[0] == "n" and not _ARTICLE_BEFORE.search(text, max(0, m.start() - 5), m.start()):
                 continue
-            described = _new_part(text, m.end(), lists)
+            described = new_part(text, m.end(), lists)
             if described is not None:
                 d_start, d_end = described
                 if any(d_start <= s and e <= d_end and 2 * (e - s) >= d_end - d_start for s, e in known):
@@ -255,7 +256,7 @@ class NameFinder:
                 cand.set_type("Method", "context")
                 found.append(cand)
         for w_start, w_end in naming:
-            named = _lower_case_name(text, w_start, w_end, sentence_at(doc, w_start)[0], lists)
+            named = lower_case_name(text, w_start, w_end, sentence_at(doc, w_start)[0], lists)
             if named is not None:
                 n_start, n_end, type_ = named
                 cand = Candidate(
@@ -415,7 +416,6 @@ def _joins(text: str, end: int, start: int) -> bool:
     return 2 < gap < 9 and _CONNECTOR_GAP.fullmatch(text, end, start) is not None
 
 
-_WINDOW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 #: After a title phrase in the abstract: it goes on as a longer capitalised name
 #: ("Glyph Sorting with Echo Maps" does not repeat the title's "Glyph Sorting" as a name).
 _LONGER_NAME = re.compile(r"[ -](?:(?:of|for|with|via|and|in|on|to|by|from)\s+)?[A-Z]")
@@ -426,100 +426,6 @@ _SEGMENT_END = re.compile(
     r"\s+(?:for|via|with|using|in|on|of|to|and|through|from|by|towards?|beyond|under|as|at|is|are)\s+"
     r"|[:,;?!]|\s[-\u2013\u2014]\s"
 )
-
-
-def _described_method(text: str, start: int, end: int, lists: WordLists) -> tuple[int, int] | None:
-    """Return the lower-case description of a proposed method ("we propose a staged warm-up schedule")."""
-    stop = lists.stop_words
-    words = [m for m in _WINDOW_WORD.finditer(text, start, end)]
-    i = 0
-    while i < len(words) and (words[i].group(0).lower() in stop or words[i].group(0).isdigit()):
-        i += 1
-    phrase = words[i:]
-    if not phrase:
-        return None
-    for prev, cur in itertools.pairwise(phrase):
-        if text[prev.end() : cur.start()].strip():
-            return None  # a comma, a bracket: not one noun phrase
-    if any(w.group(0).lower() in stop for w in phrase):
-        return None
-    if any(w.group(0)[0].isupper() and not w.group(0).isupper() for w in phrase):
-        return None
-    last = phrase[-1].group(0).lower()
-    if last in lists.data_words:
-        return None
-    if last in lists.trailing_type_words and len(phrase) > 2:
-        phrase = phrase[:-1]
-        last = phrase[-1].group(0).lower()
-    if not 2 <= len(phrase) <= 6:
-        return None
-    if len(phrase) == 2 and last in lists.bare_type_words:
-        return None  # "a retrieval-based strategy", "a conditional module": a kind of thing, not a name
-    if any(c.isupper() for w in phrase for c in w.group(0)[1:]) and not all(
-        w.group(0).isupper() for w in phrase
-    ):
-        return None  # "mAP improvement": a measure, not a method description
-    if last not in lists.proposal_heads and not last.endswith(("tion", "sion", "ing")):
-        return None
-    if last in lists.task_heads:
-        return None  # a problem, not a method: kg_phrases types it
-    s, e = phrase[0].start(), phrase[-1].end()
-    if norm_key(text[s:e]) in lists.generic:
-        return None
-    return s, e
-
-
-def _new_part(text: str, start: int, lists: WordLists) -> tuple[int, int] | None:
-    """Return the description after "a new / our novel" when it ends in a component head.
-
-    "a new session gating layer before ranking" -> "session gating layer": the
-    longest run of up to six words that ends in a proposal head noun (layer,
-    loss, reward, module ...) and that :func:`_described_method` accepts.
-    """
-    ends: list[int] = []
-    for count, m in enumerate(_WINDOW_WORD.finditer(text, start, min(len(text), start + 90))):
-        gap = text[ends[-1] if ends else start : m.start()]
-        if count >= 6 or gap.strip() or m.group(0).lower() in lists.stop_words:
-            break
-        ends.append(m.end())
-    for end in reversed(ends):
-        last = text[text.rfind(" ", start, end) + 1 : end].lower()
-        if last in lists.proposal_heads:
-            return _described_method(text, start, end, lists)
-    return None
-
-
-_LOWER_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: [a-z][a-z0-9]*(?:-[a-z0-9]+)*){1,5}")
-_OWN_BEFORE_CUE = re.compile(r"\b(?:[Ww]e|[Oo]ur|new|novel)\b")
-_SETTING_BEFORE_CUE = re.compile(r"\b(?:task|problem|setting|scenario|challenge)s?\b[^.]{0,20}$")
-
-
-def _lower_case_name(
-    text: str, start: int, end: int, sent_start: int, lists: WordLists
-) -> tuple[int, int, str] | None:
-    """Return (start, end, type) of a lower-case name after a naming cue ("a setting termed glyph recall").
-
-    Only in a sentence where the paper speaks of its own or new work ("we", "our",
-    "new"), so "a problem known as label noise" stays a used term. The type is
-    Task when the sentence calls it a task, problem or setting, or its last word
-    is a task head; Method otherwise.
-    """
-    m = _LOWER_NAME.match(text, start, max(start, end))
-    if not m:
-        return None
-    cue_at = text.rfind(" ", sent_start, max(sent_start, start - 1))
-    before = text[sent_start : max(sent_start, cue_at)]
-    if "so-" in text[max(0, start - 12) : start] or not _OWN_BEFORE_CUE.search(before):
-        return None
-    words = m.group(0).split()
-    while words and words[-1] in lists.stop_words:
-        words.pop()
-    if len(words) < 2 or words[0] in lists.stop_words or norm_key(" ".join(words)) in lists.generic:
-        return None
-    n_end = start + len(" ".join(words))
-    last = words[-1]
-    type_ = "Task" if last in lists.task_heads or _SETTING_BEFORE_CUE.search(before) else "Method"
-    return start, n_end, type_
 
 
 def _after_sentence_start(text: str, s: int, sent_starts: set[int]) -> bool:
