@@ -119,7 +119,7 @@ def locate_graph(path: str | Path) -> GraphFiles:
         )
         if not (files.store or files.rdf or files.node_link or files.extractions):
             expected = ", ".join((f"{STORE_DIR}/", *RDF_FILES, NODE_LINK_FILE, EXTRACTIONS_FILE))
-            raise InputError(f"no graph in this folder (expected one of {expected}; run `kg build` first)", path=p)
+            raise InputError(f"no graph file in this folder (expected one of {expected}; run `kg build` first)", path=p)
         return files
     suffix = p.suffix.lower()
     if suffix in RDF_SUFFIXES or (suffix == ".json" and _is_json_ld(p)):

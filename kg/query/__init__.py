@@ -60,7 +60,7 @@ __all__ = [
     "open_store",
     "run_query",
     "serialize_result",
-    "spec_for",
     "sparql_string",
+    "spec_for",
     "stream_query",
 ]

@@ -300,7 +300,7 @@ class QueryPool:
             try:
                 worker = self._spawn()
                 worker.wait_ready(time.monotonic() + 300)
-            except Exception:  # noqa: BLE001 - logged; the pool runs on with one worker fewer
+            except Exception:
                 log.exception("could not start a query worker")
                 return
             with self._lock:

@@ -82,30 +82,42 @@ def iter_events(
         if isinstance(answer, ox.QueryBoolean):
             yield ("ask", bool(answer))
             return
+        # the same terms come back again and again: convert each once per batch, and send it once
+        seen: dict[Any, Term] = {}
+
+        def term(t: Any) -> Term | None:
+            if t is None:
+                return None
+            found = seen.get(t)
+            if found is None:
+                found = seen[t] = _term(t)
+            return found
+
         if isinstance(answer, ox.QuerySolutions):
             names = tuple(v.value for v in answer.variables)
             yield ("head", "select", names)
+            width = range(len(names))
 
             def row_of(item: Any) -> Row:
-                return tuple(None if item[i] is None else _term(item[i]) for i in range(len(names)))
+                return tuple(term(item[i]) for i in width)
 
         else:
             yield ("head", "graph", ("subject", "predicate", "object"))
 
             def row_of(item: Any) -> Row:
-                return (_term(item.subject), _term(item.predicate), _term(item.object))
+                return (term(item.subject), term(item.predicate), term(item.object))
 
         batch: list[Row] = []
-        count, sent_at, truncated = 0, time.monotonic(), False
-        for item in answer:
+        sent_at, truncated = time.monotonic(), False
+        for count, item in enumerate(answer):
             if max_results is not None and count >= max_results:
                 truncated = True
                 break
             batch.append(row_of(item))
-            count += 1
             if len(batch) >= BATCH_ROWS or time.monotonic() - sent_at > BATCH_SECONDS:
                 yield ("rows", batch)
                 batch, sent_at = [], time.monotonic()
+                seen.clear()
         if batch:
             yield ("rows", batch)
         yield ("end", truncated)

@@ -38,9 +38,10 @@ from kg.errors import InputError, KGError, QueryError, QueryTimeout
 from kg.query.store import StoreSpec
 
 if TYPE_CHECKING:
-    import pyoxigraph
     from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
+
+    import pyoxigraph
 
 log = logging.getLogger(__name__)
 
