@@ -32,7 +32,7 @@ from kg.query.execute import iter_events, on_big_stack
 from kg.query.results import Kind, QueryResult, Row
 from kg.query.store import StoreSpec, memory_spec, open_store, spec_for
 from kg.query.syntax import check_query
-from kg.query.worker import Worker, WorkerDied, can_fork
+from kg.query.worker import Worker, WorkerDied
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -174,20 +174,16 @@ def stream_query(
         yield _start(_worker_events(worker, sparql, max_results=max_results, timeout=timeout, source=name))
 
 
-def _worker_source(source: Source) -> StoreSpec | pyoxigraph.Store:
+def _worker_source(source: Source) -> StoreSpec:
     if isinstance(source, (str, Path)):
         return spec_for(source)
     if isinstance(source, StoreSpec):
         return source
-    import pyoxigraph as ox
-
-    if isinstance(source, ox.Store) and can_fork():
-        return source  # inherited by fork, not copied
-    return memory_spec(source)
+    return memory_spec(source)  # the worker loads a copy: no memory is shared with a worker
 
 
 @contextlib.contextmanager
-def _one_shot(source: StoreSpec | pyoxigraph.Store, probe: tuple[str, str | None]) -> Iterator[Worker]:
+def _one_shot(source: StoreSpec, probe: tuple[str, str | None]) -> Iterator[Worker]:
     worker = Worker(source, probe=probe)
     try:
         yield worker

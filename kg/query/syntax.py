@@ -316,6 +316,8 @@ def syntax_error(exc: BaseException, sparql: str, *, source: str | None = None) 
     if not m:
         return QueryError(f"invalid SPARQL: {text}", source=source)
     line, col, message = int(m.group(1)), int(m.group(2)), re.sub(r"\s+", " ", m.group(3)).strip()
+    if "Prefix not found" in message:
+        message = "unknown prefix (declare it with PREFIX name: <IRI>)"
     if len(message) > 200:
         message = message[:200].rsplit(" ", 1)[0] + " ..."
     lines = sparql.split("\n")

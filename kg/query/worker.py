@@ -5,7 +5,10 @@ overflow the engine's stack (a segfault). So queries run in child processes:
 the caller waits with a deadline and kills the child when time is up, and a
 crash ends only the child. A worker opens its graph itself from a
 :class:`~kg.query.store.StoreSpec` (an on-disk store read-only, or a file
-loaded into memory), or inherits an in-memory store by ``fork``.
+loaded into memory). Workers are forked directly only from a process that
+runs one thread and has not loaded pyoxigraph (``kg query``); otherwise they
+come from multiprocessing's fork server, so no lock held by another thread
+(Python's or the storage engine's) is ever copied into a worker.
 
 On Linux a worker first moves into new user and network namespaces, where no
 network interface but an unconfigured loopback exists, so even a query that
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import faulthandler
 import logging
 import multiprocessing
 import os
@@ -40,8 +44,6 @@ from kg.query.store import StoreSpec
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import BaseContext
-
-    import pyoxigraph
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +92,7 @@ def _send_error(conn: Connection, exc: BaseException) -> None:
         conn.send(("error", ("query", f"query failed: {type(exc).__name__}: {exc}", None, None, None)))
 
 
-def _serve(
-    conn: Connection, source: StoreSpec | pyoxigraph.Store, sandboxed: bool, probe: tuple[str, str | None] | None
-) -> None:
+def _serve(conn: Connection, source: StoreSpec, sandboxed: bool, probe: tuple[str, str | None] | None) -> None:
     """Worker body: parse the probe query, open the graph, then answer queries until told to stop."""
     import pyoxigraph as ox
 
@@ -107,7 +107,7 @@ def _serve(
             return
         conn.send(("probed",))
     try:
-        store = source.open() if isinstance(source, StoreSpec) else source
+        store = source.open()
     except BaseException as exc:  # noqa: BLE001 - reported to the parent
         _send_error(conn, exc)
         return
@@ -132,11 +132,10 @@ def _serve(
             _send_error(conn, exc)
 
 
-def _main(
-    conn: Connection, source: StoreSpec | pyoxigraph.Store, use_sandbox: bool, probe: tuple[str, str | None] | None
-) -> None:
+def _main(conn: Connection, source: StoreSpec, use_sandbox: bool, probe: tuple[str, str | None] | None) -> None:
     from kg.query.execute import on_big_stack
 
+    faulthandler.disable()  # a crash is reported by the parent, not as a traceback on the shared stderr
     sandboxed = sandbox() if use_sandbox else False
     try:
         on_big_stack(lambda: _serve(conn, source, sandboxed, probe))
@@ -161,13 +160,17 @@ def _build_main(conn: Connection, spec: StoreSpec, directory: str) -> None:
 
 
 def can_fork() -> bool:
-    """Tell whether this process may ``fork`` a worker safely: fork exists and only one thread runs."""
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    """Tell whether this process may ``fork`` a worker directly: one thread, and no storage engine loaded."""
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and "pyoxigraph" not in sys.modules
+    )
 
 
-def _context(need_fork: bool) -> BaseContext:
+def _context() -> BaseContext:
     methods = multiprocessing.get_all_start_methods()
-    if need_fork or can_fork():
+    if can_fork():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
@@ -187,8 +190,7 @@ class Worker:
     """A child process holding one graph and answering one query at a time.
 
     Args:
-        source: what to open; an in-memory store is inherited by ``fork``
-            (only where :func:`can_fork` says so).
+        source: what to open.
         use_sandbox: move the child out of the network (see :func:`sandbox`).
         probe: a query (and its name) to parse on an empty store before the
             graph is opened; :meth:`wait_probed` reports its syntax errors.
@@ -196,12 +198,12 @@ class Worker:
 
     def __init__(
         self,
-        source: StoreSpec | pyoxigraph.Store,
+        source: StoreSpec,
         *,
         use_sandbox: bool = True,
         probe: tuple[str, str | None] | None = None,
     ) -> None:
-        ctx = _context(need_fork=not isinstance(source, StoreSpec))
+        ctx = _context()
         self._conn, child = ctx.Pipe(duplex=True)
         self._process = ctx.Process(
             target=_main, args=(child, source, use_sandbox, probe), daemon=True, name="kg-query"
@@ -324,7 +326,7 @@ def build_store_in_child(spec: StoreSpec, directory: str) -> int:
         InputError: the graph cannot be read.
         WorkerDied: the child ended without an answer.
     """
-    ctx = _context(need_fork=False)
+    ctx = _context()
     conn, child = ctx.Pipe(duplex=True)
     process = ctx.Process(target=_build_main, args=(child, spec, directory), daemon=True, name="kg-load")
     process.start()
