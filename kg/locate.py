@@ -103,7 +103,7 @@ def locate_graph(path: str | Path) -> GraphFiles:
     """
     p = Path(path)
     if not p.exists():
-        raise InputError("file or folder not found", path=p)
+        raise InputError("file not found" if p.suffix else "file or folder not found", path=p)
     if is_store(p):
         return GraphFiles(path=p, store=p)
     if p.is_dir():

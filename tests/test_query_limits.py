@@ -144,6 +144,13 @@ def test_a_crashing_worker_does_not_take_the_server_down(outputs: Path) -> None:
         thread.join(timeout=5)
 
 
+def test_queries_over_the_length_limit_are_refused(outputs: Path) -> None:
+    from kg.query import MAX_QUERY_CHARS
+
+    with pytest.raises(QueryError, match="at most 100,000"):
+        run_query(outputs, "ASK {}" + " " * MAX_QUERY_CHARS)
+
+
 # -- time limits ----------------------------------------------------------------------------------------
 
 
@@ -182,6 +189,51 @@ def test_a_timeout_kills_the_cli_query_worker(outputs: Path) -> None:
     assert result.exit_code == QueryTimeout.exit_code
     assert "stopped after 0.5 s" in result.output
     assert _children() <= before  # no worker left computing
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; PR_SET_PDEATHSIG is Linux only")
+def test_a_killed_cli_leaves_no_worker_behind(outputs: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from kg.cli import main; main()", "query", str(outputs), SLOW],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[int] = []
+        while not workers:
+            assert time.monotonic() < deadline, "no query worker started"
+            time.sleep(0.1)
+            workers = [
+                int(p.name)
+                for p in Path("/proc").iterdir()
+                if p.name.isdigit() and _parent(p) == proc.pid
+            ]
+    finally:
+        proc.kill()  # SIGKILL: the CLI gets no chance to clean up
+        proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers):
+        assert time.monotonic() < deadline, "the query worker outlived its parent"
+        time.sleep(0.1)
+
+
+def _parent(proc_dir: Path) -> int | None:
+    try:
+        for line in (proc_dir / "status").read_text().splitlines():
+            if line.startswith("PPid:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _running(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
 
 
 # -- streaming ------------------------------------------------------------------------------------------

@@ -135,7 +135,10 @@ def test_many_trickling_clients_do_not_lock_others_out(server: SparqlServer) -> 
     for client in clients:
         client.start()
     try:
-        time.sleep(0.5)
+        deadline = time.monotonic() + 5
+        while server.guard.active < server.guard.max_connections:  # every slot held by a trickling client
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
         for _ in range(5):
             started = time.monotonic()
             assert _status(server) == 200
@@ -163,3 +166,30 @@ def test_a_bad_content_length_is_a_400(server: SparqlServer, length: str) -> Non
 def test_a_good_request_after_the_slow_ones_still_runs_queries(server: SparqlServer) -> None:
     body = b"ASK { ?s ?p ?o }"
     assert _status(server, "POST", "/sparql", body, {"Content-Type": "application/sparql-query"}) == 200
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status"),
+    [
+        (b"POST /sparql HTTP/1.0\r\nContent-Type: application/sparql-query\r\n\r\nASK {}", b"411"),
+        (b"POST /sparql HTTP/1.0\r\nContent-Type: application/sparql-query\r\nContent-Length: 1000001\r\n\r\n", b"413"),
+        (b"GET /sparql?query=" + b"a" * 70_000 + b" HTTP/1.0\r\n\r\n", b"414"),
+        (b"GET /query HTTP/1.0\r\n" + b"X-Many: 1\r\n" * 101 + b"\r\n", b"431"),
+        (b"GET /query HTTP/1.0\r\nX-Long: " + b"a" * 70_000 + b"\r\n\r\n", b"431"),
+    ],
+    ids=["no length", "body too large", "request line too long", "too many headers", "header too long"],
+)
+def test_oversized_requests_get_their_status(server: SparqlServer, request_bytes: bytes, status: bytes) -> None:
+    sock = socket.create_connection(_address(server), timeout=5)
+    try:
+        sock.sendall(request_bytes)
+        assert sock.recv(100).split(b" ")[1] == status
+    finally:
+        sock.close()
+
+
+def test_a_query_over_the_length_limit_is_a_413(server: SparqlServer) -> None:
+    from kg.query import MAX_QUERY_CHARS
+
+    long_query = "ASK { ?s ?p ?o }" + " " * MAX_QUERY_CHARS
+    assert _status(server, "POST", "/sparql", long_query.encode(), {"Content-Type": "application/sparql-query"}) == 413

@@ -35,13 +35,14 @@ from kg.query.syntax import check_query
 from kg.query.worker import Worker, WorkerDied
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
     import networkx as nx
     import pyoxigraph
 
-log = logging.getLogger(__name__)
+    Source: TypeAlias = "str | Path | StoreSpec | nx.DiGraph | pyoxigraph.Store"
 
-if TYPE_CHECKING:
-    Source = str | Path | StoreSpec | nx.DiGraph | pyoxigraph.Store
+log = logging.getLogger(__name__)
 
 
 def _timeout_message(timeout: float) -> str:

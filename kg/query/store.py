@@ -141,7 +141,9 @@ def memory_spec(source: nx.DiGraph | pyoxigraph.Store) -> StoreSpec:
     import pyoxigraph as ox
 
     if isinstance(source, ox.Store):
-        return StoreSpec("ntriples", data=source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+        return StoreSpec(
+            "ntriples", data=source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+        )
     return StoreSpec("ntriples", data=_ntriples(source))
 
 

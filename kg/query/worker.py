@@ -43,7 +43,9 @@ from kg.query.store import StoreSpec
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
-    from multiprocessing.context import BaseContext
+    from multiprocessing.context import ForkContext, ForkServerContext, SpawnContext
+
+    BaseContext = ForkContext | ForkServerContext | SpawnContext
 
 log = logging.getLogger(__name__)
 

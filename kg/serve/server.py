@@ -79,6 +79,8 @@ class SparqlServer(ThreadingHTTPServer):
         self.pool = pool
         self.guard = ConnectionGuard(max_connections, request_timeout)
         self.queries = list_queries()
+        self._handlers = 0  # handler threads alive, evicted ones included until they notice
+        self._handlers_lock = threading.Lock()
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         try:
@@ -98,7 +100,8 @@ class SparqlServer(ThreadingHTTPServer):
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Admit the connection (evicting a slow one if need be), or answer 503 at once."""
-        overloaded = threading.active_count() > 2 * self.guard.max_connections + 16
+        with self._handlers_lock:
+            overloaded = self._handlers >= 2 * self.guard.max_connections  # evicted threads not gone yet
         ticket = None if overloaded else self.guard.admit(request)
         if ticket is None:
             try:
@@ -111,7 +114,15 @@ class SparqlServer(ThreadingHTTPServer):
                 pass
             self.shutdown_request(request)
             return
-        super().process_request(request, client_address)
+        with self._handlers_lock:
+            self._handlers += 1
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            with self._handlers_lock:
+                self._handlers -= 1
+            self.guard.release(request)
+            raise
 
     def process_request_thread(self, request: Any, client_address: Any) -> None:
         """Handle one connection in its thread and always give its slot back."""
@@ -119,6 +130,8 @@ class SparqlServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.guard.release(request)
+            with self._handlers_lock:
+                self._handlers -= 1
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Log a handler's crash through ``logging`` instead of printing a traceback to stderr."""
@@ -148,7 +161,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         """Bound each read by the request timeout (the guard bounds the whole request) and find the ticket."""
-        self.timeout = self.server.guard.request_timeout
+        self.timeout = self.server.guard.request_timeout  # type: ignore[misc]  # per connection, by design
         super().setup()
         self.ticket = self.server.guard.ticket(self.request)
 
@@ -396,8 +409,12 @@ def make_server(
         graph.close()
         raise
     if graph.triples is None:  # an existing store: count in the background (it reads every triple)
+
         def count() -> None:
-            graph.triples = pool.count()
+            try:
+                graph.triples = pool.count()
+            except Exception:  # the page shows no count then
+                log.debug("could not count the triples", exc_info=True)
 
         threading.Thread(target=count, name="kg-serve-count", daemon=True).start()
     return server
