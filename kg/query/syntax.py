@@ -157,7 +157,9 @@ def tokenize(sparql: str, *, source: str | None = None, max_depth: int = MAX_DEP
             kind = "string"
         elif ch == "<":
             top = stack[-1] if stack else None
-            after_operand = prev is not None and prev.kind in _OPERAND_END
+            after_operand = prev is not None and (
+                prev.kind in _OPERAND_END or (prev.kind == "word" and prev.text.lower() in ("true", "false"))
+            )
             iri = _IRIREF.match(sparql, pos)
             if top is not None and top.bracket == "(" and not top.data and after_operand:
                 # inside an expression the engine reads "less than" here; refuse if an IRI reading differs
