@@ -182,6 +182,26 @@ def _children() -> set[int]:
     return found
 
 
+def test_a_query_waits_for_a_busy_worker_only_within_its_time_limit(outputs: Path) -> None:
+    srv = make_server(outputs, port=0, timeout=1.0, workers=1)
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            running = pool.submit(_get, srv, SLOW)
+            deadline = time.monotonic() + 5
+            while srv.pool.idle:  # until the only worker runs the slow query
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            status, body = _get(srv, CHEAP)
+            assert status == 503 and b"busy" in body
+            assert running.result()[0] == 503
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_a_timeout_kills_the_cli_query_worker(outputs: Path) -> None:
     before = _children()

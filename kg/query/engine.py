@@ -310,6 +310,11 @@ class QueryPool:
         threading.Thread(target=start, name="kg-query-respawn", daemon=True).start()
 
     @property
+    def idle(self) -> int:
+        """Workers waiting for a query now."""
+        return self._idle.qsize()
+
+    @property
     def pids(self) -> list[int]:
         """Process ids of the live workers (for tests and monitoring)."""
         with self._lock:
