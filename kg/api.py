@@ -1,4 +1,4 @@
-"""The public Python API: :class:`KnowledgeGraph` and the ``build`` / ``load`` / ``extract`` entry points.
+"""The public Python API: :class:`KnowledgeGraph` and the ``build`` / ``load`` / ``extract_paper`` entry points.
 
 This module is a facade. It composes :mod:`kg.sources`, :mod:`kg.extract`,
 :mod:`kg.graph`, :mod:`kg.rdf`, :mod:`kg.query` and :mod:`kg.view` and adds
@@ -49,7 +49,6 @@ from __future__ import annotations
 import copy
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -86,10 +85,6 @@ _FORMAT_ALIASES: dict[str, SaveFormat] = {
     "node-link": "node-link",
     "json": "node-link",
 }
-#: files of an ``outputs/`` folder :func:`load` tries, best first
-_FOLDER_FILES: tuple[str, ...] = ("graph.json", "extractions.jsonl", "graph.nt", "graph.ttl", "graph.jsonld")
-#: RDF file suffixes :func:`load` reads with :func:`kg.rdf.load_rdf`
-_RDF_SUFFIXES = frozenset({".ttl", ".turtle", ".nt", ".jsonld"})
 
 PathLike = str | Path
 
@@ -104,7 +99,7 @@ class KnowledgeGraph:
     graph and its records cannot drift apart.
     """
 
-    __slots__ = ("_extractions", "_loader", "_nx", "_store", "_store_dir")
+    __slots__ = ("_extractions", "_loader", "_nx", "_store")
 
     def __init__(self, graph: nx.DiGraph, *, extractions: Sequence[PaperExtraction] | None = None) -> None:
         """Wrap a graph built by :func:`kg.graph.build_graph`.
@@ -119,23 +114,22 @@ class KnowledgeGraph:
         self._loader: Callable[[], nx.DiGraph] | None = None
         self._extractions: list[PaperExtraction] | None = None if extractions is None else list(extractions)
         self._store: Any = None  # pyoxigraph store for query(), made on first use
-        self._store_dir: Path | None = None
 
     @classmethod
-    def _from_store(cls, store_dir: Path, loader: Callable[[], nx.DiGraph]) -> KnowledgeGraph:
-        """Wrap a build's on-disk store: queries answer from it; the graph is loaded only when needed.
+    def _deferred(cls, loader: Callable[[], nx.DiGraph], store: Any) -> KnowledgeGraph:
+        """Wrap a build's on-disk store: queries answer from it; the graph is read only when needed.
 
         ``kg.load(folder).query(...)`` on a big build then costs a read-only
-        store open, not reading and holding the whole graph.
+        store open, not reading and holding the whole graph (0.7 GB of
+        node-link JSON and 1.5 GB of memory at 92k papers).
         """
         self = cls.__new__(cls)
-        self._nx, self._loader, self._extractions, self._store = None, loader, None, None
-        self._store_dir = store_dir
+        self._nx, self._loader, self._extractions, self._store = None, loader, None, store
         return self
 
     @property
     def _graph(self) -> nx.DiGraph:
-        """The networkx graph, read on first use when the graph came from a build's store."""
+        """The networkx graph, read on first use when the graph came with a build's store."""
         if self._nx is None:
             assert self._loader is not None
             self._nx, self._loader = self._loader(), None
@@ -143,7 +137,7 @@ class KnowledgeGraph:
 
     @_graph.setter
     def _graph(self, graph: nx.DiGraph) -> None:
-        self._nx, self._loader, self._store_dir = graph, None, None
+        self._nx, self._loader = graph, None
 
     # -- construction -------------------------------------------------------------------------
 
@@ -358,8 +352,11 @@ class KnowledgeGraph:
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
         """Run a read-only SPARQL query over the graph's RDF form.
 
-        The RDF is loaded into a pyoxigraph store on the first query and kept
-        for the next ones (until :meth:`add_papers` changes the graph).
+        A graph loaded from a folder with a ``graph.oxigraph/`` store is
+        queried there (opened read-only); otherwise the RDF is loaded into a
+        pyoxigraph store on the first query and kept for the next ones (until
+        :meth:`add_papers` changes the graph). With a ``timeout`` the query
+        runs in a worker process that is killed when time is up.
 
         Args:
             sparql: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
@@ -375,7 +372,7 @@ class KnowledgeGraph:
         from kg.query import open_store, run_query
 
         if self._store is None:
-            self._store = open_store(self._graph if self._store_dir is None else self._store_dir)
+            self._store = open_store(self._graph)
         return run_query(self._store, sparql, timeout=timeout)
 
     def save(self, path: PathLike, *, format: str | None = None, base: str | None = None) -> Path:
@@ -465,69 +462,38 @@ def build(
 def load(path: PathLike) -> KnowledgeGraph:
     """Load a graph from a file or from an ``outputs/`` folder written by ``kg build``.
 
-    This is the one place that knows kg's graph file kinds (``kg view`` uses
-    it too). Files by extension: ``.json`` (kg's node-link
-    JSON, or JSON-LD when it has ``@context``/``@graph``), ``.jsonl`` (kg's
-    extraction records), ``.ttl``/``.turtle``, ``.nt``, ``.jsonld`` (RDF in
-    the ``kg:`` vocabulary). For a folder the first of ``graph.json``,
-    ``extractions.jsonl``, ``graph.nt``, ``graph.ttl``, ``graph.jsonld`` found
-    is read. When the folder holds the on-disk store of a build
-    (``graph.oxigraph/``, or that folder is given), :meth:`KnowledgeGraph.query`
-    answers from it read-only and the graph itself is read only when a method
-    needs it.
+    The graph is found by :func:`kg.locate.locate_graph`, as ``kg query``,
+    ``kg serve`` and ``kg view`` find it. Files by extension: ``.json`` (kg's
+    node-link JSON, or JSON-LD when it has ``@context``/``@graph``),
+    ``.jsonl`` (kg's extraction records), ``.ttl``/``.turtle``, ``.nt``,
+    ``.jsonld`` (RDF in the ``kg:`` vocabulary), or an Oxigraph store
+    directory. For a folder the first of ``graph.json``,
+    ``extractions.jsonl``, ``graph.nt``, ``graph.ttl``, ``graph.jsonld``,
+    ``graph.oxigraph/`` found is read; when the folder has a
+    ``graph.oxigraph/`` store, :meth:`KnowledgeGraph.query` opens it
+    read-only instead of converting the graph.
 
     Raises:
         InputError: the path is missing, of an unknown kind, or malformed.
     """
-    from kg.rdf.store import STORE_NAME, is_store
+    from kg.locate import load_networkx, locate_graph, read_extractions
 
-    p = Path(path)
-    if is_store(p):
-        return KnowledgeGraph._from_store(p, lambda: _store_graph(p))
-    if p.is_dir():
-        store_dir = p / STORE_NAME
-        for name in _FOLDER_FILES:
-            if (p / name).is_file():
-                if is_store(store_dir):
-                    return KnowledgeGraph._from_store(store_dir, partial(_file_graph, p / name))
-                return load(p / name)
-        if is_store(store_dir):
-            return KnowledgeGraph._from_store(store_dir, lambda: _store_graph(store_dir))
-        raise InputError(f"no graph file in this folder (expected one of {', '.join(_FOLDER_FILES)})", path=p)
-    if not p.is_file():
-        raise InputError("file not found", path=p)
-    suffix = p.suffix.lower()
-    if suffix == ".jsonl":
-        return KnowledgeGraph.from_extractions(_read_extractions(p))
-    if suffix in _RDF_SUFFIXES or (suffix == ".json" and _is_json_ld(p)):
-        from kg.rdf import load_rdf
+    files = locate_graph(path)
+    kind, found = files.for_graph()
 
-        return KnowledgeGraph(load_rdf(p))
-    if suffix == ".json":
-        from kg.graph import read_node_link
+    def read() -> KnowledgeGraph:
+        if kind == "extractions":
+            return KnowledgeGraph.from_extractions(read_extractions(found))
+        return KnowledgeGraph(load_networkx(kind, found))
 
-        return KnowledgeGraph(read_node_link(p))
-    raise InputError("unknown graph file type; expected .json, .jsonl, .ttl, .nt or .jsonld", path=p)
+    if files.store is not None:
+        from kg.query import StoreSpec
+
+        return KnowledgeGraph._deferred(lambda: read()._graph, StoreSpec("store", str(files.store)))
+    return read()
 
 
-def _file_graph(path: Path) -> nx.DiGraph:
-    return load(path)._graph
-
-
-def _store_graph(store_dir: Path) -> nx.DiGraph:
-    from kg.rdf import load_store_graph
-
-    return load_store_graph(store_dir)
-
-
-def _is_json_ld(path: Path) -> bool:
-    """Tell JSON-LD from node-link JSON by the first keys of a ``.json`` file."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return b'"@context"' in head or b'"@graph"' in head
-
-
-def extract(text_or_paper: str | Paper) -> PaperExtraction:
+def extract_paper(text_or_paper: str | Paper) -> PaperExtraction:
     """Extract the entities and links of one abstract.
 
     Args:
@@ -537,10 +503,9 @@ def extract(text_or_paper: str | Paper) -> PaperExtraction:
     Returns:
         The :class:`~kg.records.PaperExtraction` of that paper.
     """
-    from kg.extract import extract_paper
+    from kg.extract import extract_paper as extract_one
 
-    paper = as_paper(text_or_paper)
-    return extract_paper(paper)
+    return extract_one(as_paper(text_or_paper))
 
 
 def as_paper(text_or_paper: str | Paper) -> Paper:
@@ -599,20 +564,9 @@ def _unique_papers(papers: Iterable[Paper]) -> Iterator[Paper]:
 
 
 def _unique_by_id(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    out: dict[str, PaperExtraction] = {}
-    for rec in extractions:
-        out.setdefault(rec.id, rec)
-    return [out[key] for key in sorted(out)]
+    from kg.locate import unique_by_id
 
-
-def _read_extractions(path: Path) -> Iterator[PaperExtraction]:
-    from kg.io import read_jsonl
-
-    for line, row in enumerate(read_jsonl(path), start=1):
-        try:
-            yield PaperExtraction.from_dict(row)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"not an extraction record ({exc})", path=path, line=line) from None
+    return unique_by_id(extractions)
 
 
 def _save_format(path: Path, format: str | None) -> SaveFormat:
@@ -634,4 +588,4 @@ def _graphs_equal(a: nx.DiGraph, b: nx.DiGraph) -> bool:
     return bool(graphs_equal(a, b))
 
 
-__all__ = ["KnowledgeGraph", "as_paper", "build", "extract", "load"]
+__all__ = ["KnowledgeGraph", "as_paper", "build", "extract_paper", "load"]

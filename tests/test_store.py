@@ -67,6 +67,7 @@ def test_api_load_queries_the_store_without_reading_the_graph(built: Path) -> No
     answer = graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert answer.to_dicts()[0]["n"] == stored_triple_count(built / STORE_NAME)
     assert graph._nx is None  # the networkx graph was not read for the query
+    assert graph._store.kind == "store"
     assert len(graph.papers()) == 4  # ... and is read when a method needs it
 
 
@@ -140,8 +141,8 @@ def test_cli_says_why_shacl_did_not_run(tmp_path: Path) -> None:
     assert "not validated: not run (--no-validate)" in result.output
 
 
-def test_serve_opens_the_store_and_offers_only_files_that_exist(built: Path, tmp_path: Path) -> None:
-    from kg.serve import open_graph
+def test_serve_answers_from_the_store_of_a_folder_without_rdf_files(built: Path, tmp_path: Path) -> None:
+    from kg.serve.graph import open_graph
 
     folder = tmp_path / "served"
     shutil.copytree(built, folder)
@@ -149,9 +150,9 @@ def test_serve_opens_the_store_and_offers_only_files_that_exist(built: Path, tmp
         (folder / name).unlink()
     served = open_graph(folder)
     try:
-        assert served.triples == stored_triple_count(folder / STORE_NAME)
-        assert "/graph.nt" not in served.files and served.files["/"] == folder / "graph.html"
-        answer = run_query(served.store, "ASK { ?s a <https://schema.org/ScholarlyArticle> }")
+        assert served.spec.kind == "store" and Path(served.spec.path) == folder / STORE_NAME
+        assert served.tmpdir is None  # nothing was loaded or converted at start
+        answer = run_query(folder, "ASK { ?s a <https://schema.org/ScholarlyArticle> }")
         assert answer.boolean is True
     finally:
         served.close()

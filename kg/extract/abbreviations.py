@@ -7,7 +7,7 @@ identifying abbreviation definitions in biomedical text": take a
 parenthesised short form, look at the few words before it, and match the
 short form's characters right to left against them, the first character at
 the start of a word. Extended for machine-learning text: hyphenated and
-digit-bearing short forms (``DA-FSOS``, ``GPT-4o``), lower-case letters
+digit-bearing short forms (``CL-QOS``, ``GPT-4o``), lower-case letters
 inside short forms (``mBERT``, ``ViT``, ``MoE``), version digits absent from
 the long form (``SST-2``), and rejection of parentheticals that are not
 definitions (citations, numbers, "e.g.", enumerators, equations).

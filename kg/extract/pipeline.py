@@ -115,23 +115,24 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, extractor: str) -> PaperExtract
 
     entities = tuple(
         Entity(
-            type=draft.type,
-            name=draft.name,
-            aliases=draft.aliases,
-            role=draft.role,
-            confidence=draft.confidence,
-            mentions=tuple(where(s, e) for s, e in draft.mentions),
-            component=draft.component,
+            type=found["type"],
+            name=found["name"],
+            aliases=tuple(found["aliases"]),
+            role=found["role"],
+            confidence=found["confidence"],
+            mentions=tuple(where(s, e) for s, e in found["mentions"]),
+            component=found["component"],
         )
-        for draft in get_ext(doc, "kg_entities") or ()
+        for found in get_ext(doc, "kg_entities") or ()
     )
     links: list[Link] = []
     seen: set[str] = set()
-    for found in get_ext(doc, "kg_links") or ():
-        if found.url in seen:
+    for link in get_ext(doc, "kg_links") or ():
+        if link["url"] in seen:
             continue
-        seen.add(found.url)
-        links.append(Link(url=found.url, kind=found.kind, sentence=sentence_of(found.start), origin="text"))
+        seen.add(link["url"])
+        sentence = sentence_of(link["start"])
+        links.append(Link(url=link["url"], kind=link["kind"], sentence=sentence, origin="text"))
     for link in paper.links:
         cleaned = clean_url(link.url)
         if cleaned is None:

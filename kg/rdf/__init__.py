@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kg.ontology import KG_NAMESPACE
     from kg.rdf.export import iter_subjects, iter_triples, to_rdf
-    from kg.rdf.read import from_rdf, load_rdf, load_rdflib, load_store_graph, parse_plain, rdf_format_of
+    from kg.rdf.read import from_rdf, load_rdf, load_rdflib, parse_plain, rdf_format_of
     from kg.rdf.shacl import ValidationReport, shapes_graph, validate
     from kg.rdf.writers import RdfFormat, load_context, ntriples_lines, serialize, write_rdf, write_rdf_files
 
@@ -42,7 +42,7 @@ _HOMES: dict[str, str] = {
     "KG_NAMESPACE": "kg.ontology",
     **dict.fromkeys(("iter_subjects", "iter_triples", "to_rdf"), "kg.rdf.export"),
     **dict.fromkeys(
-        ("from_rdf", "load_rdf", "load_rdflib", "load_store_graph", "parse_plain", "rdf_format_of"),
+        ("from_rdf", "load_rdf", "load_rdflib", "parse_plain", "rdf_format_of"),
         "kg.rdf.read",
     ),
     **dict.fromkeys(("ValidationReport", "shapes_graph", "validate"), "kg.rdf.shacl"),
@@ -72,7 +72,6 @@ __all__ = [
     "load_context",
     "load_rdf",
     "load_rdflib",
-    "load_store_graph",
     "ntriples_lines",
     "parse_plain",
     "rdf_format_of",

@@ -294,29 +294,6 @@ def parse_plain(path: str | Path) -> Iterator[Triple]:
         raise InputError(f"not valid RDF: {exc}", path=p, line=int(m.group(1)) if m else None) from None
 
 
-def load_store_graph(path: str | Path) -> nx.DiGraph:
-    """Rebuild the networkx graph from a build's on-disk store (``graph.oxigraph/``).
-
-    Raises:
-        InputError: not a store folder, or its triples are not in kg's form.
-    """
-    import pyoxigraph as ox
-
-    from kg.rdf.store import open_read_only
-
-    def triples() -> Iterator[Triple]:
-        for quad in open_read_only(path).quads_for_pattern(None, None, None, ox.DefaultGraph()):
-            s, pred, o = quad.subject, quad.predicate, quad.object
-            if isinstance(s, ox.BlankNode):
-                raise InputError("blank nodes are not part of kg's RDF form", path=path)
-            if isinstance(o, ox.Literal):
-                yield s.value, pred.value, (o.value, o.datatype.value)  # type: ignore[union-attr]
-            else:
-                yield s.value, pred.value, Iri(o.value)  # type: ignore[union-attr]
-
-    return _from_plain(triples())
-
-
 def load_rdf(path: str | Path) -> nx.DiGraph:
     """Load a ``.ttl``, ``.nt`` or ``.jsonld`` file kg wrote back into the networkx graph.
 

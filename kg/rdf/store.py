@@ -24,16 +24,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import InputError
+from kg.locate import STORE_DIR, is_store
 
 if TYPE_CHECKING:
     import pyoxigraph
 
 log = logging.getLogger(__name__)
 
-#: Name of the store folder in a build's output folder.
-STORE_NAME = "graph.oxigraph"
-#: A file every Oxigraph (RocksDB) store folder holds; used to tell a store from any other folder.
-_MARKER = "CURRENT"
+#: Name of the store folder in a build's output folder (:mod:`kg.locate` finds it there).
+STORE_NAME = STORE_DIR
 #: kg's note beside the database files (RocksDB leaves files it does not name alone).
 _INFO = "kg-store.json"
 
@@ -109,16 +108,6 @@ def load_store(directory: str | Path, chunks: Iterator[bytes], *, triples: Calla
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-
-
-def is_store(path: str | Path) -> bool:
-    """Say whether ``path`` is an Oxigraph store folder.
-
-    >>> is_store("/nonexistent")
-    False
-    """
-    p = Path(path)
-    return p.is_dir() and (p / _MARKER).is_file()
 
 
 def stored_triple_count(path: str | Path) -> int:
