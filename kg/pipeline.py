@@ -332,7 +332,9 @@ def _write_rdf(
             graph, targets, on_subject=None if check is None else check.add, **rdf_options
         )
         if check is not None:
-            report = check.finish()
+            from kg.rdf import iter_subjects
+
+            report = check.finish(rescan=lambda: iter_subjects(graph, **rdf_options))
             summary.shacl_conforms = report.conforms
             summary.shacl_seconds = check.seconds
             summary.shacl_engine = "kg streaming check, in the export pass"

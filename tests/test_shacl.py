@@ -210,3 +210,38 @@ def test_streaming_check_on_a_written_file(tmp_path: Path) -> None:
     report = check_triples(parse_plain(path))
     assert report.conforms, report.text
     assert f"triples: {len(path.read_bytes().splitlines())}" in report.text
+
+
+def _orphan_evidence(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    rdf.remove((m, KG.hasEvidence, None))
+
+
+def _evidence_of_two_mentions(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    evidence = next(rdf.objects(m, KG.hasEvidence))
+    other = next(x for x in rdf.subjects(rdflib.RDF.type, KG.Mention) if x != m)
+    rdf.add((other, KG.hasEvidence, evidence))
+
+
+def _evidence_pointed_to_by_a_paper(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    evidence = next(rdf.objects(m, KG.hasEvidence))
+    rdf.remove((m, KG.hasEvidence, evidence))
+    rdf.add((P1, KG.hasEvidence, evidence))
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [_orphan_evidence, _evidence_of_two_mentions, _evidence_pointed_to_by_a_paper],
+    ids=["orphan_evidence", "evidence_of_two_mentions", "evidence_pointed_to_by_a_paper"],
+)
+def test_inverse_paths_are_checked_like_pyshacl(break_it: Callable[[rdflib.Graph], None]) -> None:
+    from kg.rdf.shacl import check_rdflib
+
+    rdf = to_rdf(graphs.contract_graph())
+    break_it(rdf)
+    assert not validate(rdf).conforms
+    report = check_rdflib(rdf)
+    assert not report.conforms
+    assert "/evidence/1>, path ^<https://kg.example.org/ontology#hasEvidence>" in report.text

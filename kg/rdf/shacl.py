@@ -25,7 +25,7 @@ import datetime as _dt
 import math
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -315,20 +315,40 @@ class StreamingCheck:
     :func:`kg.rdf.export.iter_subjects` yields them). Class constraints on
     values (a mention's paper must be a ``schema:ScholarlyArticle``) and
     inverse paths need other subjects, so they are settled in
-    :meth:`finish`; memory grows with the typed subjects, not the triples.
+    :meth:`finish`. Until then only 64-bit hashes of IRIs are kept, in flat
+    arrays (about 30 bytes per typed subject and per value to check, not a
+    Python object each): at 20M triples that is a few hundred MB instead of
+    gigabytes. IRIs are named again only for the violations, by a second
+    look at the subjects (``rescan``) when :meth:`finish` finds any.
     """
 
     def __init__(self, shapes: _Shapes | None = None) -> None:
+        from array import array
+
         self._shapes = shapes or _kg_shapes()
-        self._types: dict[str, int] = {}
-        self._pending: list[tuple[str, str, _Rule]] = []  # (focus, value, rule) with a class constraint
-        self._pointers: dict[tuple[str, str], list[str]] = {}  # (path, object) -> subjects pointing to it
-        self._inverse_focus: list[tuple[str, _Rule]] = []
+        self._rules: list[_Rule] = []
+        self._rule_index: dict[int, int] = {}
+        self._typed, self._masks = array("q"), array("q")  # subject hash -> class bit mask
+        # values with a class constraint: (value hash, focus hash, rule number)
+        self._values, self._focus, self._value_rules = array("q"), array("q"), array("l")
+        # inverse paths: (object hash, pointing subject's class mask), per path
+        self._pointers: dict[str, tuple[Any, Any]] = {}
+        self._inverse_focus, self._inverse_rules = array("q"), array("l")
         self._violations: list[str] = []
+        self._unnamed: list[
+            tuple[str, int, int, _Rule, str]
+        ] = []  # (component, focus, value hash, rule, why)
         self.count = 0
         self.subjects = 0
         self.triples = 0
         self.seconds = 0.0  # spent in add() and finish(), the check's own cost
+
+    def _number(self, rule: _Rule) -> int:
+        number = self._rule_index.get(id(rule))
+        if number is None:
+            number = self._rule_index[id(rule)] = len(self._rules)
+            self._rules.append(rule)
+        return number
 
     def _violation(self, component: str, focus: str, rule: _Rule, message: str) -> None:
         self.count += 1
@@ -345,32 +365,38 @@ class StreamingCheck:
         self.seconds += time.perf_counter() - started
 
     def _add(self, s: str, props: Props) -> None:
+        from array import array
+
         shapes = self._shapes
         values: dict[str, set[Obj]] = {}
         for p, o in props:
             values.setdefault(p, set()).add(o)
         self.subjects += 1
         self.triples += sum(len(v) for v in values.values())
-        types = values.get(A, set())
         mask = 0
         rules: list[_Rule] = []
-        for t in types:
+        for t in values.get(A, ()):
             mask |= shapes.class_bits.get(str(t), 0)
             rules.extend(shapes.by_class.get(str(t), ()))
+        key = hash(s)
         if mask:
-            self._types[s] = mask
+            self._typed.append(key)
+            self._masks.append(mask)
         for p in values:
             rules.extend(shapes.by_subject_of.get(p, ()))
         for p in shapes.inverse_paths & values.keys():
+            objects, masks = self._pointers.setdefault(p, (array("q"), array("q")))
             for o in values[p]:
-                self._pointers.setdefault((p, o), []).append(s)  # type: ignore[arg-type]
+                objects.append(hash(o))
+                masks.append(mask)
         for rule in rules:
             if rule.inverse:
-                self._inverse_focus.append((s, rule))
+                self._inverse_focus.append(key)
+                self._inverse_rules.append(self._number(rule))
                 continue
-            self._check(s, rule, values.get(rule.path, set()))
+            self._check(s, key, rule, values.get(rule.path, set()))
 
-    def _check(self, focus: str, rule: _Rule, found: set[Obj] | list[Obj]) -> None:
+    def _check(self, focus: str, key: int, rule: _Rule, found: set[Obj]) -> None:
         n = len(found)
         if rule.min_count is not None and n < rule.min_count:
             self._violation(
@@ -390,32 +416,84 @@ class StreamingCheck:
                         "ClassConstraintComponent", focus, rule, f"literal {_show(o)} has no class"
                     )
                 else:
-                    self._pending.append((focus, o, rule))
+                    self._values.append(hash(o))
+                    self._focus.append(key)
+                    self._value_rules.append(self._number(rule))
 
-    def finish(self) -> ValidationReport:
-        """Settle the class and inverse-path checks and return the report."""
+    def finish(self, rescan: Callable[[], Iterable[tuple[str, Props]]] | None = None) -> ValidationReport:
+        """Settle the class and inverse-path checks and return the report.
+
+        Args:
+            rescan: yields the subjects again; called only when a class or
+                inverse-path check failed, to name the nodes in the report.
+        """
         started = time.perf_counter()
-        report = self._finish()
+        report = self._finish(rescan)
         self.seconds += time.perf_counter() - started
         return report
 
-    def _finish(self) -> ValidationReport:
-        types = self._types
-        for focus, o, rule in self._pending:
-            if not types.get(o, 0) & rule.classes:
-                self._violation(
-                    "ClassConstraintComponent", focus, rule, f"value <{o}> is not of the required class"
+    def _finish(self, rescan: Callable[[], Iterable[tuple[str, Props]]] | None) -> ValidationReport:
+        import numpy as np
+
+        order = np.argsort(np.frombuffer(self._typed, dtype=np.int64), kind="stable")
+        keys = np.frombuffer(self._typed, dtype=np.int64)[order]
+        masks = np.frombuffer(self._masks, dtype=np.int64)[order]
+        rule_classes = np.array([rule.classes for rule in self._rules] or [0], dtype=np.int64)
+
+        def mask_of(hashes: Any) -> Any:
+            if not len(keys):
+                return np.zeros(len(hashes), dtype=np.int64)
+            at = np.minimum(np.searchsorted(keys, hashes), len(keys) - 1)
+            return np.where(keys[at] == hashes, masks[at], 0)
+
+        values = np.frombuffer(self._values, dtype=np.int64)
+        if len(values):
+            need = rule_classes[np.frombuffer(self._value_rules, dtype=np.int64)]
+            for i in np.flatnonzero((mask_of(values) & need) == 0):
+                rule = self._rules[int(self._value_rules[i])]
+                self._unnamed.append(
+                    (
+                        "ClassConstraintComponent",
+                        int(self._focus[i]),
+                        int(values[i]),
+                        rule,
+                        "is not of the required class",
+                    )
                 )
-        self._pending.clear()
-        for focus, rule in self._inverse_focus:
-            pointers: list[Obj] = list(self._pointers.get((rule.path, focus), ()))  # type: ignore[arg-type]
-            self._check(focus, rule, pointers)
-        for focus, o, rule in self._pending:
-            if not types.get(o, 0) & rule.classes:
-                self._violation(
-                    "ClassConstraintComponent", focus, rule, f"value <{o}> is not of the required class"
-                )
-        self._pending.clear()
+        focus = np.frombuffer(self._inverse_focus, dtype=np.int64)
+        focus_rules = np.frombuffer(self._inverse_rules, dtype=np.int64)
+        for number in np.unique(focus_rules):
+            rule = self._rules[int(number)]
+            targets = focus[focus_rules == number]
+            objects, pointer_masks = self._pointers.get(rule.path, ((), ()))
+            pointed = (
+                np.sort(np.frombuffer(objects, dtype=np.int64)) if len(objects) else np.zeros(0, np.int64)
+            )
+            counts = np.searchsorted(pointed, targets, side="right") - np.searchsorted(pointed, targets)
+            for component, bad in (
+                ("MinCountConstraintComponent", counts < (rule.min_count or 0)),
+                (
+                    "MaxCountConstraintComponent",
+                    counts > (rule.max_count if rule.max_count is not None else counts),
+                ),
+            ):
+                for i in np.flatnonzero(bad):
+                    self._unnamed.append((component, int(targets[i]), 0, rule, f"{int(counts[i])} value(s)"))
+            if rule.classes and len(objects):
+                wrong = np.frombuffer(objects, dtype=np.int64)[
+                    (np.frombuffer(pointer_masks, dtype=np.int64) & rule.classes) == 0
+                ]
+                for key in targets[np.isin(targets, wrong)]:
+                    self._unnamed.append(
+                        (
+                            "ClassConstraintComponent",
+                            int(key),
+                            0,
+                            rule,
+                            "a value is not of the required class",
+                        )
+                    )
+        self._name_unnamed(rescan)
         conforms = self.count == 0
         lines = [
             "Validation Report (kg streaming SHACL check)",
@@ -427,6 +505,25 @@ class StreamingCheck:
         if self.count > len(self._violations):
             lines.append(f"... and {self.count - len(self._violations)} more")
         return ValidationReport(conforms=conforms, text="\n".join(lines) + "\n")
+
+    def _name_unnamed(self, rescan: Callable[[], Iterable[tuple[str, Props]]] | None) -> None:
+        """Report the violations found on hashes, with IRIs found again by ``rescan`` (when given)."""
+        if not self._unnamed:
+            return
+        wanted = {h for _, focus, value, _, _ in self._unnamed for h in (focus, value)}
+        names: dict[int, str] = {}
+        if rescan is not None:
+            for s, props in rescan():
+                if hash(s) in wanted:
+                    names[hash(s)] = s
+                for _, o in props:
+                    if not isinstance(o, tuple) and hash(o) in wanted:
+                        names[hash(o)] = o
+        for component, focus, value, rule, why in self._unnamed:
+            subject = names.get(focus, f"(IRI hash {focus})")
+            message = f"value <{names.get(value, f'(IRI hash {value})')}> {why}" if value else why
+            self._violation(component, subject, rule, message)
+        self._unnamed.clear()
 
 
 def _grouped(triples: Iterable[Triple]) -> Iterator[tuple[str, Props]]:
@@ -442,10 +539,11 @@ def check_triples(triples: Iterable[Triple]) -> ValidationReport:
     For graphs that fit in memory (tests, comparisons with pySHACL); a build
     feeds :class:`StreamingCheck` subject by subject instead.
     """
+    groups = list(_grouped(triples))
     check = StreamingCheck()
-    for s, props in _grouped(triples):
+    for s, props in groups:
         check.add(s, props)
-    return check.finish()
+    return check.finish(rescan=lambda: groups)
 
 
 def check_rdflib(rdf: rdflib.Graph) -> ValidationReport:
