@@ -385,6 +385,26 @@ class KnowledgeGraph:
                 write_rdf(self._graph, target, format=fmt, base=base)
         return target
 
+    def export(self, path: PathLike, *, format: str | None = None) -> Any:
+        """Write the graph for Gephi, Cytoscape or Neo4j (see :func:`kg.export.export_graph`).
+
+        Args:
+            path: the ``.graphml`` or ``.gexf`` file, or the folder of Neo4j CSV files.
+            format: ``"graphml"``, ``"gexf"`` or ``"neo4j"``; from the suffix when ``None``.
+
+        Returns:
+            The :class:`kg.export.ExportSummary` (files written, counts, Neo4j import command).
+
+        Raises:
+            InputError: the format is unknown or cannot be told from ``path``.
+        """
+        from kg.export import export_graph
+
+        try:
+            return export_graph(self._graph, Path(path), format=format)
+        except (ValueError, NotADirectoryError) as exc:
+            raise InputError(str(exc), path=Path(path)) from None
+
     def to_html(self, path: PathLike, **options: Any) -> Any:
         """Write the interactive offline HTML page (see :func:`kg.view.write_html` for ``options``).
 
