@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import click
 
+from kg.cli.stdio import is_dash
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
@@ -24,10 +27,10 @@ from kg.sources import FORMATS, ReadReport, read_papers
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     default=Path("extractions.jsonl"),
     show_default=True,
-    help="Where to write the extractions (JSON Lines, replaced atomically).",
+    help="Where to write the extractions (JSON Lines, replaced atomically); '-' for standard output.",
 )
 @click.option(
     "--format",
@@ -66,9 +69,26 @@ def extract(
     Examples:
       kg extract -o outputs/extractions.jsonl
       kg extract papers.jsonl arxiv.xml -o out.jsonl --batch-size 128
+      cat papers.jsonl | kg extract - -o - > extractions.jsonl
     """
+    from kg.cli.stdio import stdin_inputs
+
+    with stdin_inputs(inputs) as given:
+        _extract(given.paths, output, format_, strict, batch_size, progress, display=given.display)
+
+
+def _extract(
+    inputs: tuple[Path, ...],
+    output: Path,
+    format_: str | None,
+    strict: bool,
+    batch_size: int,
+    progress: bool | None,
+    *,
+    display: Callable[[str], str],
+) -> None:
     from kg.extract import extract_papers
-    from kg.io import atomic_write, dumps_line
+    from kg.io import dumps_line
 
     report = ReadReport()
     papers: Iterable[Paper] = read_papers(inputs, format=format_, strict=strict, report=report)
@@ -81,7 +101,7 @@ def extract(
     roles: Counter[str] = Counter()
     links = 0
     written = 0
-    with atomic_write(output) as handle:
+    with _open_output(output) as handle:
         for extraction in extract_papers(papers, batch_size=batch_size):
             handle.write(dumps_line(extraction.to_dict()) + "\n")
             written += 1
@@ -89,10 +109,24 @@ def extract(
             roles.update(e.role for e in extraction.entities)
             links += len(extraction.links)
         report.raise_if_nothing_read()  # inside the block: the old output stays untouched
-    click.echo(report.summary(), err=True)
+    click.echo(display(report.summary()), err=True)
     by_type = ", ".join(f"{t} {types[t]}" for t in ("Method", "Model", "Dataset", "Task"))
     click.echo(
-        f"wrote {written} extraction{'s' if written != 1 else ''} to {output}: "
+        f"wrote {written} extraction{'s' if written != 1 else ''} to {'<stdout>' if is_dash(output) else output}: "
         f"{sum(types.values())} entities ({by_type}; {roles['proposed']} proposed), {links} links",
         err=True,
     )
+
+
+@contextmanager
+def _open_output(output: Path) -> Iterator[IO[str]]:
+    """Open the output: standard output for ``-`` (no atomicity to offer), else an atomic file."""
+    from kg.io import atomic_write
+
+    if is_dash(output):
+        stream = sys.stdout
+        yield stream
+        stream.flush()
+        return
+    with atomic_write(output) as handle:
+        yield handle

@@ -65,8 +65,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     "-f",
     "--file",
     "query_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Read the query from this .rq file.",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Read the query from this .rq file; '-' reads it from standard input.",
 )
 @click.option("-n", "--named", default=None, help="Run a ready-made query (see --list).")
 @click.option(
@@ -148,7 +148,10 @@ def query(
     if params and not named:
         raise click.UsageError("--param only applies to --named queries")
     name = None
-    if query_file is not None:
+    if query_file is not None and str(query_file) == "-":
+        text = sys.stdin.read()
+        name = "<stdin>"
+    elif query_file is not None:
         text = read_text(query_file, what="query file")
         name = str(query_file)
     elif named is not None:
