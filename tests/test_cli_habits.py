@@ -114,7 +114,7 @@ def test_extract_from_stdin_to_stdout(runner: CliRunner, tmp_path: Path) -> None
 
 
 def test_query_file_from_stdin(runner: CliRunner) -> None:
-    sparql = "PREFIX kg: <https://w3id.org/kg/ontology#>\nASK { ?s ?p ?o }"
+    sparql = "PREFIX kg: <https://kg.example.org/ontology#>\nASK { ?s ?p ?o }"
     result = runner.invoke(cli, ["query", str(FIXTURES / "extractions.jsonl"), "--file", "-"], input=sparql)
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == "true"
