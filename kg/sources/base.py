@@ -19,6 +19,7 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,7 @@ from typing import Any, NamedTuple
 from kg.errors import InputError
 from kg.normalize import collapse_whitespace, normalize_arxiv_id, normalize_doi, paper_id
 from kg.records import Link, Paper
+from kg.sources.limits import MAX_LINE_BYTES
 
 #: What a reader yields: a paper, or the reason one record had to be skipped.
 #: A problem that ends the whole file (truncated XML, unreadable file) is raised instead.
@@ -52,12 +54,15 @@ class ReadReport:
             (their metadata was merged into the first one when possible).
         files: input files opened.
         errors: one :class:`InputError` per skipped record or unreadable file.
+        warnings: one ``file:line: ...`` line per value cut or dropped to keep a
+            record within bounds (:mod:`kg.sources.limits`); the paper itself was read.
     """
 
     read: int = 0
     duplicates: int = 0
     files: int = 0
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -100,6 +105,10 @@ class ReadReport:
             lines.append(f"  skipped: {reason}")
         if self.skipped > max_reasons:
             lines.append(f"  ... and {self.skipped - max_reasons} more")
+        for warning in self.warnings[:max_reasons]:
+            lines.append(f"  warning: {warning}")
+        if len(self.warnings) > max_reasons:
+            lines.append(f"  ... and {len(self.warnings) - max_reasons} more warnings")
         return "\n".join(lines)
 
 
@@ -134,6 +143,57 @@ def open_binary(path: Path) -> io.BufferedIOBase:
         raise InputError(f"cannot open file: {exc.strerror or exc}", path=path) from None
 
 
+#: What reading a file part-way can raise: I/O errors, and gzip's own (a truncated
+#: stream raises EOFError, corrupt data zlib.error, a file that is not gzip BadGzipFile).
+READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+
+
+def read_error(exc: BaseException, path: Path, line: int | None) -> InputError:
+    """Turn an exception raised while reading ``path`` into an :class:`InputError` a person can act on.
+
+    ``line`` is the line being read when it happened (the lines before it were read).
+    """
+    if isinstance(exc, gzip.BadGzipFile):
+        return InputError("not a gzip file, although its name ends in .gz: rename it without .gz, or gzip it",
+                          path=path, line=line)
+    if isinstance(exc, EOFError):
+        return InputError("the gzip file ends early (truncated download or copy?); the lines before this one "
+                          "were read", path=path, line=line)
+    if isinstance(exc, zlib.error):
+        return InputError(f"the gzip data is corrupt ({exc}); the lines before this one were read", path=path,
+                          line=line)
+    if isinstance(exc, OSError):
+        return InputError(f"cannot read file: {exc.strerror or exc}", path=path, line=line)
+    return InputError(f"cannot read file: {exc}", path=path, line=line)
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """Return up to ``size`` bytes from the start of ``path`` (un-gzipped), for sniffing.
+
+    A truncated or corrupt gzip stream gives the bytes before the damage (the
+    reader then reports the damage at its line); a file that is not gzip at
+    all cannot be sniffed.
+
+    Raises:
+        InputError: the file cannot be opened, or is not gzip although named ``.gz``.
+    """
+    parts: list[bytes] = []
+    got = 0
+    with open_binary(path) as handle:
+        try:
+            while got < size:
+                chunk = handle.read(min(1 << 16, size - got))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                got += len(chunk)
+        except (EOFError, zlib.error):
+            pass
+        except OSError as exc:
+            raise read_error(exc, path, 1) from None
+    return b"".join(parts)
+
+
 def _decode_error(exc: UnicodeDecodeError, raw: bytes) -> str:
     byte = raw[exc.start : exc.start + 1].hex()
     return (
@@ -142,22 +202,42 @@ def _decode_error(exc: UnicodeDecodeError, raw: bytes) -> str:
     )
 
 
+def _raw_lines(handle: io.BufferedIOBase) -> Iterator[bytes | None]:
+    """Yield the lines of ``handle`` as bytes, or ``None`` for a line over :data:`MAX_LINE_BYTES` (skipped)."""
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield raw
+            continue
+        while raw and not raw.endswith(b"\n"):  # drop the rest of the long line without holding it
+            raw = handle.readline(1 << 20)
+        yield None
+
+
 def iter_lines(path: Path) -> Iterator[Line]:
     """Yield the lines of ``path`` (line ends kept), decoding each as UTF-8 on its own.
 
-    A UTF-8 byte-order mark is dropped. A line that is not UTF-8 is yielded
-    with ``bad`` set, so the reader can skip just the record holding it.
+    A UTF-8 byte-order mark is dropped. A line that is not UTF-8, or longer
+    than :data:`~kg.sources.limits.MAX_LINE_BYTES`, is yielded with ``bad``
+    set (a longer line as an empty line), so the reader can skip just the
+    record holding it.
 
     Raises:
         InputError: the file cannot be opened, is UTF-16, looks binary, is
-            unreadable part-way (e.g. a broken gzip stream) or holds nothing but
-            whitespace ("empty file").
+            unreadable part-way (e.g. a truncated gzip stream: the message names
+            the line) or holds nothing but whitespace ("empty file").
     """
     with open_binary(path) as handle:
         number = 0
         seen_text = False
         try:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in enumerate(_raw_lines(handle), start=1):
+                if raw is None:
+                    seen_text = True
+                    yield Line(number, "\n", f"line longer than {MAX_LINE_BYTES >> 20} MiB: skipped")
+                    continue
                 if number == 1:
                     if raw.startswith(_BOMS_UTF16):
                         raise InputError("file is UTF-16 encoded; kg reads UTF-8: re-save it as UTF-8", path=path)
@@ -174,8 +254,8 @@ def iter_lines(path: Path) -> Iterator[Line]:
                 if not seen_text and text.strip():
                     seen_text = True
                 yield Line(number, text, bad)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"cannot read file: {exc}", path=path, line=number + 1) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, number + 1) from None
         if not seen_text:
             raise InputError("empty file: nothing to read", path=path)
 
