@@ -316,6 +316,8 @@ def _normalise(url: str) -> str | None:
     if not _HOST_OK.match(host):
         return None
     scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):  # only web URLs become links (classify_url would make ftp https)
+        return None
     netloc = parts.netloc
     # Keep port and credentials as written but fold the host's case.
     at = netloc.rfind("@")

@@ -26,10 +26,11 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from kg import outdir
 from kg.errors import DiskFullError, InputError
@@ -191,26 +192,27 @@ def extract_new(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     runner = make_engine(engine, workers=workers, scheduler=scheduler)
-    try:
-        with (out_dir / JOURNAL).open("a", encoding="utf-8", newline="\n") as journal:
-            for batch in runner.run(_batches(fresh(), batch_size)):
-                for outcome in batch:
-                    if isinstance(outcome, PaperFailure):
-                        journal.write(dumps_line({FAILURE_KEY: outcome.to_dict()}) + "\n")
-                        failed[outcome.id] = outcome
-                        summary.papers_failed += 1
-                        summary.failures.append(outcome.message())
-                    else:
-                        journal.write(dumps_line(outcome.to_dict()) + "\n")
-                        done[outcome.id] = outcome
-                        failed.pop(outcome.id, None)
-                        summary.papers_extracted += 1
-                journal.flush()
-                os.fsync(journal.fileno())
-                if progress:
-                    progress(len(batch))
-    finally:
-        runner.close()
+    with ExitStack() as stack:
+        stack.callback(runner.close)
+        journal: TextIO | None = None
+        for batch in runner.run(_batches(fresh(), batch_size)):
+            if journal is None:  # opened on the first batch: a build with nothing new leaves no journal
+                journal = stack.enter_context((out_dir / JOURNAL).open("a", encoding="utf-8", newline="\n"))
+            for outcome in batch:
+                if isinstance(outcome, PaperFailure):
+                    journal.write(dumps_line({FAILURE_KEY: outcome.to_dict()}) + "\n")
+                    failed[outcome.id] = outcome
+                    summary.papers_failed += 1
+                    summary.failures.append(outcome.message())
+                else:
+                    journal.write(dumps_line(outcome.to_dict()) + "\n")
+                    done[outcome.id] = outcome
+                    failed.pop(outcome.id, None)
+                    summary.papers_extracted += 1
+            journal.flush()
+            os.fsync(journal.fileno())
+            if progress:
+                progress(len(batch))
 
 
 def write_outputs(

@@ -1,10 +1,10 @@
-"""Make untrusted text safe to print on a terminal.
+r"""Make untrusted text safe to print on a terminal.
 
 Titles, abstracts and query results come from the input; a title holding
 ``ESC [ 2 J`` or an OSC sequence would clear or retitle the user's terminal
 (or worse) when printed as is. Before a line reaches a terminal, every
-control character (C0 but tab, DEL, C1) and every bidirectional override is
-replaced by its visible ``\\xNN`` / ``\\uNNNN`` escape. Files and pipes get
+control character (C0, DEL, C1) and every bidirectional mark or override is
+replaced by its visible ``\xNN`` / ``\uNNNN`` escape. Files and pipes get
 the text unchanged. Stdlib only.
 """
 
@@ -15,8 +15,11 @@ import sys
 
 __all__ = ["safe_json_line", "safe_line", "safe_text", "stdout_is_terminal"]
 
-#: C0 controls but tab, DEL and C1 controls, bidirectional embeddings, overrides and isolates.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+#: In a table row or summary line: every control character, bidirectional marks and overrides.
+_UNSAFE_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")
+#: In multi-line text: the same, but tab and line feed stay.
+_UNSAFE_IN_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -24,30 +27,34 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def safe_text(text: str, *, keep_tabs: bool = True) -> str:
-    """Return ``text`` with terminal control characters shown as escapes.
-
-    >>> safe_text("A \\x1b[2Jtitle\\u202e")
-    'A \\\\x1b[2Jtitle\\\\u202e'
-    """
-    out = _UNSAFE.sub(_escape, text)
-    return out if keep_tabs else out.replace("\t", "\\t")
-
-
 def safe_line(text: str) -> str:
-    """Return one line of a table or summary safe for a terminal (tabs escaped too)."""
-    return safe_text(text, keep_tabs=False)
+    r"""Return one line of a table or summary safe for a terminal (tabs and line breaks escaped too).
+
+    >>> print(safe_line("A \x1b[2Jtitle\u202e\tend\n"))
+    A \x1b[2Jtitle\u202e\x09end\x0a
+    """
+    return _UNSAFE_IN_LINE.sub(_escape, text)
+
+
+def safe_text(text: str) -> str:
+    r"""Return multi-line text safe for a terminal: like :func:`safe_line`, keeping tabs and line breaks.
+
+    >>> print(safe_text("one\x1b]0;owned\x07\ntwo"))
+    one\x1b]0;owned\x07
+    two
+    """
+    return _UNSAFE_IN_TEXT.sub(_escape, text)
 
 
 def safe_json_line(line: str) -> str:
-    """Return a JSON line with those characters as ``\\uNNNN`` escapes: still valid JSON, same values.
+    r"""Return a JSON line with those characters as ``\uNNNN`` escapes: still valid JSON, same values.
 
     >>> import json
-    >>> line = json.dumps({"title": "a\x9bb"}, ensure_ascii=False)
+    >>> line = json.dumps({"title": "a\x9bb\u202e"}, ensure_ascii=False)
     >>> safe_json_line(line).isascii(), json.loads(safe_json_line(line)) == json.loads(line)
     (True, True)
     """
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    return _UNSAFE_IN_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
 def stdout_is_terminal() -> bool:

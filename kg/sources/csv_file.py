@@ -131,14 +131,14 @@ def read(path: Path) -> Iterator[Item]:
             continue
         used = rows.take_row()
         row_start = used[0].number
-        if not any(cell.strip() for cell in row):
+        bad = next((line for line in used if line.bad is not None), None)
+        if not any(cell.strip() for cell in row) and bad is None:
             continue
         if header is not None and len(used) > 1 and len(row) != len(header):
             yield _unclosed(used, delimiter, path, f"{len(row)} fields instead of {len(header)}")
             rows.restart_after(used)
             reader = csv.reader(rows, delimiter=delimiter, strict=True)
             continue
-        bad = next((line for line in used if line.bad is not None), None)
         if bad is not None:
             yield InputError(bad.bad or "not valid UTF-8", path=path, line=bad.number)
             continue

@@ -300,10 +300,10 @@ def iter_json_document(path: Path) -> Iterator[JsonRecord | InputError]:
 def iter_json_lines(path: Path) -> Iterator[JsonRecord | InputError]:
     """Yield the value of each non-blank line of a JSON Lines file, or why a line is bad."""
     for line in iter_lines(path):
-        if not line.text.strip():
-            continue
         if line.bad is not None:
             yield InputError(line.bad, path=path, line=line.number)
+            continue
+        if not line.text.strip():
             continue
         try:
             value = loads_bounded(line.text)
