@@ -191,3 +191,16 @@ def test_gz_that_is_not_gzip_says_so(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
     with pytest.raises(InputError, match="not a gzip file"):
         list(read_papers([path], strict=True))
+
+
+# -- invalid Unicode that JSON can spell -----------------------------------------------------------
+
+
+def test_lone_surrogates_are_replaced_not_fatal(tmp_path: Path) -> None:
+    path = tmp_path / "surrogates.jsonl"
+    path.write_text('{"title": "Half an emoji \\ud83d here", "abstract": "We train \\udc00 BERT.", '
+                    '"authors": ["A \\ud800 B"], "categories": ["cs\\udfff"]}\n', encoding="utf-8")
+    (paper,) = read_papers([path], strict=True)
+    assert paper.title == "Half an emoji \ufffd here" and paper.abstract == "We train \ufffd BERT."
+    assert paper.authors == ("A \ufffd B",) and paper.categories == ("cs\ufffd",)
+    json.dumps(paper.to_dict(), ensure_ascii=False).encode("utf-8")  # writable

@@ -21,7 +21,7 @@ import io
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -264,8 +264,22 @@ def iter_lines(path: Path) -> Iterator[Line]:
 # Field cleaning shared by the readers
 
 
+#: Half of a UTF-16 surrogate pair: JSON can spell one alone (``"\\ud800"``), UTF-8 cannot encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """Replace lone surrogates (from JSON ``\\uD800``-style escapes) by U+FFFD, so the text can be written.
+
+    >>> import json
+    >>> scrub(json.loads('"emoji cut in half: \\\\ud83d!"')) == "emoji cut in half: \\ufffd!"
+    True
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def text_value(value: Any, *, name: str) -> str:
-    """Return a record's text field with whitespace collapsed ('' when absent).
+    """Return a record's text field with whitespace collapsed ('' when absent), lone surrogates replaced.
 
     Raises:
         TypeError: the field holds something other than text or a number.
@@ -274,7 +288,7 @@ def text_value(value: Any, *, name: str) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise TypeError(f"field {name!r} should be text, not {type(value).__name__}")
-    return collapse_whitespace(str(value))
+    return scrub(collapse_whitespace(str(value)))
 
 
 def clean_date(value: Any) -> str | None:
@@ -446,15 +460,17 @@ def make_paper(
     for link in links:
         if link is not None and link.url not in unique_links:
             unique_links[link.url] = link
+    cleaned_date = clean_date(date)
     return Paper(
         id=paper_id(title_text, arxiv_id=norm_arxiv, doi=norm_doi),
         title=title_text,
         abstract=abstract_text,
         url=url_text or arxiv_url(norm_arxiv) or (f"https://doi.org/{norm_doi}" if norm_doi else None),
-        authors=tuple(authors),
-        date=clean_date(date),
-        categories=tuple(categories),
-        links=tuple(unique_links.values()),
+        authors=tuple(scrub(name) for name in authors),
+        date=scrub(cleaned_date) if cleaned_date else None,
+        categories=tuple(scrub(term) for term in categories),
+        links=tuple(replace(link, url=scrub(link.url)) if _SURROGATE.search(link.url) else link
+                    for link in unique_links.values()),
         source=path.name,
         position=position,
     )
