@@ -99,6 +99,7 @@ def query(
       kg query outputs/ --named papers_using_dataset --param dataset=ImageNet-1k
       kg query outputs/ --named top_methods --param limit=10 --format json
     """
+    from kg.cli.terminal import safe_json_text, safe_text, stdout_is_terminal
     from kg.query import format_result, load_query, run_query
 
     if list_:
@@ -126,4 +127,7 @@ def query(
         assert sparql is not None
         text = sparql
     result = run_query(graph, text, timeout=timeout)
-    click.echo(format_result(result, fmt=fmt), nl=False)
+    output = format_result(result, fmt=fmt)
+    if stdout_is_terminal():  # literals may hold escape sequences: show them, never run them
+        output = safe_json_text(output) if fmt == "json" else safe_text(output)
+    click.echo(output, nl=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import sys
 
-__all__ = ["safe_json_line", "safe_line", "safe_text", "stdout_is_terminal"]
+__all__ = ["safe_json_line", "safe_json_text", "safe_line", "safe_text", "stdout_is_terminal"]
 
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 #: In a table row or summary line: every control character, bidirectional marks and overrides.
@@ -55,6 +55,19 @@ def safe_json_line(line: str) -> str:
     (True, True)
     """
     return _UNSAFE_IN_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
+def safe_json_text(text: str) -> str:
+    r"""Return JSON text (one value over many lines) with those characters as ``\uNNNN`` escapes.
+
+    Line breaks and tabs between tokens stay; inside strings JSON already escapes them.
+
+    >>> import json
+    >>> text = json.dumps({"a": ["x\x9by"]}, indent=1, ensure_ascii=False)
+    >>> "\n" in safe_json_text(text), json.loads(safe_json_text(text)) == json.loads(text)
+    (True, True)
+    """
+    return _UNSAFE_IN_TEXT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def stdout_is_terminal() -> bool:
