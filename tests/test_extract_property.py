@@ -36,7 +36,8 @@ PIECES = [
     # URLs, good and bad
     "https://github.com/org/repo", "http://", "https://", "www.example.org/a(b)", "github.com/a/b.",
     "javascript:alert(1)", "https://huggingface.co/datasets/org/data", "ftp://a.org/x", "https://a.b/%zz",
-    "https://[::1]:80/x", "https://xn--80ak6aa92e.com/", "http://a.org/?q=(1)&r=[2]#{3}", "https://.",
+    "https://[::1]:80/x", "http://git@github.com:org/repo.git", "https://a.org:99999/x", "http://a.org:port/x",
+    "https://xn--80ak6aa92e.com/", "http://a.org/?q=(1)&r=[2]#{3}", "https://.",
     # Unicode oddities
     "\u202e", "\u200b", "\ufeff", "\u0301", "e\u0301", "İ", "ß", "ﬁ", "😀", "𝔊𝔯𝔞𝔭𝔥", "\u2028", "\u00a0",
     "Прямая оптимизация (ПО)", "直接偏好优化 (DPO)", "مرحبا", "\x00", "\x1b[2J", "\t", "\n", "\r\n",
