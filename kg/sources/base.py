@@ -275,7 +275,9 @@ def scrub(text: str) -> str:
     >>> scrub(json.loads('"emoji cut in half: \\\\ud83d!"')) == "emoji cut in half: \\ufffd!"
     True
     """
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def text_value(value: Any, *, name: str) -> str:

@@ -13,6 +13,7 @@ most about 2,000 characters). Stdlib only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -35,6 +36,12 @@ MAX_LINE_BYTES = 64 << 20
 MAX_JSON_DEPTH = 64
 
 
+#: Whitespace and control characters: never part of a URL kg keeps.
+_NOT_IN_URL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+#: ``http(s)://host.name[:port]`` followed by a path, query, fragment or nothing: surely a web URL.
+_PLAIN_WEB_URL = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d{1,5})?(?:[/?#]|$)", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Bounded:
     """A paper after :func:`bound_paper`, with one warning per change made."""
@@ -49,8 +56,10 @@ def web_url(url: str | None) -> str | None:
     >>> web_url("https://arxiv.org/abs/2501.00001"), web_url("javascript:alert(1)"), web_url("ftp://a.org/x")
     ('https://arxiv.org/abs/2501.00001', None, None)
     """
-    if not url or len(url) > MAX_URL_CHARS or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+    if not url or len(url) > MAX_URL_CHARS or _NOT_IN_URL.search(url):
         return None
+    if _PLAIN_WEB_URL.match(url):  # the usual shape, decided without parsing
+        return url
     try:
         parts = urlsplit(url)
         host = parts.hostname
