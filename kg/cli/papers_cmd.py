@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.terminal import safe_json_line, safe_line, safe_text, stdout_is_terminal
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
@@ -88,6 +89,8 @@ def _list_papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, ou
     if limit is not None:
         stream = itertools.islice(stream, limit)
     lines = jsonl_lines(stream) if output_format == "jsonl" else table_lines(stream)
+    if stdout_is_terminal():  # a title may hold escape sequences: show them, never run them
+        lines = map(safe_json_line if output_format == "jsonl" else safe_line, lines)
     shown = 0
     try:
         for line in lines:
@@ -99,4 +102,4 @@ def _list_papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, ou
         sys.exit(0)
     if limit != 0:
         report.raise_if_nothing_read()
-    click.echo(display(report.summary()), err=True)
+    click.echo(safe_text(display(report.summary())), err=True)
