@@ -87,3 +87,21 @@ class ValidationError(KGError):
     """A graph that does not conform to kg's SHACL shapes."""
 
     exit_code = 4
+
+
+class BusyError(KGError):
+    """Another ``kg build`` is writing to the same output folder."""
+
+
+class DiskFullError(KGError):
+    """The disk filled up during a build; the output folder keeps its previous files."""
+
+
+class PapersFailed(KGError):
+    """A run that finished without some papers: extracting them raised (each is named with file and line).
+
+    Its own exit code, so a script can tell "finished, some papers missing"
+    from "stopped".
+    """
+
+    exit_code = 5

@@ -1,36 +1,47 @@
 """``kg build``: stream papers through extraction into the graph files of an output folder.
 
 The output folder is the state. ``extractions.jsonl`` holds one record per
-paper already extracted; a build reads it, extracts only papers it does not
-hold, and rebuilds every other file from the full set of extractions (entity
-resolution is global, so the graph is always a pure function of that set).
-While extracting, finished batches are appended to a journal
-(``.extractions.partial.jsonl``); an interrupted build keeps them and the
-next build resumes from there. Every final file is written to a temporary
-file and renamed into place. This module prints nothing: progress goes
-through a callback the CLI supplies.
+paper already extracted and ``failures.jsonl`` one per paper whose
+extraction raised; a build reads both, extracts only papers in neither
+(known failures again only with ``retry_failed``), and rebuilds every other
+file from the full set of extractions (entity resolution is global, so the
+graph is always a pure function of that set). While extracting, finished
+batches are appended to a journal (``.extractions.partial.jsonl``); an
+interrupted build keeps them and the next build resumes from there.
+
+One build at a time holds the folder (:func:`kg.outdir.lock`), and the new
+files are written into a staging folder and swapped in together
+(:func:`kg.outdir.commit`), so the folder always holds the old set of files
+or the new one, even when the disk fills up. This module prints nothing:
+progress goes through a callback the CLI supplies, problems into the
+:class:`BuildSummary`.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from kg.errors import InputError
-from kg.io import atomic_write, dumps_line, read_jsonl
+from kg import outdir
+from kg.errors import DiskFullError, InputError
+from kg.failures import FAILURE_KEY, PaperFailure
+from kg.io import atomic_write, dumps_line, read_jsonl, write_jsonl
 from kg.records import Paper, PaperExtraction
 
 log = logging.getLogger(__name__)
 
 EXTRACTIONS = "extractions.jsonl"
+FAILURES = "failures.jsonl"
 JOURNAL = ".extractions.partial.jsonl"
 PAPERS = "papers.jsonl"
 GRAPH_JSON = "graph.json"
@@ -43,13 +54,23 @@ ProgressCallback = Callable[[int], None]
 
 @dataclass
 class BuildSummary:
-    """What a build did, for the closing summary and for tests."""
+    """What a build did, for the closing summary and for tests.
+
+    ``papers_failed`` counts papers of this build's inputs that are not in the
+    graph because their extraction raised: new failures plus known ones not
+    retried (``known_failures``). ``failures`` and ``warnings`` are one line
+    each, ready to show.
+    """
 
     papers_read: int = 0
     papers_skipped: int = 0
     skip_reasons: list[str] = field(default_factory=list)
     papers_already_built: int = 0
     papers_extracted: int = 0
+    papers_failed: int = 0
+    known_failures: int = 0
+    failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     papers_total: int = 0
     entities: int = 0
     links: int = 0
@@ -114,38 +135,67 @@ class StoredRecords:
                 handle.close()
 
 
-def index_extractions(out_dir: Path) -> StoredRecords:
-    """Find what earlier builds extracted: the final file, then the journal of an interrupted one.
+@dataclass
+class BuildState:
+    """What earlier builds left in an output folder: where each extraction is, and failures by paper id."""
 
-    A torn line of the journal (a build killed mid-write) is dropped.
+    done: StoredRecords = field(default_factory=StoredRecords)
+    failed: dict[str, PaperFailure] = field(default_factory=dict)
+
+
+def load_state(out_dir: Path) -> BuildState:
+    """Find what earlier builds did: the final files, then the journal of an interrupted one.
+
+    Records are not kept, only where each one is (:class:`StoredRecords`). A
+    torn line of the journal (a build killed mid-write) is dropped. A later
+    success of a paper in the journal (a retry) clears its failure.
     """
-    stored = StoredRecords()
+    state = BuildState()
+    failures = out_dir / FAILURES
+    failed_before: dict[str, PaperFailure] = {}
+    if failures.exists():
+        for row in read_jsonl(failures):
+            failure = PaperFailure.from_dict(row)
+            failed_before[failure.id] = failure
     for path in (out_dir / EXTRACTIONS, out_dir / JOURNAL):
         if not path.exists():
             continue
-        number = stored.file_number(path)
+        number = state.done.file_number(path)
         offset = 0
         with path.open("rb") as handle:
             for lineno, line in enumerate(handle, start=1):
                 try:
                     row = json.loads(line)
-                    paper_id = row["id"]
-                    if not isinstance(paper_id, str) or not isinstance(row.get("entities", []), list):
-                        raise TypeError(paper_id)
-                except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError):
+                    if FAILURE_KEY in row:
+                        failure = PaperFailure.from_dict(row[FAILURE_KEY])
+                        if failure.id not in state.done:
+                            state.failed[failure.id] = failure
+                    else:
+                        paper_id = row["id"]
+                        if not isinstance(paper_id, str) or not isinstance(row.get("entities", []), list):
+                            raise TypeError(paper_id)
+                        state.done.add(paper_id, number, offset)
+                        state.failed.pop(paper_id, None)
+                except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError):
                     if path.name == EXTRACTIONS and line.strip():
                         raise InputError("not an extraction record", path=path, line=lineno) from None
                     if line.strip():
                         log.warning("%s: dropping a torn line left by an interrupted build", path)
-                else:
-                    stored.add(paper_id, number, offset)
                 offset += len(line)
-    return stored
+        if path.name == EXTRACTIONS:
+            # failures.jsonl is read after the final extractions and before the journal
+            for paper_id, failure in failed_before.items():
+                if paper_id not in state.done:
+                    state.failed[paper_id] = failure
+    if not (out_dir / EXTRACTIONS).exists():
+        for paper_id, failure in failed_before.items():
+            state.failed.setdefault(paper_id, failure)
+    return state
 
 
 def load_extractions(out_dir: Path) -> dict[str, PaperExtraction]:
-    """Read what earlier builds extracted (see :func:`index_extractions`), all records in memory."""
-    return {record.id: record for record in index_extractions(out_dir).records()}
+    """Read what earlier builds extracted (see :func:`load_state`), all records in memory."""
+    return {record.id: record for record in load_state(out_dir).done.records()}
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -157,21 +207,28 @@ def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 def extract_new(
     papers: Iterable[Paper],
     out_dir: Path,
-    done: StoredRecords,
+    state: BuildState,
     summary: BuildSummary,
     *,
     engine: str = "local",
     workers: int = 1,
     scheduler: str | None = None,
     batch_size: int = 64,
+    retry_failed: bool = False,
     progress: ProgressCallback | None = None,
 ) -> None:
-    """Extract the papers not in ``done``, appending each finished batch to the journal.
+    """Extract the papers not in ``state``, appending each finished batch to the journal.
 
-    ``done`` is updated in place (with where each new record's journal line
-    is). Papers whose id is already there are counted as already built and skipped.
+    ``state`` is updated in place (with where each new record's journal line
+    is). Papers whose id is already extracted are
+    counted as already built and skipped; papers that failed before are
+    skipped too (and counted as failed) unless ``retry_failed``. A paper
+    whose extraction raises is journalled as a failure, and the build goes on.
     """
     from kg.engines import make_engine
+    from kg.extract.pipeline import MAX_CHARS
+
+    done, failed = state.done, state.failed
 
     def fresh() -> Iterator[Paper]:
         seen: set[str] = set()
@@ -183,27 +240,47 @@ def extract_new(
                     progress(1)
                 continue
             seen.add(paper.id)
+            if paper.id in failed and not retry_failed:
+                summary.papers_failed += 1
+                summary.known_failures += 1
+                summary.failures.append(failed[paper.id].message() + " (failed before; --retry-failed retries)")
+                if progress:
+                    progress(1)
+                continue
+            if len(paper.title) + len(paper.abstract) > MAX_CHARS:
+                summary.warnings.append(
+                    f"{paper.source or '<input>'}:{paper.position}: paper {paper.id}: only the first "
+                    f"{MAX_CHARS:,} characters of title and abstract were extracted from")
             yield paper
 
     out_dir.mkdir(parents=True, exist_ok=True)
     runner = make_engine(engine, workers=workers, scheduler=scheduler)
-    try:
-        journal_path = out_dir / JOURNAL
-        number = done.file_number(journal_path)
-        with journal_path.open("ab") as journal:
-            if journal.tell() > 0 and _last_byte(journal_path) != b"\n":
-                journal.write(b"\n")  # end a line torn by a killed build, so it stays one bad line
-            for batch in runner.run(_batches(fresh(), batch_size)):
-                for record in batch:
-                    done.add(record.id, number, journal.tell())
-                    journal.write((dumps_line(record.to_dict()) + "\n").encode("utf-8"))
-                journal.flush()
-                os.fsync(journal.fileno())
-                summary.papers_extracted += len(batch)
-                if progress:
-                    progress(len(batch))
-    finally:
-        runner.close()
+    journal_path = out_dir / JOURNAL
+    with ExitStack() as stack:
+        stack.callback(runner.close)
+        journal: BinaryIO | None = None
+        number = 0
+        for batch in runner.run(_batches(fresh(), batch_size)):
+            if journal is None:  # opened on the first batch: a build with nothing new leaves no journal
+                number = done.file_number(journal_path)
+                journal = stack.enter_context(journal_path.open("ab"))
+                if journal.tell() > 0 and _last_byte(journal_path) != b"\n":
+                    journal.write(b"\n")  # end a line torn by a killed build, so it stays one bad line
+            for outcome in batch:
+                if isinstance(outcome, PaperFailure):
+                    journal.write((dumps_line({FAILURE_KEY: outcome.to_dict()}) + "\n").encode("utf-8"))
+                    failed[outcome.id] = outcome
+                    summary.papers_failed += 1
+                    summary.failures.append(outcome.message())
+                else:
+                    done.add(outcome.id, number, journal.tell())
+                    journal.write((dumps_line(outcome.to_dict()) + "\n").encode("utf-8"))
+                    failed.pop(outcome.id, None)
+                    summary.papers_extracted += 1
+            journal.flush()
+            os.fsync(journal.fileno())
+            if progress:
+                progress(len(batch))
 
 
 class _Clock:
@@ -233,19 +310,23 @@ def write_outputs(
     base: str | None = None,
     html_max_nodes: int = 500,
     validate: bool | None = None,
+    failures: Iterable[PaperFailure] = (),
     formats: tuple[str, ...] | None = None,
-) -> None:
+) -> list[str]:
     """Write every output file from the full set of extractions, read back one record at a time.
 
     ``extractions.jsonl`` and ``papers.jsonl`` are written in one pass over
     the records (sorted by id); the graph is then built from
     ``extractions.jsonl`` (:func:`kg.graph.build_graph_from`), so the records
-    are never all in memory, nor records and graph together.
+    are never all in memory, nor records and graph together. :func:`build`
+    writes into a staging folder and swaps the files in together; called on
+    its own, this writes (each file atomically) into ``out_dir``.
 
     Args:
         stored: where every paper's record is (:func:`index_extractions` plus this build's journal).
         out_dir: the output folder.
         summary: updated with counts, file sizes, the formats written and the SHACL outcome.
+        failures: the papers whose extraction raised (``failures.jsonl``, sorted by id).
         base: base IRI for the RDF (kg's default when ``None``).
         html_max_nodes: how many of the most connected nodes the HTML page draws.
         validate: run the SHACL check (:class:`kg.rdf.shacl.StreamingCheck`, in the pass
@@ -253,6 +334,9 @@ def write_outputs(
         formats: the graph files to write (:data:`kg.formats.FORMATS`); ``None``
             for the size-dependent default of :func:`kg.formats.choose_formats`.
             Files of formats not chosen are removed, so none is left stale.
+
+    Returns:
+        The names of the files (and the store folder) written.
     """
     from kg.formats import FORMAT_FILES, choose_formats
     from kg.graph import build_graph_from, write_node_link
@@ -262,9 +346,7 @@ def write_outputs(
         for record in stored.records():
             papers.write(dumps_line(record.paper.to_dict()) + "\n")
             records.write(dumps_line(record.to_dict()) + "\n")
-    journal = out_dir / JOURNAL
-    if journal.exists():
-        journal.unlink()
+    write_jsonl(out_dir / FAILURES, (failure.to_dict() for failure in sorted(failures, key=lambda f: f.id)))
 
     summary.papers_total = len(stored)
     chosen = choose_formats(formats, summary.papers_total)
@@ -290,8 +372,10 @@ def write_outputs(
     for fmt, name in FORMAT_FILES.items():
         if fmt not in chosen:
             _remove(out_dir / name)
-    for name in (PAPERS, EXTRACTIONS, *(FORMAT_FILES[fmt] for fmt in chosen)):
+    written = [PAPERS, EXTRACTIONS, FAILURES, *(FORMAT_FILES[fmt] for fmt in chosen)]
+    for name in written:
         summary.files[name] = _size(out_dir / name)
+    return written
 
 
 def _write_rdf(
@@ -372,6 +456,8 @@ def _size(path: Path) -> int:
 
 
 ENTITY_KINDS = frozenset({"Method", "Model", "Dataset", "Task"})
+#: Every file a build with every format writes (``--formats all``), swapped into the output folder together.
+OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, GRAPH_JSON, *RDF_FILES, HTML, STORE)
 
 
 def build(
@@ -387,6 +473,7 @@ def build(
     base: str | None = None,
     html_max_nodes: int = 500,
     validate: bool | None = None,
+    retry_failed: bool = False,
     formats: tuple[str, ...] | None = None,
     progress: ProgressCallback | None = None,
 ) -> BuildSummary:
@@ -394,11 +481,13 @@ def build(
 
     Papers already in ``out_dir/extractions.jsonl`` (or in the journal of an
     interrupted build) are not extracted again; running the same build twice
-    changes no byte of the outputs.
+    changes no byte of the outputs. A paper whose extraction raises is
+    recorded in ``failures.jsonl`` (and the summary) and left out; the build
+    goes on. The output folder holds the old files or the new ones, never a mix.
 
     Args:
         inputs: paper files; the bundled Daily Papers sample when empty.
-        out_dir: the output folder (created when missing).
+        out_dir: the output folder (created when missing, once the inputs are found).
         format: force a source format instead of sniffing.
         strict: stop at the first bad record instead of skipping it.
         engine: ``"local"`` or ``"dask"``.
@@ -408,6 +497,7 @@ def build(
         base: base IRI for RDF.
         html_max_nodes: node cap of the HTML page.
         validate: SHACL-validate the graph (default: yes; ``False`` skips it, and the summary says so).
+        retry_failed: extract again the papers that failed in earlier builds.
         formats: graph files to write (see :mod:`kg.formats`); ``None`` for the default.
         progress: called with the number of papers just handled.
 
@@ -415,40 +505,80 @@ def build(
         A :class:`BuildSummary`.
 
     Raises:
-        InputError: bad input (with ``strict``) or an unreadable output folder.
+        InputError: a missing input, every record bad, a bad record with
+            ``strict``, or an output path that is a file.
+        BusyError: another build holds the output folder.
+        DiskFullError: the disk filled up (the folder keeps its previous files).
     """
-    from kg.sources import ReadReport, read_papers
+    from kg.sources import ReadReport, check_inputs, read_papers
 
     started = time.perf_counter()
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError("output path exists and is not a folder", path=out)
+    inputs = list(inputs)
+    check_inputs(inputs, format=format)  # before anything is created
+    created = not out.exists()
     summary = BuildSummary()
-    done = index_extractions(out)
-    report = ReadReport()
-    papers = read_papers(list(inputs), format=format, strict=strict, report=report)
-    extract_new(
-        papers,
-        out,
-        done,
-        summary,
-        engine=engine,
-        workers=workers,
-        scheduler=scheduler,
-        batch_size=batch_size,
-        progress=progress,
-    )
-    summary.papers_skipped = report.skipped
-    summary.skip_reasons = [str(error) for error in report.errors]
-    summary.phases["read and extract"] = time.perf_counter() - started
-    write_outputs(
-        done,
-        out,
-        summary,
-        base=base,
-        html_max_nodes=html_max_nodes,
-        validate=validate,
-        formats=formats,
-    )
+    try:
+        with outdir.lock(out):
+            summary.warnings.extend(f"{out}: {line}" for line in outdir.recover(out))
+            state = load_state(out)
+            report = ReadReport()
+            papers = read_papers(inputs, format=format, strict=strict, report=report)
+            extract_new(papers, out, state, summary, engine=engine, workers=workers, scheduler=scheduler,
+                        batch_size=batch_size, retry_failed=retry_failed, progress=progress)
+            summary.papers_skipped = report.skipped
+            summary.skip_reasons = [str(error) for error in report.errors]
+            summary.warnings[:0] = report.warnings
+            report.raise_if_nothing_read()  # every record bad: an error, and the folder stays as it was
+            summary.phases["read and extract"] = time.perf_counter() - started
+            _write_and_swap(
+                state, out, summary, base=base, html_max_nodes=html_max_nodes, validate=validate, formats=formats
+            )
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise DiskFullError(
+                f"disk full while writing to {out}: the folder keeps its previous files; free some space and "
+                "run kg build again (papers extracted so far are kept and not extracted again)"
+            ) from None
+        raise
+    except BaseException:
+        if created:
+            _remove_if_unused(out)
+        raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _write_and_swap(state: BuildState, out: Path, summary: BuildSummary, **options: Any) -> None:
+    """Write every output into the staging folder, then swap the set into ``out`` (lock held).
+
+    The records are read from where they are in ``out`` (the old
+    ``extractions.jsonl`` and the journal) while the new files are written;
+    files of formats not written this time are removed in the same swap.
+    """
+    from kg.formats import FORMAT_FILES
+
+    stage = outdir.staging(out)
+    try:
+        written = write_outputs(state.done, stage, summary, failures=state.failed.values(), **options)
+        stale = [name for name in FORMAT_FILES.values() if name not in written]
+        outdir.commit(out, written, remove=[JOURNAL, *stale])
+    finally:
+        outdir.discard(out)
+
+
+def _remove_if_unused(out: Path) -> None:
+    """Remove an output folder this build created if it holds nothing of value (an empty journal at most)."""
+    try:
+        entries = list(out.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name in (outdir.LOCK_NAME, outdir.STAGING_NAME):
+            continue
+        if entry.name == JOURNAL and entry.is_file() and entry.stat().st_size == 0:
+            continue
+        return
+    shutil.rmtree(out, ignore_errors=True)

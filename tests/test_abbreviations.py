@@ -176,3 +176,17 @@ def test_module_does_not_import_spacy() -> None:
     code = "import sys, kg.extract.abbreviations; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a list of names whose first item's key is one letter that no word before it starts with
+        "The benchmark covers solutions written in four languages (C++, Java, Kotlin and Swift).",
+        "Ports exist for several toolkits (C#, F#, and Julia).",
+        "written in plain (C+) style",
+    ],
+)
+def test_one_letter_key_without_a_matching_word_is_no_definition(text: str) -> None:
+    # used to raise "max() arg is an empty sequence" and stop the whole build
+    assert find_abbreviations(text) == []

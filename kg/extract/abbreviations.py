@@ -181,6 +181,8 @@ def _match_start(short_key: str, window: str, *, anchored: bool = False) -> int 
     for q in positions.get(short_key[0], []):
         if initial[q] and window[q].isalnum() and (q == 0 or not anchored):
             prev[q] = (1, q)
+    if not prev:  # no word starts with the first character ("C++" has the key "c")
+        return None
     for s in range(1, n):
         cur: dict[int, tuple[int, int]] = {}
         for q in positions.get(short_key[s], []):
