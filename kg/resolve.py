@@ -341,19 +341,6 @@ def _surfaces(entity: Entity) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in forms if s))
 
 
-def _occurrences(extractions: Sequence[PaperExtraction]) -> list[_Occurrence]:
-    occs: list[_Occurrence] = []
-    for p, record in enumerate(extractions):
-        for i, entity in enumerate(record.entities):
-            surfaces = _surfaces(entity)
-            if not surfaces:
-                continue
-            long_forms = tuple(s for s in surfaces if not is_short_form(s))
-            short_forms = tuple(s for s in surfaces if is_short_form(s))
-            occs.append(_Occurrence(p, i, entity.type, surfaces, long_forms, short_forms))
-    return occs
-
-
 def _strong_keys(occ: _Occurrence, lexicon: _Lexicon) -> set[str]:
     """Keys that identify an entity on their own: long forms and unambiguous lexicon entries."""
     keys: set[str] = set()
@@ -470,14 +457,6 @@ def _merge_paper_entities(record: PaperExtraction, indices: list[int], entity: i
     )
 
 
-def _canonical_name(links: list[PaperEntity]) -> str:
-    """Return the most frequent long form among the links (short forms only if there is none)."""
-    as_name: Counter[str] = Counter(link.name for link in links)
-    anywhere: Counter[str] = Counter(s for link in links for s in {link.name, *link.aliases})
-    forms = [s for s in anywhere if not is_short_form(s)] or list(anywhere)
-    return min(forms, key=lambda s: (-as_name[s], -anywhere[s], s))
-
-
 def resolve(
     extractions: Iterable[PaperExtraction],
     *,
@@ -498,68 +477,16 @@ def resolve(
         The canonical entities, the per-paper links and the assignment.
     """
     records = dedupe_extractions(extractions)
-    lex = _Lexicon(default_index() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
-    occs = _occurrences(records)
-    uf = _cluster(occs, len(records), lex)
-
-    members: dict[int, list[int]] = {}
-    for n in range(len(occs)):
-        members.setdefault(uf.find(n), []).append(n)
-
-    # Per paper, group entity indices by cluster root, then merge each group.
-    by_cluster_links: dict[int, list[PaperEntity]] = {}
-    per_paper: dict[tuple[int, int], list[int]] = {}
-    for root, occ_ids in members.items():
-        for n in occ_ids:
-            per_paper.setdefault((occs[n].paper, root), []).append(occs[n].index)
-    for (paper, root), indices in per_paper.items():
-        by_cluster_links.setdefault(root, []).append(
-            _merge_paper_entities(records[paper], sorted(indices), entity=-1)
-        )
-
-    drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity]] = []
-    for root, links in by_cluster_links.items():
-        etype = occs[root].type
-        name = _canonical_name(links)
-        surfaces = {s for link in links for s in (link.name, *link.aliases)}
-        papers = tuple(sorted(link.paper_id for link in links))
-        key = "\x1f".join(sorted({variant_key(s) for s in surfaces})) + "\x1e" + "\x1f".join(papers)
-        entity = CanonicalEntity(
-            type=etype,
-            name=name,
-            aliases=tuple(sorted(surfaces - {name})),
-            papers=papers,
-            mention_count=sum(link.mention_count for link in links),
-            key=key,
-        )
-        drafts.append(((etype, name, key), root, entity))
-    drafts.sort(key=lambda item: item[0])
-
-    index_of_root = {root: i for i, (_, root, _) in enumerate(drafts)}
-    entities = tuple(entity for _, _, entity in drafts)
-    links_out: list[PaperEntity] = []
-    for root, links in by_cluster_links.items():
-        idx = index_of_root[root]
-        links_out.extend(
-            PaperEntity(
-                link.paper_id,
-                idx,
-                link.name,
-                link.aliases,
-                link.role,
-                link.confidence,
-                link.component,
-                link.mentions,
-                link.extractor,
-            )
-            for link in links
-        )
-    links_out.sort(key=lambda link: (link.paper_id, link.entity))
-    assignment = {
-        (records[occs[n].paper].id, occs[n].index): index_of_root[uf.find(n)] for n in range(len(occs))
-    }
+    streamed = resolve_stream(lambda: records, lexicon=lexicon)
+    links: list[PaperEntity] = []
+    assignment: dict[tuple[str, int], int] = {}
+    for position, record in enumerate(records):
+        links.extend(streamed.links_of(position, record))
+        for entity, indices in streamed.groups_of(position):
+            for index in indices:
+                assignment[(record.id, index)] = entity
     return Resolution(
-        extractions=tuple(records), entities=entities, links=tuple(links_out), assignment=assignment
+        extractions=tuple(records), entities=streamed.entities, links=tuple(links), assignment=assignment
     )
 
 
@@ -593,6 +520,10 @@ class StreamedResolution:
         self.entities = entities
         self._paper_ids = paper_ids
         self._groups = groups  # per paper: (entity index, entity indices in the record), sorted
+
+    def groups_of(self, position: int) -> list[tuple[int, list[int]]]:
+        """Return the ``position``-th paper's (entity index, indices of its entities in the record) pairs."""
+        return self._groups[position]
 
     def links_of(self, position: int, record: PaperExtraction) -> list[PaperEntity]:
         """Return the links of the ``position``-th paper (``record``), sorted by entity index.
