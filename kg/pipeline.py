@@ -107,6 +107,10 @@ class StoredRecords:
     def __len__(self) -> int:
         return len(self._where)
 
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the paper ids (in the order they were found)."""
+        return iter(self._where)
+
     def ids(self) -> list[str]:
         """Return the paper ids, sorted."""
         return sorted(self._where)
