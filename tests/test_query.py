@@ -94,6 +94,7 @@ def test_code_of_papers_that_propose_a_model(store) -> None:  # type: ignore[no-
         {
             "id": ID1,
             "title": "QuillNet: Small Vision Models",
+            "type": "Model",
             "model": "QuillNet",
             "repository": "https://github.com/example/quillnet",
         }

@@ -166,3 +166,67 @@ def test_wide_flag_on_the_command_line(outputs: Path) -> None:
     assert wrapped.exit_code == wide.exit_code == 0
     assert SENTENCE in wide.output and SENTENCE not in wrapped.output
     assert "ZEBRAFINISH" in wrapped.output and "…" not in wrapped.output
+
+
+# -- ready queries: defaults that give rows on any graph ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    result = CliRunner().invoke(cli, ["build", "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_every_ready_query_gives_rows_with_its_defaults_on_the_bundled_sample(sample: Path) -> None:
+    from kg.query import list_queries
+
+    for query in list_queries():
+        result = invoke(str(sample), "--named", query.name, "--format", "csv")
+        assert result.exit_code == 0, (query.name, result.output)
+        assert len(result.output.splitlines()) > 1, f"--named {query.name} returned no rows"
+
+
+def _most_linked(store, type_iri: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    """The most linked entity, counted in Python from the raw triples (not by the ready query)."""
+    from collections import Counter
+
+    import pyoxigraph as ox
+
+    target = ox.NamedNode(PREFIXES["kg"] + "target")
+    counts = Counter(str(q.object.value) for q in store.quads_for_pattern(None, target, None))
+    if type_iri is not None:
+        a = ox.NamedNode(PREFIXES["rdf"] + "type")
+        typed = {str(q.subject.value) for q in store.quads_for_pattern(None, a, ox.NamedNode(type_iri))}
+        counts = Counter({k: v for k, v in counts.items() if k in typed})
+    best = max(counts.values())
+    return min(k for k, v in counts.items() if v == best)
+
+
+def _label(store, iri: str) -> str:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    pref = ox.NamedNode(PREFIXES["skos"] + "prefLabel")
+    return next(iter(store.quads_for_pattern(ox.NamedNode(iri), pref, None))).object.value
+
+
+def test_defaults_pick_the_most_linked_entity(store) -> None:  # type: ignore[no-untyped-def]
+    from kg.query import load_query
+
+    expected = _label(store, _most_linked(store))
+    evidence = run_query(store, load_query("evidence")).to_dicts()
+    assert evidence and {r["name"] for r in evidence} == {expected}
+    assert {r["name"] for r in run_query(store, load_query("cooccurring_entities")).to_dicts()} == {expected}
+    dataset = _label(store, _most_linked(store, "https://schema.org/Dataset"))
+    used = run_query(store, load_query("papers_using_dataset")).to_dicts()
+    assert used and {r["name"] for r in used} == {dataset}
+
+
+def test_a_given_parameter_still_wins_over_the_default(store) -> None:  # type: ignore[no-untyped-def]
+    from kg.query import load_query
+
+    got = run_query(store, load_query("evidence", entity="QuillNet")).to_dicts()
+    assert got and {r["name"] for r in got} == {"QuillNet"}
+    assert run_query(store, load_query("evidence", entity="no such entity")).rows == ()
+    assert run_query(store, load_query("papers_using_dataset", dataset="no such dataset")).rows == ()

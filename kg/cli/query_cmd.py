@@ -31,7 +31,9 @@ def _ready_help() -> str:
 
     lines = []
     for q in list_queries():
-        params = " ".join(f"{p.name}=<{p.type}> (default {p.default!r})" for p in q.params)
+        params = " ".join(
+            f"{p.name}=<{p.type}>" + (f" (default {p.default!r})" if p.default else "") for p in q.params
+        )
         lines.append(f"{q.name}\n    {q.description}" + (f"\n    params: {params}" if params else ""))
     return "\n".join(lines)
 
