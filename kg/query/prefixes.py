@@ -16,7 +16,7 @@ import rdflib.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 #: prefix -> namespace IRI, predeclared in every query
 PREFIXES: dict[str, str] = {
@@ -34,12 +34,19 @@ PREFIXES: dict[str, str] = {
 
 
 class _TokenLike(Protocol):
-    kind: str
-    text: str
-    start: int
+    """A token of :mod:`kg.query.syntax` (a protocol: that module imports this one)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
 
 
-def undeclared_prefix(tokens: Iterable[_TokenLike]) -> _TokenLike | None:
+T = TypeVar("T", bound=_TokenLike)
+
+
+def undeclared_prefix(tokens: Iterable[T]) -> T | None:
     """Return the first prefixed name whose prefix is neither predeclared nor declared before it.
 
     ``PREFIX p: <iri>`` declares ``p`` for the rest of the query (SPARQL puts

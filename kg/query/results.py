@@ -380,6 +380,35 @@ def serialize_result(result: QueryResult, fmt: str) -> bytes:
     return format_result(result, fmt=fmt).encode("utf-8")  # type: ignore[arg-type]
 
 
+def convert_turtle(turtle: str, fmt: str) -> bytes:
+    """Return Turtle text (kg's own, e.g. a service description) in one of :data:`GRAPH_FORMATS`.
+
+    Raises:
+        QueryError: an unknown format, or text that is not Turtle.
+    """
+    import pyoxigraph as ox
+
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(f"cannot write RDF as {fmt!r}")
+    if fmt == "turtle":
+        return turtle.encode("utf-8")
+    try:
+        triples = list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise QueryError(f"not Turtle: {exc}") from None
+
+    def term(node: Any) -> Term:
+        if isinstance(node, ox.NamedNode):
+            return Term("uri", node.value)
+        if isinstance(node, ox.BlankNode):
+            return Term("bnode", node.value)
+        if node.language:
+            return Term("literal", node.value, None, node.language)
+        return Term("literal", node.value, node.datatype.value)
+
+    return _rdf_bytes([(term(t.subject), term(t.predicate), term(t.object)) for t in triples], fmt)
+
+
 def _rdf_bytes(rows: Sequence[Row], fmt: str) -> bytes:
     """Write triples with pyoxigraph's serialisers (the only RDF writers this layer may use)."""
     import pyoxigraph as ox
@@ -419,6 +448,7 @@ __all__ = [
     "QueryResult",
     "Row",
     "Term",
+    "convert_turtle",
     "format_result",
     "iter_formatted",
     "serialize_result",
