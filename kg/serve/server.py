@@ -10,6 +10,8 @@ from holding every connection (:mod:`kg.serve.guard`). Routes:
 * ``/sparql``: the SPARQL 1.1 Protocol query operation (GET ``?query=``,
   POST form ``query=``, POST ``application/sparql-query``); fetched without
   a query, the SPARQL 1.1 Service Description (:mod:`kg.serve.describe`);
+* ``/sparql`` opened by a browser (``Accept: text/html``, no query): the
+  YASGUI query editor (:mod:`kg.serve.editor`), its files under ``/yasgui/``;
 * ``/``: the HTML view; ``/graph.ttl``, ``/graph.nt``, ``/graph.jsonld``: downloads;
 * ``/query``: a form listing the ready-made queries.
 
@@ -43,6 +45,7 @@ from kg.query.results import convert_turtle
 from kg.query.syntax import MAX_QUERY_CHARS
 from kg.query.worker import WorkerDied
 from kg.serve.describe import service_description
+from kg.serve.editor import EDITOR_CSP, EDITOR_FILES, editor_file, editor_page, wants_html
 from kg.serve.graph import DOWNLOADS, VIEW_ROUTE, ServedGraph, open_graph
 from kg.serve.guard import ConnectionGuard, Ticket
 from kg.serve.negotiate import RESULT_MEDIA, choose_format
@@ -276,6 +279,8 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
                 self._send_file(VIEW_ROUTE, "text/html; charset=utf-8")
             elif route in DOWNLOADS:
                 self._send_file(route, DOWNLOADS[route][1])
+            elif route in EDITOR_FILES:
+                self._send(HTTPStatus.OK, editor_file(route), EDITOR_FILES[route][1], {"Cache-Control": "max-age=3600"})
             elif route == "/query":
                 name = _first(parse_qs(url.query), "name")
                 page = query_page(self.server.queries, selected=name, triples=self.server.graph.triples)
@@ -364,6 +369,10 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted")
             return
         queries = params.get("query", [])
+        if not queries and self.command in ("GET", "HEAD") and wants_html(self.headers.get("Accept")):
+            page = editor_page(self.server.queries)
+            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Content-Security-Policy": EDITOR_CSP})
+            return
         if not queries and self.command in ("GET", "HEAD"):
             self._describe(_first(params, "format") or _first(params, "output"))
             return
