@@ -230,3 +230,13 @@ def test_a_given_parameter_still_wins_over_the_default(store) -> None:  # type: 
     assert got and {r["name"] for r in got} == {"QuillNet"}
     assert run_query(store, load_query("evidence", entity="no such entity")).rows == ()
     assert run_query(store, load_query("papers_using_dataset", dataset="no such dataset")).rows == ()
+
+
+def test_predeclared_prefixes_in_the_python_api() -> None:
+    import kg
+
+    graph = kg.load(Path(__file__).parent / "fixtures" / "api" / "extractions.jsonl")
+    names = [r["name"] for r in graph.query(LABELS).to_dicts()]
+    assert names and names == sorted(names)
+    with pytest.raises(QueryError, match="unknown prefix 'nope:'"):
+        graph.query("SELECT * WHERE { ?s nope:p ?o }")
