@@ -549,3 +549,83 @@ def launch_chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# Three invented research topics, each with its own invented method, model, dataset and task names,
+# so the entity map has known clusters to find. One name per topic is written the British way
+# ("...isation") and one hub ("Shared Backbone") appears in every topic.
+FIELD_TOPICS: dict[str, list[tuple[str, str]]] = {
+    "speech": [
+        ("Method", "Warble Adapter"),
+        ("Method", "Echo Distillation"),
+        ("Model", "Chirp-7B"),
+        ("Dataset", "HumSet"),
+        ("Dataset", "Lullaby Corpus"),
+        ("Task", "song transcription"),
+        ("Task", "pitch normalisation"),
+    ],
+    "vision": [
+        ("Method", "Prism Pooling"),
+        ("Method", "Lens Mixing"),
+        ("Model", "Iris-ViT"),
+        ("Dataset", "Glimpse-10K"),
+        ("Dataset", "Shutter Bench"),
+        ("Task", "glare removal"),
+        ("Task", "frame colourisation"),
+    ],
+    "proofs": [
+        ("Method", "Lemma Search"),
+        ("Method", "Axiom Replay"),
+        ("Model", "Quill-13B"),
+        ("Dataset", "TheoremPile"),
+        ("Dataset", "Conjecture Set"),
+        ("Task", "proof completion"),
+        ("Task", "goal summarisation"),
+    ],
+}
+FIELD_HUB = ("Method", "Shared Backbone")
+
+
+def field_papers(n_papers: int = 240, *, seed: int = 11) -> list[PaperSpec]:
+    """Invented papers over :data:`FIELD_TOPICS`: each names 3-4 entities of one topic, a third also the hub.
+
+    The first paper of each topic proposes that topic's first method and links its code.
+    """
+    import random
+
+    rnd = random.Random(seed)
+    topics = sorted(FIELD_TOPICS)
+    papers: list[PaperSpec] = []
+    for number in range(n_papers):
+        topic = topics[number % len(topics)]
+        pool = FIELD_TOPICS[topic]
+        picked = rnd.sample(pool, rnd.randint(3, 4))
+        if number < len(topics):
+            picked = [pool[0]] + [e for e in picked if e != pool[0]]
+        if rnd.random() < 0.33:
+            picked.append(FIELD_HUB)
+        title = f"A study of {topic} number {number}"
+        sentence = f"We study {', '.join(name for _, name in picked)} in this {topic} paper."
+        entities: list[Entity] = []
+        for k, (kind, name) in enumerate(picked):
+            role = "proposed" if number < len(topics) and k == 0 else "used"
+            entities.append((kind, name, (), role, sentence))
+        links: list[tuple[str, str, str]] = []
+        if number < len(topics):
+            url = f"https://github.com/example-lab/{topic}-code"
+            links.append(("has_code", url, f"Code: {url}"))
+        papers.append(
+            (
+                title,
+                sentence + " " + "More words. " * 5,
+                f"https://arxiv.org/abs/2502.{number:05d}",
+                entities,
+                links,
+            )
+        )
+    return papers
+
+
+def field_graph(n_papers: int = 240) -> nx.DiGraph:
+    """A graph with enough papers for the entity map and three known topics (see :func:`field_papers`)."""
+    return graph_from_papers(field_papers(n_papers))

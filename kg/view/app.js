@@ -382,7 +382,7 @@
       if (!p || p.x < -MARGIN || p.y < -MARGIN || p.x > width + MARGIN || p.y > height + MARGIN) return;
       var w = labelWidth(i, bold);
       var h = (nodes[i].f || 12) + 3;
-      var spots = lib.labelSpots(p.x, p.y, Math.max(nodes[i].s * scale, 2), w, h);
+      var spots = lib.labelSpots(p.x, p.y, Math.max(nodes[i].s * scale, 2), w, h, width);
       for (var s = 0; s < spots.length; s++) {
         if (!placer.fits(spots[s])) continue;
         var box = spots[s];

@@ -34,9 +34,9 @@
     return [c0, c1, r0, r1];
   };
 
-  /* True when the box lies at least partly on screen and overlaps no kept box. */
+  /* True when the box lies wholly on screen and overlaps no kept box. */
   Placer.prototype.fits = function (box) {
-    if (box.x + box.width < 0 || box.y + box.height < 0 || box.x > this.width || box.y > this.height) return false;
+    if (box.x < 0 || box.y < 0 || box.x + box.width > this.width || box.y + box.height > this.height) return false;
     var r = this._range(box);
     for (var row = r[2]; row <= r[3]; row++) {
       for (var col = r[0]; col <= r[1]; col++) {
@@ -65,9 +65,14 @@
 
   lib.LabelPlacer = Placer;
 
-  /* The candidate boxes of one label: below the node, then above it. */
-  lib.labelSpots = function (sx, sy, radius, width, height) {
+  /* The candidate boxes of one label: below the node, then above it; slid sideways
+   * (never past the node's centre) to stay inside a screen of the given width. */
+  lib.labelSpots = function (sx, sy, radius, width, height, screenWidth) {
     var x = sx - width / 2;
+    if (screenWidth !== undefined) {
+      if (x < 1) x = Math.min(1, sx);
+      if (x + width > screenWidth - 1) x = Math.max(screenWidth - 1 - width, sx - width);
+    }
     return [
       { x: x, y: sy + radius + 2, width: width, height: height },
       { x: x, y: sy - radius - 2 - height, width: width, height: height }

@@ -29,19 +29,26 @@ _WORD_BREAK = re.compile(r"[\W_]+")
 _RULE_TEXT = re.compile(r"^[a-z]+$")
 
 
+Rule = tuple[str, str, Where]
+
+
 @cache
-def spelling_rules() -> tuple[tuple[str, str, Where], ...]:
-    """Load the spelling folds, longest British form first (that order is the rule order).
+def spelling_rules() -> tuple[Rule, ...]:
+    """Return the bundled spelling folds (``data/spelling.tsv``), loaded once."""
+    resource = files("kg.view").joinpath(SPELLING_FILE)
+    return parse_spelling(resource.read_text(encoding="utf-8"), path=str(resource))
+
+
+def parse_spelling(text: str, *, path: str) -> tuple[Rule, ...]:
+    """Parse a spelling file; the rules come back longest British form first (their order of use).
 
     Raises:
         InputError: a malformed line, with the file and line number.
     """
-    resource = files("kg.view").joinpath(SPELLING_FILE)
-    path = str(resource)
-    rules: list[tuple[str, str, Where]] = []
+    rules: list[Rule] = []
     seen: dict[tuple[str, str], int] = {}
     header_seen = False
-    for number, raw in enumerate(resource.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip("\n")
         if not line.strip() or line.startswith("#"):
             continue
@@ -65,11 +72,13 @@ def spelling_rules() -> tuple[tuple[str, str, Where], ...]:
             raise InputError(f"{british!r} ({where}) repeats line {seen[key]}", path=path, line=number)
         seen[key] = number
         rules.append((british, american, where))  # type: ignore[arg-type]
+    if not header_seen:
+        raise InputError(f"no header line ({' / '.join(HEADER)})", path=path)
     rules.sort(key=lambda rule: (-len(rule[0]), rule[0], rule[2]))
     return tuple(rules)
 
 
-def _fold_word(word: str, rules: tuple[tuple[str, str, Where], ...]) -> str:
+def _fold_word(word: str, rules: tuple[Rule, ...]) -> str:
     for british, american, where in rules:
         if where == "any" and british in word:
             word = word.replace(british, american)
@@ -93,4 +102,4 @@ def search_key(text: str) -> str:
     return "".join(_fold_word(word, rules) for word in _WORD_BREAK.split(plain) if word)
 
 
-__all__ = ["search_key", "spelling_rules"]
+__all__ = ["parse_spelling", "search_key", "spelling_rules"]
