@@ -629,3 +629,46 @@ def field_papers(n_papers: int = 240, *, seed: int = 11) -> list[PaperSpec]:
 def field_graph(n_papers: int = 240) -> nx.DiGraph:
     """A graph with enough papers for the entity map and three known topics (see :func:`field_papers`)."""
     return graph_from_papers(field_papers(n_papers))
+
+
+REAL_CORPUS = "data/arxiv/ai-2025-2026.jsonl.gz"
+
+
+def real_corpus() -> Path | None:
+    """The shared corpus of real 2025-2026 AI abstracts (beside the checkout in CI), or ``None``."""
+    from shared_data import SHARED
+
+    path = SHARED / REAL_CORPUS
+    return path if path.is_file() else None
+
+
+def build_real_graph(n_papers: int, workdir: Path, *, workers: int = 2) -> nx.DiGraph:
+    """Build the graph of the first ``n_papers`` real abstracts as ``kg build`` does, without its files.
+
+    Extraction runs on kg's process engine and the graph comes from
+    :func:`kg.graph.build_graph`, the same steps as ``kg build``; the RDF
+    files, which the view never reads, are not written.
+    """
+    import gzip
+
+    from kg.engines import make_engine
+    from kg.graph import build_graph
+    from kg.sources import read_papers
+
+    source = real_corpus()
+    if source is None:
+        raise FileNotFoundError(REAL_CORPUS)
+    head = workdir / f"ai-first-{n_papers}.jsonl"
+    with gzip.open(source, "rt", encoding="utf-8") as lines, head.open("w", encoding="utf-8") as out:
+        for number, line in enumerate(lines):
+            if number >= n_papers:
+                break
+            out.write(line)
+    papers = list(read_papers([head]))
+    batches = [papers[i : i + 64] for i in range(0, len(papers), 64)]
+    engine = make_engine("local", workers=workers)
+    try:
+        extractions = [record for batch in engine.run(batches) for record in batch]
+    finally:
+        engine.close()
+    return build_graph(extractions)

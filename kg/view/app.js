@@ -388,6 +388,7 @@
         var box = spots[s];
         box.node = i;
         box.text = nodes[i].l;
+        box.size = nodes[i].f || 12;
         placer.add(box);
         ctx.font = fontOf(i, bold);
         ctx.lineWidth = 3;
@@ -1185,7 +1186,33 @@
 
   function toClient(box) {
     var rect = container.getBoundingClientRect();
-    return { x: rect.left + box.x, y: rect.top + box.y, width: box.width, height: box.height, text: box.text };
+    return {
+      x: rect.left + box.x, y: rect.top + box.y, width: box.width, height: box.height,
+      text: box.text, size: box.size, id: nodes[box.node].id
+    };
+  }
+
+  /* Labels drawn, nodes on screen, and how many label pairs would overlap if every
+   * on-screen node had its label (what a page without culling shows). */
+  function labelStats() {
+    var width = container.clientWidth;
+    var height = container.clientHeight;
+    var scale = network.getScale();
+    var viewAt = network.getViewPosition();
+    var all = [];
+    for (var i = 0; i < N; i++) {
+      if (nodeHidden(i)) continue;
+      var p = screenOf(i, scale, viewAt, width, height);
+      if (!p || p.x < 0 || p.y < 0 || p.x > width || p.y > height) continue;
+      var w = labelWidth(i, false);
+      all.push(lib.labelSpots(p.x, p.y, Math.max(nodes[i].s * scale, 2), w, (nodes[i].f || 12) + 3)[0]);
+    }
+    return {
+      drawn: placedBoxes.length,
+      onScreen: all.length,
+      overlaps: lib.countOverlaps(placedBoxes),
+      overlapsIfAll: all.length <= 4000 ? lib.countOverlaps(all) : null
+    };
   }
 
   var view = {
@@ -1207,6 +1234,7 @@
     scale: function () { return network.getScale(); },
     labelBoxes: function () { return placedBoxes.map(toClient); },
     labelOverlaps: function () { return lib.countOverlaps(placedBoxes); },
+    labelStats: labelStats,
     clusterOf: function (id) { var i = indexOfId[id]; return i === undefined || !IS_MAP ? null : nodes[i].c; },
     nodeColor: function (id) {
       var i = indexOfId[id];
