@@ -99,19 +99,20 @@ def build_data(
     heading = title or DEFAULT_TITLE
     with _gc_paused():
         candidates = candidate_nodes(graph, focus=focus, depth=depth, types=types)
-        chosen = choose_mode(graph, candidates, mode)
+        kinds = kind_counts(graph)
+        chosen = choose_mode(graph, candidates, mode, kinds=kinds)
         if chosen == "map":
-            total_papers = kind_counts(graph)["Paper"]
             entities = top_entities(
                 graph, candidates.nodes, max_nodes or DEFAULT_MAP_ENTITIES, keep=candidates.focus_nodes
             )
-            entity_map = build_entity_map(graph, entities, total_papers=total_papers)
+            entity_map = build_entity_map(graph, entities, total_papers=kinds["Paper"])
             summary = map_summary(
                 graph,
                 entities,
                 candidates,
                 drawn_ties=len(entity_map.drawn),
                 clusters=len(entity_map.cluster_names),
+                kinds=kinds,
             )
             data = build_map_payload(graph, entity_map, summary, title=heading)
         else:

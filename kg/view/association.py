@@ -69,9 +69,10 @@ def link_strength(
     """
     together = _positive(attrs.get("weight")) or 0.0
     for key in STRENGTH_ATTRIBUTES:
-        stored = _positive(attrs.get(key))
-        if stored is not None:
-            return together, stored
+        if key in attrs:
+            stored = _positive(attrs[key])
+            if stored is not None:
+                return together, stored
     return together, association_strength(together, papers_a, papers_b, total_papers)
 
 

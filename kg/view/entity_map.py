@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from kg.view.association import link_strength
 from kg.view.clusters import find_clusters
 from kg.view.layout import compute_layout, spread_overlaps
-from kg.view.select import paper_count
+from kg.view.select import paper_count, raw_adjacency
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -93,13 +93,16 @@ def find_ties(
     ``co_occurs`` edges go one way (DESIGN.md); both directions are read so a
     graph written the other way round gives the same ties.
     """
-    index = {node: i for i, node in enumerate(entities)}
     counts = [paper_count(graph.nodes[n]) for n in entities]
     found: dict[tuple[int, int], Tie] = {}
+    succ = raw_adjacency(graph)[0]
+    # a hub has tens of thousands of co-occurrence neighbours but only a few hundred on the map:
+    # looking up each pair of map entities costs less than walking every hub's neighbours
     for i, node in enumerate(entities):
-        for other, attrs in graph.succ[node].items():
-            j = index.get(other)
-            if j is None or j == i or attrs.get("relation") != "co_occurs":
+        own = succ[node]
+        for j, other in enumerate(entities):
+            attrs = own.get(other) if j != i else None
+            if attrs is None or attrs.get("relation") != "co_occurs":
                 continue
             together, strength = link_strength(attrs, counts[i], counts[j], total_papers)
             if together < min_together or strength <= 0:

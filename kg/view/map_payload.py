@@ -10,6 +10,7 @@ only written to the DOM as text.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from kg.view.payload import (
     text_of,
     texts_of,
 )
-from kg.view.select import NODE_TYPES, ViewSummary, node_kind
+from kg.view.select import NODE_TYPES, ViewSummary, node_kind, raw_adjacency, raw_nodes
 from kg.view.spelling import spelling_rules
 
 if TYPE_CHECKING:
@@ -62,23 +63,32 @@ def _clip(text: str, limit: int) -> str:
 
 
 def _entity_papers(
-    graph: nx.DiGraph, nodes: Mapping[str, dict[str, Any]], node: str, limit: int
+    pred: Mapping[str, dict[str, Any]], rank: Mapping[str, int], limit: int
 ) -> list[tuple[str, int, str]]:
-    """The papers an entity's panel lists: proposing papers first, then newest, then by id."""
-    rows: list[tuple[int, str, str]] = []
-    for paper, attrs in graph.pred[node].items():
+    """The papers an entity's panel lists: proposing papers first, then by ``rank`` (newest first)."""
+    rows = []
+    for paper, attrs in pred.items():
         relation = attrs.get("relation")
-        if relation not in _MENTIONS or node_kind(nodes[paper]) != "Paper":
-            continue
-        rows.append((1 if relation == "proposes" else 0, text_of(nodes[paper].get("date")), paper))
-    # proposing first, then newest, then by id (ids ascend while the rest descend)
-    rows.sort(key=lambda row: row[2])
-    rows.sort(key=lambda row: (row[0], row[1]), reverse=True)
-    pred = graph.pred[node]
+        if relation == "uses" or relation == "proposes":
+            at = rank.get(paper)
+            if at is not None:
+                rows.append((0 if relation == "proposes" else 1, at, paper))
     return [
-        (paper, role, _clip(evidence_sentence(pred[paper]), SENTENCE_CHARS))
-        for role, _, paper in rows[:limit]
+        (paper, 1 - role, _clip(evidence_sentence(pred[paper]), SENTENCE_CHARS))
+        for role, _, paper in heapq.nsmallest(limit, rows)
     ]
+
+
+def paper_ranks(nodes: Mapping[str, dict[str, Any]]) -> dict[str, int]:
+    """Rank every paper newest first (by date, then id), once, so each entity's list is a cheap pick.
+
+    >>> paper_ranks({"paper:b": {"kind": "Paper", "date": "2025-01"}, "paper:a": {"kind": "Paper", "date": "2025-01"},
+    ...              "paper:c": {"kind": "Paper", "date": "2025-03"}, "method:x": {"kind": "Method"}})
+    {'paper:c': 0, 'paper:a': 1, 'paper:b': 2}
+    """
+    papers = sorted(node for node, attrs in nodes.items() if attrs.get("kind") == "Paper")
+    papers.sort(key=lambda node: text_of(nodes[node].get("date")), reverse=True)
+    return {node: i for i, node in enumerate(papers)}
 
 
 def _paper_record(
@@ -92,7 +102,7 @@ def _paper_record(
     attrs = nodes[paper]
     entities: list[list[Any]] = []
     links: list[list[str]] = []
-    for target, edge in sorted(graph.succ[paper].items()):
+    for target, edge in sorted(raw_adjacency(graph)[0][paper].items()):
         relation = edge.get("relation")
         target_attrs = nodes[target]
         if relation in _MENTIONS:
@@ -159,8 +169,10 @@ def build_map_payload(
         ``papers`` (the table the panels refer to), ``labels`` (node indices,
         most important first) and the search ``spelling`` rules.
     """
-    # one plain dict for the many look-ups below: networkx's NodeView costs more per access
-    nodes_attrs: dict[str, dict[str, Any]] = dict(graph.nodes(data=True))
+    # plain dicts for the many look-ups below: networkx's views cost more per access
+    nodes_attrs = raw_nodes(graph)
+    preds = raw_adjacency(graph)[1]
+    ranks = paper_ranks(nodes_attrs)
     entities = list(entity_map.entities)
     index = {node: i for i, node in enumerate(entities)}
     kinds = list(NODE_TYPES)
@@ -180,7 +192,7 @@ def build_map_payload(
         attrs = nodes_attrs[node]
         name = text_of(attrs.get("name") or attrs.get("label") or node)
         listed = []
-        for paper, role, sentence in _entity_papers(graph, nodes_attrs, node, PANEL_PAPERS):
+        for paper, role, sentence in _entity_papers(preds[node], ranks, PANEL_PAPERS):
             if paper not in paper_index:
                 paper_index[paper] = len(paper_ids)
                 paper_ids.append(paper)

@@ -113,7 +113,13 @@ def _node_record(
         attrs.get("label") or attrs.get("name") or attrs.get("title") or attrs.get("url") or node_id
     )
     limit = PAPER_LABEL_CHARS if kind == "Paper" else LABEL_CHARS
-    record: dict[str, Any] = {"id": node_id, "k": kind_index[kind], "l": short_label(label, limit=limit), "x": x, "y": y}
+    record: dict[str, Any] = {
+        "id": node_id,
+        "k": kind_index[kind],
+        "l": short_label(label, limit=limit),
+        "x": x,
+        "y": y,
+    }
     details: dict[str, Any] = {}
     if kind == "Paper":
         size = 11.0
@@ -253,7 +259,9 @@ def _add_label_priority(nodes: list[dict[str, Any]], kinds: list[str]) -> None:
     """Give each node its label font size: bigger for entities in more papers."""
     most = max((int(n.get("papers", 0)) for n in nodes if kinds[n["k"]] in ENTITY_TYPES), default=0)
     for node in nodes:
-        node["f"] = label_font(int(node.get("papers", 0)), most) if kinds[node["k"]] in ENTITY_TYPES else MIN_FONT
+        node["f"] = (
+            label_font(int(node.get("papers", 0)), most) if kinds[node["k"]] in ENTITY_TYPES else MIN_FONT
+        )
 
 
 def embed_json(data: Any) -> str:
