@@ -65,7 +65,7 @@ def measure_page(browser: Any, path: Path) -> dict[str, Any]:
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     start = time.perf_counter()
     page.goto(path.as_uri())
-    page.wait_for_function("window.kgView && window.kgView.isReady()", timeout=300_000, polling=20)
+    page.wait_for_function("window.kgView && window.kgView.isReady()", timeout=300_000)
     draw_s = time.perf_counter() - start
     page.wait_for_function("kgView.isSettled()", timeout=300_000)
     page.wait_for_timeout(200)

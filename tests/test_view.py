@@ -78,8 +78,10 @@ def _data(page: str) -> dict:
 def test_hostile_text_is_escaped_in_embedded_json() -> None:
     page = render_html(hostile_graph(), title="<b>t</b>")
     parsed = _parse(page)
-    # exactly our script elements: data, vis-network, text, labels, app; no injected one
-    assert [attrs.get("type") for attrs, _ in parsed.scripts] == ["application/json"] + [None] * 4
+    # exactly our script elements: data, vis-network, the page's own scripts; no injected one
+    assert [attrs.get("type") for attrs, _ in parsed.scripts] == ["application/json"] + [None] * (
+        1 + len(APP_SCRIPTS)
+    )
     assert not any(tag in {"img", "iframe", "svg", "b"} for tag, _ in parsed.tags)
     raw = next(text for attrs, text in parsed.scripts if attrs.get("id") == "kg-data")
     for bad in ("<", ">", "&", "\u2028", "\u2029"):
@@ -127,7 +129,7 @@ def test_csp_hashes_match_inline_scripts() -> None:
         if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
     )
     code = [text for attrs, text in parsed.scripts if attrs.get("type") is None]
-    assert len(code) == 4
+    assert len(code) == 1 + len(APP_SCRIPTS)
     for text in code:
         digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
@@ -146,7 +148,14 @@ def test_vis_network_comes_from_the_installed_pyvis() -> None:
 def test_app_scripts_never_use_html_sinks() -> None:
     for name in APP_SCRIPTS:
         code = asset(name)
-        for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        for sink in (
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+        ):
             assert sink not in code, (name, sink)
 
 
@@ -634,7 +643,9 @@ def test_to_pyvis_fills_a_network_without_add_node_and_without_overlapping_label
     assert isinstance(net, Network)
     assert net.get_nodes() == [n["id"] for n in data["nodes"]]
     assert len(net.get_edges()) == len(data["edges"])
-    assert net.get_node("method:warble-adapter")["x"] == next(n["x"] for n in data["nodes"] if n["name"] == "Warble Adapter")
+    assert net.get_node("method:warble-adapter")["x"] == next(
+        n["x"] for n in data["nodes"] if n["name"] == "Warble Adapter"
+    )
     assert net.options.physics.enabled is False
     labelled = [n for n in net.nodes if "label" in n]
     assert labelled and len(labelled) < len(net.nodes) + 1
@@ -648,7 +659,9 @@ def test_to_pyvis_fills_a_network_without_add_node_and_without_overlapping_label
         boxes.append((n["x"] * scale - w / 2, top, n["x"] * scale + w / 2, top + h))
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
-            assert not (a[0] < b[2] - 0.01 and b[0] < a[2] - 0.01 and a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01)
+            assert not (
+                a[0] < b[2] - 0.01 and b[0] < a[2] - 0.01 and a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01
+            )
     assert "Shared Backbone" in {n["label"] for n in labelled}  # the most important always gets its label
     html_text = net.generate_html()
     assert "method:warble-adapter" in html_text

@@ -1,5 +1,6 @@
 /* kg graph view: draws the embedded graph with vis-network and adds labels
- * that never overlap, search, filters, a hover tooltip and a side panel.
+ * that never overlap (labels.js), search (text.js), filters, a hover tooltip
+ * and the side panel (panel.js), and the read-only window.kgView hooks.
  *
  * Two kinds of page share this script (data.mode): the entity map (entities
  * only, coloured by cluster, papers listed in the side panel from the
@@ -14,6 +15,13 @@
   "use strict";
 
   var lib = window.kgLib;
+  var dom = lib.dom;
+  var el = dom.el;
+  var swatch = dom.swatch;
+  var typeSwatch = dom.typeSwatch;
+  var lineSample = dom.lineSample;
+  var formatCount = dom.formatCount;
+  var plural = dom.plural;
   var timings = { start: performance.now() };
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   timings.parsed = performance.now();
@@ -40,106 +48,6 @@
   var searchStatus = document.getElementById("kg-search-status");
   var physicsButton = document.getElementById("kg-physics");
   var summaryLine = document.getElementById("kg-summary");
-
-  /* ---------- small DOM helpers (text only) ---------- */
-
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null && text !== "") node.textContent = String(text);
-    if (cls) node.className = cls;
-    return node;
-  }
-
-  function safeUrl(url) {
-    if (typeof url !== "string" || !url) return null;
-    try {
-      var parsed = new URL(url);
-      if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.href;
-    } catch (e) {
-      return null;
-    }
-    return null;
-  }
-
-  function linkEl(url, text) {
-    var href = safeUrl(url);
-    if (!href) return el("span", text || url, "kg-url");
-    var a = el("a", text || url, "kg-url");
-    a.setAttribute("href", href);
-    a.setAttribute("target", "_blank");
-    a.setAttribute("rel", "noopener noreferrer");
-    return a;
-  }
-
-  function swatch(shapeName, colour, px) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", String(px));
-    svg.setAttribute("height", String(px));
-    svg.setAttribute("viewBox", "0 0 20 20");
-    svg.setAttribute("aria-hidden", "true");
-    var shape;
-    var pts = {
-      diamond: "10,1 19,10 10,19 1,10",
-      triangle: "10,2 19,18 1,18",
-      triangleDown: "1,2 19,2 10,18",
-      star: "10,1 12.6,7.4 19.5,7.6 14,11.8 16,18.5 10,14.6 4,18.5 6,11.8 0.5,7.6 7.4,7.4",
-      hexagon: "5,1.5 15,1.5 19.5,10 15,18.5 5,18.5 0.5,10"
-    };
-    if (shapeName === "square") {
-      shape = document.createElementNS(ns, "rect");
-      shape.setAttribute("x", "2");
-      shape.setAttribute("y", "2");
-      shape.setAttribute("width", "16");
-      shape.setAttribute("height", "16");
-    } else if (pts[shapeName]) {
-      shape = document.createElementNS(ns, "polygon");
-      shape.setAttribute("points", pts[shapeName]);
-    } else {
-      shape = document.createElementNS(ns, "circle");
-      shape.setAttribute("cx", "10");
-      shape.setAttribute("cy", "10");
-      shape.setAttribute("r", "8");
-    }
-    shape.setAttribute("fill", colour);
-    svg.appendChild(shape);
-    return svg;
-  }
-
-  function typeSwatch(t, px) { return swatch(t.shape, t.color, px); }
-
-  function lineSample(rel) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", "34");
-    svg.setAttribute("height", "12");
-    svg.setAttribute("viewBox", "0 0 34 12");
-    svg.setAttribute("aria-hidden", "true");
-    var line = document.createElementNS(ns, "line");
-    line.setAttribute("x1", "1");
-    line.setAttribute("y1", "6");
-    line.setAttribute("x2", rel.arrow ? "26" : "33");
-    line.setAttribute("y2", "6");
-    line.setAttribute("stroke", rel.color);
-    line.setAttribute("stroke-width", String(Math.max(1.5, rel.width)));
-    if (rel.dashes) line.setAttribute("stroke-dasharray", "4 3");
-    svg.appendChild(line);
-    if (rel.arrow) {
-      var head = document.createElementNS(ns, "polygon");
-      head.setAttribute("points", "25,1 33,6 25,11");
-      head.setAttribute("fill", rel.color);
-      svg.appendChild(head);
-    }
-    return svg;
-  }
-
-  function formatCount(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  }
-
-  function plural(n, word) {
-    return formatCount(n) + " " + word + (n === 1 ? "" : "s");
-  }
 
   /* ---------- adjacency ---------- */
 
@@ -175,11 +83,6 @@
   function fillOf(i) {
     if (IS_MAP) return clusters[nodes[i].c] ? clusters[nodes[i].c].color : "#999999";
     return typeOf(i).color;
-  }
-
-  function hexToRgba(hex, alpha) {
-    var v = parseInt(hex.slice(1), 16);
-    return "rgba(" + ((v >> 16) & 255) + "," + ((v >> 8) & 255) + "," + (v & 255) + "," + alpha + ")";
   }
 
   /* ---------- header ---------- */
@@ -665,304 +568,24 @@
 
   /* ---------- side panel ---------- */
 
-  function nodeButton(i, text) {
-    var btn = el("button", text || displayName(i), "kg-node-link");
-    btn.type = "button";
-    btn.setAttribute("data-node", nodes[i].id);
-    btn.addEventListener("click", function () { focusNode(i, "pan"); });
-    return btn;
-  }
+  var sidePanel = lib.makePanel({
+    data: data,
+    outEdges: outEdges,
+    inEdges: inEdges,
+    typeOf: typeOf,
+    displayName: displayName,
+    fillOf: fillOf,
+    panel: panel,
+    body: panelBody,
+    onNode: function (i) { focusNode(i, "pan"); },
+    onPaper: function (p) { openPaper(p); }
+  });
 
-  function paperButton(p) {
-    var btn = el("button", papers[p].title, "kg-node-link");
-    btn.type = "button";
-    btn.setAttribute("data-paper", papers[p].id);
-    btn.addEventListener("click", function () { openPaper(p); });
-    return btn;
-  }
-
-  function section(title, id) {
-    var sec = el("section", null, "kg-section");
-    if (id) sec.setAttribute("id", id);
-    sec.appendChild(el("h3", title));
-    panelBody.appendChild(sec);
-    return sec;
-  }
-
-  function roleName(proposed) { return proposed ? "proposed" : "used"; }
-  function roleEl(proposed) {
-    return el("span", roleName(proposed), "kg-role kg-role-" + (proposed ? "proposes" : "uses"));
-  }
-
-  function header(kindName, shape, colour, title) {
-    panelBody.textContent = "";
-    var badge = el("div", null, "kg-badge");
-    badge.appendChild(swatch(shape, colour, 14));
-    badge.appendChild(el("span", kindName));
-    panelBody.appendChild(badge);
-    var heading = el("h2", title, "kg-panel-title");
-    heading.setAttribute("id", "kg-panel-title");
-    panelBody.appendChild(heading);
-  }
-
-  function linkList(sec, items) {
-    var list = el("ul", null, "kg-list");
-    items.forEach(function (item) {
-      var li = el("li");
-      if (item.label) li.appendChild(el("span", item.label, "kg-role"));
-      li.appendChild(linkEl(item.url, item.url));
-      if (item.evidence) li.appendChild(el("blockquote", item.evidence, "kg-evidence"));
-      list.appendChild(li);
-    });
-    sec.appendChild(list);
-  }
-
-  /* A paper, the same way on both pages: facts, entities, code and links, then the abstract. */
-  function renderPaper(rec) {
-    var meta = [];
-    if (rec.date) meta.push(rec.date);
-    if (rec.paper_id) meta.push(rec.paper_id);
-    if (rec.categories && rec.categories.length) meta.push(rec.categories.join(", "));
-    if (meta.length) panelBody.appendChild(el("p", meta.join(" \u00b7 "), "kg-facts"));
-    if (rec.authors && rec.authors.length) {
-      panelBody.appendChild(el("p", rec.authors.join(", ") + (rec.more ? ", et al." : ""), "kg-authors"));
-    }
-    if (rec.url) {
-      var p = el("p", null, "kg-paper-url");
-      p.appendChild(linkEl(rec.url, rec.url));
-      panelBody.appendChild(p);
-    }
-    var entSec = section("Entities", "kg-panel-entities");
-    var any = false;
-    types.forEach(function (t, k) {
-      var group = rec.entities.filter(function (e) { return e.kind === k; });
-      if (!group.length) return;
-      any = true;
-      var box = el("div", null, "kg-entity-group");
-      var head = el("h4");
-      head.appendChild(typeSwatch(t, 12));
-      head.appendChild(el("span", t.name + " (" + group.length + ")"));
-      box.appendChild(head);
-      var list = el("ul", null, "kg-list kg-inline-list");
-      group.forEach(function (e) {
-        var li = el("li");
-        if (e.node >= 0) li.appendChild(nodeButton(e.node, e.name));
-        else li.appendChild(el("span", e.name, "kg-off-map"));
-        li.appendChild(roleEl(e.proposed));
-        list.appendChild(li);
-      });
-      box.appendChild(list);
-      entSec.appendChild(box);
-    });
-    if (!any) entSec.appendChild(el("p", "No entity of this paper is in this view.", "kg-empty"));
-    if (IS_MAP && rec.entities.some(function (e) { return e.node < 0; })) {
-      entSec.appendChild(el("p", "Names without a link are not on the map.", "kg-hint"));
-    }
-    if (rec.links.length) linkList(section("Code and links", "kg-panel-links"), rec.links);
-    if (rec.abstract) {
-      var absSec = section("Abstract", "kg-panel-abstract");
-      absSec.appendChild(el("p", rec.abstract, "kg-abstract"));
-    }
-  }
-
-  function paperRecordOfNode(i) {
-    var n = nodes[i];
-    var rec = {
-      date: n.date, paper_id: n.paper_id, categories: n.categories, url: n.url, abstract: n.abstract,
-      authors: (n.authors || []).slice(0, 8), more: (n.authors || []).length > 8, entities: [], links: []
-    };
-    outEdges[i].forEach(function (j) {
-      var relName = rels[edges[j][2]].name;
-      var target = edges[j][1];
-      if (relName === "has_code" || relName === "has_link") {
-        rec.links.push({ url: nodes[target].url, label: rels[edges[j][2]].label, evidence: edges[j][4] });
-      } else if (relName === "proposes" || relName === "uses") {
-        rec.entities.push({ node: target, kind: nodes[target].k, name: displayName(target), proposed: relName === "proposes" });
-      }
-    });
-    rec.entities.sort(function (x, y) { return x.name.localeCompare(y.name); });
-    return rec;
-  }
-
-  function paperRecordOfTable(p) {
-    var t = papers[p];
-    return {
-      date: t.date, paper_id: t.paper_id, categories: t.categories, url: t.url, abstract: t.abstract,
-      authors: t.authors || [], more: !!t.more_authors,
-      entities: (t.ents || []).map(function (e) {
-        return { node: e[0], kind: e[1], name: e[2], proposed: e[3] === 1 };
-      }),
-      links: (t.links || []).map(function (l) { return { url: l[0], label: l[1] }; })
-    };
-  }
-
-  function factsLine(n) {
-    var facts = [];
-    if (n.papers !== undefined) facts.push(plural(n.papers, "paper"));
-    if (n.mentions) facts.push(plural(n.mentions, "mention"));
-    if (facts.length) panelBody.appendChild(el("p", facts.join(" \u00b7 "), "kg-facts"));
-  }
-
-  function mapEntityPanel(i) {
-    var n = nodes[i];
-    if (n.aliases && n.aliases.length) panelBody.appendChild(el("p", "Also called: " + n.aliases.join(", "), "kg-aliases"));
-    factsLine(n);
-    if (clusters[n.c]) {
-      var cl = el("p", null, "kg-facts kg-cluster-fact");
-      cl.appendChild(swatch("dot", clusters[n.c].color, 12));
-      cl.appendChild(el("span", "cluster " + (n.c + 1) + ": " + clusters[n.c].name));
-      panelBody.appendChild(cl);
-    }
-    var listed = n.pp || [];
-    var code = [];
-    var seen = {};
-    listed.forEach(function (row) {
-      if (row[1] !== 1) return;
-      (papers[row[0]].links || []).forEach(function (l) {
-        if (!seen[l[0]]) {
-          seen[l[0]] = true;
-          code.push({ url: l[0], label: l[1] });
-        }
-      });
-    });
-    if (code.length) linkList(section("Code and links (from the papers that propose it)", "kg-panel-links"), code);
-    var title = "Papers (" + (listed.length < (n.papers || 0) ? listed.length + " of " + formatCount(n.papers) : listed.length) + ")";
-    var sec = section(title, "kg-panel-papers");
-    var list = el("ul", null, "kg-list");
-    listed.forEach(function (row) {
-      var li = el("li", null, "kg-paper-item");
-      li.appendChild(paperButton(row[0]));
-      li.appendChild(roleEl(row[1] === 1));
-      if (papers[row[0]].date) li.appendChild(el("span", papers[row[0]].date, "kg-weight"));
-      if (row[2]) li.appendChild(el("blockquote", row[2], "kg-evidence"));
-      list.appendChild(li);
-    });
-    if (!listed.length) list.appendChild(el("li", "No paper listed.", "kg-empty"));
-    sec.appendChild(list);
-    if (listed.length < (n.papers || 0)) {
-      sec.appendChild(el("p", "Those proposing it first, then the newest. The query tools list all of them.", "kg-hint"));
-    }
-    if (n.as && n.as.length) {
-      var relSec = section("Most associated with", "kg-panel-associated");
-      var relList2 = el("ul", null, "kg-list kg-inline-list");
-      n.as.forEach(function (row) {
-        var li = el("li");
-        li.appendChild(nodeButton(row[0]));
-        li.appendChild(el("span", plural(row[1], "paper") + ", \u00d7" + row[2], "kg-weight"));
-        relList2.appendChild(li);
-      });
-      relSec.appendChild(relList2);
-      relSec.appendChild(el("p", "\u00d7: how many times more often together than by chance.", "kg-hint"));
-    }
-  }
-
-  function entityPanel(i) {
-    var n = nodes[i];
-    if (n.aliases && n.aliases.length) panelBody.appendChild(el("p", "Also called: " + n.aliases.join(", "), "kg-aliases"));
-    factsLine(n);
-    var mentions = inEdges[i].filter(function (j) {
-      var name = rels[edges[j][2]].name;
-      return name === "proposes" || name === "uses";
-    });
-    mentions.sort(function (x, y) {
-      var rx = rels[edges[x][2]].name === "proposes" ? 0 : 1;
-      var ry = rels[edges[y][2]].name === "proposes" ? 0 : 1;
-      if (rx !== ry) return rx - ry;
-      return displayName(edges[x][0]).localeCompare(displayName(edges[y][0]));
-    });
-    var code = [];
-    var codeSeen = {};
-    mentions.forEach(function (j) {
-      if (rels[edges[j][2]].name !== "proposes") return;
-      outEdges[edges[j][0]].forEach(function (k) {
-        var rn = rels[edges[k][2]].name;
-        var target = edges[k][1];
-        if ((rn === "has_code" || rn === "has_link") && !codeSeen[target]) {
-          codeSeen[target] = true;
-          code.push({ url: nodes[target].url, order: rn === "has_code" ? 0 : 1 });
-        }
-      });
-    });
-    if (code.length) {
-      code.sort(function (x, y) { return x.order - y.order || x.url.localeCompare(y.url); });
-      linkList(section("Code and links (from the papers that propose it)", "kg-panel-links"), code.slice(0, 30));
-    }
-    var sec = section("Papers (" + mentions.length + (n.papers > mentions.length ? " of " + n.papers + " in this view" : "") + ")", "kg-panel-papers");
-    var list = el("ul", null, "kg-list");
-    mentions.forEach(function (j) {
-      var li = el("li", null, "kg-paper-item");
-      li.appendChild(nodeButton(edges[j][0]));
-      li.appendChild(roleEl(rels[edges[j][2]].name === "proposes"));
-      if (edges[j][4]) li.appendChild(el("blockquote", edges[j][4], "kg-evidence"));
-      list.appendChild(li);
-    });
-    if (!mentions.length) list.appendChild(el("li", "No paper in this view mentions it.", "kg-empty"));
-    sec.appendChild(list);
-    var related = [];
-    outEdges[i].concat(inEdges[i]).forEach(function (j) {
-      if (rels[edges[j][2]].name !== "co_occurs") return;
-      var other = edges[j][0] === i ? edges[j][1] : edges[j][0];
-      related.push([edges[j][3], displayName(other), other]);
-    });
-    if (related.length) {
-      related.sort(function (x, y) { return y[0] - x[0] || x[1].localeCompare(y[1]); });
-      var relSec = section("Often together with", "kg-panel-associated");
-      var relList2 = el("ul", null, "kg-list kg-inline-list");
-      related.slice(0, 25).forEach(function (item) {
-        var li = el("li");
-        li.appendChild(nodeButton(item[2]));
-        li.appendChild(el("span", "\u00d7" + item[0], "kg-weight"));
-        relList2.appendChild(li);
-      });
-      relSec.appendChild(relList2);
-    }
-  }
-
-  function resourcePanel(i) {
-    var n = nodes[i];
-    var p = el("p", null, "kg-paper-url");
-    p.appendChild(linkEl(n.url, n.url));
-    panelBody.appendChild(p);
-    if (n.link_kind) panelBody.appendChild(el("p", "kind: " + n.link_kind, "kg-facts"));
-    var sec = section("Papers (" + inEdges[i].length + ")", "kg-panel-papers");
-    var list = el("ul", null, "kg-list");
-    inEdges[i].forEach(function (j) {
-      var li = el("li", null, "kg-paper-item");
-      li.appendChild(nodeButton(edges[j][0]));
-      if (edges[j][4]) li.appendChild(el("blockquote", edges[j][4], "kg-evidence"));
-      list.appendChild(li);
-    });
-    sec.appendChild(list);
-  }
-
-  function showPanel() {
-    panel.hidden = false;
-    panel.scrollTop = 0;
-  }
-
-  function openPanel(i) {
-    var t = typeOf(i);
-    header(t.name, t.shape, fillOf(i), displayName(i));
-    if (t.name === "Paper") renderPaper(paperRecordOfNode(i));
-    else if (t.name === "Repository" || t.name === "Link") resourcePanel(i);
-    else if (IS_MAP) mapEntityPanel(i);
-    else entityPanel(i);
-    showPanel();
-  }
+  function openPanel(i) { sidePanel.openNode(i); }
 
   function openPaper(p) {
     selectedPaper = p;
-    var paperType = types.filter(function (t) { return t.name === "Paper"; })[0] || { shape: "square", color: "#4e79a7" };
-    header("Paper", paperType.shape, "#4e79a7", papers[p].title);
-    var back = selected;
-    if (back !== null) {
-      var again = el("p", null, "kg-back");
-      again.appendChild(el("span", "from "));
-      again.appendChild(nodeButton(back));
-      panelBody.insertBefore(again, panelBody.firstChild);
-    }
-    renderPaper(paperRecordOfTable(p));
-    showPanel();
+    sidePanel.openPaper(p, selected);
   }
 
   function closePanel() {
@@ -1043,70 +666,11 @@
 
   /* ---------- search ---------- */
 
-  var searchKey = lib.makeSearchKey(data.spelling);
-  var searchIndex = null;
-
-  function buildIndex() {
-    searchIndex = [];
-    function add(names, target, weight) {
-      var seen = {};
-      names.forEach(function (name) {
-        if (!name) return;
-        var key = searchKey(name);
-        if (!key || seen[key]) return;
-        seen[key] = true;
-        searchIndex.push({ key: key, target: target, text: String(name), weight: weight });
-      });
-    }
-    for (var i = 0; i < N; i++) {
-      var n = nodes[i];
-      var names = [n.name || n.title || n.url || n.l].concat(n.aliases || []);
-      if (n.url && names.indexOf(n.url) < 0) names.push(n.url);
-      add(names, { node: i }, n.papers || 0);
-    }
-    papers.forEach(function (p, k) { add([p.title], { paper: k }, -1); });
-  }
-
+  var searchIndex = lib.makeSearchIndex(data.spelling, nodes, papers);
   function targetName(target) {
     return target.node !== undefined ? displayName(target.node) : papers[target.paper].title;
   }
-
-  function findMatches(query, limit) {
-    var q = searchKey(query);
-    if (!q) return { hits: [], near: false };
-    if (!searchIndex) buildIndex();
-    var best = {};
-    searchIndex.forEach(function (entry) {
-      var pos = entry.key.indexOf(q);
-      if (pos < 0) return;
-      var rank = entry.key === q ? 0 : (pos === 0 ? 1 : 2);
-      var id = entry.target.node !== undefined ? "n" + entry.target.node : "p" + entry.target.paper;
-      var prev = best[id];
-      if (!prev || rank < prev.rank) best[id] = { rank: rank, entry: entry };
-    });
-    var near = false;
-    if (!Object.keys(best).length) {
-      near = true;
-      var limitTypos = lib.typoLimit(q.length);
-      searchIndex.forEach(function (entry) {
-        if (!limitTypos) return;
-        var d = lib.nearness(q, entry.key, limitTypos);
-        if (entry.key.length > q.length) d = Math.min(d, lib.nearness(q, entry.key.slice(0, q.length), limitTypos) + 1);
-        if (d > limitTypos) return;
-        var id = entry.target.node !== undefined ? "n" + entry.target.node : "p" + entry.target.paper;
-        var prev = best[id];
-        if (!prev || d < prev.rank) best[id] = { rank: d, entry: entry };
-      });
-    }
-    var hits = Object.keys(best).map(function (id) {
-      return { target: best[id].entry.target, rank: best[id].rank, matched: best[id].entry.text, weight: best[id].entry.weight };
-    });
-    hits.sort(function (x, y) {
-      return x.rank - y.rank || y.weight - x.weight ||
-        targetName(x.target).localeCompare(targetName(y.target));
-    });
-    return { hits: hits.slice(0, limit), near: near };
-  }
+  function findMatches(query, limit) { return searchIndex.find(query, limit, targetName); }
 
   var currentHits = [];
   var active = -1;

@@ -36,7 +36,7 @@ VIS_FOLDERS = (f"templates/lib/vis-{VIS_VERSION}", f"lib/vis-{VIS_VERSION}")
 VIS_FILES = {"js": "vis-network.min.js", "css": "vis-network.css"}
 
 #: the page's own scripts, in load order: shared helpers first, the app last
-APP_SCRIPTS = ("text.js", "labels.js", "app.js")
+APP_SCRIPTS = ("dom.js", "text.js", "labels.js", "panel.js", "app.js")
 
 
 @cache

@@ -1,4 +1,4 @@
-/* kg graph view: forgiving name matching for the search box.
+/* kg graph view: forgiving name matching and the search index of the search box.
  *
  * searchKey() is the twin of kg.view.spelling.search_key in Python: lower
  * case, no accents, no spaces or punctuation, British spellings folded into
@@ -70,6 +70,76 @@
       prev = cur;
     }
     return prev[b.length];
+  };
+
+  /* The search index of a page: every node's name, aliases and URL, and (on the map)
+   * every paper title of the side panel's table. find(query, limit, nameOf) returns
+   * {hits, near}: hits ranked exact, then prefix, then substring (more papers first);
+   * when nothing contains the query, near names within a few typos, and near = true. */
+  lib.makeSearchIndex = function (spelling, nodes, papers) {
+    var searchKey = lib.makeSearchKey(spelling);
+    var entries = null;
+
+    function build() {
+      entries = [];
+      function add(names, target, weight) {
+        var seen = {};
+        names.forEach(function (name) {
+          if (!name) return;
+          var key = searchKey(name);
+          if (!key || seen[key]) return;
+          seen[key] = true;
+          entries.push({ key: key, target: target, text: String(name), weight: weight });
+        });
+      }
+      for (var i = 0; i < nodes.length; i++) {
+        var n = nodes[i];
+        var names = [n.name || n.title || n.url || n.l].concat(n.aliases || []);
+        if (n.url && names.indexOf(n.url) < 0) names.push(n.url);
+        add(names, { node: i }, n.papers || 0);
+      }
+      (papers || []).forEach(function (p, k) { add([p.title], { paper: k }, -1); });
+    }
+
+    function idOf(target) { return target.node !== undefined ? "n" + target.node : "p" + target.paper; }
+
+    function find(query, limit, nameOf) {
+      var q = searchKey(query);
+      if (!q) return { hits: [], near: false };
+      if (!entries) build();
+      var best = {};
+      entries.forEach(function (entry) {
+        var pos = entry.key.indexOf(q);
+        if (pos < 0) return;
+        var rank = entry.key === q ? 0 : (pos === 0 ? 1 : 2);
+        var id = idOf(entry.target);
+        if (!best[id] || rank < best[id].rank) best[id] = { rank: rank, entry: entry };
+      });
+      var near = false;
+      if (!Object.keys(best).length) {
+        near = true;
+        var typos = lib.typoLimit(q.length);
+        if (typos) {
+          entries.forEach(function (entry) {
+            var d = lib.nearness(q, entry.key, typos);
+            if (entry.key.length > q.length) d = Math.min(d, lib.nearness(q, entry.key.slice(0, q.length), typos) + 1);
+            if (d > typos) return;
+            var id = idOf(entry.target);
+            if (!best[id] || d < best[id].rank) best[id] = { rank: d, entry: entry };
+          });
+        }
+      }
+      var hits = Object.keys(best).map(function (id) {
+        var e = best[id].entry;
+        return { target: e.target, rank: best[id].rank, matched: e.text, weight: e.weight };
+      });
+      hits.sort(function (x, y) {
+        return x.rank - y.rank || y.weight - x.weight || nameOf(x.target).localeCompare(nameOf(y.target));
+      });
+      return { hits: hits.slice(0, limit), near: near };
+    }
+
+    return { key: searchKey, find: find };
   };
 
   /* How many typos a query of this length may hold and still suggest a name. */
