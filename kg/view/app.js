@@ -233,6 +233,8 @@
     network.fit();
   }
   physicsButton.addEventListener("click", function () { setPhysics(!physicsOn); });
+  // the map's layout places clusters as regions; vis.js physics would only scramble it
+  if (IS_MAP) physicsButton.hidden = true;
   document.getElementById("kg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
 
   /* ---------- labels: drawn by this page, never overlapping ---------- */
