@@ -271,7 +271,9 @@
     var scale = network.getScale();
     var view = network.getViewPosition();
     var ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
-    var placer = new lib.LabelPlacer(width, height);
+    // labels only where the side panel leaves the drawing visible
+    var visibleWidth = Math.max(width - panelWidth(), 0);
+    var placer = new lib.LabelPlacer(visibleWidth, height);
     var first = [];
     if (selected !== null) first.push(selected);
     if (hovered !== null && hovered !== selected) first.push(hovered);
@@ -284,10 +286,10 @@
       if (done[i] || nodeHidden(i)) return;
       done[i] = true;
       var p = screenOf(i, scale, view, width, height);
-      if (!p || p.x < -MARGIN || p.y < -MARGIN || p.x > width + MARGIN || p.y > height + MARGIN) return;
+      if (!p || p.x < -MARGIN || p.y < -MARGIN || p.x > visibleWidth + MARGIN || p.y > height + MARGIN) return;
       var w = labelWidth(i, bold);
       var h = (nodes[i].f || 12) + 3;
-      var spots = lib.labelSpots(p.x, p.y, Math.max(nodes[i].s * scale, 2), w, h, width);
+      var spots = lib.labelSpots(p.x, p.y, Math.max(nodes[i].s * scale, 2), w, h, visibleWidth);
       for (var s = 0; s < spots.length; s++) {
         if (!placer.fits(spots[s])) continue;
         var box = spots[s];
@@ -761,7 +763,7 @@
   /* Labels drawn, nodes on screen, and how many label pairs would overlap if every
    * on-screen node had its label (what a page without culling shows). */
   function labelStats() {
-    var width = container.clientWidth;
+    var width = container.clientWidth - panelWidth();
     var height = container.clientHeight;
     var scale = network.getScale();
     var viewAt = network.getViewPosition();
