@@ -24,7 +24,7 @@ from kg.cli import cli, main
 from kg.errors import InputError
 from kg.view import render_html, write_html
 from kg.view.entity_map import MAX_RADIUS, MIN_RADIUS, find_ties, strongest
-from kg.view.labels import fitted_scale
+from kg.view.labels import CHAR_WIDTH, LINE_HEIGHT, fitted_scale
 from kg.view.layout import compute_layout, spread_overlaps
 from kg.view.map_payload import PANEL_PAPERS
 from kg.view.page import APP_SCRIPTS, asset, vis_asset
@@ -653,8 +653,8 @@ def test_to_pyvis_fills_a_network_without_add_node_and_without_overlapping_label
     scale = fitted_scale([(n["x"], n["y"]) for n in net.nodes], [n["size"] for n in net.nodes], 1000, 640)
     boxes = []
     for n in labelled:
-        w = 0.6 * n["font"]["size"] * scale * len(n["label"])
-        h = 1.3 * n["font"]["size"] * scale
+        w = CHAR_WIDTH * n["font"]["size"] * scale * len(n["label"])
+        h = LINE_HEIGHT * n["font"]["size"] * scale
         top = (n["y"] + n["size"]) * scale + 2
         boxes.append((n["x"] * scale - w / 2, top, n["x"] * scale + w / 2, top + h))
     for i, a in enumerate(boxes):

@@ -453,7 +453,8 @@
     relList.appendChild(el("p", "Co-occurrence edges are not drawn at this size; tick them to draw them.", "kg-hint"));
   }
   if (IS_MAP) {
-    relList.appendChild(el("p", "Each entity's " + "3 strongest ties: papers together, relative to chance.", "kg-hint"));
+    relList.appendChild(el("p", "Each entity's " + (data.ties_per_entity || 3) +
+      " strongest ties: papers together, relative to chance.", "kg-hint"));
   }
 
   function setRelationVisible(k, visible) {

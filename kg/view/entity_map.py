@@ -35,8 +35,6 @@ MIN_TOGETHER = 2
 DRAWN_PER_ENTITY = 3
 #: ties per entity that pull it into place (more than are drawn: the layout needs them)
 LAYOUT_PER_ENTITY = 8
-#: associated entities listed in the side panel
-PANEL_ASSOCIATES = 12
 #: smallest and largest node radius in layout pixels: the biggest hub never covers the map
 MIN_RADIUS = 8.0
 MAX_RADIUS = 40.0

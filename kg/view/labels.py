@@ -5,7 +5,7 @@ handed to someone else's renderer (a pyvis ``Network`` in a notebook) draws
 every label it gets, so this module makes the same choice once in Python:
 the whole drawing fitted into a canvas, labels taken in priority order,
 each tried below and then above its node, kept only where it overlaps no
-kept label. Text widths are estimated (0.6 em per character), so the boxes
+kept label. Text widths are estimated (0.62 em per character), so the boxes
 are a little generous. Pure geometry: no networkx, no pyvis.
 """
 
@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-#: estimated width of one character, in font sizes (a sans-serif's average is about 0.55)
-CHAR_WIDTH = 0.6
-#: label box height, in font sizes
-LINE_HEIGHT = 1.3
+#: estimated width of one character, in font sizes (a sans-serif's average is about 0.55; generous)
+CHAR_WIDTH = 0.62
+#: label box height, in font sizes (vis-network leaves a margin under the node: generous)
+LINE_HEIGHT = 1.5
 #: grid cell for the collision test, in screen pixels
 _CELL = 64.0
 

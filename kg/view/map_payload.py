@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from kg.view.clusters import PALETTE
-from kg.view.entity_map import EntityMap
+from kg.view.entity_map import DRAWN_PER_ENTITY, EntityMap
 from kg.view.payload import (
     NODE_STYLES,
     OTHER_STYLE,
@@ -252,6 +252,7 @@ def build_map_payload(
         "edges": edges,
         "papers": papers,
         "labels": list(range(len(nodes))),
+        "ties_per_entity": DRAWN_PER_ENTITY,
         "spelling": [list(rule) for rule in spelling_rules()],
     }
 
