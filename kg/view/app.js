@@ -454,7 +454,7 @@
   }
   if (IS_MAP) {
     relList.appendChild(el("p", "Each entity's " + (data.ties_per_entity || 3) +
-      " strongest ties: papers together, relative to chance.", "kg-hint"));
+      " strongest ties by association strength: papers together, relative to chance.", "kg-hint"));
   }
 
   function setRelationVisible(k, visible) {

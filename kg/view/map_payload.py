@@ -47,7 +47,7 @@ AUTHORS = 8
 TYPE_SWATCH = "#6e7781"
 TIE_STYLE = {
     "name": "co_occurs",
-    "label": "strongest ties (association strength)",
+    "label": "strongest ties",
     "color": "#9aa4ae",
     "dashes": False,
     "arrow": False,
