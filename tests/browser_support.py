@@ -653,6 +653,7 @@ def build_real_graph(n_papers: int, workdir: Path, *, workers: int = 2) -> nx.Di
 
     from kg.engines import make_engine
     from kg.graph import build_graph
+    from kg.records import PaperExtraction
     from kg.sources import read_papers
 
     source = real_corpus()
@@ -668,7 +669,10 @@ def build_real_graph(n_papers: int, workdir: Path, *, workers: int = 2) -> nx.Di
     batches = [papers[i : i + 64] for i in range(0, len(papers), 64)]
     engine = make_engine("local", workers=workers)
     try:
-        extractions = [record for batch in engine.run(batches) for record in batch]
+        # a paper the extractor fails on comes back as a failure record; kg build leaves it out too
+        extractions = [
+            record for batch in engine.run(batches) for record in batch if isinstance(record, PaperExtraction)
+        ]
     finally:
         engine.close()
     return build_graph(extractions)
