@@ -451,6 +451,8 @@ def test_auto_mode_draws_an_entity_map_for_many_papers_and_papers_for_few() -> N
     assert _data(render_html(sample_graph()))["mode"] == "papers"  # 8 papers: every paper fits
     assert _data(render_html(graph, mode="papers"))["mode"] == "papers"
     assert _data(render_html(sample_graph(), mode="MAP"))["mode"] == "map"
+    assert _data(render_html(graph, types="Method,Task"))["mode"] == "map"  # entities of 240 papers
+    assert _data(render_html(graph, types="Paper,Repository"))["mode"] == "papers"  # no entity to map
     with pytest.raises(InputError, match="unknown view mode 'tree'"):
         render_html(graph, mode="tree")
 

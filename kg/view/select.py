@@ -322,6 +322,7 @@ class Candidates:
     criteria: tuple[str, ...]
     seeds: dict[str, int] | None
     focus_nodes: tuple[str, ...]
+    types: frozenset[str] | None = None
 
     def all_of(self, graph: nx.DiGraph) -> set[str]:
         """The candidate ids as a set (every node of ``graph`` when nothing was filtered)."""
@@ -350,7 +351,7 @@ def candidate_nodes(
         pool = graph.nodes(data=True) if nodes is None else ((n, graph.nodes[n]) for n in nodes)
         nodes = {n for n, attrs in pool if node_kind(attrs) in chosen_types or n in focus_nodes}
         criteria.append("types " + ", ".join(t for t in NODE_TYPES if t in chosen_types))
-    return Candidates(nodes, tuple(criteria), seeds, focus_nodes)
+    return Candidates(nodes, tuple(criteria), seeds, focus_nodes, chosen_types)
 
 
 def choose_mode(
@@ -370,11 +371,13 @@ def choose_mode(
         return "map"
     if chosen == "papers":
         return "papers"
-    if candidates.nodes is not None or kinds is None:
-        kinds = kind_counts(graph, candidates.nodes)
-    if not any(kinds[k] for k in ENTITY_TYPES) or kinds["Paper"] <= PAPERS_MODE_MAX_PAPERS:
+    whole = kinds if kinds is not None else kind_counts(graph)
+    chosen_kinds = whole if candidates.nodes is None else kind_counts(graph, candidates.nodes)
+    if not any(chosen_kinds[k] for k in ENTITY_TYPES):
         return "papers"
-    return "map"
+    # "--types Method,Task" leaves the papers out of the selection, not out of the entities' story
+    papers = chosen_kinds["Paper"] if candidates.types is None or "Paper" in candidates.types else whole["Paper"]
+    return "papers" if papers <= PAPERS_MODE_MAX_PAPERS else "map"
 
 
 def kind_counts(graph: nx.DiGraph, among: Collection[str] | None = None) -> Counter[str]:
