@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -31,3 +32,15 @@ def nlp() -> Language:
     from kg.extract.pipeline import build_pipeline
 
     return build_pipeline(overrides=LEXICON_OVERRIDE)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session: playwright's sync API allows one running loop."""
+    from browser_support import chromium_missing_reason, launch_chromium
+
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with launch_chromium() as chromium:
+        yield chromium

@@ -26,9 +26,7 @@ from browser_support import (
     HOSTILE_TITLE,
     PWNED_FLAG,
     build_real_graph,
-    chromium_missing_reason,
     hostile_graph,
-    launch_chromium,
     real_corpus,
     sample_graph,
 )
@@ -56,15 +54,6 @@ class Opened:
 
     def js(self, expression: str) -> Any:
         return self.page.evaluate(expression)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    reason = chromium_missing_reason()
-    if reason:
-        pytest.skip(reason)
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 def _open_file(browser: Any, path: Path, contexts: list[Any], width: int = 1400, height: int = 860) -> Opened:

@@ -7,9 +7,9 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from browser_support import chromium_missing_reason, launch_chromium
 
 import kg
 from kg.serve import SparqlServer, make_server
@@ -44,15 +44,13 @@ def test_browsers_get_the_editor_and_clients_the_service_description(server: Spa
     assert media.startswith("text/javascript") and len(body) > 100_000
 
 
-def test_the_editor_runs_every_example_and_shows_rows_offline(server: SparqlServer) -> None:
-    reason = chromium_missing_reason()
-    if reason:
-        pytest.skip(reason)
+def test_the_editor_runs_every_example_and_shows_rows_offline(server: SparqlServer, browser: Any) -> None:
     origin = server.url.rstrip("/")
     foreign: list[str] = []
     errors: list[str] = []
-    with launch_chromium() as chromium:
-        page = chromium.new_page()
+    context = browser.new_context()
+    try:
+        page = context.new_page()
         page.on("request", lambda r: None if r.url.startswith((origin, "data:")) else foreign.append(r.url))
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(server.url + "sparql")
@@ -77,5 +75,7 @@ def test_the_editor_runs_every_example_and_shows_rows_offline(server: SparqlServ
             assert rows > 0, f"example {name} showed no rows"
         table_rows = page.locator(".yasr table tbody tr").count()
         assert table_rows > 0  # the last answer is drawn as a table
+    finally:
+        context.close()
     assert foreign == [], f"the editor contacted other origins: {foreign[:3]}"
     assert errors == []
