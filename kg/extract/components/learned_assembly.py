@@ -5,8 +5,10 @@ whose filters and type votes are tuned for rule guesses. Here the NER's
 mentions lead:
 
 1. each learned mention is trimmed (leading article, edge punctuation);
-2. with ``lexicon = "fill"``, an exact lexicon name that no learned mention
+2. with ``lexicon_fill``, an exact lexicon name that no learned mention
    overlaps is added with its lexicon type (rules stay where they are exact);
+   with ``lexicon_types``, an entity whose name or alias is a lexicon name
+   takes the lexicon's type (the lexicon knows that MMLU is a dataset);
 3. mentions with the same normalised text are one entity, and so are an
    acronym and its long form when the text defines it (``kg_abbreviations``)
    and either of the two was tagged;
@@ -42,7 +44,6 @@ from kg.extract.components.common import (
 
 _ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
 _EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
-LEXICON_POLICIES = ("fill", "off")
 
 
 class LearnedAssembler:
@@ -53,15 +54,15 @@ class LearnedAssembler:
         name: str = "kg_learned_assembly",
         *,
         tagger: str = "kg_learned",
-        lexicon: str = "fill",
+        lexicon_fill: bool = True,
+        lexicon_types: bool = True,
         roles: Any = None,
     ) -> None:
-        if lexicon not in LEXICON_POLICIES:
-            raise ValueError(f"lexicon must be one of {LEXICON_POLICIES}, not {lexicon!r}")
         register_extensions()
         self.name = name
         self.tagger = tagger
-        self.lexicon = lexicon
+        self.lexicon_fill = lexicon_fill
+        self.lexicon_types = lexicon_types
         self.roles = roles
 
     def __call__(self, doc: Doc) -> Doc:
@@ -82,7 +83,12 @@ class LearnedAssembler:
             _trim(text, cand)
         learned = [c for c in learned if _usable(c.text)]
         members = list(learned)
-        if self.lexicon == "fill":
+        lexicon_type: dict[str, str] = {}
+        if self.lexicon_types:
+            for cand in found:
+                if cand.known and cand.type:
+                    lexicon_type.setdefault(norm_key(cand.text), cand.type)
+        if self.lexicon_fill:
             taken = bytearray(len(text) + 1)
             for cand in learned:
                 taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
@@ -95,6 +101,13 @@ class LearnedAssembler:
         title = title_range(doc)
         groups = _group(members, pairs)
         drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]
+        if lexicon_type:
+            for draft in drafts:
+                known = lexicon_type.get(norm_key(draft.name)) or next(
+                    (lexicon_type[k] for k in map(norm_key, draft.aliases) if k in lexicon_type), None
+                )
+                if known:
+                    draft.type = known
         return drafts, groups
 
     def _decide(
@@ -189,10 +202,10 @@ def _trim(text: str, cand: Candidate) -> None:
 
 @Language.factory(
     "kg_learned_assembly",
-    default_config={"tagger": "kg_learned", "lexicon": "fill", "roles": None},
+    default_config={"tagger": "kg_learned", "lexicon_fill": True, "lexicon_types": True, "roles": None},
 )
 def make_learned_assembly(
-    nlp: Language, name: str, tagger: str, lexicon: str, roles: Any
+    nlp: Language, name: str, tagger: str, lexicon_fill: bool, lexicon_types: bool, roles: Any
 ) -> LearnedAssembler:
     """Build the ``kg_learned_assembly`` component."""
-    return LearnedAssembler(name, tagger=tagger, lexicon=lexicon, roles=roles)
+    return LearnedAssembler(name, tagger=tagger, lexicon_fill=lexicon_fill, lexicon_types=lexicon_types, roles=roles)
