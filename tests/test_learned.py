@@ -8,6 +8,7 @@ when the package was installed without them.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from kg.extract.components.learned import (  # noqa: E402
+from kg.extract.components.learned import (
     WEIGHTS_DIR,
     MissingWeightsError,
     allowed_transitions,
@@ -27,8 +28,8 @@ from kg.extract.components.learned import (  # noqa: E402
     learned_weights,
     viterbi,
 )
-from kg.extract.components.learned_roles import FEATURES, ROLES_FILE, RoleScorer, learned_roles  # noqa: E402
-from kg.records import Paper  # noqa: E402
+from kg.extract.components.learned_roles import FEATURES, ROLES_FILE, RoleScorer, learned_roles
+from kg.records import Paper
 
 LEARNED_CFG = REPO / "kg" / "extract" / "learned.cfg"
 UNTRAINED = {"components.kg_learned.tagger": {"@misc": "kg.untrained_tagger.v1"}}
@@ -63,7 +64,7 @@ def test_viterbi_never_returns_an_invalid_sequence() -> None:
     start, trans, end = allowed_transitions(labels)
     for path in viterbi(scores, (start, trans, end)):
         assert start[path[0]] == 0 and end[path[-1]] == 0
-        assert all(trans[a, b] == 0 for a, b in zip(path, path[1:]))
+        assert all(trans[a, b] == 0 for a, b in itertools.pairwise(path))
 
 
 def test_viterbi_decodes_documents_of_different_lengths_like_one_by_one() -> None:
@@ -205,7 +206,7 @@ def _train_tiny(path: Path) -> None:
     from train.convert import biluo_tags
 
     nlp = spacy.blank("en")
-    tagger = nlp.add_pipe("tagger")
+    nlp.add_pipe("tagger")
     examples = []
     for text, names in TINY_TEXTS:
         doc = nlp.make_doc(text)

@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from train import convert, roles, vectors  # noqa: E402
+from train import convert, roles, vectors
 
 DATA = REPO / "train" / "data"
 CONFIG = REPO / "train" / "tagger.cfg"

@@ -112,8 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         target = args.out / f"{split}.jsonl"
         tmp = target.with_suffix(".jsonl.tmp")
         with open(tmp, "w", encoding="utf-8") as handle:
-            for rec in records:
-                handle.write(json.dumps(rec, ensure_ascii=False, sort_keys=False) + "\n")
+            handle.writelines(json.dumps(rec, ensure_ascii=False, sort_keys=False) + "\n" for rec in records)
         tmp.replace(target)
         print(f"{target}: {len(records)} papers from {len(used)} files")
     return 0

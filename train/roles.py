@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from train.convert import project, read_records  # noqa: E402
+from train.convert import project, read_records
 
 L2 = 1e-3
 STEPS = 3000

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import click
 
+from kg.cli.pipeline_option import pipeline_option
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
 
 @click.command("extract")
+@pipeline_option
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-o",
