@@ -313,3 +313,39 @@ def test_bundled_pipeline_finds_named_things_in_an_invented_abstract() -> None:
     roles = {e.name: e.role for e in record.entities}
     assert roles.get("Glimmerate") == "proposed"
     assert roles.get("BERT") == "used"
+
+
+# -- pipeline selection ---------------------------------------------------------------------------
+
+
+def test_the_learned_pipeline_is_the_default_and_fast_stays_selectable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.errors import InputError
+    from kg.extract.pipelines import ENV_VAR, pipeline_config, select_pipeline
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    assert pipeline_config() == LEARNED_CFG.resolve()
+    assert pipeline_config("fast").name == "config.cfg"
+    select_pipeline("fast")
+    assert pipeline_config().name == "config.cfg"
+    with pytest.raises(InputError, match="unknown pipeline"):
+        select_pipeline("fastest")
+
+
+def test_cli_pipeline_option_selects_the_rules_pipeline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli as cli_main
+    from kg.extract.pipelines import ENV_VAR
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    papers = tmp_path / "p.jsonl"
+    papers.write_text(json.dumps({"id": "a", "title": "Zorp", "abstract": "We use BERT."}) + "\n")
+    out = tmp_path / "x.jsonl"
+    result = CliRunner().invoke(cli_main, ["extract", str(papers), "-o", str(out), "--pipeline", "fast"])
+    assert result.exit_code == 0, result.output
+    import os
+
+    assert os.environ[ENV_VAR] == "fast"
+    assert json.loads(out.read_text())["title"] == "Zorp"
+    bad = CliRunner().invoke(cli_main, ["extract", str(papers), "-o", str(out), "--pipeline", "nope"])
+    assert bad.exit_code == 2 and "unknown pipeline" in bad.output

@@ -10,9 +10,13 @@ import click
 
 def _select(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value is not None:
+        from kg.errors import InputError
         from kg.extract.pipelines import select_pipeline
 
-        select_pipeline(value)
+        try:
+            select_pipeline(value)
+        except InputError as err:
+            raise click.BadParameter(err.message, ctx=ctx, param=param) from None
 
 
 def pipeline_option(command: Callable[..., Any]) -> Callable[..., Any]:
