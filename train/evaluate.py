@@ -3,7 +3,8 @@
 The variants are the ablation of issue 10:
 
 * ``rules``: the rules-only pipeline (``--pipeline fast``);
-* ``learned``: the tagger alone (no lexicon names added, no lexicon types), learned roles;
+* ``learned``: the tagger alone, trained and run blind to the rules (``--blind`` of
+  ``train/tagger.py``; no rule tags, no lexicon names or types), learned roles;
 * ``hybrid``: the shipped learned pipeline (tagger + exact lexicon names and types), learned roles;
 * ``hybrid-rule-roles``: the same with the roles of ``kg_roles`` instead of the role scorer.
 
@@ -32,6 +33,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "learned": (
         "default",
         {
+            "components.kg_rule_tags.blind": True,
             "components.kg_learned_assembly.lexicon_fill": False,
             "components.kg_learned_assembly.lexicon_types": False,
         },

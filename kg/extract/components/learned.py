@@ -85,7 +85,7 @@ def untrained_tagger(labels: list[str] | None = None, width: int = 16) -> Langua
             },
         }
     }
-    tagger = nlp.add_pipe("tagger", config=config)
+    tagger: Any = nlp.add_pipe("tagger", config=config)
     for label in biluo_labels(labels or ["Method", "Model", "Dataset", "Task"]):
         tagger.add_label(label)
     nlp.initialize()
@@ -234,8 +234,9 @@ class LearnedTagger:
         if "tagger" not in tagger_nlp.pipe_names:
             raise MissingWeightsError("the learned pipeline has no 'tagger' component")
         self.tagger_nlp = tagger_nlp
-        self.model = tagger_nlp.get_pipe("tagger").model
-        self.labels: tuple[str, ...] = tuple(tagger_nlp.get_pipe("tagger").labels)  # type: ignore[attr-defined]
+        tagger: Any = tagger_nlp.get_pipe("tagger")
+        self.model = tagger.model
+        self.labels: tuple[str, ...] = tuple(tagger.labels)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
         self._constraints = allowed_transitions(self.labels)
         if tagger_nlp.vocab.vectors.shape[0]:
