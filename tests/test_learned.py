@@ -349,3 +349,30 @@ def test_cli_pipeline_option_selects_the_rules_pipeline(tmp_path: Path, monkeypa
     assert json.loads(out.read_text())["title"] == "Zorp"
     bad = CliRunner().invoke(cli_main, ["extract", str(papers), "-o", str(out), "--pipeline", "nope"])
     assert bad.exit_code == 2 and "unknown pipeline" in bad.output
+
+
+# -- stacking: the rules' entities as token features -------------------------------------------------
+
+
+def test_rule_tags_mark_the_rules_entities_token_by_token() -> None:
+    import spacy
+
+    from kg.extract.components.common import EntityDraft, get_ext, register_extensions, set_ext
+    from kg.extract.components.rule_tags import RuleTagger
+
+    register_extensions()
+    nlp = spacy.blank("en")
+    doc = nlp.make_doc("We train Zorp Net-7 on Quill.")
+    set_ext(
+        doc,
+        "kg_entities",
+        [
+            EntityDraft("Model", "Zorp Net-7", (), "used", 0.9, "kg_names", [(9, 19)]),
+            EntityDraft("Dataset", "Quill", (), "used", 0.9, "kg_lexicon", [(23, 28)]),
+        ],
+    )
+    doc = RuleTagger()(doc)
+    assert [t.tag_ for t in doc] == ["O", "O", "B-Model", "L-Model", "O", "U-Dataset", "O"]
+    assert get_ext(doc, "kg_entities") is None  # the learned assembly writes the entities
+    blind = RuleTagger(blind=True)(nlp.make_doc("We train Zorp."))
+    assert {t.tag_ for t in blind} == {"O"}
