@@ -4,9 +4,10 @@ The variants are the ablation of issue 10:
 
 * ``rules``: the rules-only pipeline (``--pipeline fast``);
 * ``learned``: the tagger alone, trained and run blind to the rules (``--blind`` of
-  ``train/tagger.py``; no rule tags, no lexicon names or types), learned roles;
-* ``hybrid``: the shipped learned pipeline (tagger + exact lexicon names and types), learned roles;
-* ``hybrid-rule-roles``: the same with the roles of ``kg_roles`` instead of the role scorer.
+  ``train/tagger.py``; no rule tags, no lexicon names or types), rule roles;
+* ``hybrid``: the shipped learned pipeline (tagger stacked on the rules, exact lexicon
+  names and types), roles from the rules (``kg_roles`` and the rules' cues);
+* ``hybrid-learned-roles``: the same with the trained role scorer (``roles.json``).
 
 ``--weights DIR`` scores another trained tagger folder (and ``DIR/../roles.json``
 when it exists), for the learning curve. Scoring is :func:`kg.eval.score`,
@@ -39,7 +40,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "hybrid": ("default", {}),
-    "hybrid-rule-roles": ("default", {"components.kg_learned_assembly.roles": None}),
+    "hybrid-learned-roles": ("default", {"components.kg_learned_assembly.roles": LEARNED_ROLES}),
 }
 
 
@@ -54,7 +55,7 @@ def evaluate(gold_path: Path, variant: str, weights: Path | None) -> tuple[Any, 
     if name == "default" and weights is not None:
         overrides["components.kg_learned.tagger.path"] = str(weights)
         roles = weights.parent / "roles.json"
-        if roles.is_file() and "components.kg_learned_assembly.roles" not in overrides:
+        if roles.is_file() and "components.kg_learned_assembly.roles" in overrides:
             overrides["components.kg_learned_assembly.roles"] = {"@misc": "kg.learned_roles.v1", "path": str(roles)}
     nlp = build_pipeline(config=pipeline_config(name), overrides=overrides)
     gold = load_extractions(gold_path)

@@ -15,8 +15,9 @@ mentions lead:
 4. per entity: the type most mentions carry (first mention breaks ties), the
    long form (else the most frequent form, abstract wording before title
    wording) as name, the other forms as aliases, and the role: proposed when
-   the role scorer (``roles``) says so, else when ``kg_roles`` marked a
-   mention.
+   the role scorer (``roles``) says so, else when a rule marked a mention
+   (``kg_roles`` on the tagger's mentions, or any rule on a rule candidate
+   with the same text).
 
 The result is a list of :class:`EntityDraft` in ``doc._.kg_entities``.
 """
@@ -82,6 +83,11 @@ class LearnedAssembler:
         for cand in learned:
             _trim(text, cand)
         learned = [c for c in learned if _usable(c.text)]
+        rule_proposed = {norm_key(c.text) for c in found if c.proposed and c.component != self.tagger}
+        if rule_proposed:
+            for cand in learned:
+                if norm_key(cand.text) in rule_proposed:
+                    cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
         members = list(learned)
         lexicon_type: dict[str, str] = {}
         if self.lexicon_types:
