@@ -55,6 +55,16 @@ def fix_meta(path: Path, *, papers: int) -> None:
     path.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
+def drop_paths(path: Path) -> None:
+    """Blank the training-time file paths in the saved config: no absolute path ships (same bytes anywhere)."""
+    from thinc.api import Config
+
+    config = Config().from_disk(path, interpolate=False)
+    for key in list(config["paths"]):
+        config["paths"][key] = None
+    config.to_disk(path)
+
+
 def step(message: str) -> None:
     """Print a progress line with the time of day."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -108,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(staging, ignore_errors=True)
     shutil.copytree(model_dir, staging)
     fix_meta(staging / "meta.json", papers=len(records))
+    drop_paths(staging / "config.cfg")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
 
