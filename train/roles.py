@@ -37,9 +37,11 @@ FOLDS = 5
 
 def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[int], list[int]]:
     """Return (features, labels, paper index) of every entity the annotated mentions make."""
-    from kg.extract.components.common import Candidate, candidates, norm_key, set_ext
+    from kg.extract.components.common import Candidate, candidates, get_ext, norm_key
+    from kg.extract.components.patterns import cue_patterns
     from kg.extract.components.learned_roles import entity_features
     from kg.extract.pipeline import CONFIG_PATH, build_pipeline, make_doc
+    from kg.extract.wordlists import load_word_lists
     from kg.records import Paper
 
     learned_cfg = CONFIG_PATH.with_name("learned.cfg")
@@ -51,6 +53,7 @@ def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[in
         },
     )
     assembler = nlp.get_pipe("kg_learned_assembly")
+    cues = cue_patterns(load_word_lists())
     before = [(n, p) for n, p in nlp.pipeline if n not in ("kg_learned", "kg_roles", "kg_learned_assembly")]
     roles = nlp.get_pipe("kg_roles")
     xs: list[list[float]] = []
@@ -68,7 +71,6 @@ def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[in
             cand = Candidate(start, end, placed.text[start:end], "kg_learned", 1.0)
             cand.type, cand.type_evidence = type_, "context"
             found.append(cand)
-        set_ext(doc, "kg_candidates", found)
         doc = roles(doc)
         drafts, groups = assembler.assemble(doc)
         role_of: dict[tuple[str, str], str] = {}
@@ -76,11 +78,12 @@ def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[in
             for form in [entity["name"], *entity.get("aliases", [])]:
                 role_of[(entity["type"], norm_key(form))] = entity["role"]
         for draft, members in zip(drafts, groups):
-            keys = [norm_key(draft.name), *(norm_key(a) for a in draft.aliases)]
-            role = next((role_of[(draft.type, k)] for k in keys if (draft.type, k) in role_of), None)
+            keys = [norm_key(draft["name"]), *(norm_key(a) for a in draft["aliases"])]
+            role = next((role_of[(draft["type"], k)] for k in keys if (draft["type"], k) in role_of), None)
             if role is None:
                 continue  # a lexicon name the annotators did not list: no label
-            xs.append(entity_features(doc, draft, members, abbreviations=doc.user_data.get(("._.", "kg_abbreviations", None, None)) or ()))
+            pairs = get_ext(doc, "kg_abbreviations") or ()
+            xs.append(entity_features(doc, draft, members, cues=cues, abbreviations=pairs))
             ys.append(1 if role == "proposed" else 0)
             papers.append(index)
     return xs, ys, papers

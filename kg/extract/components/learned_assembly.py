@@ -19,7 +19,10 @@ mentions lead:
    (``kg_roles`` on the tagger's mentions, or any rule on a rule candidate
    with the same text).
 
-The result is a list of :class:`EntityDraft` in ``doc._.kg_entities``.
+The result is, as from ``kg_assembly``, a list of plain dicts in
+``doc._.kg_entities`` (type, name, aliases, role, confidence, component,
+mentions) and one typed span per mention in ``doc.spans["kg"]``; the working
+candidates (the rules' ones, kept for this step) are dropped.
 """
 
 from __future__ import annotations
@@ -32,11 +35,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.common import (
+    SPANS_KEY,
     Candidate,
-    EntityDraft,
     candidates,
     doc_text,
+    drop_working_state,
     get_ext,
+    mention_spans,
     norm_key,
     register_extensions,
     set_ext,
@@ -71,12 +76,17 @@ class LearnedAssembler:
         drafts, groups = self.assemble(doc)
         if self.roles is not None and drafts:
             self.roles.assign(doc, drafts, groups)
-        order = sorted(range(len(drafts)), key=lambda i: (min(drafts[i].mentions), drafts[i].type, drafts[i].name))
-        set_ext(doc, "kg_entities", [drafts[i] for i in order])
+        order = sorted(
+            range(len(drafts)), key=lambda i: (min(drafts[i]["mentions"]), drafts[i]["type"], drafts[i]["name"])
+        )
+        entities = [drafts[i] for i in order]
+        set_ext(doc, "kg_entities", entities)
+        doc.spans[SPANS_KEY] = mention_spans(doc, entities)
+        drop_working_state(doc)
         return doc
 
-    def assemble(self, doc: Doc) -> tuple[list[EntityDraft], list[list[Candidate]]]:
-        """Return the entity drafts of a Doc and, in the same order, the candidates of each."""
+    def assemble(self, doc: Doc) -> tuple[list[dict[str, Any]], list[list[Candidate]]]:
+        """Return the entities of a Doc (plain dicts) and, in the same order, the candidates of each."""
         text = doc_text(doc)
         found = candidates(doc)
         learned = [c for c in found if c.component == self.tagger]
@@ -109,16 +119,16 @@ class LearnedAssembler:
         drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]
         if lexicon_type:
             for draft in drafts:
-                known = lexicon_type.get(norm_key(draft.name)) or next(
-                    (lexicon_type[k] for k in map(norm_key, draft.aliases) if k in lexicon_type), None
+                known = lexicon_type.get(norm_key(draft["name"])) or next(
+                    (lexicon_type[k] for k in map(norm_key, draft["aliases"]) if k in lexicon_type), None
                 )
                 if known:
-                    draft.type = known
+                    draft["type"] = known
         return drafts, groups
 
     def _decide(
         self, members: list[Candidate], text: str, pairs: Sequence[Any], title_end: int | None
-    ) -> EntityDraft:
+    ) -> dict[str, Any]:
         members.sort(key=lambda c: (c.start, c.end))
         votes: Counter[str] = Counter()
         for cand in members:
@@ -132,9 +142,9 @@ class LearnedAssembler:
         long_form = ""
         short_forms: list[str] = []
         for pair in pairs:
-            if norm_key(pair.long) in keys or norm_key(pair.short) in keys:
-                long_form = long_form or text[pair.long_start : pair.long_end]
-                short_forms.append(pair.short)
+            if norm_key(pair["long"]) in keys or norm_key(pair["short"]) in keys:
+                long_form = long_form or text[pair["long_start"] : pair["long_end"]]
+                short_forms.append(pair["short"])
         if long_form:
             name = long_form
         else:
@@ -151,15 +161,15 @@ class LearnedAssembler:
             key = norm_key(form)
             if key and key != name_key and key not in aliases:
                 aliases[key] = form.strip()
-        return EntityDraft(
-            type=type_,
-            name=name,
-            aliases=tuple(sorted(aliases.values(), key=lambda s: (s.lower(), s))),
-            role="proposed" if any(c.proposed for c in members) else "used",
-            confidence=round(max(c.confidence for c in members), 4),
-            component=self.tagger if any(c.component == self.tagger for c in members) else members[0].component,
-            mentions=sorted({(c.start, c.end) for c in members}),
-        )
+        return {
+            "type": type_,
+            "name": name,
+            "aliases": sorted(aliases.values(), key=lambda s: (s.lower(), s)),
+            "role": "proposed" if any(c.proposed for c in members) else "used",
+            "confidence": round(max(c.confidence for c in members), 4),
+            "component": self.tagger if any(c.component == self.tagger for c in members) else members[0].component,
+            "mentions": [[s, e] for s, e in sorted({(c.start, c.end) for c in members})],
+        }
 
 
 def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidate]]:
@@ -175,7 +185,7 @@ def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidat
     keys = [norm_key(c.text) for c in members]
     present = set(keys)
     for pair in pairs:
-        long_key, short_key = norm_key(pair.long), norm_key(pair.short)
+        long_key, short_key = norm_key(pair["long"]), norm_key(pair["short"])
         if long_key in present and short_key in present:
             a, b = find(long_key), find(short_key)
             if a != b:

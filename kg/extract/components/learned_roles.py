@@ -26,7 +26,9 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from kg.errors import InputError
-from kg.extract.components.common import Candidate, EntityDraft, cue_windows, doc_text, title_range
+from kg.extract.components.common import Candidate, cue_windows, doc_text, title_range
+from kg.extract.components.patterns import CuePatterns, cue_patterns
+from kg.extract.wordlists import load_word_lists
 
 ROLES_FILE = Path(__file__).resolve().parents[1] / "learned" / "roles.json"
 """The bundled role weights (rebuilt by ``make train``)."""
@@ -62,15 +64,20 @@ _TITLE_PREFIX_END = re.compile(r"\s*(?:\([^()]{1,30}\)\s*)?(?::|\s-\s|\u2014|\u2
 
 
 def entity_features(
-    doc: Doc, draft: EntityDraft, members: Sequence[Candidate], *, abbreviations: Sequence[Any] = ()
+    doc: Doc,
+    draft: dict[str, Any],
+    members: Sequence[Candidate],
+    *,
+    cues: CuePatterns,
+    abbreviations: Sequence[dict[str, Any]] = (),
 ) -> list[float]:
-    """Return the feature vector (see :data:`FEATURES`) of one entity of a Doc."""
+    """Return the feature vector (see :data:`FEATURES`) of one entity (a ``kg_entities`` dict) of a Doc."""
     text = doc_text(doc)
     title = title_range(doc)
     title_end = title[1] if title else 0
     abstract_start = title_end + 2 if title else 0
-    proposals, naming = cue_windows(doc)
-    mentions = sorted(draft.mentions)
+    proposals, naming = cue_windows(doc, cues)
+    mentions = sorted((s, e) for s, e in draft["mentions"])
     in_title = any(s < title_end for s, _ in mentions)
     title_prefix = any(
         s == 0 and _TITLE_PREFIX_END.match(text, e) is not None and e < title_end for s, e in mentions
@@ -79,12 +86,12 @@ def entity_features(
     in_naming = any(n_s <= s < n_e for s, _ in mentions for n_s, n_e in naming)
     owned = any(_OWNED.search(text, max(0, s - 40), s) for s, _ in mentions)
     appositive = any(_APPOSITIVE.match(text, e) for _, e in mentions)
-    forms = {draft.name.casefold(), *(a.casefold() for a in draft.aliases)}
-    acronym = any(p.long.casefold() in forms or p.short.casefold() in forms for p in abbreviations)
+    forms = {draft["name"].casefold(), *(a.casefold() for a in draft["aliases"])}
+    acronym = any(p["long"].casefold() in forms or p["short"].casefold() in forms for p in abbreviations)
     body = [s for s, _ in mentions if s >= abstract_start]
     length = max(1, len(text) - abstract_start)
     first = (body[0] - abstract_start) / length if body else 1.0
-    name = draft.name
+    name = draft["name"]
     coined = any(
         any(ch.isupper() for ch in word[1:]) or any(ch.isdigit() for ch in word) for word in name.split()
     )
@@ -104,30 +111,31 @@ def entity_features(
         float(coined),
         float(name == name.lower()),
         float(coined and in_title),
-        *(float(draft.type == t) for t in TYPES),
+        *(float(draft["type"] == t) for t in TYPES),
     ]
 
 
 class RoleScorer:
     """Score entities with trained logistic weights; proposed above the threshold."""
 
-    def __init__(self, weights: Sequence[float], threshold: float = 0.5) -> None:
+    def __init__(self, weights: Sequence[float], threshold: float = 0.5, *, cues: CuePatterns | None = None) -> None:
         if len(weights) != len(FEATURES):
             raise ValueError(f"expected {len(FEATURES)} role weights, got {len(weights)}")
         self.weights = [float(w) for w in weights]
         self.threshold = threshold
+        self.cues = cues or cue_patterns(load_word_lists())
 
     def probability(self, features: Sequence[float]) -> float:
         """Return P(proposed) for one feature vector."""
         z = sum(w * x for w, x in zip(self.weights, features))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def assign(self, doc: Doc, drafts: list[EntityDraft], groups: Sequence[Sequence[Candidate]]) -> None:
-        """Set each draft's role from its features (drafts and groups in the same order)."""
+    def assign(self, doc: Doc, drafts: list[dict[str, Any]], groups: Sequence[Sequence[Candidate]]) -> None:
+        """Set each entity's role from its features (entities and groups in the same order)."""
         pairs = _abbreviations(doc)
         for draft, members in zip(drafts, groups):
-            p = self.probability(entity_features(doc, draft, members, abbreviations=pairs))
-            draft.role = "proposed" if p >= self.threshold else "used"
+            p = self.probability(entity_features(doc, draft, members, cues=self.cues, abbreviations=pairs))
+            draft["role"] = "proposed" if p >= self.threshold else "used"
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form (feature names beside the weights, for readers)."""
@@ -145,8 +153,11 @@ def _abbreviations(doc: Doc) -> Sequence[Any]:
 
 
 @registry.misc("kg.learned_roles.v1")
-def learned_roles(path: str | None = None) -> RoleScorer:
+def learned_roles(path: str | None = None, words: str | None = None) -> RoleScorer:
     """Load role weights written by ``train/roles.py`` (the bundled file when ``path`` is None).
+
+    ``words`` is the word-list folder whose cue phrases the features read
+    (``kg/extract/words/`` when None), as ``paths.words`` in the config.
 
     Raises:
         InputError: naming the file, when it is missing or its features differ from :data:`FEATURES`.
@@ -158,4 +169,4 @@ def learned_roles(path: str | None = None) -> RoleScorer:
         raise InputError(f"cannot read role weights ({err}); rebuild them with `make train`", path=file) from None
     if data.get("features") != list(FEATURES):
         raise InputError("role weights were trained on other features; rebuild them with `make train`", path=file)
-    return RoleScorer(data["weights"], float(data.get("threshold", 0.5)))
+    return RoleScorer(data["weights"], float(data.get("threshold", 0.5)), cues=cue_patterns(load_word_lists(words)))

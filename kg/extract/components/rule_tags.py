@@ -9,16 +9,19 @@ merged by hand-set priorities. ``train/tagger.py`` runs the same component
 over the training papers, so the features are the same at training and at
 run time.
 
-It reads ``doc._.kg_entities`` (from ``kg_assembly``) and then clears it,
-because in the learned pipeline ``kg_learned_assembly`` writes the entities.
+It reads ``doc._.kg_entities`` (from ``kg_assembly``) and then clears it and
+the rules' spans (``doc.spans["kg"]``), because in the learned pipeline
+``kg_learned_assembly`` writes the entities and their spans.
 """
 
 from __future__ import annotations
 
+import bisect
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.components.common import get_ext, register_extensions, set_ext
+from kg.extract.components.common import SPANS_KEY, get_ext, register_extensions, set_ext
 
 OUTSIDE = "O"
 """The feature value of a token outside every rule entity."""
@@ -30,23 +33,22 @@ def rule_tags(doc: Doc) -> list[str]:
     A mention that starts or ends inside a token covers the whole token.
     """
     tags = [OUTSIDE] * len(doc)
-    drafts = get_ext(doc, "kg_entities") or ()
-    if not drafts:
+    entities = get_ext(doc, "kg_entities") or ()
+    if not entities:
         return tags
     starts = [t.idx for t in doc]
-    import bisect
-
-    for draft in drafts:
-        for start, end in draft.mentions:
+    for entity in entities:
+        type_ = entity["type"]
+        for start, end in entity["mentions"]:
             first = max(bisect.bisect_right(starts, start) - 1, 0)
             last = max(bisect.bisect_left(starts, end) - 1, first)
             if first == last:
-                tags[first] = "U-" + draft.type
+                tags[first] = "U-" + type_
                 continue
-            tags[first] = "B-" + draft.type
+            tags[first] = "B-" + type_
             for i in range(first + 1, last):
-                tags[i] = "I-" + draft.type
-            tags[last] = "L-" + draft.type
+                tags[i] = "I-" + type_
+            tags[last] = "L-" + type_
     return tags
 
 
@@ -59,11 +61,12 @@ class RuleTagger:
         self.blind = blind
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set ``token.tag_`` of every token from ``doc._.kg_entities``, then clear that list."""
+        """Set ``token.tag_`` of every token from ``doc._.kg_entities``, then clear the rules' entities."""
         tags = [OUTSIDE] * len(doc) if self.blind else rule_tags(doc)
         for token, tag in zip(doc, tags):
             token.tag_ = tag
         set_ext(doc, "kg_entities", None)
+        doc.spans.pop(SPANS_KEY, None)
         return doc
 
 
