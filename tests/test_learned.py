@@ -359,7 +359,7 @@ def test_cli_pipeline_option_selects_the_rules_pipeline(tmp_path: Path, monkeypa
 def test_rule_tags_mark_the_rules_entities_token_by_token() -> None:
     import spacy
 
-    from kg.extract.components.common import EntityDraft, get_ext, register_extensions, set_ext
+    from kg.extract.components.common import get_ext, register_extensions, set_ext
     from kg.extract.components.rule_tags import RuleTagger
 
     register_extensions()
@@ -369,12 +369,74 @@ def test_rule_tags_mark_the_rules_entities_token_by_token() -> None:
         doc,
         "kg_entities",
         [
-            EntityDraft("Model", "Zorp Net-7", (), "used", 0.9, "kg_names", [(9, 19)]),
-            EntityDraft("Dataset", "Quill", (), "used", 0.9, "kg_lexicon", [(23, 28)]),
+            _entity("Model", "Zorp Net-7", "kg_names", [[9, 19]]),
+            _entity("Dataset", "Quill", "kg_lexicon", [[23, 28]]),
         ],
     )
     doc = RuleTagger()(doc)
     assert [t.tag_ for t in doc] == ["O", "O", "B-Model", "L-Model", "O", "U-Dataset", "O"]
     assert get_ext(doc, "kg_entities") is None  # the learned assembly writes the entities
+    assert "kg" not in doc.spans  # and their spans
     blind = RuleTagger(blind=True)(nlp.make_doc("We train Zorp."))
     assert {t.tag_ for t in blind} == {"O"}
+
+
+def _entity(type_: str, name: str, component: str, mentions: list[list[int]]) -> dict[str, object]:
+    """Return one ``doc._.kg_entities`` value as ``kg_assembly`` writes it."""
+    return {"type": type_, "name": name, "aliases": [], "role": "used", "confidence": 0.9,
+            "component": component, "mentions": mentions}
+
+
+def test_learned_config_runs_the_rules_with_the_settings_of_the_fast_pipeline() -> None:
+    """The tagger was trained on the rules' output: learned.cfg must not drift from config.cfg."""
+    from thinc.api import Config
+
+    fast = Config().from_disk(REPO / "kg" / "extract" / "config.cfg", interpolate=False)
+    learned = Config().from_disk(LEARNED_CFG, interpolate=False)
+    assert learned["paths"] == fast["paths"]
+    for name, settings in fast["components"].items():
+        got = dict(learned["components"][name])
+        if name == "kg_assembly":
+            assert got.pop("keep_candidates") is True  # kg_learned_assembly reads the rules' finds
+        assert got == settings, name
+
+
+def test_learned_entities_are_plain_data_with_typed_spans(untrained_nlp) -> None:  # type: ignore[no-untyped-def]
+    from spacy.tokens import Doc
+
+    from kg.extract.components.common import CANDIDATES_KEY, SPANS_KEY, get_ext
+    from kg.extract.pipeline import make_doc
+
+    paper = Paper(id="s", title="Zorp", abstract="We fine-tune BERT on ImageNet for image classification.")
+    doc = untrained_nlp(make_doc(untrained_nlp, paper))
+    entities = get_ext(doc, "kg_entities")
+    assert entities, "the lexicon fill alone finds BERT and ImageNet"
+    assert all(type(e) is dict for e in entities)
+    assert CANDIDATES_KEY not in doc.user_data  # working state dropped
+    spans = {(s.start_char, s.end_char, s.label_, s._.kg_name) for s in doc.spans[SPANS_KEY]}
+    wanted = {(s, e, ent["type"], ent["name"]) for ent in entities for s, e in ent["mentions"]}
+    assert spans == wanted
+    again = Doc(untrained_nlp.vocab).from_bytes(doc.to_bytes())
+    assert get_ext(again, "kg_entities") == entities
+    assert [(s.start_char, s.label_) for s in again.spans[SPANS_KEY]] == [
+        (s.start_char, s.label_) for s in doc.spans[SPANS_KEY]
+    ]
+
+
+def test_role_scorer_sets_roles_on_entity_dicts(untrained_nlp) -> None:  # type: ignore[no-untyped-def]
+    from kg.extract.pipeline import make_doc
+
+    assembler = untrained_nlp.get_pipe("kg_learned_assembly")
+    paper = Paper(id="r", title="Zorp: a thing", abstract="We fine-tune BERT on ImageNet.")
+    doc = make_doc(untrained_nlp, paper)
+    for name, proc in untrained_nlp.pipeline:
+        if name == "kg_learned_assembly":
+            break
+        doc = proc(doc)
+    drafts, groups = assembler.assemble(doc)
+    assert drafts and len(drafts) == len(groups)
+    for always in (-30.0, 30.0):
+        weights = [0.0] * len(FEATURES)
+        weights[0] = always
+        RoleScorer(weights).assign(doc, drafts, groups)
+        assert {d["role"] for d in drafts} == {"used" if always < 0 else "proposed"}
