@@ -440,3 +440,31 @@ def test_role_scorer_sets_roles_on_entity_dicts(untrained_nlp) -> None:  # type:
         weights[0] = always
         RoleScorer(weights).assign(doc, drafts, groups)
         assert {d["role"] for d in drafts} == {"used" if always < 0 else "proposed"}
+
+
+# -- inter-annotator agreement ----------------------------------------------------------------------
+
+
+def test_agreement_scores_only_the_papers_both_annotations_hold(tmp_path: Path) -> None:
+    import json
+
+    from train.agreement import agreement
+
+    def paper(pid: str, names: list[str]) -> dict[str, object]:
+        entities = [{"type": "Method", "name": n, "aliases": [], "role": "used"} for n in names]
+        return {"id": pid, "title": f"T{pid}", "abstract": f"A{pid}", "entities": entities, "links": []}
+
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text("\n".join(json.dumps(p) for p in [paper("1", ["Zorp", "Quill"]), paper("2", ["Blap"])]) + "\n")
+    second.write_text(json.dumps(paper("1", ["Zorp"])) + "\n")
+    scores = agreement(first, second)
+    assert (scores.papers, scores.paired) == (1, 1)  # paper 2 has no second annotation: not a miss
+    assert (scores.overall.tp, scores.overall.fp, scores.overall.fn) == (1, 0, 1)
+
+
+def test_the_second_dev_annotation_covers_dev_papers_only() -> None:
+    from kg.eval import load_extractions
+
+    first = {p.paper.id for p in load_extractions(REPO / "train" / "data" / "dev.jsonl")}
+    second = [p.paper.id for p in load_extractions(REPO / "train" / "data" / "dev-second.jsonl")]
+    assert len(second) == len(set(second)) == 100 and set(second) <= first

@@ -38,8 +38,8 @@ FOLDS = 5
 def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[int], list[int]]:
     """Return (features, labels, paper index) of every entity the annotated mentions make."""
     from kg.extract.components.common import Candidate, candidates, get_ext, norm_key
-    from kg.extract.components.patterns import cue_patterns
     from kg.extract.components.learned_roles import entity_features
+    from kg.extract.components.patterns import cue_patterns
     from kg.extract.pipeline import CONFIG_PATH, build_pipeline, make_doc
     from kg.extract.wordlists import load_word_lists
     from kg.records import Paper

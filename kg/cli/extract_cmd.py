@@ -18,9 +18,9 @@ from typing import IO
 
 import click
 
+from kg.cli.pipeline_option import pipeline_option
 from kg.cli.stdio import is_dash
 from kg.cli.terminal import safe_line, safe_text
-from kg.cli.pipeline_option import pipeline_option
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
