@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+# The rule tables and everything downstream of extraction were written for the rules-only
+# pipeline; they keep running it (``KG_PIPELINE`` reaches subprocesses too). The learned
+# pipeline, the default for users, is tested explicitly in tests/test_learned.py.
+os.environ.setdefault("KG_PIPELINE", "fast")
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kg.cli.pipeline_option import pipeline_option
+
 if TYPE_CHECKING:
     from kg.pipeline import BuildSummary
 
@@ -36,6 +38,7 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
 
 
 @click.command("build")
+@pipeline_option
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", default="outputs", show_default=True, type=click.Path(path_type=Path),
               help="Output folder; papers already built there are skipped.")
