@@ -54,7 +54,7 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
               help="Papers per extraction batch and per journal flush.")
 @click.option("--base-iri", default=None, help="Base IRI under which RDF resources are minted.")
 @click.option("--html-max-nodes", default=500, show_default=True, type=click.IntRange(min=1),
-              help="How many of the most connected nodes graph.html draws.")
+              help="How many nodes graph.html draws: entities on the map, the most connected nodes when papers are drawn.")
 @click.option("--validate/--no-validate", default=None,
               help="SHACL-validate the graph against schemas/shapes.ttl (default: on; the summary says how long "
                    "it took or why it did not run).")
