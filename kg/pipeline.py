@@ -108,8 +108,8 @@ class StoredRecords:
         return len(self._where)
 
     def __iter__(self) -> Iterator[str]:
-        """Iterate over the paper ids (in the order they were found)."""
-        return iter(self._where)
+        """Iterate over the paper ids, sorted (a container of ids, like the dict it replaced)."""
+        return iter(self.ids())
 
     def ids(self) -> list[str]:
         """Return the paper ids, sorted."""

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from kg.cli.pipeline_option import pipeline_option
+
 if TYPE_CHECKING:
     from kg.pipeline import BuildSummary
 
@@ -36,6 +38,7 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
 
 
 @click.command("build")
+@pipeline_option
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--out", "out_dir", default="outputs", show_default=True, type=click.Path(path_type=Path),
               help="Output folder; papers already built there are skipped.")
@@ -51,7 +54,7 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
               help="Papers per extraction batch and per journal flush.")
 @click.option("--base-iri", default=None, help="Base IRI under which RDF resources are minted.")
 @click.option("--html-max-nodes", default=500, show_default=True, type=click.IntRange(min=1),
-              help="How many of the most connected nodes graph.html draws.")
+              help="How many nodes graph.html draws: entities on the map, the most connected nodes when papers are drawn.")
 @click.option("--validate/--no-validate", default=None,
               help="SHACL-validate the graph against schemas/shapes.ttl (default: on; the summary says how long "
                    "it took or why it did not run).")
