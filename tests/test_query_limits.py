@@ -301,3 +301,24 @@ def test_syntax_errors_name_the_query_file(outputs: Path, tmp_path: Path) -> Non
     deep.write_text("\n\n" + nested(500), encoding="utf-8")
     result = CliRunner().invoke(cli, ["query", str(outputs), "--file", str(deep)])
     assert f"{deep}:3:" in result.output and "nested more than" in result.output
+
+
+def test_a_worker_killed_from_several_threads_at_once_closes_its_pipe_once(outputs: Path) -> None:
+    """A timed-out request and server shutdown both kill the same worker; neither may fail."""
+    from kg.query.store import spec_for
+    from kg.query.worker import Worker
+
+    for _ in range(5):
+        worker = Worker(spec_for(outputs), use_sandbox=False)
+        worker.wait_ready(time.monotonic() + 30)
+        start = threading.Barrier(4)
+
+        def stop(how: str) -> None:
+            start.wait()
+            getattr(worker, how)()
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            results = [pool.submit(stop, how) for how in ("kill", "close", "kill", "close")]
+            for result in results:
+                result.result()  # re-raises an OSError from a second close of the pipe
+        assert not worker.alive()

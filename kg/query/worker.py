@@ -214,6 +214,10 @@ class Worker:
         child.close()
         self.sandboxed = False
         self.busy = False
+        # kill() runs from the request thread that timed out and from server_close() at once;
+        # closing the pipe twice would close a file descriptor another thread may have reused.
+        self._stopping = threading.Lock()
+        self._stopped = False
 
     @property
     def pid(self) -> int | None:
@@ -300,19 +304,23 @@ class Worker:
         return self._process.is_alive()
 
     def kill(self) -> None:
-        """Stop the process at once (SIGKILL) and reap it."""
-        if self._process.is_alive():
-            try:
-                self._process.kill()
-            except OSError as exc:  # pragma: no cover - already gone
-                if exc.errno != errno.ESRCH:
-                    raise
-        self._process.join(timeout=5)
-        self._conn.close()
+        """Stop the process at once (SIGKILL) and reap it; safe to call from several threads."""
+        with self._stopping:
+            if self._stopped:
+                return
+            self._stopped = True
+            if self._process.is_alive():
+                try:
+                    self._process.kill()
+                except OSError as exc:  # pragma: no cover - already gone
+                    if exc.errno != errno.ESRCH:
+                        raise
+            self._process.join(timeout=5)
+            self._conn.close()
 
     def close(self) -> None:
         """Ask an idle worker to stop, and kill it if it does not."""
-        if not self.busy and self._process.is_alive():
+        if not self.busy and not self._stopped and self._process.is_alive():
             try:
                 self._conn.send(("stop",))
             except OSError:
