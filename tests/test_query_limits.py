@@ -313,7 +313,7 @@ def test_a_worker_killed_from_several_threads_at_once_closes_its_pipe_once(outpu
         worker.wait_ready(time.monotonic() + 30)
         start = threading.Barrier(4)
 
-        def stop(how: str) -> None:
+        def stop(how: str, worker: Worker = worker, start: threading.Barrier = start) -> None:
             start.wait()
             getattr(worker, how)()
 
