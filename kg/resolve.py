@@ -2,48 +2,80 @@
 
 The extractor works one paper at a time: within a paper it already folds an
 acronym into its long form ("Direct Preference Optimization (DPO)" is one
-entity with alias ``DPO``). Across papers nothing is shared yet, so this
-module decides, for every (paper, entity) pair, which canonical entity it is.
+entity with alias ``DPO``). This module decides, for every (paper, entity)
+pair, which canonical entity it is, what that entity is called, which type
+it has and which family it belongs to. Rules, in the order they apply:
 
-Rules, strongest first:
+1. **Clean surfaces.** An adjectival compound ("CLIP-based", "LLM-powered")
+   or a name with a score glued on ("ViT 86.54") is not a name: it is
+   dropped (an entity left with no name is dropped). The surfaces one
+   extracted entity lists together are split where they name different
+   versions or editions (:func:`kg.names.names_compatible`: "Gemini" and
+   "Gemini 1.5 Pro", "GPT-4o" and "GPT-4o mini"), each part resolving on
+   its own.
+2. **Long forms.** Two occurrences that share a long form up to case,
+   dashes, spacing, a regular plural, British/American spelling, a trailing
+   type word or a vendor prefix (an *identity key*), or that the curated
+   lexicon maps onto the same entry of a compatible version, are one
+   entity, whatever type the extractor gave each; union-find makes this
+   transitive.
+3. **Short forms** (acronym-like surfaces, :func:`kg.names.is_short_form`)
+   never merge two long forms: "SAM" the optimiser and "SAM" the
+   segmentation model stay apart, and so do two expansions of one acronym.
+4. **Bare short forms** (an occurrence whose every surface is acronym-like)
+   attach to a defining entity: the one defined in the same paper, else the
+   only one of the same type, else the one the paper's other entities point
+   to (a naive-Bayes score over co-mentioned entities, with the number of
+   papers as prior) when it wins by a clear margin; otherwise they stay an
+   entity of their own.
+5. **Type, label and family.** An entity takes the lexicon's type when the
+   lexicon knows it, else its most frequent extracted type; its label is the
+   lexicon's canonical name, else its most used surface in its most common
+   casing (an acronym when papers use it more than the long form); a
+   versioned entity ("Llama 3.1 8B") gets the nearest attested shorter name
+   of its family ("Llama 3.1") as ``broader``.
 
-1. **Long forms.** Two entities of the same type that share a long form up
-   to case, dashes, whitespace and a regular plural (:func:`variant_key`), or
-   that the curated lexicon maps onto the same entry, are one entity. Union-
-   find makes this transitive.
-2. **Short forms** (acronym-like surfaces, :func:`is_short_form`) never
-   merge two long forms: "SAM" the optimiser and "SAM" the segmentation model
-   stay apart, and so do two different expansions of one acronym.
-3. **Bare short forms** (an entity whose every surface is acronym-like, e.g.
-   a paper that writes "SAM" without defining it) attach to the entity of the
-   same type that defines that short form elsewhere when there is exactly one;
-   when there are several, to the one sharing the paper or most co-mentioned
-   entities; when that does not single one out, they stay their own entity.
-
-The result depends only on the *set* of extractions: papers are deduplicated
-by id and every choice is a pure function of sorted keys, so any input order
-gives the same :class:`Resolution`. Stdlib only; the lexicon is imported
-lazily and is optional.
+Every decision is recorded in an :class:`EntityTrace` (what ``kg explain``
+prints). The result depends only on the *set* of extractions: papers are
+deduplicated by id and every choice is a pure function of sorted keys, so
+any input order gives the same :class:`Resolution`. Stdlib only; the lexicon
+is passed in (``"default"`` loads the bundled one).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
-import unicodedata
+import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal, Protocol
 
 from kg.errors import KGError
-from kg.normalize import collapse_whitespace, match_key
-from kg.records import Entity, EntityType, Mention, PaperExtraction, Role
+from kg.names import (
+    case_key,
+    compound_head,
+    family_stems,
+    fold_year,
+    incompatibility,
+    is_score_like,
+    is_short_form,
+    letter_codes,
+    lexicon_alias_compatible,
+    looks_like_name,
+    names_compatible,
+    split_type_word,
+    split_vendor,
+    variant_key,
+)
+from kg.normalize import collapse_whitespace
+from kg.records import ENTITY_TYPES, Entity, EntityType, Mention, PaperExtraction, Role
 
 __all__ = [
     "CanonicalEntity",
+    "EntityTrace",
     "LexiconLike",
     "PaperEntity",
     "Resolution",
@@ -55,19 +87,19 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_SPLIT = re.compile(r"[\s\-]+")
-_JOINERS = re.compile(r"[\s\-_]+")
-_PLURAL_WORD = re.compile(r"^[A-Za-z][a-z]{2,}s$")
-_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9]s$")
-# Endings whose final "s" is not a plural ("loss", "corpus", "analysis",
-# "dynamics", "Opus", "ideas") and invariant plurals.
-_NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ics", "ous", "as", "series", "species", "news")
-_SHORT_FORM_MAX = 12
+#: A bare acronym attaches to the best-scoring sense only when it beats the
+#: runner-up by this many nats (a likelihood ratio of 3: a 75% posterior
+#: between two senses).
+ATTACH_MARGIN = math.log(3.0)
+_TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
 class _LexiconEntryLike(Protocol):
     @property
     def name(self) -> str: ...
+
+    @property
+    def type(self) -> EntityType: ...
 
     @property
     def ambiguous(self) -> bool: ...
@@ -77,7 +109,7 @@ class LexiconLike(Protocol):
     """What resolution needs from a lexicon (``kg.extract.lexicon.LexiconIndex`` fits)."""
 
     def lookup(self, surface: str, *, type: EntityType | None = None) -> Sequence[_LexiconEntryLike]:
-        """Return the entries of ``type`` one of whose forms normalises like ``surface``."""
+        """Return the entries (of ``type``, or of any type) one of whose forms normalises like ``surface``."""
         ...
 
 
@@ -100,6 +132,8 @@ class PaperEntity:
         component: the extracting component(s), sorted and joined with ``+``.
         mentions: the evidence, deduplicated and sorted.
         extractor: the extractor version that produced the paper's extraction.
+        extracted_type: the type the extractor gave (the most frequent among
+            the merged entities); the entity's own type may differ.
     """
 
     paper_id: str
@@ -111,6 +145,7 @@ class PaperEntity:
     component: str
     mentions: tuple[Mention, ...]
     extractor: str
+    extracted_type: EntityType = "Method"
 
     @property
     def mention_count(self) -> int:
@@ -119,17 +154,62 @@ class PaperEntity:
 
 
 @dataclass(frozen=True)
+class EntityTrace:
+    """Why an entity is what it is: the evidence behind each resolution decision.
+
+    Attributes:
+        type_votes: extracted type -> papers that gave it.
+        type_reason: ``"lexicon"`` or ``"majority"``.
+        label_reason: ``"lexicon"``, ``"most used"`` or ``"most used (acronym)"``.
+        surfaces: each surface form -> papers that use it.
+        rules: rule -> how many occurrences joined by it (``"name"``: a
+            shared identity key; ``"lexicon"``; ``"acronym defined"`` ...).
+        kept_apart: surfaces an extracted entity listed with this one that
+            were split off, with the reason ("different version").
+        lexicon: the lexicon entry names the entity matched.
+        broader_via: the family stem that gave the ``broader`` link.
+    """
+
+    type_votes: tuple[tuple[str, int], ...] = ()
+    type_reason: str = "majority"
+    label_reason: str = "most used"
+    surfaces: tuple[tuple[str, int], ...] = ()
+    rules: tuple[tuple[str, int], ...] = ()
+    kept_apart: tuple[tuple[str, str], ...] = ()
+    lexicon: tuple[str, ...] = ()
+    broader_via: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the trace as plain JSON data."""
+        return {
+            "type_votes": dict(self.type_votes),
+            "type_reason": self.type_reason,
+            "label_reason": self.label_reason,
+            "surfaces": dict(self.surfaces),
+            "rules": dict(self.rules),
+            "kept_apart": [list(x) for x in self.kept_apart],
+            "lexicon": list(self.lexicon),
+            "broader_via": self.broader_via,
+        }
+
+
+@dataclass(frozen=True)
 class CanonicalEntity:
     """One real-world entity across all papers.
 
     Attributes:
         type: the entity type.
-        name: the most frequent long form (ties: fewest-first sorted string).
+        name: the canonical label (see rule 5 of the module docstring).
         aliases: every other surface form seen in any paper, sorted.
         papers: ids of the papers that mention it, sorted.
         mention_count: total mentions over those papers.
         key: a deterministic identity string (sorted variant keys and papers),
             used to order true homonyms when node ids are minted.
+        keys: the identity keys of its surfaces (what a later build matches
+            it by, see :mod:`kg.registry`).
+        broader: index (into :attr:`Resolution.entities`) of the family this
+            entity is a version, size or edition of, or ``None``.
+        trace: the evidence behind the decisions.
     """
 
     type: EntityType
@@ -138,6 +218,9 @@ class CanonicalEntity:
     papers: tuple[str, ...]
     mention_count: int
     key: str
+    keys: tuple[str, ...] = ()
+    broader: int | None = None
+    trace: EntityTrace = field(default_factory=EntityTrace, compare=False, repr=False)
 
     @property
     def paper_count(self) -> int:
@@ -155,96 +238,28 @@ class Resolution:
         links: one :class:`PaperEntity` per (paper, canonical entity), sorted
             by paper id then entity index.
         assignment: ``(paper id, index of the entity in that paper's
-            extraction)`` -> index into :attr:`entities`.
+            extraction)`` -> index into :attr:`entities` of the part holding
+            the entity's name (entities dropped as non-names are absent).
+        dropped: surface -> how many times it was dropped, with the reason
+            (``"compound"`` or ``"score"``), as ``"reason\\tsurface"`` keys.
     """
 
     extractions: tuple[PaperExtraction, ...]
     entities: tuple[CanonicalEntity, ...]
     links: tuple[PaperEntity, ...]
     assignment: dict[tuple[str, int], int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict, compare=False)
 
     def entity_of(self, paper_id: str, index: int) -> CanonicalEntity:
         """Return the canonical entity of the ``index``-th entity of paper ``paper_id``.
 
         Raises:
-            KeyError: no such paper or entity index.
+            KeyError: no such paper or entity index (or the entity was dropped).
         """
         return self.entities[self.assignment[(paper_id, index)]]
 
 
-@lru_cache(maxsize=1 << 18)
-def is_short_form(surface: str) -> bool:
-    """Say whether a surface form looks like an acronym, which may stand for several things.
-
-    A short form is one token of at most 12 characters in which at least two
-    letters, and at least half of all letters, are capitals. Such a form is
-    only a pointer: it never merges two long forms by itself.
-
-    >>> [is_short_form(s) for s in ("SAM", "LoRA", "GANs", "GPT-4o", "ResNet-50", "ImageNet", "T5")]
-    [True, True, True, True, False, False, False]
-    """
-    text = surface.strip()
-    if not text or len(text) > _SHORT_FORM_MAX or any(ch.isspace() for ch in text):
-        return False
-    letters = [ch for ch in text if ch.isalpha()]
-    upper = sum(1 for ch in letters if ch.isupper())
-    return upper >= 2 and 2 * upper >= len(letters)
-
-
-def _plural_cut(surface: str) -> tuple[int, str]:
-    """Return (characters to drop, replacement) that turn a regular plural into its singular.
-
-    Only two shapes are folded, because a trailing "s" is often part of a
-    proper name ("DeepSets", "Atlas", "Claude 3 Opus"), and a wrong merge is
-    worse than a missed one:
-
-    * an acronym plural: ``GANs`` -> ``GAN``, ``ViTs`` -> ``ViT``;
-    * the last word of a multi-word name when that word is an ordinary word
-      (lower case, or capitalised only on its first letter):
-      ``graph neural networks`` -> ``graph neural network``,
-      ``Gaussian Processes`` -> ``Gaussian Process``.
-
-    A single CamelCase or capitalised word (``ResNets``, ``Transformers``) is
-    never folded.
-    """
-    text = unicodedata.normalize("NFKC", surface).strip(" \t\n\r.,;:!?\"'`()[]{}<>")
-    if _ACRONYM_PLURAL.match(text) and is_short_form(text[:-1]):
-        return 1, ""
-    words = [w for w in _SPLIT.split(text) if w]
-    if len(words) < 2:
-        return 0, ""
-    last = words[-1]
-    if not _PLURAL_WORD.match(last):
-        return 0, ""
-    lower = last.lower()
-    if lower.endswith(_NOT_PLURAL_ENDINGS):
-        return 0, ""
-    if lower.endswith("ies") and len(lower) > 4:
-        return 3, "y"
-    if lower.endswith(("sses", "xes", "ches", "shes", "zzes")):
-        return 2, ""
-    return 1, ""
-
-
-@lru_cache(maxsize=1 << 18)
-def variant_key(surface: str) -> str:
-    """Return the key under which spelling variants of a name are the same.
-
-    :func:`kg.normalize.match_key` (case, Unicode, dashes, whitespace, edge
-    punctuation), then a regular plural folded (see :func:`_plural_cut`), then
-    spaces, dashes and underscores removed, so "pre-training", "pre training"
-    and "Pretraining" meet.
-
-    >>> variant_key("Graph Neural Networks") == variant_key("graph-neural network")
-    True
-    >>> variant_key("GANs") == variant_key("GAN"), variant_key("ResNets") == variant_key("ResNet")
-    (True, False)
-    """
-    key = match_key(surface)
-    drop, add = _plural_cut(surface)
-    if drop and len(key) > drop:
-        key = key[:-drop] + add
-    return _JOINERS.sub("", key)
+# --------------------------------------------------------------------------- input
 
 
 def _canonical_json(record: PaperExtraction) -> str:
@@ -291,39 +306,214 @@ class _UnionFind:
                 self.parent[ra] = rb
 
 
+_clean = lru_cache(maxsize=1 << 18)(collapse_whitespace)
+
+
+@lru_cache(maxsize=1 << 18)
+def _drop_reason(surface: str) -> str:
+    """Return why a surface is not a name (``"compound"``, ``"score"``), or ``""``."""
+    if compound_head(surface) is not None:
+        return "compound"
+    if is_score_like(surface):
+        return "score"
+    return ""
+
+
 @dataclass
 class _Occurrence:
-    """One entity of one paper, with its surface forms split into long and short."""
+    """One part of one extracted entity: surfaces that name one thing."""
 
     paper: int
     index: int
+    part: int
     type: EntityType
     surfaces: tuple[str, ...]
     long_forms: tuple[str, ...]
     short_forms: tuple[str, ...]
+    entity: Entity
+    mentions: tuple[Mention, ...]
+    kept_apart: tuple[tuple[str, str], ...] = ()
+
+
+def _split_groups(surfaces: Sequence[str]) -> list[list[str]]:
+    """Group an entity's surfaces so that every member of a group is compatible with every other.
+
+    Greedy in the given order (the name first), so the result is deterministic.
+    """
+    groups: list[list[str]] = []
+    for surface in surfaces:
+        for group in groups:
+            if all(names_compatible(surface, other) for other in group):
+                group.append(surface)
+                break
+        else:
+            groups.append([surface])
+    return groups
+
+
+def _mention_text(record: PaperExtraction, mention: Mention) -> str:
+    text = record.paper.title if mention.field == "title" else record.paper.abstract
+    return text[mention.start : mention.end]
+
+
+def _occurrences(records: Sequence[PaperExtraction], dropped: Counter[str]) -> list[_Occurrence]:
+    """Turn every extracted entity into one occurrence per compatible group of its surfaces."""
+    occs: list[_Occurrence] = []
+    for p, record in enumerate(records):
+        for i, entity in enumerate(record.entities):
+            forms = [_clean(s) for s in (entity.name, *entity.aliases)]
+            surfaces: list[str] = []
+            for s in dict.fromkeys(s for s in forms if s):
+                reason = _drop_reason(s)
+                if reason:
+                    dropped[f"{reason}\t{s}"] += 1
+                else:
+                    surfaces.append(s)
+            if not surfaces:
+                continue
+            groups = _split_groups(surfaces)
+            if len(groups) == 1:
+                parts = [(groups[0], entity.mentions, ())]
+            else:
+                by_key = {variant_key(s): g for g, group in enumerate(groups) for s in group}
+                split_mentions: list[list[Mention]] = [[] for _ in groups]
+                for m in entity.mentions:
+                    split_mentions[by_key.get(variant_key(_mention_text(record, m)), 0)].append(m)
+                parts = []
+                for g, group in enumerate(groups):
+                    others = tuple(
+                        (o, incompatibility(o, group[0]) or "not compatible with the rest")
+                        for h, grp in enumerate(groups)
+                        if h != g
+                        for o in grp
+                    )
+                    parts.append((group, tuple(split_mentions[g]), others))
+            for part, (group, mentions, apart) in enumerate(parts):
+                long_forms = tuple(s for s in group if not is_short_form(s))
+                short_forms = tuple(s for s in group if is_short_form(s))
+                occs.append(
+                    _Occurrence(
+                        p,
+                        i,
+                        part,
+                        entity.type,
+                        tuple(group),
+                        long_forms,
+                        short_forms,
+                        entity,
+                        mentions,
+                        apart,
+                    )
+                )
+    return occs
+
+
+# --------------------------------------------------------------------------- keys
+
+
+class _Keys:
+    """Identity keys of surfaces, licensed by what the corpus attests (see :func:`kg.names.strip_candidates`)."""
+
+    def __init__(self, occs: Sequence[_Occurrence]) -> None:
+        attested: dict[str, set[str]] = {t: set() for t in ENTITY_TYPES}
+        for occ in occs:
+            bucket = attested[occ.type]
+            for s in occ.surfaces:
+                bucket.add(variant_key(s))
+        self._attested = attested
+        # A trailing type word may go when any spelling of the name shows the rest is a name.
+        licensed: set[tuple[str, str]] = set()
+        for occ in occs:
+            for s in occ.surfaces:
+                typed = split_type_word(s, occ.type)
+                if typed is not None and looks_like_name(typed[0]):
+                    licensed.add((occ.type, variant_key(s)))
+        self._licensed = licensed
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def identity(self, surface: str, etype: EntityType) -> str:
+        """Return the identity key of ``surface`` as a name of type ``etype``.
+
+        The :func:`kg.names.variant_key` of the name with a trailing year
+        shortened, a licensed vendor prefix and type word dropped, plus its
+        letter-only version parts ("ViT-S" is not "VITS").
+        """
+        cache_key = (surface, etype)
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        text = fold_year(surface)
+        key = variant_key(text)
+        if etype == "Model":
+            vendor = split_vendor(text)
+            if vendor is not None and variant_key(vendor[1]) in self._attested["Model"]:
+                text = vendor[1]
+                key = variant_key(text)
+        typed = split_type_word(text, etype)
+        if typed is not None:
+            rest_key = variant_key(typed[0])
+            if (etype, variant_key(text)) in self._licensed or rest_key in self._attested[etype]:
+                key = rest_key
+                text = typed[0]
+        codes = letter_codes(text)
+        if codes:
+            key = f"{key}#{'+'.join(codes)}"
+        self._cache[cache_key] = key
+        return key
+
+    def plain(self, surface: str) -> str:
+        """Return the type-independent key of ``surface``: nothing dropped but spelling and year."""
+        text = fold_year(surface)
+        key = variant_key(text)
+        codes = letter_codes(text)
+        return f"{key}#{'+'.join(codes)}" if codes else key
 
 
 class _Lexicon:
-    """Memoised, type-aware view of an optional lexicon."""
+    """Memoised view of an optional lexicon, refusing entries of another version."""
 
     def __init__(self, lexicon: LexiconLike | None) -> None:
         self._lexicon = lexicon
         self._cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
 
-    def canonical_keys(self, surface: str, etype: EntityType, *, allow_ambiguous: bool) -> tuple[str, ...]:
-        """Return the variant key of the single lexicon entry of ``etype`` for ``surface``, if any."""
+    def entry(self, surface: str, etype: EntityType, *, bare: bool) -> tuple[str, ...]:
+        """Return ``(type, name)`` of the one lexicon entry ``surface`` names, or ``()``.
+
+        Entries whose canonical name is another version than ``surface`` do
+        not count. A long form may name an entry flagged ambiguous (the long
+        form settles it) and prefers one of its own type; a bare acronym
+        names an entry only when it is the single, unambiguous one of any type.
+        """
         if self._lexicon is None:
             return ()
-        cache_key = (surface, etype, allow_ambiguous)
+        cache_key = (surface, etype, bare)
         hit = self._cache.get(cache_key)
         if hit is None:
-            entries = [
-                e
-                for e in self._lexicon.lookup(surface, type=etype)
-                if allow_ambiguous or not getattr(e, "ambiguous", False)
-            ]
-            names = sorted({e.name for e in entries})
-            hit = (variant_key(names[0]),) if len(names) == 1 else ()
+            found_any = list(self._lexicon.lookup(surface))
+            if is_short_form(surface):
+                # An acronym's case is part of it: "ViTs" (plural of ViT) is not the entry "VITS".
+                own_case = case_key(surface)
+                found_any = [
+                    e
+                    for e in found_any
+                    if own_case in {case_key(f) for f in getattr(e, "forms", (e.name,))}
+                    or surface in (surface.upper(), surface.lower())
+                ]
+            entries = [e for e in found_any if lexicon_alias_compatible(surface, e.name)]
+            if bare:
+                entries = [e for e in entries if not getattr(e, "ambiguous", False)]
+                if len({(e.type, e.name) for e in found_any}) > 1:
+                    entries = []
+            else:
+                # An entry flagged ambiguous (one of its forms is a common word or acronym) only
+                # counts for a one-word name when the extractor gave the same type; a longer
+                # name, or an unambiguous entry, may correct the type.
+                if " " not in surface.strip():
+                    entries = [e for e in entries if e.type == etype or not getattr(e, "ambiguous", False)]
+                own = [e for e in entries if e.type == etype]
+                entries = own or entries
+            found = sorted({(str(e.type), e.name) for e in entries})
+            hit = found[0] if len(found) == 1 else ()
             self._cache[cache_key] = hit
         return hit
 
@@ -342,110 +532,133 @@ def _default_lexicon() -> LexiconLike | None:
         return None
 
 
-_clean = lru_cache(maxsize=1 << 18)(collapse_whitespace)
+# --------------------------------------------------------------------------- clustering
 
 
-def _surfaces(entity: Entity) -> tuple[str, ...]:
-    """Return the entity's distinct surface forms, whitespace collapsed, name first."""
-    forms = (_clean(s) for s in (entity.name, *entity.aliases))
-    return tuple(dict.fromkeys(s for s in forms if s))
+@dataclass
+class _Clustering:
+    """Union-find plus what each occurrence joined by, for the trace."""
+
+    uf: _UnionFind
+    rule: list[str]
+    lexicon_of: list[tuple[str, ...]]
 
 
-def _occurrences(extractions: Sequence[PaperExtraction]) -> list[_Occurrence]:
-    occs: list[_Occurrence] = []
-    for p, record in enumerate(extractions):
-        for i, entity in enumerate(record.entities):
-            surfaces = _surfaces(entity)
-            if not surfaces:
-                continue
-            long_forms = tuple(s for s in surfaces if not is_short_form(s))
-            short_forms = tuple(s for s in surfaces if is_short_form(s))
-            occs.append(_Occurrence(p, i, entity.type, surfaces, long_forms, short_forms))
-    return occs
-
-
-def _strong_keys(occ: _Occurrence, lexicon: _Lexicon) -> set[str]:
-    """Keys that identify an entity on their own: long forms and unambiguous lexicon entries."""
-    keys: set[str] = set()
-    for surface in occ.long_forms:
-        keys.add(variant_key(surface))
-        keys.update(lexicon.canonical_keys(surface, occ.type, allow_ambiguous=True))
-    if not occ.long_forms:
-        # A bare acronym names an entity only if the lexicon knows it unambiguously.
-        for surface in occ.short_forms:
-            keys.update(lexicon.canonical_keys(surface, occ.type, allow_ambiguous=False))
-    return {f"{occ.type}\x00{key}" for key in keys if key}
-
-
-def _choose_candidate(
-    paper: int,
+def _choose_sense(
+    occ: _Occurrence,
     candidates: list[int],
-    paper_context: list[set[int]],
+    cluster_types: dict[int, Counter[str]],
     cluster_papers: dict[int, set[int]],
-    context_cache: dict[int, set[int]],
-) -> int | None:
-    """Pick the defining cluster a bare short form in ``paper`` belongs to, or ``None``.
+    paper_context: list[set[int]],
+    context_counts: dict[int, Counter[int]],
+    n_papers: int,
+) -> tuple[int | None, str]:
+    """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, "").
 
-    Scored by (shares this paper, number of co-mentioned clusters in common);
-    only a unique best with a positive score wins.
+    One sense per paper first (a definition in the same paper wins), then
+    the only sense of the same type. Among several, each sense scores the
+    log of its number of papers (the prior) plus, for every entity of this
+    paper it was seen with, the log of how much more often than chance
+    (``co / papers(sense)`` over that entity's share of all papers); only
+    positive evidence counts, so a big sense is not punished for the many
+    entities it was never seen with. The best sense must beat the
+    runner-up by :data:`ATTACH_MARGIN`.
     """
-    if len(candidates) == 1:
-        return candidates[0]
-    here = paper_context[paper]
-    scored: list[tuple[int, int, int]] = []
-    for root in candidates:
-        papers = cluster_papers[root]
-        context = context_cache.get(root)
-        if context is None:
-            context = set().union(*(paper_context[other] for other in papers)) - {root}
-            context_cache[root] = context
-        scored.append((int(paper in papers), len((here - {root}) & context), root))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    best, runner_up = scored[0], scored[1]
-    if (best[0], best[1]) == (runner_up[0], runner_up[1]):  # a tie, including "no evidence at all"
-        return None
-    return best[2]
+    same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
+    if len(same_paper) == 1:
+        return same_paper[0], "acronym defined in the paper"
+    typed = [c for c in candidates if cluster_types[c][occ.type]]
+    if not typed:
+        return None, ""
+    if len(typed) == 1:
+        return typed[0], "only sense of the acronym"
+    here = sorted(paper_context[occ.paper] - set(typed))
+    scored: list[tuple[float, float, int]] = []
+    for c in typed:
+        n_c = len(cluster_papers[c])
+        counts = context_counts.get(c)
+        if counts is None:
+            counts = Counter(x for p in sorted(cluster_papers[c]) for x in paper_context[p] if x != c)
+            context_counts[c] = counts
+        evidence = 0.0
+        for x in here:
+            co = counts[x]
+            if co:
+                share = len(cluster_papers.get(x, ())) / max(1, n_papers)
+                evidence += max(0.0, math.log((co / (n_c + 1.0)) / share))
+        scored.append((math.log(n_c) + evidence, evidence, c))
+    scored.sort(key=lambda item: (-item[0], item[2]))
+    (best, best_evidence, root), (second, _, _) = scored[0], scored[1]
+    if best - second < ATTACH_MARGIN:
+        return None, ""
+    return root, "context of the paper" if best_evidence > 0 else "most frequent sense"
 
 
-def _cluster(occs: list[_Occurrence], n_papers: int, lexicon: _Lexicon) -> _UnionFind:
-    """Union the occurrences that are one entity (rules 1-3 of the module docstring)."""
+def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexicon) -> _Clustering:
+    """Union the occurrences that are one entity (rules 2-4 of the module docstring)."""
     uf = _UnionFind(len(occs))
+    rule = ["name"] * len(occs)
+    lexicon_of: list[tuple[str, ...]] = [()] * len(occs)
     first_with_key: dict[str, int] = {}
     defined: list[bool] = []
     for n, occ in enumerate(occs):
-        keys = _strong_keys(occ, lexicon)
-        defined.append(bool(keys))
-        for key in keys:
+        strong: set[str] = set()
+        for surface in occ.long_forms:
+            # The typed key drops this type's type word; the plain one lets another type's
+            # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
+            strong.add("n\x00" + keys.identity(surface, occ.type))
+            strong.add("n\x00" + keys.plain(surface))
+            entry = lexicon.entry(surface, occ.type, bare=False)
+            if entry:
+                strong.add("x\x00" + "\x00".join(entry))
+                lexicon_of[n] = entry
+        if not occ.long_forms:
+            for surface in occ.short_forms:
+                entry = lexicon.entry(surface, occ.type, bare=True)
+                if entry:
+                    strong.add("x\x00" + "\x00".join(entry))
+                    lexicon_of[n] = entry
+                    rule[n] = "lexicon"
+        defined.append(bool(strong))
+        for key in sorted(strong):
             seen = first_with_key.setdefault(key, n)
             if seen != n:
+                if key.startswith("x") and rule[n] == "name":
+                    rule[n] = "lexicon"
                 uf.union(seen, n)
 
-    # Index the defined clusters by every short form and long-form key they carry.
+    # Index the defined clusters by every surface they carry; note their types and papers.
     pointer: dict[str, set[int]] = {}
     cluster_papers: dict[int, set[int]] = {}
+    cluster_types: dict[int, Counter[str]] = {}
     paper_context: list[set[int]] = [set() for _ in range(n_papers)]
     for n, occ in enumerate(occs):
         if not defined[n]:
             continue
         root = uf.find(n)
         cluster_papers.setdefault(root, set()).add(occ.paper)
+        cluster_types.setdefault(root, Counter())[occ.type] += 1
         paper_context[occ.paper].add(root)
         for surface in occ.surfaces:
-            pointer.setdefault(f"{occ.type}\x00{variant_key(surface)}", set()).add(root)
+            pointer.setdefault(variant_key(surface), set()).add(root)
+    for n, occ in enumerate(occs):
+        if defined[n] and occ.short_forms and occ.long_forms:
+            rule[n] = "acronym defined" if rule[n] == "name" else rule[n]
 
     decisions: list[tuple[int, int | None, list[str]]] = []
-    context_cache: dict[int, set[int]] = {}
+    context_counts: dict[int, Counter[int]] = {}
     for n, occ in enumerate(occs):
         if defined[n]:
             continue
-        bare_keys = sorted({f"{occ.type}\x00{variant_key(s)}" for s in occ.surfaces})
+        bare_keys = sorted({variant_key(s) for s in occ.surfaces})
         candidates = sorted(set().union(*(pointer.get(k, set()) for k in bare_keys)))
-        target = (
-            _choose_candidate(occ.paper, candidates, paper_context, cluster_papers, context_cache)
-            if candidates
-            else None
-        )
-        decisions.append((n, target, bare_keys))
+        target, why = (None, "")
+        if candidates:
+            target, why = _choose_sense(
+                occ, candidates, cluster_types, cluster_papers, paper_context, context_counts, n_papers
+            )
+        rule[n] = f"bare acronym: {why}" if target is not None else "bare acronym: no single sense"
+        decisions.append((n, target, [f"{occ.type}\x00{k}" for k in bare_keys]))
     bare_first: dict[str, int] = {}
     for n, target, group_keys in decisions:
         if target is not None:
@@ -455,18 +668,31 @@ def _cluster(occs: list[_Occurrence], n_papers: int, lexicon: _Lexicon) -> _Unio
             seen = bare_first.setdefault(key, n)
             if seen != n:
                 uf.union(seen, n)
-    return uf
+    return _Clustering(uf, rule, lexicon_of)
 
 
-def _merge_paper_entities(record: PaperExtraction, indices: list[int], entity: int) -> PaperEntity:
-    """Merge the entities of one paper that resolved to the same canonical entity."""
-    ents = [record.entities[i] for i in indices]
-    surfaces = {s for e in ents for s in _surfaces(e)}
-    names = sorted({_clean(e.name) for e in ents} - {""}, key=lambda s: (is_short_form(s), s))
-    name = names[0] if names else min(surfaces)
-    mentions = sorted(
-        {m for e in ents for m in e.mentions}, key=lambda m: (m.field, m.start, m.end, m.sentence)
+# --------------------------------------------------------------------------- entities
+
+
+def _merge_paper_entities(record: PaperExtraction, parts: list[_Occurrence], entity: int) -> PaperEntity:
+    """Merge the occurrences of one paper that resolved to the same canonical entity."""
+    surfaces = {s for occ in parts for s in occ.surfaces}
+    names = sorted(
+        {_clean(occ.entity.name) for occ in parts if _clean(occ.entity.name) in surfaces},
+        key=lambda s: (is_short_form(s), s),
     )
+    if not names:
+        names = sorted(surfaces, key=lambda s: (is_short_form(s), s))
+    name = names[0]
+    mentions = sorted(
+        {m for occ in parts for m in occ.mentions}, key=lambda m: (m.field, m.start, m.end, m.sentence)
+    )
+    # The extractor's type for this paper: the most frequent, a tie going to the part that
+    # carries a long form (the paper's definition), then to the fixed type order.
+    types = Counter(occ.type for occ in parts)
+    defining = {occ.type for occ in parts if occ.long_forms}
+    extracted_type = min(types, key=lambda t: (-types[t], t not in defining, _TYPE_ORDER[t]))
+    ents = [occ.entity for occ in parts]
     return PaperEntity(
         paper_id=record.id,
         entity=entity,
@@ -477,15 +703,113 @@ def _merge_paper_entities(record: PaperExtraction, indices: list[int], entity: i
         component="+".join(sorted({c for e in ents for c in e.component.split("+") if c})),
         mentions=tuple(mentions),
         extractor=record.extractor,
+        extracted_type=extracted_type,
     )
 
 
-def _canonical_name(links: list[PaperEntity]) -> str:
-    """Return the most frequent long form among the links (short forms only if there is none)."""
-    as_name: Counter[str] = Counter(link.name for link in links)
-    anywhere: Counter[str] = Counter(s for link in links for s in {link.name, *link.aliases})
-    forms = [s for s in anywhere if not is_short_form(s)] or list(anywhere)
-    return min(forms, key=lambda s: (-as_name[s], -anywhere[s], s))
+def _choose_type(links: list[PaperEntity], lexicon_types: Counter[str]) -> tuple[EntityType, str]:
+    """Return the entity's type and why: the lexicon's when it knows the entity, else the majority."""
+    if lexicon_types:
+        best = min(lexicon_types, key=lambda t: (-lexicon_types[t], _TYPE_ORDER[t]))  # type: ignore[index]
+        return best, "lexicon"  # type: ignore[return-value]
+    votes = Counter(link.extracted_type for link in links)
+    return min(votes, key=lambda t: (-votes[t], _TYPE_ORDER[t])), "majority"
+
+
+def _choose_label(
+    surfaces: Counter[str],
+    etype: EntityType,
+    keys: _Keys,
+    lexicon_names: Counter[str],
+    shared_short: frozenset[str] | set[str],
+) -> tuple[str, str]:
+    """Return the canonical label and why (rule 5 of the module docstring).
+
+    Surfaces are grouped by identity key; the group used by most papers wins
+    (a tie goes to the long form), then its most common spelling, preferring
+    one without a trailing type word. An acronym that another entity also
+    carries (``shared_short``, variant keys) never wins over a long form: a
+    label must tell the two apart.
+    """
+    if lexicon_names:
+        best = min(lexicon_names, key=lambda s: (-lexicon_names[s], s))
+        return best, "lexicon"
+    groups: dict[str, Counter[str]] = {}
+    has_long = any(not is_short_form(s) for s in surfaces)
+    for surface, count in surfaces.items():
+        if has_long and is_short_form(surface) and variant_key(surface) in shared_short:
+            continue
+        groups.setdefault(keys.identity(surface, etype), Counter())[surface] += count
+
+    # A paper using two spellings of one group counts once per spelling: an upper bound that
+    # still ranks groups by use; ties go to long forms, then to the alphabetically first key.
+    def group_rank(item: tuple[str, Counter[str]]) -> tuple[int, int, str]:
+        key, forms = item
+        short = all(is_short_form(s) for s in forms)
+        return (-sum(forms.values()), int(short), key)
+
+    _, forms = min(groups.items(), key=group_rank)
+    short_won = all(is_short_form(s) for s in forms) and any(not is_short_form(s) for s in surfaces)
+
+    def lower_type_word(s: str) -> bool:
+        typed = split_type_word(s, etype)
+        return typed is not None and typed[1] == typed[1].lower()
+
+    def form_rank(s: str) -> tuple[int, int, int, str]:
+        vendor = split_vendor(s) if etype == "Model" else None
+        return (int(lower_type_word(s)), int(vendor is not None), -forms[s], s)
+
+    label = min(forms, key=form_rank)
+    typed = split_type_word(label, etype)
+    if typed is not None and lower_type_word(label) and keys.identity(label, etype) == variant_key(typed[0]):
+        # Every spelling carries a lower-case type word ("the TimerBed benchmark"): drop it, as
+        # ANNOTATION.md's name rule does; a capitalised one ("Segment Anything Model") is the name's.
+        label = typed[0]
+    return label, "most used (acronym)" if short_won else "most used"
+
+
+def _families(
+    entities: list[tuple[EntityType, str, Counter[str], int]], keys: _Keys
+) -> list[tuple[int | None, str]]:
+    """Return, per entity, the index of its nearest attested family and the stem that found it.
+
+    A stem ("Gemini 1.5" for "Gemini 1.5 Pro") names a family entity when it
+    is that entity's label or a surface at least half of its papers use, so
+    a stray acronym an unrelated entity once carried ("MIMIC" for some
+    earnings-call corpus) is no family of "MIMIC-IV". Vendor prefixes are
+    dropped first ("OpenAI o3" is no member of "OpenAI").
+    """
+    index: dict[tuple[str, str], list[int]] = {}
+    for i, (etype, label, surfaces, papers) in enumerate(entities):
+        names = {label} | {s for s, count in surfaces.items() if 2 * count >= papers}
+        for surface in names:
+            index.setdefault((etype, keys.identity(surface, etype)), []).append(i)
+    out: list[tuple[int | None, str]] = []
+    for i, (etype, label, surfaces, _) in enumerate(entities):
+        ordered = [label, *sorted((s for s in surfaces if s != label), key=lambda s: (-surfaces[s], s))]
+        found: tuple[int | None, str] = (None, "")
+        best_depth = 1 << 30
+        for surface in ordered:
+            vendor = split_vendor(surface)
+            for depth, stem in enumerate(family_stems(vendor[1] if vendor else surface)):
+                if depth >= best_depth:
+                    break
+                hits = [j for j in index.get((etype, keys.identity(stem, etype)), ()) if j != i]
+                if hits:
+                    j = min(hits, key=lambda j: (-entities[j][3], entities[j][1], j))
+                    found, best_depth = (j, stem), depth
+                    break
+        out.append(found)
+    # A cycle can only come from odd merges; break it where it closes.
+    for i in range(len(out)):
+        seen: set[int] = set()
+        j: int | None = i
+        while j is not None and j not in seen:
+            seen.add(j)
+            j = out[j][0]
+        if j is not None:
+            out[j] = (None, "")
+    return out
 
 
 def resolve(
@@ -499,7 +823,7 @@ def resolve(
         extractions: per-paper extractions, in any order; a paper id given
             twice counts once (see :func:`dedupe_extractions`).
         lexicon: an object with ``lookup(surface, type=...)`` returning entries
-            with ``name`` and ``ambiguous`` (``kg.extract.lexicon.LexiconIndex``);
+            with ``type``, ``name`` and ``ambiguous`` (``kg.extract.lexicon.LexiconIndex``);
             ``"default"`` loads the bundled lexicon if it is installed and
             readable, ``None`` resolves without one.
 
@@ -508,51 +832,96 @@ def resolve(
     """
     records = dedupe_extractions(extractions)
     lex = _Lexicon(_default_lexicon() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
-    occs = _occurrences(records)
-    uf = _cluster(occs, len(records), lex)
+    dropped: Counter[str] = Counter()
+    occs = _occurrences(records, dropped)
+    keys = _Keys(occs)
+    clustering = _cluster(occs, len(records), keys, lex)
+    uf = clustering.uf
 
     members: dict[int, list[int]] = {}
     for n in range(len(occs)):
         members.setdefault(uf.find(n), []).append(n)
 
-    # Per paper, group entity indices by cluster root, then merge each group.
-    by_cluster_links: dict[int, list[PaperEntity]] = {}
-    per_paper: dict[tuple[int, int], list[int]] = {}
+    # Acronyms carried by more than one entity: never a label where a long form exists.
+    carriers: dict[str, set[int]] = {}
     for root, occ_ids in members.items():
         for n in occ_ids:
-            per_paper.setdefault((occs[n].paper, root), []).append(occs[n].index)
-    for (paper, root), indices in per_paper.items():
-        by_cluster_links.setdefault(root, []).append(
-            _merge_paper_entities(records[paper], sorted(indices), entity=-1)
-        )
+            for s in occs[n].short_forms:
+                carriers.setdefault(variant_key(s), set()).add(root)
+    shared_short = {k for k, roots in carriers.items() if len(roots) > 1}
+    del carriers
 
-    drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity]] = []
-    for root, links in by_cluster_links.items():
-        etype = occs[root].type
-        name = _canonical_name(links)
-        surfaces = {s for link in links for s in (link.name, *link.aliases)}
-        papers = tuple(sorted(link.paper_id for link in links))
-        key = "\x1f".join(sorted({variant_key(s) for s in surfaces})) + "\x1e" + "\x1f".join(papers)
+    drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity, list[PaperEntity], Counter[str]]] = []
+    for root, occ_ids in members.items():
+        per_paper: dict[int, list[_Occurrence]] = {}
+        for n in occ_ids:
+            per_paper.setdefault(occs[n].paper, []).append(occs[n])
+        links = [
+            _merge_paper_entities(records[p], parts, entity=-1) for p, parts in sorted(per_paper.items())
+        ]
+        lexicon_entries = Counter(clustering.lexicon_of[n] for n in occ_ids if clustering.lexicon_of[n])
+        lexicon_types: Counter[str] = Counter()
+        for (etype_, _), count in lexicon_entries.items():
+            lexicon_types[etype_] += count
+        etype, type_reason = _choose_type(links, lexicon_types)
+        surfaces: Counter[str] = Counter(s for link in links for s in {link.name, *link.aliases})
+        lexicon_names = Counter({name: c for (t, name), c in lexicon_entries.items() if t == etype})
+        name, label_reason = _choose_label(surfaces, etype, keys, lexicon_names, shared_short)
+        papers = tuple(link.paper_id for link in links)
+        variant_keys = sorted({variant_key(s) for s in surfaces})
+        key = "\x1f".join(variant_keys) + "\x1e" + "\x1f".join(papers)
+        rules = Counter(clustering.rule[n] for n in occ_ids)
+        kept = Counter(pair for n in occ_ids for pair in occs[n].kept_apart)
+        trace = EntityTrace(
+            type_votes=tuple(sorted(Counter(link.extracted_type for link in links).items())),
+            type_reason=type_reason,
+            label_reason=label_reason,
+            surfaces=tuple(sorted(surfaces.items(), key=lambda kv: (-kv[1], kv[0]))),
+            rules=tuple(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))),
+            kept_apart=tuple(sorted(kept, key=lambda pair: (-kept[pair], pair))),
+            lexicon=tuple(sorted({f"{t}: {nm}" for t, nm in lexicon_entries})),
+        )
         entity = CanonicalEntity(
             type=etype,
             name=name,
-            aliases=tuple(sorted(surfaces - {name})),
+            aliases=tuple(sorted(set(surfaces) - {name})),
             papers=papers,
             mention_count=sum(link.mention_count for link in links),
             key=key,
+            keys=tuple(sorted({keys.identity(s, etype) for s in surfaces} | {variant_key(name)})),
+            trace=trace,
         )
-        drafts.append(((etype, name, key), root, entity))
+        drafts.append(((etype, name, key), root, entity, links, surfaces))
     drafts.sort(key=lambda item: item[0])
 
-    index_of_root = {root: i for i, (_, root, _) in enumerate(drafts)}
-    entities = tuple(entity for _, _, entity in drafts)
+    families = _families([(d[2].type, d[2].name, d[4], d[2].paper_count) for d in drafts], keys)
+    entities: list[CanonicalEntity] = []
+    for i, (_, _, entity, _, _) in enumerate(drafts):
+        parent, stem = families[i]
+        trace = entity.trace
+        if parent is not None:
+            trace = replace(trace, broader_via=stem)
+        entities.append(
+            CanonicalEntity(
+                type=entity.type,
+                name=entity.name,
+                aliases=entity.aliases,
+                papers=entity.papers,
+                mention_count=entity.mention_count,
+                key=entity.key,
+                keys=entity.keys,
+                broader=parent,
+                trace=trace,
+            )
+        )
+
+    index_of_root = {root: i for i, (_, root, _, _, _) in enumerate(drafts)}
     links_out: list[PaperEntity] = []
-    for root, links in by_cluster_links.items():
-        idx = index_of_root[root]
+    for i, (_, _, _, links, _) in enumerate(drafts):
         links_out.extend(
             PaperEntity(
                 link.paper_id,
-                idx,
+                i,
                 link.name,
                 link.aliases,
                 link.role,
@@ -560,13 +929,22 @@ def resolve(
                 link.component,
                 link.mentions,
                 link.extractor,
+                link.extracted_type,
             )
             for link in links
         )
     links_out.sort(key=lambda link: (link.paper_id, link.entity))
     assignment = {
-        (records[occs[n].paper].id, occs[n].index): index_of_root[uf.find(n)] for n in range(len(occs))
+        (records[occ.paper].id, occ.index): index_of_root[uf.find(n)]
+        for n, occ in enumerate(occs)
+        if occ.part == 0
     }
+    if dropped:
+        log.info("resolution dropped %d non-name surface(s) (compounds, scores)", sum(dropped.values()))
     return Resolution(
-        extractions=tuple(records), entities=entities, links=tuple(links_out), assignment=assignment
+        extractions=tuple(records),
+        entities=tuple(entities),
+        links=tuple(links_out),
+        assignment=assignment,
+        dropped=dict(sorted(dropped.items())),
     )
