@@ -39,6 +39,7 @@ __all__ = [
     "DATA_DIR",
     "NameRules",
     "acronym_compatible",
+    "acronym_key",
     "case_key",
     "compound_head",
     "extends",
@@ -378,6 +379,18 @@ def case_key(surface: str) -> str:
     return "".join(ch for ch in text if not (ch.isspace() or ch in _DASH_CHARS))
 
 
+def acronym_key(surface: str) -> str:
+    """Return the case-kept key of an acronym with a plural "s" dropped ("ViTs" -> "ViT").
+
+    >>> acronym_key("ViTs"), acronym_key("VITS"), acronym_key("SAM-2")
+    ('ViT', 'VITS', 'SAM2')
+    """
+    key = case_key(surface)
+    if len(key) > 2 and key.endswith("s") and is_short_form(key[:-1]):
+        return key[:-1]
+    return key
+
+
 def split_type_word(surface: str, etype: EntityType) -> tuple[str, str] | None:
     """Split a trailing type word off a name: ("KITTI dataset", Dataset) -> ("KITTI", "dataset").
 
@@ -586,7 +599,7 @@ def _aligns(short: str, long: str) -> bool:
     The test of Schwartz and Hearst (2003): "BTCV" in "Beyond The Cranial
     Vault", but not "SAM-TTA" in "Segment Anything Model".
     """
-    letters = _letters(short)
+    letters = _letters(acronym_key(short))
     text = long.lower()
     if not letters:
         return True

@@ -55,6 +55,7 @@ from typing import Literal, Protocol
 
 from kg.errors import KGError
 from kg.names import (
+    acronym_key,
     case_key,
     compound_head,
     family_stems,
@@ -382,7 +383,7 @@ def _occurrences(records: Sequence[PaperExtraction], dropped: Counter[str]) -> l
                 parts = []
                 for g, group in enumerate(groups):
                     others = tuple(
-                        (o, incompatibility(o, group[0]) or "not compatible with the rest")
+                        (o, next((r for m in group if (r := incompatibility(o, m))), "not compatible"))
                         for h, grp in enumerate(groups)
                         if h != g
                         for o in grp
@@ -556,7 +557,7 @@ def _choose_sense(
     """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, "").
 
     One sense per paper first (a definition in the same paper wins), then
-    the only sense of the same type. Among several, each sense scores the
+    the only sense (of the same type, when a sense of that type exists). Among several, each sense scores the
     log of its number of papers (the prior) plus, for every entity of this
     paper it was seen with, the log of how much more often than chance
     (``co / papers(sense)`` over that entity's share of all papers); only
@@ -567,9 +568,8 @@ def _choose_sense(
     same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
     if len(same_paper) == 1:
         return same_paper[0], "acronym defined in the paper"
-    typed = [c for c in candidates if cluster_types[c][occ.type]]
-    if not typed:
-        return None, ""
+    # The extractor's type for a lone acronym is a guess: it only narrows the senses when one fits.
+    typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
     if len(typed) == 1:
         return typed[0], "only sense of the acronym"
     here = sorted(paper_context[occ.paper] - set(typed))
@@ -592,6 +592,21 @@ def _choose_sense(
     if best - second < ATTACH_MARGIN:
         return None, ""
     return root, "context of the paper" if best_evidence > 0 else "most frequent sense"
+
+
+@lru_cache(maxsize=1 << 18)
+def _pointer_keys(surface: str, *, defining: bool) -> tuple[str, ...]:
+    """Return the keys under which a bare acronym finds the entities that carry ``surface``.
+
+    Acronyms keep their case ("ViT" is not "VIT", visual instruction tuning);
+    an all-capitals or all-lower-case bare form may also mean a mixed-case one.
+    """
+    if not is_short_form(surface):
+        return ("i\x00" + variant_key(surface),)
+    keys = ["a\x00" + acronym_key(surface)]
+    if defining or surface in (surface.upper(), surface.lower()):
+        keys.append("i\x00" + variant_key(surface))
+    return tuple(keys)
 
 
 def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexicon) -> _Clustering:
@@ -640,7 +655,8 @@ def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexi
         cluster_types.setdefault(root, Counter())[occ.type] += 1
         paper_context[occ.paper].add(root)
         for surface in occ.surfaces:
-            pointer.setdefault(variant_key(surface), set()).add(root)
+            for key in _pointer_keys(surface, defining=True):
+                pointer.setdefault(key, set()).add(root)
     for n, occ in enumerate(occs):
         if defined[n] and occ.short_forms and occ.long_forms:
             rule[n] = "acronym defined" if rule[n] == "name" else rule[n]
@@ -650,7 +666,7 @@ def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexi
     for n, occ in enumerate(occs):
         if defined[n]:
             continue
-        bare_keys = sorted({variant_key(s) for s in occ.surfaces})
+        bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
         candidates = sorted(set().union(*(pointer.get(k, set()) for k in bare_keys)))
         target, why = (None, "")
         if candidates:
@@ -658,7 +674,7 @@ def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexi
                 occ, candidates, cluster_types, cluster_papers, paper_context, context_counts, n_papers
             )
         rule[n] = f"bare acronym: {why}" if target is not None else "bare acronym: no single sense"
-        decisions.append((n, target, [f"{occ.type}\x00{k}" for k in bare_keys]))
+        decisions.append((n, target, sorted({f"{occ.type}\x00{acronym_key(s)}" for s in occ.surfaces})))
     bare_first: dict[str, int] = {}
     for n, target, group_keys in decisions:
         if target is not None:
@@ -781,7 +797,9 @@ def _families(
     """
     index: dict[tuple[str, str], list[int]] = {}
     for i, (etype, label, surfaces, papers) in enumerate(entities):
-        names = {label} | {s for s, count in surfaces.items() if 2 * count >= papers}
+        names = {label} | {
+            s for s, count in surfaces.items() if 2 * count >= papers and (count >= 3 or not is_short_form(s))
+        }
         for surface in names:
             index.setdefault((etype, keys.identity(surface, etype)), []).append(i)
     out: list[tuple[int | None, str]] = []
