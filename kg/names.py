@@ -32,7 +32,6 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.io import read_text
-from kg.normalize import match_key
 from kg.records import ENTITY_TYPES, EntityType
 
 __all__ = [
@@ -40,6 +39,7 @@ __all__ = [
     "NameRules",
     "acronym_compatible",
     "acronym_key",
+    "after_connector",
     "case_key",
     "compound_head",
     "extends",
@@ -69,7 +69,7 @@ SPELLING_FILE = "spelling-variants.tsv"
 WORDS_FILE = "name-words.tsv"
 
 _SPELLING_KINDS = frozenset({"suffix", "word", "prefix", "keep"})
-_WORD_KINDS = frozenset({"type_word", "variant", "compound", "vendor"})
+_WORD_KINDS = frozenset({"type_word", "variant", "compound", "vendor", "connector"})
 _MIN_STEM = 3  # a suffix rule needs this many letters before the suffix ("four" keeps its "our")
 _SHORT_FORM_MAX = 12
 
@@ -92,12 +92,17 @@ _NAME_SEPARATORS = re.compile(r"[\s\-_/:,()]+")
 # Inside one token, a run of letters followed by a version number starts a new token:
 # "Llama3.1" -> "llama", "3.1"; "YOLOv8n" -> "yolo", "v8n"; "GPT4o" -> "gpt", "4o".
 _INNER_SPLIT = re.compile(r"(?<=[a-z]{2})(?=v\d)|(?<=[a-uw-z]{2})(?=\d)")
+_WS = re.compile(r"\s+")
+_EDGE_PUNCT = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019"
+_DASH_TABLE = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-")
+)
 _DASH_CHARS = frozenset("-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 _DIGIT_RUN = re.compile(r"\d+(?:\.\d+)*")
 _YEAR = re.compile(r"20[0-3]\d")
 _TRAILING_YEAR = re.compile(r"(?<![\d.])20([0-3]\d)$")
 # The last word of a name loses "-ing"/"-ed" (not "-eed": "speed", "seed").
-_PARTICIPLE = re.compile(r"(?<![a-z])([a-z]{3,}?)(ing|ed)$")
+_PARTICIPLE = re.compile(r"^([a-z]{3,}?)(ing|ed)$")
 _SCORE = re.compile(r"\S\s+(?:\d+\.\d{2,}|\d+(?:\.\d+)?\s?%)$")
 
 
@@ -115,6 +120,8 @@ class NameRules:
         compounds: adjectival suffixes ("based", "driven") that make a name
             part of a compound ("CLIP-based") rather than a name.
         vendors: organisation names that may prefix a model name ("OpenAI o3").
+        connectors: prose words that cannot be inside a name ("such as",
+            "using"): an extracted name holding one took in the words before it.
     """
 
     spelling_suffix: tuple[tuple[str, str], ...]
@@ -125,6 +132,7 @@ class NameRules:
     variants: frozenset[str]
     compounds: frozenset[str]
     vendors: tuple[str, ...]
+    connectors: tuple[str, ...] = ()
 
 
 def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
@@ -182,6 +190,7 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
     variants: set[str] = set()
     compounds: set[str] = set()
     vendors: list[str] = []
+    connectors: list[str] = []
     seen_words: dict[tuple[str, str, str], int] = {}
     path = base / WORDS_FILE
     for line_no, (kind, text, types) in _rows(path, ("kind", "word", "types")):
@@ -200,6 +209,8 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
             type_words[types].append(text.lower())
         elif kind == "vendor":
             vendors.append(text)
+        elif kind == "connector":
+            connectors.append(text.lower())
         elif text != text.lower():
             raise InputError(f"{kind} words are lower case", path=path, line=line_no)
         elif kind == "variant":
@@ -215,6 +226,7 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
         variants=frozenset(variants),
         compounds=frozenset(compounds),
         vendors=tuple(sorted(vendors, key=lambda v: (-len(v), v))),
+        connectors=tuple(sorted(connectors, key=lambda c: (-len(c), c))),
     )
 
 
@@ -246,6 +258,7 @@ def is_short_form(surface: str) -> bool:
     return upper >= 2 and 2 * upper >= len(letters)
 
 
+@lru_cache(maxsize=1 << 18)
 def compound_head(surface: str) -> str | None:
     """Return the head of an adjectival compound ("CLIP-based" -> "CLIP"), or ``None``.
 
@@ -264,6 +277,33 @@ def compound_head(surface: str) -> str | None:
     return head.strip()
 
 
+@lru_cache(maxsize=1 << 18)
+def after_connector(surface: str) -> str | None:
+    """Return what follows the last prose connector in a name ("such as X" -> "X"), or ``None``.
+
+    An extractor that takes in a few words too many ("supervised baselines
+    like FooNet") leaves a connector no name contains; whether the rest is
+    the name is for the caller to check (it must be attested on its own).
+
+    >>> after_connector("baselines such as Segment Anything"), after_connector("Learning from Label Proportions")
+    ('Segment Anything', None)
+    """
+    lower = surface.lower()
+    best: int | None = None
+    for connector in name_rules().connectors:
+        for match in re.finditer(r"(?<![\w-])" + re.escape(connector) + r"(?![\w-])", lower):
+            if match.start() == 0:
+                continue  # a leading word is part of the name ("Named Entity Recognition")
+            end = match.end()
+            if best is None or end > best:
+                best = end
+    if best is None:
+        return None
+    rest = surface[best:].strip(" ,:;-")
+    return rest or None
+
+
+@lru_cache(maxsize=1 << 18)
 def is_score_like(surface: str) -> bool:
     """Say whether a name ends in a measured value ("ViT 86.54", "X 12%") rather than a version.
 
@@ -280,35 +320,7 @@ def is_score_like(surface: str) -> bool:
 # --------------------------------------------------------------------------- keys
 
 
-def _plural_cut(text: str) -> tuple[int, str]:
-    """Return (characters to drop, replacement) that turn a regular plural into its singular.
-
-    Only two shapes are folded, because a trailing "s" is often part of a
-    proper name ("DeepSets", "Atlas", "Claude 3 Opus"), and a wrong merge is
-    worse than a missed one: an acronym plural (``GANs`` -> ``GAN``), and the
-    last word of a multi-word name when that word is an ordinary word
-    (``graph neural networks`` -> ``graph neural network``). A single
-    CamelCase or capitalised word (``ResNets``, ``Transformers``) is never
-    folded.
-    """
-    if _ACRONYM_PLURAL.match(text) and is_short_form(text[:-1]):
-        return 1, ""
-    words = [w for w in _SPLIT.split(text) if w]
-    if len(words) < 2:
-        return 0, ""
-    last = words[-1]
-    if not _PLURAL_WORD.match(last):
-        return 0, ""
-    lower = last.lower()
-    if lower.endswith(_NOT_PLURAL_ENDINGS):
-        return 0, ""
-    if lower.endswith("ies") and len(lower) > 4:
-        return 3, "y"
-    if lower.endswith(("sses", "xes", "ches", "shes", "zzes")):
-        return 2, ""
-    return 1, ""
-
-
+@lru_cache(maxsize=1 << 16)
 def _american_word(word: str) -> str:
     """Return the American spelling of one lower-case word (unchanged when no rule applies)."""
     rules = name_rules()
@@ -326,11 +338,6 @@ def _american_word(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 18)
-def _american(text: str) -> str:
-    return _WORD.sub(lambda m: _american_word(m.group()), text)
-
-
 def _fold_participle(match: re.Match[str]) -> str:
     stem, ending = match.group(1), match.group(2)
     if len(stem) + len(ending) < 5 or (ending == "ed" and stem.endswith("e")):
@@ -343,11 +350,12 @@ def variant_key(surface: str) -> str:
     """Return the key under which spelling variants of a name are the same.
 
     :func:`kg.normalize.match_key` (case, Unicode, dashes, whitespace, edge
-    punctuation), a regular plural folded, British spellings made American,
-    the "-ing"/"-ed" ending of the last word folded
-    ("Contrastive Language-Image Pre-training" / "... Pre-trained"),
-    apostrophes dropped ("AIME'24"), then spaces, dashes and underscores
-    removed, so "pre-training", "pre training" and "Pretraining" meet.
+    punctuation; a LaTeX ``~`` is a space), then word by word: a regular
+    plural folded (in names of two or more words, or an acronym's "s"),
+    British spellings made American, an "-ing"/"-ed" ending folded
+    ("Pre-training" / "Pre-trained", "Masked" / "Mask"), apostrophes
+    dropped ("AIME'24"); finally spaces, dashes and underscores removed, so
+    "pre-training", "pre training" and "Pretraining" meet.
 
     >>> variant_key("Graph Neural Networks") == variant_key("graph-neural network")
     True
@@ -355,14 +363,38 @@ def variant_key(surface: str) -> str:
     True
     >>> variant_key("GANs") == variant_key("GAN"), variant_key("ResNets") == variant_key("ResNet")
     (True, False)
+    >>> variant_key("Micro-expressions recognition") == variant_key("micro-expression recognition")
+    True
     """
-    text = unicodedata.normalize("NFKC", surface).strip(" \t\n\r.,;:!?\"'`()[]{}<>")
-    key = match_key(surface)
-    drop, add = _plural_cut(text)
-    if drop and len(key) > drop:
-        key = key[:-drop] + add
-    key = _PARTICIPLE.sub(_fold_participle, _american(key))
-    return _JOINERS.sub("", key.replace("'", "").replace("\u2019", ""))
+    text = unicodedata.normalize("NFKC", surface).replace("~", " ")
+    cased = _WS.sub(" ", text.translate(_DASH_TABLE)).strip(_EDGE_PUNCT)
+    if _ACRONYM_PLURAL.match(cased) and is_short_form(cased[:-1]):
+        cased = cased[:-1]
+    words = [w for w in _SPLIT.split(cased) if w]
+    folded: list[str] = []
+    for word in words:
+        lower = word.casefold().replace("'", "").replace("\u2019", "")
+        if len(words) > 1:
+            lower = _singular(word, lower)
+        lower = _WORD.sub(lambda m: _american_word(m.group()), lower)
+        folded.append(_PARTICIPLE.sub(_fold_participle, lower))
+    return _JOINERS.sub("", "".join(folded))
+
+
+def _singular(word: str, lower: str) -> str:
+    """Fold a regular plural of one word of a multi-word name ("Networks" -> "network").
+
+    Only ordinary words (lower case, or capitalised on the first letter)
+    whose "s" is a plural ending: "loss", "corpus", "analysis", "dynamics"
+    and CamelCase names ("ResNets") stay.
+    """
+    if not _PLURAL_WORD.match(word) or lower.endswith(_NOT_PLURAL_ENDINGS):
+        return lower
+    if lower.endswith("ies") and len(lower) > 4:
+        return lower[:-3] + "y"
+    if lower.endswith(("sses", "xes", "ches", "shes", "zzes")):
+        return lower[:-2]
+    return lower[:-1]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -391,6 +423,7 @@ def acronym_key(surface: str) -> str:
     return key
 
 
+@lru_cache(maxsize=1 << 18)
 def split_type_word(surface: str, etype: EntityType) -> tuple[str, str] | None:
     """Split a trailing type word off a name: ("KITTI dataset", Dataset) -> ("KITTI", "dataset").
 
@@ -423,6 +456,7 @@ def looks_like_name(text: str) -> bool:
     return any(ch.isdigit() for ch in stripped) or any(ch.isupper() for ch in stripped[1:])
 
 
+@lru_cache(maxsize=1 << 18)
 def split_vendor(surface: str) -> tuple[str, str] | None:
     """Split an organisation prefix off a model name: "OpenAI o3" -> ("OpenAI", "o3").
 
@@ -503,6 +537,7 @@ def _normal_version(token: str) -> str:
     return token[2:] if _YEAR.fullmatch(token) else token
 
 
+@lru_cache(maxsize=1 << 18)
 def letter_codes(surface: str) -> tuple[str, ...]:
     """Return the version parts of a name that hold no digit ("ViT-S" -> ("s",), "GPT-4o mini" -> ("mini",)).
 

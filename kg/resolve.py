@@ -44,6 +44,7 @@ is passed in (``"default"`` loads the bundled one).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import math
@@ -56,6 +57,7 @@ from typing import Literal, Protocol
 from kg.errors import KGError
 from kg.names import (
     acronym_key,
+    after_connector,
     case_key,
     compound_head,
     family_stems,
@@ -92,6 +94,11 @@ log = logging.getLogger(__name__)
 #: runner-up by this many nats (a likelihood ratio of 3: a 75% posterior
 #: between two senses).
 ATTACH_MARGIN = math.log(3.0)
+#: The weight (in papers) of the sense nobody defined: a bare acronym
+#: may always mean something the corpus never spells out (a paper's own new
+#: name the extractor did not see defined, a metric, a common abbreviation),
+#: so a sense defined in a couple of papers does not win on its prior alone.
+UNDEFINED_SENSE_FLOOR = 3
 _TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
@@ -307,7 +314,10 @@ class _UnionFind:
                 self.parent[ra] = rb
 
 
-_clean = lru_cache(maxsize=1 << 18)(collapse_whitespace)
+@lru_cache(maxsize=1 << 18)
+def _clean(surface: str) -> str:
+    """Collapse whitespace; a LaTeX non-breaking ``~`` is a space ("Markov Decision Process~")."""
+    return collapse_whitespace(surface.replace("~", " "))
 
 
 @lru_cache(maxsize=1 << 18)
@@ -357,18 +367,39 @@ def _mention_text(record: PaperExtraction, mention: Mention) -> str:
     return text[mention.start : mention.end]
 
 
+def _cleaned_surfaces(entity: Entity, dropped: Counter[str]) -> list[str]:
+    """Return an entity's distinct surfaces, name first, without the ones that are no names."""
+    surfaces: list[str] = []
+    for s in dict.fromkeys(_clean(s) for s in (entity.name, *entity.aliases)):
+        if not s:
+            continue
+        reason = _drop_reason(s)
+        if reason:
+            dropped[f"{reason}\t{s}"] += 1
+        else:
+            surfaces.append(s)
+    return surfaces
+
+
 def _occurrences(records: Sequence[PaperExtraction], dropped: Counter[str]) -> list[_Occurrence]:
-    """Turn every extracted entity into one occurrence per compatible group of its surfaces."""
+    """Turn every extracted entity into one occurrence per compatible group of its surfaces.
+
+    A long surface holding a prose connector ("baselines such as FooNet")
+    is cut to what follows it when that rest is itself a surface somewhere
+    in the corpus.
+    """
+    cleaned = [[_cleaned_surfaces(entity, dropped) for entity in record.entities] for record in records]
+    attested = {variant_key(s) for per_record in cleaned for surfaces in per_record for s in surfaces}
     occs: list[_Occurrence] = []
     for p, record in enumerate(records):
         for i, entity in enumerate(record.entities):
-            forms = [_clean(s) for s in (entity.name, *entity.aliases)]
-            surfaces: list[str] = []
-            for s in dict.fromkeys(s for s in forms if s):
-                reason = _drop_reason(s)
-                if reason:
-                    dropped[f"{reason}\t{s}"] += 1
-                else:
+            surfaces = []
+            for s in cleaned[p][i]:
+                rest = after_connector(s) if " " in s else None
+                if rest is not None and variant_key(rest) in attested:
+                    dropped[f"connector\t{s}"] += 1
+                    s = rest
+                if s not in surfaces:
                     surfaces.append(s)
             if not surfaces:
                 continue
@@ -548,30 +579,38 @@ class _Clustering:
 def _choose_sense(
     occ: _Occurrence,
     candidates: list[int],
+    same_spelling: set[int],
     cluster_types: dict[int, Counter[str]],
     cluster_papers: dict[int, set[int]],
     paper_context: list[set[int]],
     context_counts: dict[int, Counter[int]],
     n_papers: int,
 ) -> tuple[int | None, str]:
-    """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, "").
+    """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, why not).
 
-    One sense per paper first (a definition in the same paper wins), then
-    the only sense (of the same type, when a sense of that type exists). Among several, each sense scores the
-    log of its number of papers (the prior) plus, for every entity of this
-    paper it was seen with, the log of how much more often than chance
+    One sense per paper first: a definition in the same paper wins. Then
+    every sense (of the same type, when a sense of that type exists) scores
+    the log of its number of papers (the prior) plus, for every entity of
+    this paper it was seen with, the log of how much more often than chance
     (``co / papers(sense)`` over that entity's share of all papers); only
     positive evidence counts, so a big sense is not punished for the many
-    entities it was never seen with. The best sense must beat the
-    runner-up by :data:`ATTACH_MARGIN`.
+    entities it was never seen with.
+
+    The senses defined in the corpus need not be the one a bare use means
+    (a paper's own new name the extractor did not see defined, a metric, a
+    sense everybody knows and nobody spells out), so an *undefined sense*
+    competes too, weighing :data:`UNDEFINED_SENSE_FLOOR` papers. The best
+    must beat the runner-up by :data:`ATTACH_MARGIN`: a sense defined in a
+    couple of papers needs support from the paper's other entities.
     """
     same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
     if len(same_paper) == 1:
         return same_paper[0], "acronym defined in the paper"
+    spelled = [c for c in candidates if c in same_spelling]
+    if len(spelled) == 1:
+        return spelled[0], "same name written without spaces"
     # The extractor's type for a lone acronym is a guess: it only narrows the senses when one fits.
     typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
-    if len(typed) == 1:
-        return typed[0], "only sense of the acronym"
     here = sorted(paper_context[occ.paper] - set(typed))
     scored: list[tuple[float, float, int]] = []
     for c in typed:
@@ -587,10 +626,13 @@ def _choose_sense(
                 share = len(cluster_papers.get(x, ())) / max(1, n_papers)
                 evidence += max(0.0, math.log((co / (n_c + 1.0)) / share))
         scored.append((math.log(n_c) + evidence, evidence, c))
+    scored.append((math.log(UNDEFINED_SENSE_FLOOR), 0.0, -1))
     scored.sort(key=lambda item: (-item[0], item[2]))
     (best, best_evidence, root), (second, _, _) = scored[0], scored[1]
+    if root < 0:
+        return None, "an undefined sense is likelier"
     if best - second < ATTACH_MARGIN:
-        return None, ""
+        return None, "no clear sense"
     return root, "context of the paper" if best_evidence > 0 else "most frequent sense"
 
 
@@ -644,6 +686,7 @@ def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexi
 
     # Index the defined clusters by every surface they carry; note their types and papers.
     pointer: dict[str, set[int]] = {}
+    spelling: dict[str, set[int]] = {}  # a long form's exact spelling without spaces -> clusters
     cluster_papers: dict[int, set[int]] = {}
     cluster_types: dict[int, Counter[str]] = {}
     paper_context: list[set[int]] = [set() for _ in range(n_papers)]
@@ -657,6 +700,8 @@ def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexi
         for surface in occ.surfaces:
             for key in _pointer_keys(surface, defining=True):
                 pointer.setdefault(key, set()).add(root)
+        for surface in occ.long_forms:
+            spelling.setdefault(case_key(surface), set()).add(root)
     for n, occ in enumerate(occs):
         if defined[n] and occ.short_forms and occ.long_forms:
             rule[n] = "acronym defined" if rule[n] == "name" else rule[n]
@@ -668,13 +713,23 @@ def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexi
             continue
         bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
         candidates = sorted(set().union(*(pointer.get(k, set()) for k in bare_keys)))
-        target, why = (None, "")
+        target, why = (None, "no definition in the corpus")
         if candidates:
+            spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
             target, why = _choose_sense(
-                occ, candidates, cluster_types, cluster_papers, paper_context, context_counts, n_papers
+                occ,
+                candidates,
+                spelled,
+                cluster_types,
+                cluster_papers,
+                paper_context,
+                context_counts,
+                n_papers,
             )
-        rule[n] = f"bare acronym: {why}" if target is not None else "bare acronym: no single sense"
-        decisions.append((n, target, sorted({f"{occ.type}\x00{acronym_key(s)}" for s in occ.surfaces})))
+        rule[n] = f"bare acronym: {why}"
+        # Lone acronyms with no sense to join are one entity per spelling, whatever type the
+        # extractor guessed for each use; the entity takes the majority type.
+        decisions.append((n, target, sorted({acronym_key(s) for s in occ.surfaces})))
     bare_first: dict[str, int] = {}
     for n, target, group_keys in decisions:
         if target is not None:
@@ -690,8 +745,30 @@ def _cluster(occs: list[_Occurrence], n_papers: int, keys: _Keys, lexicon: _Lexi
 # --------------------------------------------------------------------------- entities
 
 
+def _mention_order(m: Mention) -> tuple[str, int, int, str]:
+    return (m.field, m.start, m.end, m.sentence)
+
+
 def _merge_paper_entities(record: PaperExtraction, parts: list[_Occurrence], entity: int) -> PaperEntity:
     """Merge the occurrences of one paper that resolved to the same canonical entity."""
+    if len(parts) == 1:
+        occ = parts[0]
+        e = occ.entity
+        name = _clean(e.name)
+        if name not in occ.surfaces:
+            name = min(occ.surfaces, key=lambda s: (is_short_form(s), s))
+        return PaperEntity(
+            paper_id=record.id,
+            entity=entity,
+            name=name,
+            aliases=tuple(sorted(set(occ.surfaces) - {name})),
+            role=e.role,
+            confidence=float(e.confidence),
+            component="+".join(sorted({c for c in e.component.split("+") if c})),
+            mentions=tuple(sorted(set(occ.mentions), key=_mention_order)),
+            extractor=record.extractor,
+            extracted_type=occ.type,
+        )
     surfaces = {s for occ in parts for s in occ.surfaces}
     names = sorted(
         {_clean(occ.entity.name) for occ in parts if _clean(occ.entity.name) in surfaces},
@@ -700,9 +777,7 @@ def _merge_paper_entities(record: PaperExtraction, parts: list[_Occurrence], ent
     if not names:
         names = sorted(surfaces, key=lambda s: (is_short_form(s), s))
     name = names[0]
-    mentions = sorted(
-        {m for occ in parts for m in occ.mentions}, key=lambda m: (m.field, m.start, m.end, m.sentence)
-    )
+    mentions = sorted({m for occ in parts for m in occ.mentions}, key=_mention_order)
     # The extractor's type for this paper: the most frequent, a tie going to the part that
     # carries a long form (the paper's definition), then to the fixed type order.
     types = Counter(occ.type for occ in parts)
@@ -850,6 +925,20 @@ def resolve(
     """
     records = dedupe_extractions(extractions)
     lex = _Lexicon(_default_lexicon() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
+    # Resolution allocates millions of small containers and frees none of them until it
+    # returns; the cyclic collector would rescan them all again and again (measured: 40% of
+    # the time on 15k papers), so it is paused and restored on the way out.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _resolve(records, lex)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _resolve(records: list[PaperExtraction], lex: _Lexicon) -> Resolution:
+    """Run the rules of the module docstring over deduplicated records (see :func:`resolve`)."""
     dropped: Counter[str] = Counter()
     occs = _occurrences(records, dropped)
     keys = _Keys(occs)
