@@ -99,13 +99,15 @@ def test_is_short_form(surface: str, short: bool) -> None:
 # --------------------------------------------------------------------------- merges
 
 
-def test_acronym_attaches_to_long_form_defined_in_another_paper() -> None:
+def test_acronym_attaches_to_an_established_long_form_defined_in_other_papers() -> None:
     m = (Mention(0, 3, "GLS works."),)
+    defining = [
+        paper(f"d{i}", ent("Method", "Gradient Lattice Smoothing", "GLS", mentions=m + (Mention(5, 8, "x"),)))
+        for i in range(9)
+    ]
     res = resolve(
         [
-            paper(
-                "p1", ent("Method", "Gradient Lattice Smoothing", "GLS", mentions=m + (Mention(5, 8, "x"),))
-            ),
+            *defining,
             paper("p2", ent("Method", "GLS", mentions=m)),
             paper("p3", ent("Method", "gradient-lattice smoothing")),
         ],
@@ -115,9 +117,37 @@ def test_acronym_attaches_to_long_form_defined_in_another_paper() -> None:
     e = res.entities[0]
     assert e.name == "Gradient Lattice Smoothing"
     assert e.aliases == ("GLS", "gradient-lattice smoothing")
-    assert e.papers == ("p1", "p2", "p3")
-    assert e.paper_count == 3
-    assert e.mention_count == 2 + 1 + 1  # a record without evidence counts once
+    assert e.paper_count == 11
+    assert e.mention_count == 9 * 2 + 1 + 1  # a record without evidence counts once
+    assert dict(e.trace.rules)["bare acronym: most frequent sense"] == 1
+
+
+def test_a_bare_acronym_does_not_follow_a_rare_definition_without_context() -> None:
+    # One paper defines GLS; another uses GLS with nothing in common: it may mean anything.
+    res = resolve(
+        [
+            *_filler(20),
+            paper("p1", ent("Method", "Gradient Lattice Smoothing", "GLS"), ent("Dataset", "Zephyr-Bench")),
+            paper("p2", ent("Method", "GLS"), ent("Dataset", "Borealis")),
+        ],
+        lexicon=None,
+    )
+    assert res.assignment[("p1", 0)] != res.assignment[("p2", 0)]
+    assert res.entity_of("p2", 0).trace.rules == (("bare acronym: an undefined sense is likelier", 1),)
+
+
+def test_a_bare_acronym_follows_a_rare_definition_its_paper_shares_context_with() -> None:
+    shared = (ent("Dataset", "Zephyr-Bench"), ent("Dataset", "Borealis Split"))
+    res = resolve(
+        [
+            *_filler(20),
+            paper("p1", ent("Method", "Gradient Lattice Smoothing", "GLS"), *shared),
+            paper("p2", ent("Method", "GLS"), *shared),
+        ],
+        lexicon=None,
+    )
+    assert res.assignment[("p1", 0)] == res.assignment[("p2", 0)]
+    assert ("bare acronym: context of the paper", 1) in res.entity_of("p2", 0).trace.rules
 
 
 def test_case_dash_space_and_plural_variants_merge() -> None:
@@ -233,20 +263,23 @@ def test_entities_of_one_paper_that_resolve_together_are_merged() -> None:
 
 
 def test_same_acronym_different_types_stay_apart_and_bare_acronym_follows_type() -> None:
+    def defining(pid: str, *entities: Entity) -> PaperExtraction:
+        return paper(pid, *entities)
+
     res = resolve(
         [
-            paper("p1", ent("Method", "Sparse Anchor Matching", "SAM")),
-            paper("p2", ent("Model", "Spectral Atlas Model", "SAM")),
+            *[defining(f"m{i}", ent("Method", "Sparse Anchor Matching", "SAM")) for i in range(9)],
+            *[defining(f"o{i}", ent("Model", "Spectral Atlas Model", "SAM")) for i in range(9)],
             paper("p3", ent("Model", "SAM")),
             paper("p4", ent("Method", "SAM")),
         ],
         lexicon=None,
     )
-    assert groups(res) == {
-        frozenset({("p1", "Sparse Anchor Matching"), ("p4", "SAM")}),
-        frozenset({("p2", "Spectral Atlas Model"), ("p3", "SAM")}),
-    }
-    assert entity_named(res, "Model", "Spectral Atlas Model").aliases == ("SAM",)
+    sparse = entity_named(res, "Method", "Sparse Anchor Matching")
+    spectral = entity_named(res, "Model", "Spectral Atlas Model")
+    assert "p4" in sparse.papers and "p3" not in sparse.papers
+    assert "p3" in spectral.papers and "p4" not in spectral.papers
+    assert spectral.aliases == ("SAM",)
 
 
 def test_different_expansions_of_one_acronym_stay_apart() -> None:
@@ -272,13 +305,15 @@ def _filler(n: int) -> list[PaperExtraction]:
 
 
 def test_ambiguous_bare_acronym_attaches_by_co_mentioned_entities() -> None:
+    keypoint = (ent("Dataset", "KeypointVille"), ent("Task", "keypoint alignment"))
+    aperture = (ent("Dataset", "ApertureSet"), ent("Task", "aperture design"))
     res = resolve(
         [
             *_filler(20),
-            paper("p1", ent("Method", "Sparse Anchor Matching", "SAM"), ent("Dataset", "KeypointVille")),
-            paper("p2", ent("Method", "Stochastic Aperture Masking", "SAM"), ent("Dataset", "ApertureSet")),
-            paper("p3", ent("Method", "SAM"), ent("Dataset", "KeypointVille")),
-            paper("p4", ent("Method", "SAM"), ent("Dataset", "ApertureSet"), ent("Task", "optical masking")),
+            paper("p1", ent("Method", "Sparse Anchor Matching", "SAM"), *keypoint),
+            paper("p2", ent("Method", "Stochastic Aperture Masking", "SAM"), *aperture),
+            paper("p3", ent("Method", "SAM"), *keypoint),
+            paper("p4", ent("Method", "SAM"), *aperture, ent("Task", "optical masking")),
             paper("p5", ent("Method", "SAM"), ent("Task", "optical masking")),
         ],
         lexicon=None,
@@ -394,15 +429,17 @@ def test_any_input_order_gives_the_same_resolution() -> None:
 def test_corpus_partition() -> None:
     res = resolve(_corpus(), lexicon=None)
     # p4 defines SAM as its Spectral Atlas Model, so its Method-typed bare "SAM" means the same
-    # (one sense per paper); p6 has no context and stays a bare acronym.
+    # (one sense per paper). p3, p5 and p6 use SAM bare; each sense is defined in one paper only,
+    # so without strong shared context they stay one bare "SAM" entity.
     assert {e.name: e.paper_count for e in res.entities if e.type == "Method"} == {
-        "Sparse Anchor Matching": 2,
+        "Sparse Anchor Matching": 1,
         "Stochastic Aperture Masking": 1,
-        "SAM": 1,
+        "SAM": 3,
         "Gradient Lattice Smoothing": 2,
     }
-    assert entity_named(res, "Model", "Spectral Atlas Model").papers == ("p4", "p5")
-    assert entity_named(res, "Dataset", "Zephyr-Bench").papers == ("p7", "p8")
+    assert entity_named(res, "Model", "Spectral Atlas Model").papers == ("p4",)
+    assert entity_named(res, "Dataset", "Zephyr-Bench").papers == ("p7",)  # p8's bare ZB: no support
+    assert entity_named(res, "Dataset", "ZB").papers == ("p8",)
     assert entity_named(res, "Task", "Keypoint Alignment").aliases == ("keypoint alignments",)
     assert res.entity_of("p9", 0) is res.entity_of("p8", 1)
 
