@@ -202,13 +202,7 @@ class KnowledgeGraph:
         key = match_key(name)
         hits = []
         for node, data in self._graph.nodes(data=True):
-            forms = [
-                data.get("name"),
-                data.get("label"),
-                data.get("title"),
-                data.get("paper_id"),
-                data.get("url"),
-            ]
+            forms = [data.get("name"), data.get("label"), data.get("title"), data.get("paper_id"), data.get("url")]
             forms.extend(data.get("aliases", ()))
             if any(isinstance(form, str) and match_key(form) == key for form in forms):
                 hits.append(node)
@@ -234,10 +228,7 @@ class KnowledgeGraph:
         g = self._graph
         rows = {}
         for node in nodes:
-            for direction, edges in (
-                ("out", g.out_edges(node, data=True)),
-                ("in", g.in_edges(node, data=True)),
-            ):
+            for direction, edges in (("out", g.out_edges(node, data=True)), ("in", g.in_edges(node, data=True))):
                 for src, dst, data in edges:
                     other = dst if direction == "out" else src
                     attrs = g.nodes[other]
@@ -249,9 +240,7 @@ class KnowledgeGraph:
                         "direction": direction,
                     }
                     rows[(row["relation"], direction, other)] = row
-        return sorted(
-            rows.values(), key=lambda r: (r["relation"], r["kind"], str(r["label"]).casefold(), r["id"])
-        )
+        return sorted(rows.values(), key=lambda r: (r["relation"], r["kind"], str(r["label"]).casefold(), r["id"]))
 
     def stats(self) -> dict[str, Any]:
         """Return counts of nodes and edges by kind (see :func:`kg.graph.graph_stats`)."""
@@ -311,9 +300,7 @@ class KnowledgeGraph:
         fresh = []
         for paper in papers:
             if not isinstance(paper, Paper):
-                raise TypeError(
-                    f"expected Paper records, got {type(paper).__name__} (see kg.sources.read_papers)"
-                )
+                raise TypeError(f"expected Paper records, got {type(paper).__name__} (see kg.sources.read_papers)")
             if paper.id not in known:
                 known.add(paper.id)
                 fresh.append(paper)
@@ -583,15 +570,11 @@ def _save_format(path: Path, format: str | None) -> SaveFormat:
     if format is not None:
         fmt = _FORMAT_ALIASES.get(format.lower())
         if fmt is None:
-            raise InputError(
-                f"unknown format {format!r}; expected one of turtle, nt, json-ld, node-link", path=path
-            )
+            raise InputError(f"unknown format {format!r}; expected one of turtle, nt, json-ld, node-link", path=path)
         return fmt
     fmt = SAVE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise InputError(
-            "cannot tell the format from the extension; use .ttl, .nt, .jsonld or .json", path=path
-        )
+        raise InputError("cannot tell the format from the extension; use .ttl, .nt, .jsonld or .json", path=path)
     return fmt
 
 

@@ -77,9 +77,7 @@ def read_text(path: str | Path, *, what: str) -> str:
         raise InputError(f"{what} not found", path=p) from None
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{what} is not valid UTF-8 ({exc.reason} at byte {exc.start})", path=p, line=line
-        ) from None
+        raise InputError(f"{what} is not valid UTF-8 ({exc.reason} at byte {exc.start})", path=p, line=line) from None
 
 
 def dumps_line(record: dict[str, Any]) -> str:
@@ -117,9 +115,7 @@ def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
                 try:
                     value = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise InputError(
-                        f"malformed JSON: {exc.msg} (column {exc.colno})", path=p, line=lineno
-                    ) from None
+                    raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=p, line=lineno) from None
                 if not isinstance(value, dict):
                     raise InputError("expected a JSON object on each line", path=p, line=lineno)
                 yield value

@@ -92,9 +92,7 @@ def normalize_arxiv_id(value: str) -> str | None:
     'hep-th/9901001'
     """
     value = value.strip()
-    value = re.sub(
-        r"^https?://(?:www\.)?(?:export\.)?arxiv\.org/(?:abs|pdf)/", "", value, flags=re.IGNORECASE
-    )
+    value = re.sub(r"^https?://(?:www\.)?(?:export\.)?arxiv\.org/(?:abs|pdf)/", "", value, flags=re.IGNORECASE)
     value = re.sub(r"\.pdf$", "", value)
     for pattern in (_ARXIV_NEW, _ARXIV_OLD):
         m = pattern.match(value)

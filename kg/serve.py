@@ -222,8 +222,7 @@ def _term_xml(term: Any) -> str:
         return f"<literal>{xml_escape(term.value)}</literal>"
     if isinstance(term, ox.Triple):
         parts = "".join(
-            f"<{name}>{_term_xml(getattr(term, name))}</{name}>"
-            for name in ("subject", "predicate", "object")
+            f"<{name}>{_term_xml(getattr(term, name))}</{name}>" for name in ("subject", "predicate", "object")
         )
         return f"<triple>{parts}</triple>"
     return f"<literal>{xml_escape(str(term))}</literal>"
@@ -255,16 +254,12 @@ def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str) -
         doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         return json.dumps(doc, ensure_ascii=False).encode("utf-8")
     if fmt == "xml":
-        out = [
-            '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-        ]
+        out = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
         out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head>")
         out.append("<results>")
         for row in rows:
             cells = "".join(
-                f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>"
-                for v, t in zip(variables, row)
-                if t is not None
+                f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>" for v, t in zip(variables, row) if t is not None
             )
             out.append(f"<result>{cells}</result>")
         out.append("</results>\n</sparql>\n")
@@ -280,9 +275,7 @@ def serialize_solutions(variables: list[str], rows: list[list[Any]], fmt: str) -
         body = "\n".join(
             "<tr>" + "".join(f"<td>{html.escape(_term_csv(t))}</td>" for t in row) + "</tr>" for row in rows
         )
-        return _RESULT_PAGE.format(count=len(rows), table=f"<table><tr>{head}</tr>\n{body}</table>").encode(
-            "utf-8"
-        )
+        return _RESULT_PAGE.format(count=len(rows), table=f"<table><tr>{head}</tr>\n{body}</table>").encode("utf-8")
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in variables)]
         lines.extend("\t".join("" if t is None else str(t) for t in row) for row in rows)
@@ -348,8 +341,7 @@ class WorkerPool:
             queue.SimpleQueue()
         )
         self._threads = [
-            threading.Thread(target=self._loop, name=f"{name}-{i}", daemon=True)
-            for i in range(max(1, workers))
+            threading.Thread(target=self._loop, name=f"{name}-{i}", daemon=True) for i in range(max(1, workers))
         ]
         for thread in self._threads:
             thread.start()
@@ -413,9 +405,7 @@ class QueryRunner:
             future.cancel()
             raise QueryTimeout(f"the query ran longer than the time limit of {self.timeout:g} s") from None
 
-    def _execute(
-        self, sparql: str, accept: str | None, fmt_param: str | None, cancel: threading.Event
-    ) -> QueryAnswer:
+    def _execute(self, sparql: str, accept: str | None, fmt_param: str | None, cancel: threading.Event) -> QueryAnswer:
         # pyoxigraph's result iterators are "unsendable": they must be dropped on the
         # thread that made them. ``del result`` in ``finally`` frees the iterator here
         # even when an exception (whose traceback keeps this frame) goes to the
@@ -515,9 +505,7 @@ def _open(p: Path, tmp: Path) -> ServedGraph:
                 existing[route] = folder / name
         if (folder / "graph.html").is_file():
             existing["/"] = folder / "graph.html"
-        rdf_source = next(
-            (existing[r] for r in ("/graph.nt", "/graph.ttl", "/graph.jsonld") if r in existing), None
-        )
+        rdf_source = next((existing[r] for r in ("/graph.nt", "/graph.ttl", "/graph.jsonld") if r in existing), None)
     else:
         rdf_source = p if p.suffix.lower() in _RDF_SUFFIXES else None
         if rdf_source is not None:
@@ -792,9 +780,7 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
             log.debug("client went away")
 
     def _refuse_method(self) -> None:
-        self._error(
-            HTTPStatus.METHOD_NOT_ALLOWED, "read-only server: use GET or POST", {"Allow": "GET, HEAD, POST"}
-        )
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only server: use GET or POST", {"Allow": "GET, HEAD, POST"})
 
     do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
 

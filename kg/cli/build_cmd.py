@@ -33,59 +33,23 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
 
 @click.command("build")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="Output folder; papers already built there are skipped.",
-)
-@click.option(
-    "--format",
-    "format_",
-    default=None,
-    help=f"Force the input format ({', '.join(FORMATS)}) instead of sniffing it.",
-)
+@click.option("-o", "--out", "out_dir", default="outputs", show_default=True, type=click.Path(path_type=Path),
+              help="Output folder; papers already built there are skipped.")
+@click.option("--format", "format_", default=None,
+              help=f"Force the input format ({', '.join(FORMATS)}) instead of sniffing it.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it.")
-@click.option(
-    "--workers",
-    default=1,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Extraction processes (or Dask workers with --engine dask).",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Where extraction runs: this machine, or a Dask cluster.",
-)
-@click.option(
-    "--scheduler", default=None, help="Address of a running Dask scheduler (default: a LocalCluster)."
-)
-@click.option(
-    "--batch-size",
-    default=64,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Papers per extraction batch and per journal flush.",
-)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Extraction processes (or Dask workers with --engine dask).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where extraction runs: this machine, or a Dask cluster.")
+@click.option("--scheduler", default=None, help="Address of a running Dask scheduler (default: a LocalCluster).")
+@click.option("--batch-size", default=64, show_default=True, type=click.IntRange(min=1),
+              help="Papers per extraction batch and per journal flush.")
 @click.option("--base-iri", default=None, help="Base IRI under which RDF resources are minted.")
-@click.option(
-    "--html-max-nodes",
-    default=500,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="How many of the most connected nodes graph.html draws.",
-)
-@click.option(
-    "--validate/--no-validate",
-    default=None,
-    help="SHACL-validate the graph (default: only graphs under 200k triples).",
-)
+@click.option("--html-max-nodes", default=500, show_default=True, type=click.IntRange(min=1),
+              help="How many of the most connected nodes graph.html draws.")
+@click.option("--validate/--no-validate", default=None,
+              help="SHACL-validate the graph (default: only graphs under 200k triples).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 def build(
     inputs: tuple[Path, ...],
@@ -120,23 +84,12 @@ def build(
     from kg.pipeline import build as run_build
 
     show_bar = not quiet and sys.stderr.isatty()
-    bar = tqdm(
-        total=estimate_total(inputs), unit="paper", desc="extracting", disable=not show_bar, file=sys.stderr
-    )
+    bar = tqdm(total=estimate_total(inputs), unit="paper", desc="extracting", disable=not show_bar, file=sys.stderr)
     try:
         summary = run_build(
-            inputs,
-            out_dir=out_dir,
-            format=format_,
-            strict=strict,
-            engine=engine,
-            workers=workers,
-            scheduler=scheduler,
-            batch_size=batch_size,
-            base=base_iri,
-            html_max_nodes=html_max_nodes,
-            validate=validate,
-            progress=bar.update,
+            inputs, out_dir=out_dir, format=format_, strict=strict, engine=engine, workers=workers,
+            scheduler=scheduler, batch_size=batch_size, base=base_iri, html_max_nodes=html_max_nodes,
+            validate=validate, progress=bar.update,
         )
     finally:
         bar.close()
@@ -145,9 +98,7 @@ def build(
     if summary.shacl_conforms is False:
         from kg.errors import ValidationError
 
-        raise ValidationError(
-            f"{out_dir / 'graph.nt'} does not conform to kg's SHACL shapes (see the log above)"
-        )
+        raise ValidationError(f"{out_dir / 'graph.nt'} does not conform to kg's SHACL shapes (see the log above)")
 
 
 def print_summary(summary: BuildSummary, out_dir: Path) -> None:
@@ -165,9 +116,7 @@ def print_summary(summary: BuildSummary, out_dir: Path) -> None:
     click.echo(f"links            {summary.links:>10,}", err=True)
     click.echo(f"triples          {summary.triples:>10,}", err=True)
     if summary.shacl_conforms is not None:
-        click.echo(
-            f"SHACL            {'conforms' if summary.shacl_conforms else 'DOES NOT CONFORM':>10}", err=True
-        )
+        click.echo(f"SHACL            {'conforms' if summary.shacl_conforms else 'DOES NOT CONFORM':>10}", err=True)
     click.echo(f"time             {summary.seconds:>9.1f}s", err=True)
     for name, size in sorted(summary.files.items()):
         click.echo(f"  {out_dir / name}  ({size:,} bytes)", err=True)

@@ -53,26 +53,14 @@ def jsonl_lines(papers: Iterable[Paper]) -> Iterator[str]:
 
 @click.command("papers")
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "format_",
-    type=click.Choice(FORMATS),
-    default=None,
-    help="Force the input format instead of guessing it from the extension and content.",
-)
+@click.option("--format", "format_", type=click.Choice(FORMATS), default=None,
+              help="Force the input format instead of guessing it from the extension and content.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it.")
-@click.option(
-    "--output-format",
-    "output_format",
-    type=click.Choice(["table", "jsonl"]),
-    default="table",
-    show_default=True,
-    help="A readable table, or one JSON object per paper.",
-)
+@click.option("--output-format", "output_format", type=click.Choice(["table", "jsonl"]), default="table",
+              show_default=True, help="A readable table, or one JSON object per paper.")
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Show at most N papers.")
-def papers(
-    inputs: tuple[Path, ...], format_: str | None, strict: bool, output_format: str, limit: int | None
-) -> None:
+def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_format: str,
+           limit: int | None) -> None:
     """List the papers INPUTS yield (the bundled Daily Papers sample when none is given).
 
     Formats: daily (Hugging Face Daily Papers text page), jsonl, json, csv,

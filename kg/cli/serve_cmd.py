@@ -13,40 +13,16 @@ import click
 
 @click.command("serve")
 @click.argument("path", default="outputs", type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="Interface to listen on (use 0.0.0.0 only on a trusted network).",
-)
-@click.option(
-    "--port",
-    default=8000,
-    show_default=True,
-    type=click.IntRange(0, 65535),
-    help="TCP port; 0 picks a free one.",
-)
-@click.option(
-    "--timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0, min_open=True),
-    help="Seconds a query may run before it gets a 503.",
-)
-@click.option(
-    "--max-results",
-    default=10_000,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Most rows or triples per answer; longer answers are cut off.",
-)
-@click.option(
-    "--workers",
-    default=4,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Queries that may run at the same time.",
-)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on (use 0.0.0.0 only on a trusted network).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="TCP port; 0 picks a free one.")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0, min_open=True),
+              help="Seconds a query may run before it gets a 503.")
+@click.option("--max-results", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Most rows or triples per answer; longer answers are cut off.")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Queries that may run at the same time.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not log requests.")
 def serve(
     path: Path, host: str, port: int, timeout: float, max_results: int, workers: int, quiet: bool
@@ -89,9 +65,7 @@ def serve(
 
     previous = signal.signal(signal.SIGTERM, stop)  # stop cleanly on SIGTERM as on Ctrl-C
     try:
-        run_serve(
-            path, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers, ready=ready
-        )
+        run_serve(path, host=host, port=port, timeout=timeout, max_results=max_results, workers=workers, ready=ready)
     except KeyboardInterrupt:
         click.echo("kg: stopped", err=True)
     except OSError as exc:

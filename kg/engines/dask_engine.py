@@ -41,9 +41,7 @@ def read_shard(path: str | Path) -> list[PaperExtraction]:
 class DaskEngine:
     """Extract partitions on a Dask cluster (a new ``LocalCluster`` when no scheduler is given)."""
 
-    def __init__(
-        self, *, workers: int = 2, scheduler: str | None = None, shard_dir: Path | None = None
-    ) -> None:
+    def __init__(self, *, workers: int = 2, scheduler: str | None = None, shard_dir: Path | None = None) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:

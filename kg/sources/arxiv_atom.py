@@ -39,9 +39,8 @@ def paper_from_entry(entry: ET.Element, *, path: Path, position: int) -> Paper:
     """
     raw_id = _text(entry, f"{ATOM}id")
     if "/api/errors" in raw_id:
-        raise InputError(
-            f"the feed reports an arXiv API error: {_text(entry, f'{ATOM}summary')}", path=path, line=position
-        )
+        raise InputError(f"the feed reports an arXiv API error: {_text(entry, f'{ATOM}summary')}", path=path,
+                         line=position)
     url = None
     doi = _text(entry, f"{ARXIV}doi") or None
     links: list[Link | None] = []
@@ -80,9 +79,8 @@ def paper_from_entry(entry: ET.Element, *, path: Path, position: int) -> Paper:
 def _parse_error(exc: ET.ParseError, path: Path, *, closing: bool) -> InputError:
     line = exc.position[0] if exc.position else None
     if closing:
-        return InputError(
-            "XML ends early (an element is not closed); the file may be truncated", path=path, line=line
-        )
+        return InputError("XML ends early (an element is not closed); the file may be truncated", path=path,
+                          line=line)
     return InputError(f"malformed XML: {exc}", path=path, line=line)
 
 
@@ -102,9 +100,7 @@ def read(path: Path) -> Iterator[Item]:
         try:
             parser.feed(line.text.encode("utf-8"))
             # a syntax error is queued by feed() and raised here
-            events = [
-                (str(ev[0]), cast(ET.Element, ev[1])) for ev in cast(Iterator[Any], parser.read_events())
-            ]
+            events = [(str(ev[0]), cast(ET.Element, ev[1])) for ev in cast(Iterator[Any], parser.read_events())]
         except ET.ParseError as exc:
             raise _parse_error(exc, path, closing=False) from None
         for event, elem in events:

@@ -61,3 +61,4 @@ def paper_from_snapshot(record: Any, *, path: Path, position: int) -> Paper:
 def read(path: Path) -> Iterator[Item]:
     """Yield the papers of a snapshot file, and an error for each bad line."""
     yield from read_json_any(path, paper_from_snapshot)
+

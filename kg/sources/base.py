@@ -160,16 +160,11 @@ def iter_lines(path: Path) -> Iterator[Line]:
             for number, raw in enumerate(handle, start=1):
                 if number == 1:
                     if raw.startswith(_BOMS_UTF16):
-                        raise InputError(
-                            "file is UTF-16 encoded; kg reads UTF-8: re-save it as UTF-8", path=path
-                        )
+                        raise InputError("file is UTF-16 encoded; kg reads UTF-8: re-save it as UTF-8", path=path)
                     raw = raw.removeprefix(_UTF8_BOM)
                 if b"\x00" in raw:
-                    raise InputError(
-                        "holds NUL bytes: a binary file, or UTF-16 without a byte-order mark",
-                        path=path,
-                        line=number,
-                    )
+                    raise InputError("holds NUL bytes: a binary file, or UTF-16 without a byte-order mark", path=path,
+                                     line=number)
                 try:
                     text = raw.decode("utf-8")
                     bad = None

@@ -26,35 +26,12 @@ _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
 _SKIP_TYPES = frozenset({"comment", "preamble", "string"})
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(_MONTH_NAMES, start=1)}
 _ACCENTS = {
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    '"': "\u0308",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "c": "\u0327",
-    "k": "\u0328",
+    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
+    "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
 }
-_SYMBOLS = {
-    "ss": "\u00df",
-    "o": "\u00f8",
-    "O": "\u00d8",
-    "ae": "\u00e6",
-    "AE": "\u00c6",
-    "aa": "\u00e5",
-    "AA": "\u00c5",
-    "l": "\u0142",
-    "L": "\u0141",
-    "i": "i",
-    "j": "j",
-}
-_ACCENT_CMD = re.compile(
-    r"\\([`'^\"~=.])\s*\{?\\?([A-Za-z])\}?|\\([uvHck])\s*\{\\?([A-Za-z])\}|\\([uvHck]) ([A-Za-z])"
-)
+_SYMBOLS = {"ss": "\u00df", "o": "\u00f8", "O": "\u00d8", "ae": "\u00e6", "AE": "\u00c6", "aa": "\u00e5",
+            "AA": "\u00c5", "l": "\u0142", "L": "\u0141", "i": "i", "j": "j"}
+_ACCENT_CMD = re.compile(r"\\([`'^\"~=.])\s*\{?\\?([A-Za-z])\}?|\\([uvHck])\s*\{\\?([A-Za-z])\}|\\([uvHck]) ([A-Za-z])")
 _SYMBOL_CMD = re.compile(r"\\(ss|ae|AE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])\s?")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
@@ -73,9 +50,8 @@ def latex_to_text(value: str) -> str:
     import unicodedata
 
     def accent(m: re.Match[str]) -> str:
-        mark, letter = (
-            (m.group(1), m.group(2)) if m.group(1) else (m.group(3) or m.group(5), m.group(4) or m.group(6))
-        )
+        mark, letter = (m.group(1), m.group(2)) if m.group(1) else (m.group(3) or m.group(5),
+                                                                     m.group(4) or m.group(6))
         return unicodedata.normalize("NFC", letter + _ACCENTS[mark])
 
     text = _ACCENT_CMD.sub(accent, value)
@@ -102,7 +78,7 @@ class _Parser:
         self.ws()
         m = re.compile(r"[^\s=,{}()\"#]+").match(self.text, self.pos)
         if not m:
-            raise BibTeXError(f"expected a field name at {self.text[self.pos : self.pos + 20]!r}")
+            raise BibTeXError(f"expected a field name at {self.text[self.pos:self.pos + 20]!r}")
         self.pos = m.end()
         return m.group(0)
 
@@ -139,7 +115,7 @@ class _Parser:
                 self.pos += 1
                 return self.text[start : self.pos - 1]
             self.pos += 1
-        raise BibTeXError("a '\"' in a field value is never closed")
+        raise BibTeXError('a \'"\' in a field value is never closed')
 
     def value(self) -> str:
         parts: list[str] = []
@@ -203,9 +179,8 @@ def _entry_items(path: Path) -> Iterator[tuple[int, str, str, list[Line]] | Inpu
     for line in iter_lines(path):
         m = _ENTRY_START.match(line.text)
         if m and current:
-            yield InputError(
-                f"@{kind} entry is not closed before the next entry starts", path=path, line=current[0].number
-            )
+            yield InputError(f"@{kind} entry is not closed before the next entry starts", path=path,
+                             line=current[0].number)
             current = []
         if not current:
             if not m:
@@ -225,9 +200,8 @@ def _entry_items(path: Path) -> Iterator[tuple[int, str, str, list[Line]] | Inpu
             yield current[0].number, kind, body, current
             current = []
     if current:
-        yield InputError(
-            f"@{kind} entry is not closed at the end of the file", path=path, line=current[0].number
-        )
+        yield InputError(f"@{kind} entry is not closed at the end of the file", path=path,
+                         line=current[0].number)
 
 
 def paper_from_fields(fields: dict[str, str], *, path: Path, position: int) -> Paper:
@@ -244,18 +218,11 @@ def paper_from_fields(fields: dict[str, str], *, path: Path, position: int) -> P
         m = re.search(r"(\d{4}\.\d{4,5})", get["journal"])
         arxiv = m.group(1) if m else None
     date = get.get("date") or (
-        get.get("year", "")
-        + (
-            f"-{fields['month'].strip().zfill(2)}"
-            if get.get("year") and fields.get("month", "").strip().isdigit()
-            else ""
-        )
+        get.get("year", "") + (f"-{fields['month'].strip().zfill(2)}" if get.get("year") and
+                               fields.get("month", "").strip().isdigit() else "")
     )
-    authors = [
-        collapse_whitespace(" ".join(reversed(a.split(",", 1))) if "," in a else a)
-        for a in re.split(r"\s+and\s+", get.get("author", ""))
-        if a.strip()
-    ]
+    authors = [collapse_whitespace(" ".join(reversed(a.split(",", 1))) if "," in a else a)
+               for a in re.split(r"\s+and\s+", get.get("author", "")) if a.strip()]
     return make_paper(
         path=path,
         position=position,

@@ -70,10 +70,7 @@ def read(path: Path) -> Iterator[Item]:
         if len(row) > len(header):
             yield InputError(
                 f"row has {len(row)} fields but the header has {len(header)}; quote fields that hold the "
-                "delimiter",
-                path=path,
-                line=row_start,
-            )
+                "delimiter", path=path, line=row_start)
             continue
         record = {name: value for name, value in zip(header, row) if name}
         try:

@@ -199,27 +199,16 @@ def read(path: Path) -> Iterator[Item]:
             return True
         # An abstract may open with a short question ("What makes a reward model robust?").
         after = next_content(1)
-        return (
-            following.text[-1] in "?!"
-            and not title_case(following.text)
-            and after is not None
-            and is_prose(after.text)
-            and not is_title(after.text)
-        )
+        return (following.text[-1] in "?!" and not title_case(following.text) and after is not None
+                and is_prose(after.text) and not is_title(after.text))
 
     def finish(d: _Draft) -> Item:
         bad = d.title.bad or next((p.bad for p in d.paragraphs if p.bad is not None), None)
         if bad is not None:
             return InputError(bad.bad or "not valid UTF-8", path=path, line=bad.number)
         try:
-            return make_paper(
-                path=path,
-                position=d.title.line,
-                title=d.title.text,
-                abstract=" ".join(p.text for p in d.paragraphs),
-                date=date,
-                record="paper",
-            )
+            return make_paper(path=path, position=d.title.line, title=d.title.text,
+                              abstract=" ".join(p.text for p in d.paragraphs), date=date, record="paper")
         except InputError as exc:
             return exc
 
@@ -250,11 +239,8 @@ def read(path: Path) -> Iterator[Item]:
             elif draft is not None and not title_case(text) and _continues(text):
                 draft.paragraphs.append(block)
             elif draft is not None and title_case(text) and len(text.split()) >= 4 and following is not None:
-                yield InputError(
-                    f"paper {text[:60]!r} has no abstract paragraph after its title",
-                    path=path,
-                    line=block.line,
-                )
+                yield InputError(f"paper {text[:60]!r} has no abstract paragraph after its title",
+                                 path=path, line=block.line)
         elif draft is not None and _continues(text):
             draft.paragraphs.append(block)
         window.pop(0)

@@ -75,11 +75,8 @@ class _Buffer:
         self.buf = self.buf[self.pos :] + "".join(parts)
         self.pos = 0
         if len(self.buf) > _MAX_RECORD:
-            raise InputError(
-                "a JSON record is larger than 64 MiB, or the JSON is malformed",
-                path=self.path,
-                line=self.line,
-            )
+            raise InputError("a JSON record is larger than 64 MiB, or the JSON is malformed", path=self.path,
+                             line=self.line)
         return True
 
     def advance(self, n: int) -> None:
@@ -102,9 +99,8 @@ class _Buffer:
         """Consume one of ``chars`` (after whitespace) or raise a clear error."""
         c = self.peek()
         if c is None:
-            raise InputError(
-                f"JSON ends early: expected {what}; the file may be truncated", path=self.path, line=self.line
-            )
+            raise InputError(f"JSON ends early: expected {what}; the file may be truncated", path=self.path,
+                             line=self.line)
         if c not in chars:
             raise InputError(f"malformed JSON: expected {what}, found {c!r}", path=self.path, line=self.line)
         self.advance(1)
@@ -122,9 +118,8 @@ class _Buffer:
                 line = self.line + self.buf.count("\n", self.pos, exc.pos)
                 at_end = exc.pos >= len(self.buf.rstrip()) or exc.msg.startswith("Unterminated string")
                 if self.eof and at_end:
-                    raise InputError(
-                        f"JSON ends early ({exc.msg}); the file may be truncated", path=self.path, line=line
-                    ) from None
+                    raise InputError(f"JSON ends early ({exc.msg}); the file may be truncated", path=self.path,
+                                     line=line) from None
                 raise InputError(f"malformed JSON: {exc.msg}", path=self.path, line=line) from None
             if end >= len(self.buf) and self.fill():
                 continue  # a number may go on in the next chunk
@@ -148,18 +143,15 @@ def _array(buf: _Buffer) -> Iterator[JsonRecord]:
     while True:
         c = buf.peek()
         if c is None:
-            raise InputError(
-                "JSON array is not closed; the file may be truncated", path=buf.path, line=buf.line
-            )
+            raise InputError("JSON array is not closed; the file may be truncated", path=buf.path, line=buf.line)
         if c == "]":
             buf.advance(1)
             return
         if not first:
             buf.expect(",", "',' or ']' between array items")
             if buf.peek() is None:
-                raise InputError(
-                    "JSON array is not closed; the file may be truncated", path=buf.path, line=buf.line
-                )
+                raise InputError("JSON array is not closed; the file may be truncated", path=buf.path,
+                                 line=buf.line)
         first = False
         value, start, end = buf.value()
         yield JsonRecord(value, start, end, buf.bad_between(start, end))
@@ -174,9 +166,7 @@ def _object(buf: _Buffer) -> Iterator[JsonRecord]:
     while True:
         c = buf.peek()
         if c is None:
-            raise InputError(
-                "JSON object is not closed; the file may be truncated", path=buf.path, line=buf.line
-            )
+            raise InputError("JSON object is not closed; the file may be truncated", path=buf.path, line=buf.line)
         if c == "}":
             buf.advance(1)
             break
@@ -184,9 +174,7 @@ def _object(buf: _Buffer) -> Iterator[JsonRecord]:
             buf.expect(",", "',' or '}' between object members")
         first = False
         if buf.peek() is None:
-            raise InputError(
-                "JSON object is not closed; the file may be truncated", path=buf.path, line=buf.line
-            )
+            raise InputError("JSON object is not closed; the file may be truncated", path=buf.path, line=buf.line)
         key, _, _ = buf.value()
         if not isinstance(key, str):
             raise InputError("malformed JSON: object key is not a string", path=buf.path, line=buf.line)
@@ -196,9 +184,8 @@ def _object(buf: _Buffer) -> Iterator[JsonRecord]:
             yield from _array(buf)
         else:
             if buf.peek() is None:
-                raise InputError(
-                    "JSON object is not closed; the file may be truncated", path=buf.path, line=buf.line
-                )
+                raise InputError("JSON object is not closed; the file may be truncated", path=buf.path,
+                                 line=buf.line)
             value, _, _ = buf.value()
             if not streamed:
                 members[key] = value
@@ -222,11 +209,8 @@ def iter_json_document(path: Path) -> Iterator[JsonRecord]:
         elif c == "{":
             yield from _object(buf)
         else:
-            raise InputError(
-                f"malformed JSON: expected '[' or '{{' at the top level, found {c!r}",
-                path=path,
-                line=buf.line,
-            )
+            raise InputError(f"malformed JSON: expected '[' or '{{' at the top level, found {c!r}", path=path,
+                             line=buf.line)
 
 
 def iter_json_lines(path: Path) -> Iterator[JsonRecord | InputError]:
@@ -240,9 +224,7 @@ def iter_json_lines(path: Path) -> Iterator[JsonRecord | InputError]:
         try:
             value = json.loads(line.text)
         except json.JSONDecodeError as exc:
-            yield InputError(
-                f"malformed JSON line: {exc.msg} (column {exc.colno})", path=path, line=line.number
-            )
+            yield InputError(f"malformed JSON line: {exc.msg} (column {exc.colno})", path=path, line=line.number)
             continue
         yield JsonRecord(value, line.number, line.number, None)
 

@@ -26,16 +26,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "abstract": ("abstract", "summary", "abstracttext", "description"),
     "url": ("url", "link", "paperurl", "absurl", "pdfurl"),
     "authors": ("authors", "author", "creators"),
-    "date": (
-        "date",
-        "published",
-        "publishedat",
-        "publicationdate",
-        "publishdate",
-        "year",
-        "updatedate",
-        "created",
-    ),
+    "date": ("date", "published", "publishedat", "publicationdate", "publishdate", "year", "updatedate",
+             "created"),
     "categories": ("categories", "category", "tags", "subjects"),
     "code": ("code", "codeurl", "github", "githubrepo", "repository", "repo"),
     "web": ("projectpage", "homepage", "website", "project"),
@@ -101,9 +93,8 @@ def paper_from_mapping(record: Any, *, path: Path, position: int, record_name: s
     if not isinstance(record, Mapping):
         from kg.errors import InputError
 
-        raise InputError(
-            f"{record_name} is a JSON {type(record).__name__}, expected an object", path=path, line=position
-        )
+        raise InputError(f"{record_name} is a JSON {type(record).__name__}, expected an object", path=path,
+                         line=position)
     fields = canonical_fields(record)
     arxiv = fields.get("arxiv_id")
     doi = fields.get("doi")

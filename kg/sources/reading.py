@@ -155,11 +155,8 @@ def _file_items(path: Path, fmt: str, *, strict: bool, report: ReadReport | None
         fail(error)
         return
     if seen == 0:
-        fail(
-            InputError(
-                f"no papers found when read as {fmt!r}; use --format to pick another reader", path=path
-            )
-        )
+        fail(InputError(f"no papers found when read as {fmt!r}; use --format to pick another reader",
+                        path=path))
 
 
 def read_papers(

@@ -19,25 +19,13 @@ from kg.sources.jsonstream import JsonRecord, iter_json_document, looks_like_jso
 
 #: Every format name :func:`kg.sources.read_papers` accepts, in the order ``--help`` lists them.
 FORMATS: tuple[str, ...] = (
-    "daily",
-    "jsonl",
-    "json",
-    "csv",
-    "arxiv-atom",
-    "arxiv-snapshot",
-    "bibtex",
-    "openalex",
-    "hf-daily",
+    "daily", "jsonl", "json", "csv", "arxiv-atom", "arxiv-snapshot", "bibtex", "openalex", "hf-daily",
 )
 _BY_EXTENSION = {
-    ".txt": "daily",
-    ".text": "daily",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".bib": "bibtex",
-    ".bibtex": "bibtex",
-    ".xml": "arxiv-atom",
-    ".atom": "arxiv-atom",
+    ".txt": "daily", ".text": "daily",
+    ".csv": "csv", ".tsv": "csv",
+    ".bib": "bibtex", ".bibtex": "bibtex",
+    ".xml": "arxiv-atom", ".atom": "arxiv-atom",
 }
 _JSON_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl"}
 _BIBTEX = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
@@ -56,11 +44,8 @@ def classify_record(record: Any) -> str | None:
     keys = set(record)
     if isinstance(record.get("paper"), dict) or ({"summary", "publishedAt"} <= keys) or "githubRepo" in keys:
         return "hf-daily"
-    if (
-        "abstract_inverted_index" in keys
-        or "authorships" in keys
-        or str(record.get("id", "")).startswith("https://openalex.org/")
-    ):
+    if "abstract_inverted_index" in keys or "authorships" in keys or \
+            str(record.get("id", "")).startswith("https://openalex.org/"):
         return "openalex"
     if "update_date" in keys or "authors_parsed" in keys:
         return "arxiv-snapshot"
