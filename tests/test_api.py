@@ -1,4 +1,4 @@
-"""The public Python API: ``kg.build``, ``kg.load``, ``kg.extract`` and :class:`kg.KnowledgeGraph`.
+"""The public Python API: ``kg.build``, ``kg.load``, ``kg.extract_paper`` and :class:`kg.KnowledgeGraph`.
 
 Most tests use the hand-written extraction records of
 ``tests/fixtures/api/extractions.jsonl`` (no spaCy); the build, merge and
@@ -269,12 +269,12 @@ def test_extract_text_and_paper() -> None:
     from kg.extract import extract_paper
 
     text = "We fine-tune BERT with LoRA and evaluate it on GLUE."
-    record = kg.extract(text)
+    record = kg.extract_paper(text)
     assert isinstance(record, PaperExtraction)
     assert record.paper.id == paper_id(text) and record.paper.abstract == text
     assert record == extract_paper(Paper(id=paper_id(text), title="", abstract=text))
     assert record.entities  # the facade hands back what the extractor found
     paper = Paper(id="x-1", title="LoRA for BERT", abstract=text)
-    assert kg.extract(paper).paper.id == "x-1"
+    assert kg.extract_paper(paper).paper.id == "x-1"
     with pytest.raises(TypeError):
-        kg.extract(42)  # type: ignore[arg-type]
+        kg.extract_paper(42)  # type: ignore[arg-type]

@@ -8,6 +8,7 @@ terminal and print a summary to stderr. spaCy loads only when the command runs.
 
 from __future__ import annotations
 
+import itertools
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.terminal import safe_line, safe_text
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
@@ -60,14 +62,17 @@ def extract(
     the gold format of the annotation guide: id, title, abstract, entities
     (type, name, aliases, role, confidence, component, mentions with field,
     offsets and sentence) and links (url, kind). Bad records are skipped and
-    summarised at the end; with --strict the first one stops the command.
+    summarised at the end; with --strict the first one stops the command. A
+    paper whose extraction raises is left out and named (file:line,
+    component, error); the command goes on and exits with code 5.
 
     \b
     Examples:
       kg extract -o outputs/extractions.jsonl
       kg extract papers.jsonl arxiv.xml -o out.jsonl --batch-size 128
     """
-    from kg.extract import extract_papers
+    from kg.engines import extract_batch
+    from kg.failures import PaperFailure
     from kg.io import atomic_write, dumps_line
 
     report = ReadReport()
@@ -81,18 +86,33 @@ def extract(
     roles: Counter[str] = Counter()
     links = 0
     written = 0
+    failures: list[PaperFailure] = []
     with atomic_write(output) as handle:
-        for extraction in extract_papers(papers, batch_size=batch_size):
-            handle.write(dumps_line(extraction.to_dict()) + "\n")
-            written += 1
-            types.update(e.type for e in extraction.entities)
-            roles.update(e.role for e in extraction.entities)
-            links += len(extraction.links)
+        iterator = iter(papers)
+        while batch := list(itertools.islice(iterator, batch_size)):
+            for outcome in extract_batch(batch):
+                if isinstance(outcome, PaperFailure):
+                    failures.append(outcome)
+                    continue
+                handle.write(dumps_line(outcome.to_dict()) + "\n")
+                written += 1
+                types.update(e.type for e in outcome.entities)
+                roles.update(e.role for e in outcome.entities)
+                links += len(outcome.links)
         report.raise_if_nothing_read()  # inside the block: the old output stays untouched
-    click.echo(report.summary(), err=True)
+    click.echo(safe_text(report.summary()), err=True)
+    for failure in failures[:20]:
+        click.echo(safe_line(f"  failed: {failure.message()}"), err=True)
+    if len(failures) > 20:
+        click.echo(f"  ... and {len(failures) - 20} more failures", err=True)
     by_type = ", ".join(f"{t} {types[t]}" for t in ("Method", "Model", "Dataset", "Task"))
     click.echo(
         f"wrote {written} extraction{'s' if written != 1 else ''} to {output}: "
         f"{sum(types.values())} entities ({by_type}; {roles['proposed']} proposed), {links} links",
         err=True,
     )
+    if failures:
+        from kg.errors import PapersFailed
+
+        raise PapersFailed(f"finished with {len(failures)} failed paper{'s' if len(failures) != 1 else ''} "
+                           "(extraction raised; not in the output)")

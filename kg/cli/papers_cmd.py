@@ -16,6 +16,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.terminal import safe_json_line, safe_line, safe_text, stdout_is_terminal
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
@@ -79,6 +80,8 @@ def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_f
     if limit is not None:
         stream = itertools.islice(stream, limit)
     lines = jsonl_lines(stream) if output_format == "jsonl" else table_lines(stream)
+    if stdout_is_terminal():  # a title may hold escape sequences: show them, never run them
+        lines = map(safe_json_line if output_format == "jsonl" else safe_line, lines)
     shown = 0
     try:
         for line in lines:
@@ -90,4 +93,4 @@ def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_f
         sys.exit(0)
     if limit != 0:
         report.raise_if_nothing_read()
-    click.echo(report.summary(), err=True)
+    click.echo(safe_text(report.summary()), err=True)

@@ -2,12 +2,18 @@
 
 A thin layer over :mod:`kg.query`: the query comes from the command line,
 a file (``--file``) or the ready-made queries (``--named``, with
-``--param key=value``). Errors are :class:`kg.errors.KGError` subclasses,
-printed as one line with the position of the mistake by ``kg.cli.main``.
+``--param key=value``). Rows are printed as the engine finds them, so memory
+stays bounded whatever the size of the answer; ``--max-results`` stops early
+with a note on stderr. Errors are :class:`kg.errors.KGError` subclasses,
+printed as one line with the position of the mistake (``file:line:column``
+for ``--file``) by ``kg.cli.main``.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +34,18 @@ def _ready_help() -> str:
         params = " ".join(f"{p.name}=<{p.type}> (default {p.default!r})" for p in q.params)
         lines.append(f"{q.name}\n    {q.description}" + (f"\n    params: {params}" if params else ""))
     return "\n".join(lines)
+
+
+_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _terminal_safe(text: str) -> str:
+    """Show control characters as ``\\xNN`` so untrusted text cannot drive the terminal.
+
+    >>> _terminal_safe("a\\x1b[31mb\\tc\\n")
+    'a\\\\x1b[31mb\\tc\\n'
+    """
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -71,7 +89,13 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=None,
-    help="Stop the query after this many seconds.",
+    help="Stop the query after this many seconds (loading the graph not counted).",
+)
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Print at most this many rows, then stop with a note on stderr (default: all, streamed).",
 )
 @click.option(
     "--list", "list_", is_flag=True, help="List the ready-made queries and their parameters, then exit."
@@ -84,13 +108,17 @@ def query(
     params: tuple[str, ...],
     fmt: Format,
     timeout: float | None,
+    max_results: int | None,
     list_: bool,
 ) -> None:
     """Run a read-only SPARQL query over GRAPH and print the result.
 
-    GRAPH is a .nt, .ttl or .jsonld file written by kg, or an output folder
-    (its graph.nt is used). Give the query as SPARQL text, with --file, or
-    pick a ready-made one with --named (list them with --list).
+    GRAPH is an output folder of `kg build` (its graph.oxigraph/ store when
+    there is one, else graph.nt, .ttl, .jsonld, graph.json or
+    extractions.jsonl) or one such file. Give the query as SPARQL text, with
+    --file, or pick a ready-made one with --named (list them with --list).
+    Rows are printed as they are found. Queries are read-only and offline:
+    updates and SERVICE are refused, and so are brackets nested over 100 deep.
 
     \b
     Examples:
@@ -98,8 +126,9 @@ def query(
       kg query outputs/graph.nt --file my-query.rq --format csv
       kg query outputs/ --named papers_using_dataset --param dataset=ImageNet-1k
       kg query outputs/ --named top_methods --param limit=10 --format json
+      kg query outputs/ 'SELECT * WHERE { ?s ?p ?o }' --max-results 100 --format tsv
     """
-    from kg.query import format_result, load_query, run_query
+    from kg.query import iter_formatted, load_query, stream_query
 
     if list_:
         click.echo(_ready_help())
@@ -118,12 +147,26 @@ def query(
         )
     if params and not named:
         raise click.UsageError("--param only applies to --named queries")
+    name = None
     if query_file is not None:
         text = read_text(query_file, what="query file")
+        name = str(query_file)
     elif named is not None:
         text = load_query(named, **_parse_params(params))
     else:
         assert sparql is not None
         text = sparql
-    result = run_query(graph, text, timeout=timeout)
-    click.echo(format_result(result, fmt=fmt), nl=False)
+    clean = _terminal_safe if sys.stdout.isatty() else (lambda chunk: chunk)
+    try:
+        with stream_query(graph, text, timeout=timeout, max_results=max_results, name=name) as stream:
+            for chunk in iter_formatted(
+                stream.kind, stream.variables, stream.batches(), boolean=stream.boolean, fmt=fmt
+            ):
+                click.echo(clean(chunk), nl=False)
+    except BrokenPipeError:  # `kg query ... | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if stream.truncated:
+        click.echo(
+            f"kg: stopped after {max_results:,} rows (--max-results); the query has more", err=True
+        )

@@ -4,16 +4,18 @@
 :class:`kg.records.PaperExtraction` records, exactly as
 ``spec/ANNOTATION.md`` defines them. spaCy is imported lazily (inside the
 functions, through :mod:`kg.extract.pipeline`), never when this package is
-imported, because spaCy-free code imports :mod:`kg.extract.lexicon`.
+imported, because spaCy-free code imports :mod:`kg.extract.abbreviations` and
+:mod:`kg.extract.wordlists`. It imports nothing from the layers above (the API,
+the build pipeline, the package root).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg import __version__
 from kg.records import Paper, PaperExtraction
 
 if TYPE_CHECKING:
@@ -21,7 +23,16 @@ if TYPE_CHECKING:
 
 __all__ = ["EXTRACTOR_VERSION", "extract_paper", "extract_papers", "load_pipeline"]
 
-EXTRACTOR_VERSION = f"kg-extract/{__version__}"
+
+def _package_version() -> str:
+    """Return the installed version of kg (from its metadata: the package root is a layer above)."""
+    try:
+        return metadata.version("kg")
+    except metadata.PackageNotFoundError:  # a source tree that was never installed
+        return "0+unknown"
+
+
+EXTRACTOR_VERSION = f"kg-extract/{_package_version()}"
 """Name and version of the extractor; recorded on every extraction as provenance."""
 
 
