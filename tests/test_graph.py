@@ -74,7 +74,7 @@ def test_true_homonyms_get_numbered_ids_deterministically() -> None:
         simple("p1", Entity("Method", "Q+")),
         simple("p2", Entity("Method", "Q#")),
         simple("p3", Entity("Method", "Q 2")),  # its natural id is "method:q-2": the homonym must skip it
-        simple("p4", Entity("Model", "Q+")),
+        simple("p4", Entity("Model", "Q*")),
     ]
     ids = set()
     for order in (records, records[::-1], records[1:] + records[:1]):
