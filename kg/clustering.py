@@ -45,6 +45,7 @@ from kg.records import ENTITY_TYPES, EntityType
 __all__ = [
     "ATTACH_MARGIN",
     "UNDEFINED_SENSE_FLOOR",
+    "UNDEFINED_SENSE_RATE",
     "Clustering",
     "Keys",
     "LexiconLike",
@@ -65,8 +66,12 @@ ATTACH_MARGIN = math.log(3.0)
 #: The weight (in papers) of the sense nobody defined: a bare acronym may
 #: always mean something the corpus never spells out (a paper's own new name
 #: the extractor did not see defined, a metric, a common abbreviation), so a
-#: sense defined in a couple of papers does not win on its prior alone.
-UNDEFINED_SENSE_FLOOR = 3
+#: sense defined in a couple of papers does not win on its prior alone. A
+#: small corpus (one community, few names) has fewer such senses: the weight
+#: is :data:`UNDEFINED_SENSE_RATE` per paper up to this.
+UNDEFINED_SENSE_FLOOR = 3.0
+#: Weight of the undefined sense per paper of the corpus, below the floor.
+UNDEFINED_SENSE_RATE = 0.001
 
 
 class _LexiconEntryLike(Protocol):
@@ -393,7 +398,8 @@ def _choose_sense(
     The senses defined in the corpus need not be the one a bare use means
     (a paper's own new name the extractor did not see defined, a metric, a
     sense everybody knows and nobody spells out), so an *undefined sense*
-    competes too, weighing :data:`UNDEFINED_SENSE_FLOOR` papers. The best
+    competes too, weighing :data:`UNDEFINED_SENSE_FLOOR` papers (less in
+    a small corpus, :data:`UNDEFINED_SENSE_RATE` per paper). The best
     must beat the runner-up by :data:`ATTACH_MARGIN`: a sense defined in a
     couple of papers needs support from the paper's other entities.
     """
@@ -420,7 +426,8 @@ def _choose_sense(
                 share = len(cluster_papers.get(x, ())) / max(1, n_papers)
                 evidence += max(0.0, math.log((co / (n_c + 1.0)) / share))
         scored.append((math.log(n_c) + evidence, evidence, c))
-    scored.append((math.log(UNDEFINED_SENSE_FLOOR), 0.0, -1))
+    undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
+    scored.append((math.log(max(undefined, 1e-9)), 0.0, -1))
     scored.sort(key=lambda item: (-item[0], item[2]))
     (best, best_evidence, root), (second, _, _) = scored[0], scored[1]
     if root < 0:

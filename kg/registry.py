@@ -64,7 +64,12 @@ class IdRecord:
 
     def to_dict(self) -> dict[str, object]:
         """Return the JSON form, keys sorted."""
-        out: dict[str, object] = {"id": self.id, "type": self.type, "label": self.label, "keys": sorted(self.keys)}
+        out: dict[str, object] = {
+            "id": self.id,
+            "type": self.type,
+            "label": self.label,
+            "keys": sorted(self.keys),
+        }
         if self.redirect:
             out["redirect"] = self.redirect
         return out
@@ -120,7 +125,9 @@ class IdRegistry:
         """Write the registry, one id a line, sorted by id (atomically)."""
         with atomic_write(path) as handle:
             for key in sorted(self.records):
-                handle.write(json.dumps(self.records[key].to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+                handle.write(
+                    json.dumps(self.records[key].to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+                )
 
     def redirects(self) -> dict[str, str]:
         """Return retired id -> the active id that holds its entity now (chains followed)."""
