@@ -34,9 +34,11 @@ from typing import Any, TextIO
 
 from kg import outdir
 from kg.errors import DiskFullError, InputError
+from kg.explain import RESOLUTION_REPORT
 from kg.failures import FAILURE_KEY, PaperFailure
 from kg.io import dumps_line, read_jsonl, write_jsonl
 from kg.records import Paper, PaperExtraction
+from kg.registry import ENTITY_IDS
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +227,7 @@ def write_outputs(
     html_max_nodes: int = 500,
     validate: bool | None = None,
     consume: bool = False,
+    registry_from: Path | None = None,
 ) -> None:
     """Write every output file from the full, id-sorted set of extractions.
 
@@ -241,18 +244,27 @@ def write_outputs(
         validate: run SHACL; ``None`` means only for graphs under 200k triples.
         consume: empty ``extractions`` once the graph is built, so the records
             and the graph are not both held while the big files are written.
+        registry_from: the entity id registry of the folder being updated
+            (:mod:`kg.registry`): entities keep the ids (IRIs) they had there;
+            the updated registry is written as ``entity-ids.jsonl``.
     """
     import gc
 
-    from kg.graph import build_graph, write_node_link
+    from kg.explain import report_records, write_report
+    from kg.graph import build_graph_from, write_node_link
     from kg.rdf import write_rdf_files
+    from kg.registry import IdRegistry
 
     write_jsonl(out_dir / PAPERS, (record.paper.to_dict() for record in extractions))
     write_jsonl(out_dir / EXTRACTIONS, (record.to_dict() for record in extractions))
     write_jsonl(out_dir / FAILURES, (failure.to_dict() for failure in sorted(failures, key=lambda f: f.id)))
 
     summary.papers_total = len(extractions)
-    graph = build_graph(extractions)
+    registry = IdRegistry.load(registry_from) if registry_from is not None else IdRegistry()
+    graph, resolved = build_graph_from(lambda: extractions, registry=registry)
+    registry.save(out_dir / ENTITY_IDS)
+    write_report(report_records(resolved), out_dir / RESOLUTION_REPORT)
+    del resolved, registry
     if consume:
         extractions.clear()
         gc.collect()
@@ -287,7 +299,7 @@ def write_outputs(
 
 ENTITY_KINDS = frozenset({"Method", "Model", "Dataset", "Task"})
 #: Every file a build writes, swapped into the output folder together.
-OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, GRAPH_JSON, *RDF_FILES, HTML)
+OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, GRAPH_JSON, *RDF_FILES, HTML, ENTITY_IDS, RESOLUTION_REPORT)
 
 
 def build(
@@ -382,7 +394,15 @@ def _write_and_swap(state: BuildState, out: Path, summary: BuildSummary, **optio
     state.done.clear()
     stage = outdir.staging(out)
     try:
-        write_outputs(extractions, stage, summary, failures=state.failed.values(), consume=True, **options)
+        write_outputs(
+            extractions,
+            stage,
+            summary,
+            failures=state.failed.values(),
+            consume=True,
+            registry_from=out / ENTITY_IDS,
+            **options,
+        )
         outdir.commit(out, OUTPUT_FILES, remove=[JOURNAL])
     finally:
         outdir.discard(out)

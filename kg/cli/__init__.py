@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "papers": ("kg.cli.papers_cmd", "papers", "List the papers a source yields."),
     "extract": ("kg.cli.extract_cmd", "extract", "Extract entities and links from papers to JSON Lines."),
     "eval": ("kg.cli.eval_cmd", "eval_", "Score extractions against a gold file."),
+    "explain": ("kg.cli.explain_cmd", "explain", "Explain how entity resolution treated a name."),
     "query": ("kg.cli.query_cmd", "query", "Run a SPARQL query over a graph."),
     "view": ("kg.cli.view_cmd", "view", "Draw a graph as an interactive offline HTML page."),
     "serve": ("kg.cli.serve_cmd", "serve", "Serve a graph over HTTP: SPARQL endpoint and HTML view."),
