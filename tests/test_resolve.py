@@ -474,3 +474,138 @@ def test_gold_seed_lines_parse_and_resolve() -> None:
     assert len(res.extractions) == len({r.id for r in records})
     assert sum(len(r.entities) for r in records) == len(res.assignment)
     assert sum(e.paper_count for e in res.entities) == len(res.links)
+
+
+# --------------------------------------------------------------------------- versions, families, labels
+
+
+def test_versions_an_extractor_folded_together_are_split_and_linked_to_their_family() -> None:
+    res = resolve(
+        [
+            paper("p1", ent("Model", "Zorblax", "Zorblax 1.5 Pro")),  # the extractor folded a version in
+            paper("p2", ent("Model", "Zorblax 1.5 Pro")),
+            paper("p3", ent("Model", "Zorblax 1.5")),
+            paper("p4", ent("Model", "Zorblax-1.5-Pro")),
+        ],
+        lexicon=None,
+    )
+    family = entity_named(res, "Model", "Zorblax")
+    pro = entity_named(res, "Model", "Zorblax 1.5 Pro")
+    middle = entity_named(res, "Model", "Zorblax 1.5")
+    assert family.papers == ("p1",) and pro.papers == ("p1", "p2", "p4")
+    assert res.entities[pro.broader] == middle and res.entities[middle.broader] == family  # nearest first
+    assert family.broader is None
+    assert ("Zorblax 1.5 Pro", "different version") in family.trace.kept_apart
+    assert pro.trace.broader_via == "Zorblax 1.5"
+    assert res.entity_of("p1", 0) == family  # the part holding the extracted name
+
+
+def test_sizes_and_editions_are_their_own_entities() -> None:
+    res = resolve(
+        [
+            paper("p1", ent("Model", "Blorp-3 8B")),
+            paper("p2", ent("Model", "Blorp-3 8B Instruct")),
+            paper("p3", ent("Model", "Blorp-3")),
+            paper("p4", ent("Model", "blorp-3-8b")),
+        ],
+        lexicon=None,
+    )
+    assert sorted((e.name, e.paper_count) for e in res.entities) == [
+        ("Blorp-3", 1),
+        ("Blorp-3 8B", 2),
+        ("Blorp-3 8B Instruct", 1),
+    ]
+    instruct = entity_named(res, "Model", "Blorp-3 8B Instruct")
+    assert res.entities[instruct.broader].name == "Blorp-3 8B"
+
+
+def test_compounds_and_scores_are_never_aliases() -> None:
+    res = resolve(
+        [
+            paper("p1", ent("Model", "Zorb Transformer", "ZoT", "ZoT-based", "ZoT 86.54")),
+            paper("p2", ent("Method", "ZoT-powered")),  # nothing left: no entity
+        ],
+        lexicon=None,
+    )
+    [entity] = res.entities
+    assert entity.aliases == ("ZoT",)
+    assert ("p2", 0) not in res.assignment
+    assert res.dropped == {"compound\tZoT-based": 1, "compound\tZoT-powered": 1, "score\tZoT 86.54": 1}
+
+
+def test_a_more_specific_name_is_not_an_alias() -> None:
+    res = resolve([paper("p1", ent("Model", "ZORB2", "ZORB2-UNet"))], lexicon=None)
+    assert sorted(e.name for e in res.entities) == ["ZORB2", "ZORB2-UNet"]
+
+
+def test_prose_before_a_name_is_cut_when_the_name_is_known() -> None:
+    res = resolve(
+        [
+            paper("p1", ent("Method", "Quorum Lattice Smoothing")),
+            paper("p2", ent("Method", "strong baselines such as Quorum Lattice Smoothing")),
+        ],
+        lexicon=None,
+    )
+    [entity] = res.entities
+    assert entity.paper_count == 2
+    assert res.dropped == {"connector\tstrong baselines such as Quorum Lattice Smoothing": 1}
+
+
+def test_label_is_the_acronym_when_papers_use_it_more() -> None:
+    records = [
+        paper("p1", ent("Model", "Quorum Zephyr Transformer", "QZT")),
+        *[paper(f"b{i}", ent("Model", "QZT")) for i in range(4)],
+    ]
+    [entity] = resolve(records, lexicon=None).entities
+    assert (entity.name, entity.trace.label_reason) == ("QZT", "most used (acronym)")
+    assert entity.aliases == ("Quorum Zephyr Transformer",)
+
+
+def test_a_shared_acronym_is_no_label() -> None:
+    records = [
+        paper("p1", ent("Model", "Quorum Zephyr Transformer", "QZT")),
+        paper("p2", ent("Method", "Quick Zonal Tiling", "QZT")),
+        *[paper(f"b{i}", ent("Model", "QZT"), ent("Model", "Quorum Zephyr Transformer")) for i in range(3)],
+    ]
+    names = {e.name for e in resolve(records, lexicon=None).entities}
+    assert names == {"Quorum Zephyr Transformer", "Quick Zonal Tiling"}
+
+
+def test_label_spelling_is_the_most_common_and_type_words_go() -> None:
+    records = [
+        paper("p1", ent("Dataset", "Zorbset dataset")),
+        paper("p2", ent("Dataset", "ZorbSet")),
+        paper("p3", ent("Dataset", "ZorbSet")),
+        paper("p4", ent("Dataset", "zorbset")),
+    ]
+    [entity] = resolve(records, lexicon=None).entities
+    assert entity.name == "ZorbSet"
+    only_typed = resolve([paper("p1", ent("Dataset", "QuorumBench benchmark"))], lexicon=None).entities[0]
+    assert only_typed.name == "QuorumBench"  # the guide's name rule
+    kept = resolve([paper("p1", ent("Model", "Segmental Quorum Model"))], lexicon=None).entities[0]
+    assert kept.name == "Segmental Quorum Model"  # a capitalised type word is part of the name
+
+
+def test_lexicon_acronym_case_must_match() -> None:
+    entry = LexiconEntry("Model", "ZOTS")  # a speech model, say
+    res = resolve(
+        [paper("p1", ent("Model", "ZoTs")), paper("p2", ent("Model", "Zorb Transformer", "ZoT"))],
+        lexicon=LexiconIndex([entry]),
+    )
+    # "ZoTs" is the plural of ZoT, not the entry ZOTS
+    assert res.entity_of("p1", 0) == res.entity_of("p2", 0)
+    assert all(e.name != "ZOTS" and e.trace.type_reason != "lexicon" for e in res.entities)
+
+
+def test_british_and_american_spellings_are_one_entity() -> None:
+    res = resolve(
+        [paper("p1", ent("Task", "lattice generalisation")), paper("p2", ent("Task", "Lattice Generalization"))],
+        lexicon=None,
+    )
+    assert len(res.entities) == 1 and res.entities[0].paper_count == 2
+
+
+def test_a_vendor_prefix_is_a_variant_of_the_model_name() -> None:
+    res = resolve([paper("p1", ent("Model", "OpenAI zorb-3")), paper("p2", ent("Model", "zorb-3"))], lexicon=None)
+    [entity] = res.entities
+    assert entity.name == "zorb-3"  # the form without the vendor wins a tie
