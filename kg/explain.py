@@ -19,7 +19,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.io import atomic_write
-from kg.normalize import match_key
+from kg.names import variant_key
 
 __all__ = [
     "RESOLUTION_REPORT",
@@ -103,11 +103,11 @@ def find_entities(records: Iterable[dict[str, Any]], name: str) -> list[dict[str
     """Return the records a name may denote, best first.
 
     A node id (current or retired) matches exactly; otherwise the label, an
-    alias or any surface form, compared by :func:`kg.normalize.match_key`
-    (case, dashes and spacing ignored). Sorted by: label match first, then
+    alias or any surface form, compared by :func:`kg.names.variant_key`
+    (case, dashes, spacing, plurals and British spelling ignored). Sorted by: label match first, then
     papers, then id.
     """
-    key = match_key(name)
+    key = variant_key(name)
     hits: list[tuple[int, int, str, dict[str, Any]]] = []
     for record in records:
         if name == record["id"] or name in record.get("retired_ids", ()):
@@ -118,9 +118,9 @@ def find_entities(records: Iterable[dict[str, Any]], name: str) -> list[dict[str
             *record.get("aliases", ()),
             *record.get("trace", {}).get("surfaces", {}),
         ]
-        if match_key(str(record.get("label", ""))) == key:
+        if variant_key(str(record.get("label", ""))) == key:
             hits.append((1, -int(record.get("papers", 0)), record["id"], record))
-        elif any(match_key(str(form)) == key for form in forms):
+        elif any(variant_key(str(form)) == key for form in forms):
             hits.append((2, -int(record.get("papers", 0)), record["id"], record))
     hits.sort(key=lambda hit: hit[:3])
     return [hit[3] for hit in hits]

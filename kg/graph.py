@@ -362,10 +362,10 @@ def build_graph_from(
     # normalised strength is derived (cooccurrence_strength), not stored, for the same reason
     shared: dict[int, dict[str, Any]] = {}
     for (a, b), weight in weights.items():
-        attrs = shared.get(weight)
-        if attrs is None:
-            attrs = shared[weight] = {"relation": "co_occurs", "weight": weight}
-        edges.setdefault(a, {})[b] = attrs
+        pair = shared.get(weight)
+        if pair is None:
+            pair = shared[weight] = {"relation": "co_occurs", "weight": weight}
+        edges.setdefault(a, {})[b] = pair
     del weights
 
     graph = nx.DiGraph()

@@ -21,7 +21,8 @@ from kg.records import ENTITY_TYPES, EntityType
 
 __all__ = ["choose_label", "choose_type", "families"]
 
-_TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
+_TYPE_ORDER: dict[str, int] = {t: i for i, t in enumerate(ENTITY_TYPES)}
+_TYPES: dict[str, EntityType] = {t: t for t in ENTITY_TYPES}
 
 
 def choose_type(votes: Counter[str], lexicon_types: Counter[str]) -> tuple[EntityType, str]:
@@ -36,9 +37,9 @@ def choose_type(votes: Counter[str], lexicon_types: Counter[str]) -> tuple[Entit
     >>> choose_type(Counter({"Method": 3, "Model": 1}), Counter({"Model": 2}))
     ('Model', 'lexicon')
     """
-    if lexicon_types:
-        return min(lexicon_types, key=lambda t: (-lexicon_types[t], _TYPE_ORDER[t])), "lexicon"  # type: ignore[return-value]
-    return min(votes, key=lambda t: (-votes[t], _TYPE_ORDER[t])), "majority"  # type: ignore[return-value]
+    source, reason = (lexicon_types, "lexicon") if lexicon_types else (votes, "majority")
+    best = min(source, key=lambda t: (-source[t], _TYPE_ORDER.get(t, len(_TYPE_ORDER)), t))
+    return _TYPES[best], reason
 
 
 def choose_label(
@@ -123,17 +124,17 @@ def families(
                     break
                 hits = [j for j in index.get((etype, keys.identity(stem, etype)), ()) if j != i]
                 if hits:
-                    j = min(hits, key=lambda j: (-entities[j][3], entities[j][1], j))
-                    found, best_depth = (j, stem), depth
+                    parent = min(hits, key=lambda h: (-entities[h][3], entities[h][1], h))
+                    found, best_depth = (parent, stem), depth
                     break
         out.append(found)
     # A cycle can only come from odd merges; break it where it closes.
     for i in range(len(out)):
         seen: set[int] = set()
-        j: int | None = i
-        while j is not None and j not in seen:
-            seen.add(j)
-            j = out[j][0]
-        if j is not None:
-            out[j] = (None, "")
+        step: int | None = i
+        while step is not None and step not in seen:
+            seen.add(step)
+            step = out[step][0]
+        if step is not None:
+            out[step] = (None, "")
     return out

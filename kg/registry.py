@@ -30,6 +30,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from kg.errors import InputError
 from kg.io import atomic_write, read_text
@@ -75,14 +76,23 @@ class IdRecord:
         return out
 
 
-class _Entity:
+class _Entity(Protocol):
     """What the registry needs from a resolved entity (``kg.resolve.CanonicalEntity`` fits)."""
 
-    type: str
-    name: str
-    keys: tuple[str, ...]
-    paper_count: int
-    key: str
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def keys(self) -> tuple[str, ...]: ...
+
+    @property
+    def paper_count(self) -> int: ...
+
+    @property
+    def key(self) -> str: ...
 
 
 class IdRegistry:

@@ -279,7 +279,7 @@ def score_resolution(resolution: Resolution, gold: Sequence[GoldPair]) -> Resolu
             counts["missing"] += 1
         dom_a, dom_b = _dominant(in_a), _dominant(in_b)
         merged = dom_a is not None and dom_a == dom_b
-        if merged and pair.a[1] != pair.b[1]:
+        if dom_a is not None and merged and pair.a[1] != pair.b[1]:
             # An acronym is one with a long form only when it (almost) always stands for it.
             for side, held_by in ((pair.a, in_a), (pair.b, in_b)):
                 if is_short_form(side[1]) and held_by[dom_a] < ACRONYM_SHARE * sum(held_by.values()):

@@ -507,7 +507,7 @@ def _resolve_stream(read: Callable[[], Iterable[PaperExtraction]], view: Lexicon
             kept_apart=tuple(sorted(kept, key=lambda pair: (-kept[pair], pair))),
             lexicon=tuple(sorted({f"{t}: {nm}" for t, nm in lexicon_entries})),
         )
-        entity = CanonicalEntity(
+        canonical = CanonicalEntity(
             type=etype,
             name=name,
             aliases=tuple(sorted(set(tally.surfaces) - {name})),
@@ -517,15 +517,15 @@ def _resolve_stream(read: Callable[[], Iterable[PaperExtraction]], view: Lexicon
             keys=tuple(sorted({keys.identity(s, etype) for s in tally.surfaces} | {variant_key(name)})),
             trace=trace,
         )
-        drafts.append(((etype, name, key), root, entity, tally.surfaces))
+        drafts.append(((etype, name, key), root, canonical, tally.surfaces))
     drafts.sort(key=lambda item: item[0])
 
     parents = families([(d[2].type, d[2].name, d[3], d[2].paper_count) for d in drafts], keys)
     entities: list[CanonicalEntity] = []
-    for (_, _, entity, _), (parent, stem) in zip(drafts, parents):
+    for (_, _, draft, _), (parent, stem) in zip(drafts, parents):
         if parent is not None:
-            entity = replace(entity, broader=parent, trace=replace(entity.trace, broader_via=stem))
-        entities.append(entity)
+            draft = replace(draft, broader=parent, trace=replace(draft.trace, broader_via=stem))
+        entities.append(draft)
     index_of_root = {root: i for i, (_, root, _, _) in enumerate(drafts)}
     del drafts
     groups = [sorted((index_of_root[root], ids) for root, ids in per_paper.items()) for per_paper in by_paper]

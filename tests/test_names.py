@@ -215,7 +215,9 @@ def _copy_rules(tmp_path: Path) -> Path:
         ("name-words.tsv", "variant\tInstruct\t\n", "lower case"),
     ],
 )
-def test_bad_rule_lines_are_errors_with_file_and_line(tmp_path: Path, file: str, line: str, message: str) -> None:
+def test_bad_rule_lines_are_errors_with_file_and_line(
+    tmp_path: Path, file: str, line: str, message: str
+) -> None:
     folder = _copy_rules(tmp_path)
     path = folder / file
     text = path.read_text("utf-8")

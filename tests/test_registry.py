@@ -15,13 +15,19 @@ from kg.registry import ENTITY_IDS, IdRegistry
 
 def paper(pid: str, *entities: Entity) -> PaperExtraction:
     return PaperExtraction(
-        paper=Paper(id=pid, title=f"Title {pid}", abstract=f"Abstract of {pid}."), entities=entities, extractor="t/1"
+        paper=Paper(id=pid, title=f"Title {pid}", abstract=f"Abstract of {pid}."),
+        entities=entities,
+        extractor="t/1",
     )
 
 
 def ids_of(graph) -> dict[str, str]:
     """Entity label -> node id."""
-    return {d["name"]: n for n, d in graph.nodes(data=True) if d.get("kind") in ("Method", "Model", "Dataset", "Task")}
+    return {
+        d["name"]: n
+        for n, d in graph.nodes(data=True)
+        if d.get("kind") in ("Method", "Model", "Dataset", "Task")
+    }
 
 
 def test_a_label_change_keeps_the_id() -> None:
@@ -49,8 +55,11 @@ def test_a_merge_retires_one_id_into_a_redirect() -> None:
     first_ids = set(registry.records)
     assert len(first_ids) == 1  # a type word: one entity already
     registry = IdRegistry()
-    build_graph([paper("p1", Entity("Method", "QLS")), paper("p2", Entity("Method", "Quorum Lattice Smoothing"))],
-                lexicon=None, registry=registry)
+    build_graph(
+        [paper("p1", Entity("Method", "QLS")), paper("p2", Entity("Method", "Quorum Lattice Smoothing"))],
+        lexicon=None,
+        registry=registry,
+    )
     assert sorted(registry.records) == ["method:qls", "method:quorum-lattice-smoothing"]
     # A third paper defines the acronym: the two are one entity now.
     graph = build_graph(
@@ -71,7 +80,10 @@ def test_a_type_change_retires_the_old_id() -> None:
     registry = IdRegistry()
     build_graph([paper("p1", Entity("Method", "Zorbset"))], lexicon=None, registry=registry)
     graph = build_graph(
-        [paper("p1", Entity("Method", "Zorbset")), *[paper(f"q{i}", Entity("Dataset", "Zorbset")) for i in range(2)]],
+        [
+            paper("p1", Entity("Method", "Zorbset")),
+            *[paper(f"q{i}", Entity("Dataset", "Zorbset")) for i in range(2)],
+        ],
         lexicon=None,
         registry=registry,
     )
@@ -84,7 +96,11 @@ def test_an_id_is_never_reused_for_something_else() -> None:
     build_graph([paper("p1", Entity("Model", "Zorb-Net"))], lexicon=None, registry=registry)
     # A different entity whose name slugs the same way gets a numbered id while the first lives...
     graph = build_graph(
-        [paper("p1", Entity("Model", "Zorb-Net")), paper("p2", Entity("Model", "Zorb Net 2")), paper("p3", Entity("Model", "Zorb+Net"))],
+        [
+            paper("p1", Entity("Model", "Zorb-Net")),
+            paper("p2", Entity("Model", "Zorb Net 2")),
+            paper("p3", Entity("Model", "Zorb+Net")),
+        ],
         lexicon=None,
         registry=registry,
     )
@@ -99,7 +115,9 @@ def test_registry_file_round_trip_and_errors(tmp_path: Path) -> None:
     path = tmp_path / ENTITY_IDS
     registry.save(path)
     again = IdRegistry.load(path)
-    assert {k: v.to_dict() for k, v in again.records.items()} == {k: v.to_dict() for k, v in registry.records.items()}
+    assert {k: v.to_dict() for k, v in again.records.items()} == {
+        k: v.to_dict() for k, v in registry.records.items()
+    }
     assert IdRegistry.load(tmp_path / "missing.jsonl").records == {}
     path.write_text('{"id": "task:x", "type": "Parcel"}\n', "utf-8")
     with pytest.raises(InputError, match=r"entity-ids.jsonl:1: unknown entity type"):
@@ -150,12 +168,16 @@ def test_building_a_corpus_in_two_halves_keeps_every_id(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     # Seed the folder with the extractions (kg build extracts only papers it does not hold).
-    (out / "extractions.jsonl").write_text("".join(json.dumps(r.to_dict()) + "\n" for r in sorted(records[:4], key=lambda r: r.id)), "utf-8")
+    (out / "extractions.jsonl").write_text(
+        "".join(json.dumps(r.to_dict()) + "\n" for r in sorted(records[:4], key=lambda r: r.id)), "utf-8"
+    )
     build_folder([half], out_dir=out, format="jsonl", validate=True)
     first = json.loads((out / "graph.json").read_text("utf-8"))
     first_ids = {n["id"] for n in first["nodes"] if n["kind"] in ("Method", "Model", "Dataset", "Task")}
 
-    (out / "extractions.jsonl").write_text("".join(json.dumps(r.to_dict()) + "\n" for r in sorted(records, key=lambda r: r.id)), "utf-8")
+    (out / "extractions.jsonl").write_text(
+        "".join(json.dumps(r.to_dict()) + "\n" for r in sorted(records, key=lambda r: r.id)), "utf-8"
+    )
     build_folder([half, rest], out_dir=out, format="jsonl", validate=True)
     second = json.loads((out / "graph.json").read_text("utf-8"))
     second_ids = {n["id"] for n in second["nodes"] if n["kind"] in ("Method", "Model", "Dataset", "Task")}
