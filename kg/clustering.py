@@ -39,11 +39,12 @@ from kg.names import (
     split_vendor,
     variant_key,
 )
-from kg.normalize import collapse_whitespace
+from kg.normalize import collapse_whitespace, match_key
 from kg.records import ENTITY_TYPES, EntityType
 
 __all__ = [
     "ATTACH_MARGIN",
+    "LEXICON_SENSE_BONUS",
     "UNDEFINED_SENSE_FLOOR",
     "UNDEFINED_SENSE_RATE",
     "Clustering",
@@ -72,6 +73,9 @@ ATTACH_MARGIN = math.log(3.0)
 UNDEFINED_SENSE_FLOOR = 3.0
 #: Weight of the undefined sense per paper of the corpus, below the floor.
 UNDEFINED_SENSE_RATE = 0.001
+#: Papers a sense counts extra when the curated lexicon lists the acronym as
+#: one of its forms: an established name, so a bare use more likely means it.
+LEXICON_SENSE_BONUS = 10
 
 
 class _LexiconEntryLike(Protocol):
@@ -102,13 +106,32 @@ def clean_surface(surface: str) -> str:
     return collapse_whitespace(surface.replace("~", " "))
 
 
+@lru_cache(maxsize=1)
+def _generic() -> tuple[frozenset[str], frozenset[str]]:
+    """Return the extractor's generic phrases (match keys) and generic acronyms.
+
+    The annotation guide's categories ("large language models", "CNNs") are
+    no entities; the extractor's word lists (``kg/extract/words/``) are the
+    one place they are listed, and resolution honours the same lists, so a
+    category a component let through (or one added to the list since the
+    extraction ran) never becomes a node.
+    """
+    from kg.extract.wordlists import load_word_lists
+
+    words = load_word_lists()
+    return words.generic, words.generic_acronyms
+
+
 @lru_cache(maxsize=1 << 18)
 def _drop_reason(surface: str) -> str:
-    """Return why a surface is not a name (``"compound"``, ``"score"``), or ``""``."""
+    """Return why a surface is not a name (``"compound"``, ``"score"``, ``"generic"``), or ``""``."""
     if compound_head(surface) is not None:
         return "compound"
     if is_score_like(surface):
         return "score"
+    phrases, acronyms = _generic()
+    if surface in acronyms or match_key(surface) in phrases:
+        return "generic"
     return ""
 
 
@@ -285,6 +308,19 @@ class LexiconView:
     def __init__(self, lexicon: LexiconLike | None) -> None:
         self._lexicon = lexicon
         self._cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
+        self._forms: dict[tuple[str, str], tuple[_LexiconEntryLike, ...]] = {}
+
+    def acronyms(self, entry: tuple[str, ...]) -> set[str]:
+        """Return the acronym forms (case kept, :func:`kg.names.case_key`) of the entry ``(type, name)``."""
+        found = self._forms.get((entry[0], entry[1]))
+        if found is None:
+            found = (
+                tuple(e for e in self._lexicon.lookup(entry[1]) if (e.type, e.name) == (entry[0], entry[1]))
+                if self._lexicon
+                else ()
+            )
+            self._forms[(entry[0], entry[1])] = found
+        return {case_key(f) for e in found for f in getattr(e, "forms", (e.name,)) if is_short_form(f)}
 
     def entry(self, surface: str, etype: EntityType, *, bare: bool) -> tuple[str, ...]:
         """Return ``(type, name)`` of the one lexicon entry ``surface`` names, or ``()``.
@@ -378,6 +414,7 @@ def _choose_sense(
     occ: Occurrence,
     candidates: list[int],
     same_spelling: set[int],
+    lexicon_senses: set[int],
     cluster_types: dict[int, Counter[str]],
     cluster_papers: dict[int, set[int]],
     paper_context: list[set[int]],
@@ -393,7 +430,8 @@ def _choose_sense(
     was seen with, the log of how much more often than chance
     (``co / papers(sense)`` over that entity's share of all papers); only
     positive evidence counts, so a big sense is not punished for the many
-    entities it was never seen with.
+    entities it was never seen with. A sense whose lexicon entry lists the
+    acronym counts :data:`LEXICON_SENSE_BONUS` papers more.
 
     The senses defined in the corpus need not be the one a bare use means
     (a paper's own new name the extractor did not see defined, a metric, a
@@ -414,7 +452,7 @@ def _choose_sense(
     here = sorted(paper_context[occ.paper] - set(typed))
     scored: list[tuple[float, float, int]] = []
     for c in typed:
-        n_c = len(cluster_papers[c])
+        n_c = len(cluster_papers[c]) + (LEXICON_SENSE_BONUS if c in lexicon_senses else 0)
         counts = context_counts.get(c)
         if counts is None:
             counts = Counter(x for p in sorted(cluster_papers[c]) for x in paper_context[p] if x != c)
@@ -441,14 +479,20 @@ def _choose_sense(
 def _pointer_keys(surface: str, *, defining: bool) -> tuple[str, ...]:
     """Return the keys under which a bare acronym finds the entities that carry ``surface``.
 
-    Acronyms keep their case ("ViT" is not "VIT", visual instruction tuning);
-    an all-capitals or all-lower-case bare form may also mean a mixed-case one.
+    A defining occurrence indexes each surface: an acronym under its exact
+    case (``a``) and its case-free key (``s``), a longer name under its
+    case-free key (``l``). A bare acronym looks up its exact case ("ViT" is
+    not "VIT", visual instruction tuning) and any longer name spelled alike
+    ("MVTec-AD" for "MVTec AD"); an all-capitals or all-lower-case one also
+    any acronym spelled alike.
     """
     if not is_short_form(surface):
-        return ("i\x00" + variant_key(surface),)
+        return ("l\x00" + variant_key(surface),)
     keys = ["a\x00" + acronym_key(surface)]
     if defining or surface in (surface.upper(), surface.lower()):
-        keys.append("i\x00" + variant_key(surface))
+        keys.append("s\x00" + variant_key(surface))
+    if not defining:
+        keys.append("l\x00" + variant_key(surface))
     return tuple(keys)
 
 
@@ -499,10 +543,13 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     cluster_papers: dict[int, set[int]] = {}
     cluster_types: dict[int, Counter[str]] = {}
     paper_context: list[set[int]] = [set() for _ in range(n_papers)]
+    lexicon_forms: dict[int, set[str]] = {}  # cluster -> acronyms its lexicon entry lists (case kept)
     for n, occ in enumerate(occs):
         if not defined[n]:
             continue
         root = uf.find(n)
+        if lexicon_of[n]:
+            lexicon_forms.setdefault(root, set()).update(lexicon.acronyms(lexicon_of[n]))
         cluster_papers.setdefault(root, set()).add(occ.paper)
         cluster_types.setdefault(root, Counter())[occ.type] += 1
         paper_context[occ.paper].add(root)
@@ -520,14 +567,17 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         if defined[n]:
             continue
         bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
-        candidates = sorted(set().union(*(pointer.get(k, set()) for k in bare_keys)))
+        spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
+        candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
         target, why = (None, "no definition in the corpus")
         if candidates:
-            spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
+            own = {case_key(s) for s in occ.surfaces}
+            listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
             target, why = _choose_sense(
                 occ,
                 candidates,
                 spelled,
+                listed,
                 cluster_types,
                 cluster_papers,
                 paper_context,
@@ -535,9 +585,10 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 n_papers,
             )
         rule[n] = f"bare acronym: {why}"
-        # Lone acronyms with no sense to join are one entity per spelling, whatever type the
-        # extractor guessed for each use; the entity takes the majority type.
-        decisions.append((n, target, sorted({acronym_key(s) for s in occ.surfaces})))
+        # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody
+        # defined either), whatever type the extractor guessed for each use; the entity takes
+        # the majority type.
+        decisions.append((n, target, sorted({variant_key(s) for s in occ.surfaces})))
     bare_first: dict[str, int] = {}
     for n, target, group_keys in decisions:
         if target is not None:
