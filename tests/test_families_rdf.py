@@ -105,3 +105,14 @@ def test_association_strength_is_derived_from_counts(family_graph) -> None:
         "relation": "co_occurs",
         "weight": 2,
     }
+
+
+def test_ready_query_family_members(family_graph) -> None:
+    from kg.query import load_query, run_query
+
+    result = run_query(family_graph, load_query("family_members", entity="zorblax"))
+    rows = [[str(cell) for cell in row] for row in result.rows]
+    assert rows == [
+        ["Zorblax", "Zorblax 1.5 Pro", "Zorblax 1.5", "3"],
+        ["Zorblax", "Zorblax 1.5", "Zorblax", "1"],
+    ]
