@@ -282,30 +282,45 @@ class KnowledgeGraph:
             raise TypeError(f"can only merge another KnowledgeGraph, not {type(other).__name__}")
         return KnowledgeGraph.from_extractions([*self.extractions(), *other.extractions()])
 
-    def add_papers(self, papers: Iterable[Paper], *, batch_size: int = 64) -> int:
+    def add_papers(
+        self,
+        papers: PathLike | Paper | Iterable[PathLike | Paper],
+        *,
+        format: str | None = None,
+        strict: bool = False,
+        batch_size: int = 64,
+    ) -> int:
         """Extract the papers not already in the graph and rebuild it in place.
 
-        Papers whose id is already present (or repeated in ``papers``) are
-        skipped without running the extractor.
+        Takes what :func:`build` takes: paper files (any format ``kg papers``
+        reads), :class:`~kg.records.Paper` records, or a mix. Papers whose id
+        is already present (or repeated) are skipped without running the extractor.
 
         Args:
-            papers: :class:`~kg.records.Paper` records, e.g. from :func:`kg.sources.read_papers`.
+            papers: a path, a Paper, or an iterable of them.
+            format: force a source format for the files instead of sniffing it.
+            strict: stop at the first bad record instead of skipping it.
             batch_size: papers per extraction batch.
 
         Returns:
             How many papers were added.
+
+        Raises:
+            InputError: a file is missing or unreadable, or (with ``strict``) holds a bad record.
         """
         from kg.extract import extract_papers
         from kg.graph import build_graph
+        from kg.sources import ReadReport
 
+        report = ReadReport()
         known = {rec.id for rec in self.extractions()}
         fresh = []
-        for paper in papers:
-            if not isinstance(paper, Paper):
-                raise TypeError(f"expected Paper records, got {type(paper).__name__} (see kg.sources.read_papers)")
+        for paper in _read_sources(papers, format=format, strict=strict, report=report):
             if paper.id not in known:
                 known.add(paper.id)
                 fresh.append(paper)
+        for reason in report.reasons:
+            log.warning("skipped: %s", reason)
         if not fresh:
             return 0
         records = [*self.extractions(), *extract_papers(fresh, batch_size=batch_size)]
@@ -389,6 +404,26 @@ class KnowledgeGraph:
             else:
                 write_rdf(self._graph, target, format=fmt, base=base)
         return target
+
+    def export(self, path: PathLike, *, format: str | None = None) -> Any:
+        """Write the graph for Gephi, Cytoscape or Neo4j (see :func:`kg.export.export_graph`).
+
+        Args:
+            path: the ``.graphml`` or ``.gexf`` file, or the folder of Neo4j CSV files.
+            format: ``"graphml"``, ``"gexf"`` or ``"neo4j"``; from the suffix when ``None``.
+
+        Returns:
+            The :class:`kg.export.ExportSummary` (files written, counts, Neo4j import command).
+
+        Raises:
+            InputError: the format is unknown or cannot be told from ``path``.
+        """
+        from kg.export import export_graph
+
+        try:
+            return export_graph(self._graph, Path(path), format=format)
+        except (ValueError, NotADirectoryError) as exc:
+            raise InputError(str(exc), path=Path(path)) from None
 
     def to_html(self, path: PathLike, **options: Any) -> Any:
         """Write the interactive offline HTML page (see :func:`kg.view.write_html` for ``options``).

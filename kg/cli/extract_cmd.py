@@ -11,11 +11,14 @@ from __future__ import annotations
 import itertools
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import click
 
+from kg.cli.stdio import is_dash
 from kg.cli.terminal import safe_line, safe_text
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
@@ -26,10 +29,10 @@ from kg.sources import FORMATS, ReadReport, read_papers
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
     default=Path("extractions.jsonl"),
     show_default=True,
-    help="Where to write the extractions (JSON Lines, replaced atomically).",
+    help="Where to write the extractions (JSON Lines, replaced atomically); '-' for standard output.",
 )
 @click.option(
     "--format",
@@ -70,10 +73,27 @@ def extract(
     Examples:
       kg extract -o outputs/extractions.jsonl
       kg extract papers.jsonl arxiv.xml -o out.jsonl --batch-size 128
+      cat papers.jsonl | kg extract - -o - > extractions.jsonl
     """
+    from kg.cli.stdio import stdin_inputs
+
+    with stdin_inputs(inputs) as given:
+        _extract(given.paths, output, format_, strict, batch_size, progress, display=given.display)
+
+
+def _extract(
+    inputs: tuple[Path, ...],
+    output: Path,
+    format_: str | None,
+    strict: bool,
+    batch_size: int,
+    progress: bool | None,
+    *,
+    display: Callable[[str], str],
+) -> None:
     from kg.engines import extract_batch
     from kg.failures import PaperFailure
-    from kg.io import atomic_write, dumps_line
+    from kg.io import dumps_line
 
     report = ReadReport()
     papers: Iterable[Paper] = read_papers(inputs, format=format_, strict=strict, report=report)
@@ -87,7 +107,7 @@ def extract(
     links = 0
     written = 0
     failures: list[PaperFailure] = []
-    with atomic_write(output) as handle:
+    with _open_output(output) as handle:
         iterator = iter(papers)
         while batch := list(itertools.islice(iterator, batch_size)):
             for outcome in extract_batch(batch):
@@ -100,14 +120,14 @@ def extract(
                 roles.update(e.role for e in outcome.entities)
                 links += len(outcome.links)
         report.raise_if_nothing_read()  # inside the block: the old output stays untouched
-    click.echo(safe_text(report.summary()), err=True)
+    click.echo(safe_text(display(report.summary())), err=True)
     for failure in failures[:20]:
         click.echo(safe_line(f"  failed: {failure.message()}"), err=True)
     if len(failures) > 20:
         click.echo(f"  ... and {len(failures) - 20} more failures", err=True)
     by_type = ", ".join(f"{t} {types[t]}" for t in ("Method", "Model", "Dataset", "Task"))
     click.echo(
-        f"wrote {written} extraction{'s' if written != 1 else ''} to {output}: "
+        f"wrote {written} extraction{'s' if written != 1 else ''} to {'<stdout>' if is_dash(output) else output}: "
         f"{sum(types.values())} entities ({by_type}; {roles['proposed']} proposed), {links} links",
         err=True,
     )
@@ -116,3 +136,17 @@ def extract(
 
         raise PapersFailed(f"finished with {len(failures)} failed paper{'s' if len(failures) != 1 else ''} "
                            "(extraction raised; not in the output)")
+
+
+@contextmanager
+def _open_output(output: Path) -> Iterator[IO[str]]:
+    """Open the output: standard output for ``-`` (no atomicity to offer), else an atomic file."""
+    from kg.io import atomic_write
+
+    if is_dash(output):
+        stream = sys.stdout
+        yield stream
+        stream.flush()
+        return
+    with atomic_write(output) as handle:
+        yield handle

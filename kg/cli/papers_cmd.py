@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
@@ -74,7 +74,16 @@ def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_f
     Examples:
       kg papers
       kg papers papers.csv arxiv.xml --output-format jsonl --limit 5
+      cat papers.jsonl | kg papers -
     """
+    from kg.cli.stdio import stdin_inputs
+
+    with stdin_inputs(inputs) as given:
+        _list_papers(given.paths, format_, strict, output_format, limit, display=given.display)
+
+
+def _list_papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_format: str,
+                 limit: int | None, *, display: Callable[[str], str]) -> None:
     report = ReadReport()
     stream: Iterable[Paper] = read_papers(inputs, format=format_, strict=strict, report=report)
     if limit is not None:
@@ -93,4 +102,4 @@ def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_f
         sys.exit(0)
     if limit != 0:
         report.raise_if_nothing_read()
-    click.echo(safe_text(report.summary()), err=True)
+    click.echo(safe_text(display(report.summary())), err=True)

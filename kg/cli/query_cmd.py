@@ -12,8 +12,8 @@ for ``--file``) by ``kg.cli.main``.
 from __future__ import annotations
 
 import os
-import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,16 +36,9 @@ def _ready_help() -> str:
     return "\n".join(lines)
 
 
-_TERMINAL_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-
-
-def _terminal_safe(text: str) -> str:
-    """Show control characters as ``\\xNN`` so untrusted text cannot drive the terminal.
-
-    >>> _terminal_safe("a\\x1b[31mb\\tc\\n")
-    'a\\\\x1b[31mb\\tc\\n'
-    """
-    return _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def _unchanged(chunk: str) -> str:
+    """Pass output to a file or pipe as it is (only a terminal gets escapes)."""
+    return chunk
 
 
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -65,8 +58,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     "-f",
     "--file",
     "query_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Read the query from this .rq file.",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Read the query from this .rq file; '-' reads it from standard input.",
 )
 @click.option("-n", "--named", default=None, help="Run a ready-made query (see --list).")
 @click.option(
@@ -128,6 +121,7 @@ def query(
       kg query outputs/ --named top_methods --param limit=10 --format json
       kg query outputs/ 'SELECT * WHERE { ?s ?p ?o }' --max-results 100 --format tsv
     """
+    from kg.cli.terminal import safe_json_text, safe_text, stdout_is_terminal
     from kg.query import iter_formatted, load_query, stream_query
 
     if list_:
@@ -148,7 +142,10 @@ def query(
     if params and not named:
         raise click.UsageError("--param only applies to --named queries")
     name = None
-    if query_file is not None:
+    if query_file is not None and str(query_file) == "-":
+        text = sys.stdin.read()
+        name = "<stdin>"
+    elif query_file is not None:
         text = read_text(query_file, what="query file")
         name = str(query_file)
     elif named is not None:
@@ -156,7 +153,12 @@ def query(
     else:
         assert sparql is not None
         text = sparql
-    clean = _terminal_safe if sys.stdout.isatty() else (lambda chunk: chunk)
+    # literals may hold escape sequences: on a terminal show them, never run them
+    clean: Callable[[str], str]
+    if stdout_is_terminal():
+        clean = safe_json_text if fmt == "json" else safe_text
+    else:
+        clean = _unchanged
     try:
         with stream_query(graph, text, timeout=timeout, max_results=max_results, name=name) as stream:
             for chunk in iter_formatted(

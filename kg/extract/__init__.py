@@ -12,11 +12,11 @@ the build pipeline, the package root).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.records import Paper, PaperExtraction
+from kg.version import __version__
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -24,15 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["EXTRACTOR_VERSION", "extract_paper", "extract_papers", "load_pipeline"]
 
 
-def _package_version() -> str:
-    """Return the installed version of kg (from its metadata: the package root is a layer above)."""
-    try:
-        return metadata.version("kg")
-    except metadata.PackageNotFoundError:  # a source tree that was never installed
-        return "0+unknown"
-
-
-EXTRACTOR_VERSION = f"kg-extract/{_package_version()}"
+EXTRACTOR_VERSION = f"kg-extract/{__version__}"
 """Name and version of the extractor; recorded on every extraction as provenance."""
 
 

@@ -122,6 +122,26 @@ class QueryResult:
             for row in self.rows
         ]
 
+    def to_dataframe(self) -> Any:
+        """Return the result as a pandas DataFrame, one column per variable, for notebooks.
+
+        Values are Python values as in :meth:`to_dicts`; an ASK result is one
+        row with the column ``boolean``. pandas is optional: install the
+        ``pandas`` extra (``pip install 'kg-papers[pandas]'``).
+
+        Raises:
+            ImportError: pandas is not installed (the message says how to get it).
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError(
+                "QueryResult.to_dataframe() needs pandas: pip install 'kg-papers[pandas]'"
+            ) from None
+        if self.kind == "ask":
+            return pd.DataFrame({"boolean": [self.boolean]})
+        return pd.DataFrame(self.to_dicts(), columns=list(self.variables))
+
 
 # -- text formats, written batch by batch ---------------------------------------------------------
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
