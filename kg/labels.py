@@ -16,7 +16,14 @@ from __future__ import annotations
 from collections import Counter
 
 from kg.clustering import Keys
-from kg.names import family_stems, is_short_form, split_type_word, split_vendor, variant_key
+from kg.names import (
+    family_stems,
+    is_short_form,
+    split_type_word,
+    split_vendor,
+    variant_key,
+    version_signature,
+)
 from kg.records import ENTITY_TYPES, EntityType
 
 __all__ = ["choose_label", "choose_type", "families"]
@@ -114,7 +121,16 @@ def families(
             index.setdefault((etype, keys.identity(surface, etype)), []).append(i)
     out: list[tuple[int | None, str]] = []
     for i, (etype, label, surfaces, _) in enumerate(entities):
-        ordered = [label, *sorted((s for s in surfaces if s != label), key=lambda s: (-surfaces[s], s))]
+        # Only the names that carry the label's version parts say which family it is: an alias
+        # with a size code the label lacks ("IC-L" beside "in-context learning") says nothing.
+        signature = version_signature(label)
+        ordered = [
+            label,
+            *sorted(
+                (s for s in surfaces if s != label and version_signature(s) == signature),
+                key=lambda s: (-surfaces[s], s),
+            ),
+        ]
         found: tuple[int | None, str] = (None, "")
         best_depth = 1 << 30
         for surface in ordered:

@@ -613,3 +613,17 @@ def test_a_vendor_prefix_is_a_variant_of_the_model_name() -> None:
     res = resolve([paper("p1", ent("Model", "OpenAI zorb-3")), paper("p2", ent("Model", "zorb-3"))], lexicon=None)
     [entity] = res.entities
     assert entity.name == "zorb-3"  # the form without the vendor wins a tie
+
+
+def test_an_alias_with_a_size_code_the_label_lacks_gives_no_family() -> None:
+    res = resolve(
+        [
+            *[paper(f"b{i}", ent("Model", "ZORBT")) for i in range(3)],
+            paper("p1", ent("Model", "Zorb-T")),  # a spelling of ZORBT, not the "T" size of Zorb
+            *[paper(f"z{i}", ent("Model", "Zorb")) for i in range(2)],
+        ],
+        lexicon=None,
+    )
+    zorbt = entity_named(res, "Model", "ZORBT")
+    assert "Zorb-T" in zorbt.aliases
+    assert zorbt.broader is None
