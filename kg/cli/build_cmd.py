@@ -76,10 +76,12 @@ def build(
     INPUTS are paper files in any supported format (the bundled Daily Papers
     sample when none is given). Writes papers.jsonl, extractions.jsonl,
     failures.jsonl, graph.json, graph.ttl, graph.nt, graph.jsonld and
-    graph.html into the output folder, all swapped in together. Papers
-    already there are not extracted again, so running a build twice changes
-    nothing, and an interrupted build resumes. One build at a time may write
-    to a folder; a second one stops at once.
+    graph.html into the output folder, all swapped in together, with
+    entity-ids.jsonl (entities keep their ids across builds) and
+    resolution.jsonl (what `kg explain` reads). Papers already there are not
+    extracted again, so running a build twice changes nothing, and an
+    interrupted build resumes. One build at a time may write to a folder; a
+    second one stops at once.
 
     A paper whose extraction raises is left out and listed (file:line,
     component, error) in the summary and in failures.jsonl; the build goes
