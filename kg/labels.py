@@ -17,6 +17,7 @@ from collections import Counter
 
 from kg.clustering import Keys
 from kg.names import (
+    acronym_key,
     family_stems,
     is_short_form,
     split_type_word,
@@ -61,18 +62,31 @@ def choose_label(
     Surfaces are grouped by identity key; the group used by most papers wins
     (a tie goes to the long form), then its most common spelling, preferring
     one without a trailing type word. An acronym that another entity also
-    carries (``shared_short``, variant keys) never wins over a long form: a
-    label must tell the two apart.
+    carries (``shared_short``, case-kept :func:`kg.names.acronym_key`) never
+    wins over a long form: a label must tell the two apart.
+
+    The lexicon's canonical name is the label where there is one, except
+    that an acronym papers use more than it (the entry's long form) takes its
+    place: the field writes LoRA and DPO, and so does the graph.
     """
-    if lexicon_names:
-        best = min(lexicon_names, key=lambda s: (-lexicon_names[s], s))
-        return best, "lexicon"
     groups: dict[str, Counter[str]] = {}
     has_long = any(not is_short_form(s) for s in surfaces)
     for surface, count in surfaces.items():
-        if has_long and is_short_form(surface) and variant_key(surface) in shared_short:
+        if has_long and is_short_form(surface) and acronym_key(surface) in shared_short:
             continue
         groups.setdefault(keys.identity(surface, etype), Counter())[surface] += count
+    if lexicon_names:
+        canonical = min(lexicon_names, key=lambda s: (-lexicon_names[s], s))
+        if groups and not is_short_form(canonical):
+            used = {key: sum(forms.values()) for key, forms in groups.items()}
+            key, forms = max(groups.items(), key=lambda kv: (used[kv[0]], kv[0]))
+            if all(is_short_form(f) for f in forms) and used[key] > used.get(
+                keys.identity(canonical, etype), 0
+            ):
+                return min(forms, key=lambda f: (-forms[f], f)), "lexicon entry's acronym, most used"
+        return canonical, "lexicon"
+    if not groups:
+        return min(surfaces, key=lambda s: (-surfaces[s], s)), "most used"
 
     # A paper using two spellings of one group counts once per spelling: an upper bound that
     # still ranks groups by use; ties go to long forms, then to the alphabetically first key.

@@ -66,7 +66,7 @@ from kg.clustering import (
 from kg.errors import KGError
 from kg.labels import choose_label, choose_type, families
 from kg.lexicons import default_index
-from kg.names import is_short_form, variant_key
+from kg.names import acronym_key, is_short_form, variant_key
 from kg.records import ENTITY_TYPES, EntityType, Mention, PaperExtraction, Role
 
 __all__ = [
@@ -480,7 +480,7 @@ def _resolve_stream(read: Callable[[], Iterable[PaperExtraction]], view: Lexicon
     for root, ids in members.items():
         for n in ids:
             for s in occs[n].short_forms:
-                carriers.setdefault(variant_key(s), set()).add(root)
+                carriers.setdefault(acronym_key(s), set()).add(root)
     shared_short = {k for k, roots in carriers.items() if len(roots) > 1}
     del carriers
 

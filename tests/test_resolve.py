@@ -627,3 +627,17 @@ def test_an_alias_with_a_size_code_the_label_lacks_gives_no_family() -> None:
     zorbt = entity_named(res, "Model", "ZORBT")
     assert "Zorb-T" in zorbt.aliases
     assert zorbt.broader is None
+
+
+def test_a_lexicon_entry_is_labelled_by_its_acronym_when_papers_use_it_more() -> None:
+    entry = LexiconEntry("Method", "quorum lattice adaptation", ("QuLA",))
+    records = [
+        paper("p1", ent("Method", "quorum lattice adaptation", "QuLA")),
+        *[paper(f"b{i}", ent("Method", "QuLA")) for i in range(3)],
+    ]
+    [entity] = resolve(records, lexicon=LexiconIndex([entry])).entities
+    assert (entity.name, entity.trace.label_reason) == ("QuLA", "lexicon entry's acronym, most used")
+    assert entity.aliases == ("quorum lattice adaptation",)
+    # one paper writes both: the acronym is not used more, the lexicon's name stays
+    even = resolve(records[:1], lexicon=LexiconIndex([entry])).entities[0]
+    assert (even.name, even.trace.label_reason) == ("quorum lattice adaptation", "lexicon")
