@@ -104,8 +104,8 @@ def find_entities(records: Iterable[dict[str, Any]], name: str) -> list[dict[str
 
     A node id (current or retired) matches exactly; otherwise the label, an
     alias or any surface form, compared by :func:`kg.names.variant_key`
-    (case, dashes, spacing, plurals and British spelling ignored). Sorted by: label match first, then
-    papers, then id.
+    (case, dashes, spacing, plurals and British spelling ignored). Sorted by
+    papers (most first), then id; an exact node id comes first.
     """
     key = variant_key(name)
     hits: list[tuple[int, int, str, dict[str, Any]]] = []
@@ -118,10 +118,8 @@ def find_entities(records: Iterable[dict[str, Any]], name: str) -> list[dict[str
             *record.get("aliases", ()),
             *record.get("trace", {}).get("surfaces", {}),
         ]
-        if variant_key(str(record.get("label", ""))) == key:
+        if any(variant_key(str(form)) == key for form in forms):
             hits.append((1, -int(record.get("papers", 0)), record["id"], record))
-        elif any(variant_key(str(form)) == key for form in forms):
-            hits.append((2, -int(record.get("papers", 0)), record["id"], record))
     hits.sort(key=lambda hit: hit[:3])
     return [hit[3] for hit in hits]
 

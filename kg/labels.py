@@ -126,13 +126,13 @@ def families(
     earnings-call corpus) is no family of "MIMIC-IV". Vendor prefixes are
     dropped first ("OpenAI o3" is no member of "OpenAI").
     """
-    index: dict[tuple[str, str], list[int]] = {}
+    index: dict[str, list[int]] = {}
     for i, (etype, label, surfaces, papers) in enumerate(entities):
         names = {label} | {
             s for s, count in surfaces.items() if 2 * count >= papers and (count >= 3 or not is_short_form(s))
         }
         for surface in names:
-            index.setdefault((etype, keys.identity(surface, etype)), []).append(i)
+            index.setdefault(keys.identity(surface, etype), []).append(i)
     out: list[tuple[int | None, str]] = []
     for i, (etype, label, surfaces, _) in enumerate(entities):
         # Only the names that carry the label's version parts say which family it is: an alias
@@ -152,7 +152,7 @@ def families(
             for depth, stem in enumerate(family_stems(vendor[1] if vendor else surface)):
                 if depth >= best_depth:
                     break
-                hits = [j for j in index.get((etype, keys.identity(stem, etype)), ()) if j != i]
+                hits = [j for j in index.get(keys.identity(stem, etype), ()) if j != i]
                 if hits:
                     parent = min(hits, key=lambda h: (-entities[h][3], entities[h][1], h))
                     found, best_depth = (parent, stem), depth

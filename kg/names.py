@@ -287,13 +287,15 @@ def after_connector(surface: str) -> str | None:
 
     >>> after_connector("baselines such as Segment Anything"), after_connector("Learning from Label Proportions")
     ('Segment Anything', None)
+    >>> after_connector("such as Segment Anything"), after_connector("Named Entity Recognition")
+    ('Segment Anything', None)
     """
     lower = surface.lower()
     best: int | None = None
     for connector in name_rules().connectors:
         for match in re.finditer(r"(?<![\w-])" + re.escape(connector) + r"(?![\w-])", lower):
-            if match.start() == 0:
-                continue  # a leading word is part of the name ("Named Entity Recognition")
+            if match.start() == 0 and surface[:1].isupper():
+                continue  # a capitalised leading word is part of the name ("Named Entity Recognition")
             end = match.end()
             if best is None or end > best:
                 best = end

@@ -641,3 +641,16 @@ def test_a_lexicon_entry_is_labelled_by_its_acronym_when_papers_use_it_more() ->
     # one paper writes both: the acronym is not used more, the lexicon's name stays
     even = resolve(records[:1], lexicon=LexiconIndex([entry])).entities[0]
     assert (even.name, even.trace.label_reason) == ("quorum lattice adaptation", "lexicon")
+
+
+def test_a_family_may_have_another_extracted_type() -> None:
+    res = resolve(
+        [
+            *[paper(f"m{i}", ent("Model", "Zorbnet")) for i in range(3)],
+            paper("q1", ent("Method", "Zorbnet Lattice", "ZORBNET")),  # another thing sharing the stem
+            paper("p1", ent("Method", "Zorbnet-L")),  # a size of the model, typed Method by the extractor
+        ],
+        lexicon=None,
+    )
+    size = entity_named(res, "Method", "Zorbnet-L")
+    assert res.entities[size.broader].name == "Zorbnet"
