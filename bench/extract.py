@@ -12,6 +12,8 @@ Two kinds of test texts (``--texts``):
   public corpora in ``../shared/bench`` (read at run time only, for measuring;
   nothing derived from them ships) and of the bundled sample is used about
   once, grouped into abstract-sized papers of 6-9 sentences.
+* ``arxiv``: ``--docs`` real abstracts (title + abstract) spread evenly over
+  ``data/arxiv/ai-2025-2026.jsonl.gz`` of the shared folder: what users run.
 * ``resampled``: the old mode, ``--docs`` papers whose sentences are drawn
   again and again from the 49 bundled sample abstracts. Most words repeat, so
   the tokenizer runs from its cache; kept for comparison with earlier runs.
@@ -30,10 +32,13 @@ times and the median is reported. ``--workers 1 2`` also times the
 extraction in stdlib process pools (wall clock; workers take raw papers and
 return plain records).
 
+``--pipeline default fast`` measures each named pipeline (issue 10: the
+learned default and the rules-only fast one) against the same tokenisation.
+
 Usage (from the repository root)::
 
-    .venv/bin/python bench/extract.py [--texts fair|resampled|both] [--repeat 5]
-        [--docs 2000] [--workers 1 2] [--seed 0] [--shared ../shared]
+    .venv/bin/python bench/extract.py [--texts fair|arxiv|resampled|both] [--repeat 5]
+        [--docs 2000] [--workers 1 2] [--seed 0] [--shared ../shared] [--pipeline default fast]
 
 The target (issue 3) is a ratio of at least 0.25 on the fair texts.
 """
@@ -114,6 +119,19 @@ def fair_papers(shared: Path, *, seed: int = 0) -> tuple[list[Paper], int]:
     return papers, len(pool)
 
 
+def arxiv_papers(shared: Path, n: int) -> list[Paper]:
+    """Return ``n`` real abstracts spread evenly over the 2025-26 arXiv file of the shared corpus."""
+    import gzip
+
+    path = shared / "data" / "arxiv" / "ai-2025-2026.jsonl.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as lines:
+        rows = [json.loads(line) for line in lines]
+    stride = max(1, len(rows) // n)
+    return [
+        Paper(id=r["id"], title=r.get("title") or "", abstract=r.get("abstract") or "") for r in rows[::stride][:n]
+    ]
+
+
 def resampled_papers(n: int, *, seed: int = 0) -> list[Paper]:
     """Return ``n`` papers: sample titles with 5-10 sentences drawn (with repeats) from the sample."""
     sample = list(read_papers([SAMPLE_PATH]))
@@ -182,12 +200,13 @@ def time_tokenizer(papers: list[Paper], warm: list[Paper]) -> float:
     return time.process_time() - start
 
 
-def time_extraction(papers: list[Paper], warm: list[Paper]) -> tuple[float, int]:
+def time_extraction(papers: list[Paper], warm: list[Paper], pipeline: str = "fast") -> tuple[float, int]:
     """Return (CPU seconds, entities) of a newly built extraction pipeline's first pass over ``papers``."""
     from kg.extract import EXTRACTOR_VERSION
     from kg.extract.pipeline import build_pipeline, run
+    from kg.extract.pipelines import pipeline_config
 
-    nlp = build_pipeline()  # not the per-process cache: nothing has seen the texts
+    nlp = build_pipeline(config=pipeline_config(pipeline))  # not the per-process cache: nothing has seen the texts
     for _ in run(warm, extractor=EXTRACTOR_VERSION, nlp=nlp):
         pass
     start = time.process_time()
@@ -195,15 +214,15 @@ def time_extraction(papers: list[Paper], warm: list[Paper]) -> tuple[float, int]
     return time.process_time() - start, entities
 
 
-def measure(raw: list[dict[str, Any]], tokenizer_first: bool) -> tuple[float, float, int]:
+def measure(raw: list[dict[str, Any]], tokenizer_first: bool, pipeline: str = "fast") -> tuple[float, float, int]:
     """Return (tokenizer seconds, extraction seconds, entities); meant for a fresh process."""
     papers = [Paper.from_dict(d) for d in raw]
     warm = warmup_papers()
     if tokenizer_first:
         t_tok = time_tokenizer(papers, warm)
-        t_ext, entities = time_extraction(papers, warm)
+        t_ext, entities = time_extraction(papers, warm, pipeline)
     else:
-        t_ext, entities = time_extraction(papers, warm)
+        t_ext, entities = time_extraction(papers, warm, pipeline)
         t_tok = time_tokenizer(papers, warm)
     return t_tok, t_ext, entities
 
@@ -221,14 +240,14 @@ class Result:
     entities: int
 
 
-def benchmark(papers: list[Paper], *, repeat: int) -> Result:
+def benchmark(papers: list[Paper], *, repeat: int, pipeline: str = "fast") -> Result:
     """Measure ``repeat`` times, each in a new process, and return the medians."""
     raw = [p.to_dict() for p in papers]
     spawn = multiprocessing.get_context("spawn")
     runs = []
     for i in range(repeat):
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-            runs.append(pool.submit(measure, raw, i % 2 == 0).result())
+            runs.append(pool.submit(measure, raw, i % 2 == 0, pipeline).result())
     ratios = tuple(t_tok / t_ext for t_tok, t_ext, _ in runs)
     return Result(
         papers=len(papers),
@@ -298,11 +317,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--texts",
-        choices=("fair", "resampled", "both"),
+        choices=("fair", "arxiv", "resampled", "both"),
         default="fair",
         help="fair: every distinct corpus sentence once (default); resampled: the sample's sentences repeated",
     )
-    parser.add_argument("--docs", type=int, default=2000, help="papers for --texts resampled (default 2000)")
+    parser.add_argument("--docs", type=int, default=2000, help="papers for --texts arxiv|resampled (default 2000)")
+    parser.add_argument(
+        "--pipeline", nargs="+", default=["fast"], help="named pipelines to measure (default, fast) (default: fast)"
+    )
     parser.add_argument(
         "--repeat", type=int, default=5, help="fresh-process measurements; the median is reported"
     )
@@ -326,6 +348,11 @@ def main(argv: list[str] | None = None) -> int:
             f"fair texts: {len(papers)} papers from {distinct} distinct sentences, each used once "
             f"({words / len(papers):.0f} words per paper)"
         )
+    if args.texts == "arxiv":
+        papers = arxiv_papers(args.shared, args.docs)
+        sets.append(("arxiv", papers))
+        words = sum(len(paper_text(p).split()) for p in papers)
+        print(f"arxiv texts: {len(papers)} real 2025-26 abstracts ({words / len(papers):.0f} words per paper)")
     if args.texts in ("resampled", "both"):
         papers = resampled_papers(args.docs, seed=args.seed)
         sets.append(("resampled", papers))
@@ -335,15 +362,19 @@ def main(argv: list[str] | None = None) -> int:
             f"({words / len(papers):.0f} words per paper; the tokenizer runs mostly from its cache)"
         )
     print(f"CPU time, first pass of fresh pipelines, median of {args.repeat} runs:")
+    import os
+
     for label, papers in sets:
-        print(f"{label} texts:")
-        report(label, benchmark(papers, repeat=args.repeat))
-        for workers in args.workers:
-            t_pool = time_pool(papers, workers)
-            plural = "s" if workers != 1 else ""
-            print(
-                f"  process pool, {workers} worker{plural} (wall clock): {len(papers) / t_pool:7.0f} abstracts/s ({t_pool:.2f} s)"
-            )
+        for pipeline in args.pipeline:
+            print(f"{label} texts, {pipeline} pipeline:")
+            report(f"{label}, {pipeline}", benchmark(papers, repeat=args.repeat, pipeline=pipeline))
+            os.environ["KG_PIPELINE"] = pipeline  # the pool's spawned workers read it
+            for workers in args.workers:
+                t_pool = time_pool(papers, workers)
+                plural = "s" if workers != 1 else ""
+                print(
+                    f"  process pool, {workers} worker{plural} (wall clock): {len(papers) / t_pool:7.0f} abstracts/s ({t_pool:.2f} s)"
+                )
     print("target (issue 3): ratio >= 0.25 on the fair texts")
     return 0
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+# The rule tables and everything downstream of extraction were written for the rules-only
+# pipeline; they keep running it (``KG_PIPELINE`` reaches subprocesses too). The learned
+# pipeline, the default for users, is tested explicitly in tests/test_learned.py.
+os.environ.setdefault("KG_PIPELINE", "fast")
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -31,3 +38,15 @@ def nlp() -> Language:
     from kg.extract.pipeline import build_pipeline
 
     return build_pipeline(overrides=LEXICON_OVERRIDE)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the whole session: playwright's sync API allows one running loop."""
+    from browser_support import chromium_missing_reason, launch_chromium
+
+    reason = chromium_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    with launch_chromium() as chromium:
+        yield chromium

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.pipeline_option import pipeline_option
 from kg.eval import SCIERC_POOLING, Scores, load_extractions, score
 from kg.records import PaperExtraction
 
@@ -60,6 +61,7 @@ def _extract(gold: list[PaperExtraction]) -> list[PaperExtraction]:
 
 
 @click.command("eval")
+@pipeline_option
 @click.argument("gold", type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "--pred",

@@ -18,6 +18,7 @@ from typing import IO
 
 import click
 
+from kg.cli.pipeline_option import pipeline_option
 from kg.cli.stdio import is_dash
 from kg.cli.terminal import safe_line, safe_text
 from kg.records import Paper
@@ -25,6 +26,7 @@ from kg.sources import FORMATS, ReadReport, read_papers
 
 
 @click.command("extract")
+@pipeline_option
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "-o",

@@ -29,14 +29,17 @@ EXTRACTOR_VERSION = f"kg-extract/{__version__}"
 
 
 def load_pipeline(*, config: Path | None = None) -> Language:
-    """Return the extraction pipeline (built from ``kg/extract/config.cfg`` once per process).
+    """Return the extraction pipeline (built once per process).
 
     Args:
-        config: another spaCy config file to build from instead of the bundled one.
+        config: a spaCy config file; by default the pipeline named by
+            :func:`kg.extract.pipelines.pipeline_config` (the learned one
+            unless ``KG_PIPELINE=fast``).
     """
     from kg.extract.pipeline import load_pipeline as _load
+    from kg.extract.pipelines import pipeline_config
 
-    return _load(config=config)
+    return _load(config=config or pipeline_config())
 
 
 def extract_papers(

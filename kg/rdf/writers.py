@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -268,13 +269,15 @@ _FORMATS = {
     "turtle": "turtle", "ttl": "turtle",
     "nt": "nt", "ntriples": "nt", "n-triples": "nt",
     "json-ld": "json-ld", "jsonld": "json-ld",
+    "store": "store", "oxigraph": "store",
 }  # fmt: skip
 
 
-def _format(format: str) -> str:
+def _format(format: str, *, store: bool = False) -> str:
     fmt = _FORMATS.get(str(format).lower())
-    if fmt is None:
-        raise InputError(f"unknown RDF format {format!r}; expected turtle, nt or json-ld")
+    if fmt is None or (fmt == "store" and not store):
+        expected = "turtle, nt, json-ld or store" if store else "turtle, nt or json-ld"
+        raise InputError(f"unknown RDF format {format!r}; expected {expected}")
     return fmt
 
 
@@ -298,19 +301,31 @@ def serialize(graph: nx.DiGraph, *, format: RdfFormat = "nt", base: str = DEFAUL
     return _turtle(data) if fmt == "turtle" else data
 
 
-def write_rdf_files(graph: nx.DiGraph, paths: dict[str, str | Path], *, base: str = DEFAULT_BASE_IRI) -> int:
+def write_rdf_files(
+    graph: nx.DiGraph,
+    paths: Mapping[str, str | Path],
+    *,
+    base: str = DEFAULT_BASE_IRI,
+    on_subject: Callable[[str, Props], None] | None = None,
+) -> int:
     """Write the graph in several RDF formats at once, each file atomically; return the triple count.
 
     One sorted pass over the graph (:func:`iter_subjects`) streams
-    N-Triples and JSON-LD side by side; Turtle is then made from the
+    N-Triples and JSON-LD side by side, and the same N-Triples bytes into an
+    on-disk Oxigraph store when ``"store"`` is asked for (bulk-loaded as
+    they are made, see :mod:`kg.rdf.store`); Turtle is then made from the
     N-Triples file by pyoxigraph, file to file (from a temporary N-Triples
     file when ``"nt"`` is not asked for). Memory stays bounded by the graph,
     not by the output. The bytes are those of :func:`serialize`.
 
     Args:
         graph: a graph following the contract of ``docs/DESIGN.md``.
-        paths: format (``"turtle"``, ``"nt"``, ``"json-ld"``) -> file to write.
+        paths: format (``"turtle"``, ``"nt"``, ``"json-ld"``, ``"store"``) -> file
+            (folder for ``"store"``, which must not exist yet) to write; may be
+            empty when only ``on_subject`` is wanted.
         base: base IRI for minted resources.
+        on_subject: called with every subject and its triples during the pass
+            (the streaming SHACL check of a build rides along this way).
 
     Raises:
         KGError: a node kind or edge relation the contract does not know (no file is written).
@@ -319,41 +334,102 @@ def write_rdf_files(graph: nx.DiGraph, paths: dict[str, str | Path], *, base: st
     import tempfile
     from contextlib import ExitStack
 
-    targets = {_format(fmt): Path(path) for fmt, path in paths.items()}
+    from kg.rdf.store import load_store
+
+    targets = {_format(fmt, store=True): Path(path) for fmt, path in paths.items()}
     scratch: Path | None = None
     nt_path = targets.get("nt")
     if nt_path is None and "turtle" in targets:
         fd, name = tempfile.mkstemp(prefix=".graph.", suffix=".nt.tmp", dir=targets["turtle"].parent)
         os.close(fd)
         scratch = nt_path = Path(name)
+    counted = 0
     try:
         with ExitStack() as stack:
             sinks: list[_NTriplesSink | _JsonLdSink] = []
             nt_sink: _NTriplesSink | None = None
+            queue = _ChunkQueue() if "store" in targets else None
             if nt_path is not None:
-                handle = stack.enter_context(
+                handle: IO[bytes] = stack.enter_context(
                     atomic_write(nt_path, mode="wb") if scratch is None else open(nt_path, "wb")  # noqa: SIM115
                 )
-                nt_sink = _NTriplesSink(handle)
+                nt_sink = _NTriplesSink(handle if queue is None else _Tee(handle, queue))  # type: ignore[arg-type]
+                sinks.append(nt_sink)
+            elif queue is not None:
+                nt_sink = _NTriplesSink(queue)  # type: ignore[arg-type]
                 sinks.append(nt_sink)
             if "json-ld" in targets:
                 sinks.append(_JsonLdSink(stack.enter_context(atomic_write(targets["json-ld"], mode="wb"))))
-            triples = 0
-            for s, props in iter_subjects(graph, base=base):
+
+            def pump() -> Iterator[bytes]:
+                nonlocal counted
+                for s, props in iter_subjects(graph, base=base):
+                    if on_subject is not None:
+                        on_subject(s, props)
+                    for sink in sinks:
+                        sink.add(s, props)
+                    if nt_sink is None:
+                        counted += len(set(props))
+                    if queue is not None and queue.size >= _STORE_CHUNK:
+                        yield queue.take()
                 for sink in sinks:
-                    sink.add(s, props)
-                if nt_sink is None:
-                    triples += len(set(props))
-            for sink in sinks:
-                sink.close()
+                    sink.close()
+                if queue is not None and queue.size:
+                    yield queue.take()
+
+            if queue is not None:
+                assert nt_sink is not None
+                load_store(targets["store"], pump(), triples=lambda: nt_sink.triples)
+            else:
+                for _ in pump():
+                    pass
         if "turtle" in targets:
             assert nt_path is not None
-            with atomic_write(targets["turtle"], mode="wb") as handle:
-                _turtle_file(nt_path, handle)
+            with atomic_write(targets["turtle"], mode="wb") as out:
+                _turtle_file(nt_path, out)
+    except BaseException:
+        if "store" in targets:
+            import shutil
+
+            shutil.rmtree(targets["store"], ignore_errors=True)
+        raise
     finally:
         if scratch is not None:
             scratch.unlink(missing_ok=True)
-    return nt_sink.triples if nt_sink is not None else triples
+    return nt_sink.triples if nt_sink is not None else counted
+
+
+#: bytes of N-Triples handed to the store's bulk loader at a time
+_STORE_CHUNK = 1 << 20
+
+
+class _ChunkQueue:
+    """A write-only binary handle that keeps what is written until :meth:`take` hands it on."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self.size = 0
+
+    def write(self, data: bytes) -> int:
+        self._parts.append(data)
+        self.size += len(data)
+        return len(data)
+
+    def take(self) -> bytes:
+        data = b"".join(self._parts)
+        self._parts, self.size = [], 0
+        return data
+
+
+class _Tee:
+    """A write-only binary handle that writes to a file and to a :class:`_ChunkQueue`."""
+
+    def __init__(self, handle: IO[bytes], queue: _ChunkQueue) -> None:
+        self._handle, self._queue = handle, queue
+
+    def write(self, data: bytes) -> int:
+        self._queue.write(data)
+        return self._handle.write(data)
 
 
 def write_rdf(

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.components.common import (
     SPANS_KEY,
@@ -40,10 +40,10 @@ from kg.extract.components.common import (
     doc_text,
     drop_working_state,
     get_ext,
+    mention_spans,
     norm_key,
     register_extensions,
     set_ext,
-    set_span_ext,
     title_range,
 )
 from kg.extract.wordlists import WordLists, load_word_lists
@@ -66,6 +66,7 @@ class Assembler:
         title_proposal_confidence: float = 0.9,
         mention_bonus: float = 0.05,
         max_confidence: float = 0.99,
+        keep_candidates: bool = False,
     ) -> None:
         """Set up the filters.
 
@@ -81,6 +82,9 @@ class Assembler:
                 confidence (its title "NAME:" rule).
             mention_bonus: confidence added per further mention of an entity.
             max_confidence: the ceiling of an entity's confidence.
+            keep_candidates: keep the working candidates for a later component
+                (the learned pipeline's ``kg_learned_assembly`` reads the rules'
+                finds); that component then drops them.
         """
         register_extensions()
         self.name = name
@@ -90,6 +94,7 @@ class Assembler:
         self.title_proposal_confidence = title_proposal_confidence
         self.mention_bonus = mention_bonus
         self.max_confidence = max_confidence
+        self.keep_candidates = keep_candidates
         # surface forms that are never names, as one set: one look-up per candidate instead of three
         self._not_names = self.lists.never_names
 
@@ -106,8 +111,9 @@ class Assembler:
             _expand_acronyms(kept, get_ext(doc, "kg_abbreviations") or ())
             entities = self._group(kept, title[1] if title else None)
         set_ext(doc, "kg_entities", entities)
-        doc.spans[SPANS_KEY] = _mention_spans(doc, entities)
-        drop_working_state(doc)
+        doc.spans[SPANS_KEY] = mention_spans(doc, entities)
+        if not self.keep_candidates:
+            drop_working_state(doc)
         return doc
 
     # -- 1. filter -----------------------------------------------------------------------------------
@@ -287,28 +293,6 @@ def _is_category(phrase: str, category_heads: frozenset[str]) -> bool:
     return not any(any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) for w in words)
 
 
-def _mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
-    """Return one span per entity mention, labelled with the entity's type.
-
-    The role, confidence and name of the entity are set as span extensions.
-    A mention inside a token ("GPT-4o" in "GPT-4o-based") is widened to whole
-    tokens; two mentions that widen to the same tokens give one span.
-    """
-    spans: list[Span] = []
-    seen: set[tuple[int, int]] = set()
-    for entity in entities:
-        for start, end in entity["mentions"]:
-            span = doc.char_span(start, end, label=entity["type"], alignment_mode="expand")
-            if span is None or (span.start, span.end) in seen:
-                continue
-            seen.add((span.start, span.end))
-            set_span_ext(span, "kg_role", entity["role"])
-            set_span_ext(span, "kg_confidence", entity["confidence"])
-            set_span_ext(span, "kg_name", entity["name"])
-            spans.append(span)
-    return spans
-
-
 def _in_link(start: int, end: int, link_starts: list[int], link_reach: list[int]) -> bool:
     """Tell whether ``[start, end)`` overlaps a link span (see :meth:`Assembler._filter`).
 
@@ -414,6 +398,7 @@ def _resolve_overlaps(kept: list[Candidate]) -> list[Candidate]:
         "title_proposal_confidence": 0.9,
         "mention_bonus": 0.05,
         "max_confidence": 0.99,
+        "keep_candidates": False,
     },
 )
 def make_assembly(
@@ -425,6 +410,7 @@ def make_assembly(
     title_proposal_confidence: float,
     mention_bonus: float,
     max_confidence: float,
+    keep_candidates: bool,
 ) -> Assembler:
     """Build the ``kg_assembly`` component (the settings are documented on :class:`Assembler`)."""
     return Assembler(
@@ -435,4 +421,5 @@ def make_assembly(
         title_proposal_confidence=title_proposal_confidence,
         mention_bonus=mention_bonus,
         max_confidence=max_confidence,
+        keep_candidates=keep_candidates,
     )

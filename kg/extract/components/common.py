@@ -298,3 +298,25 @@ def cue_windows(doc: Doc, cues: CuePatterns) -> tuple[list[tuple[int, int, int]]
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
     """Return True when two half-open ranges share at least one character."""
     return a_start < b_end and b_start < a_end
+
+
+def mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
+    """Return one span per entity mention, labelled with the entity's type.
+
+    The role, confidence and name of the entity are set as span extensions.
+    A mention inside a token ("GPT-4o" in "GPT-4o-based") is widened to whole
+    tokens; two mentions that widen to the same tokens give one span.
+    """
+    spans: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for entity in entities:
+        for start, end in entity["mentions"]:
+            span = doc.char_span(start, end, label=entity["type"], alignment_mode="expand")
+            if span is None or (span.start, span.end) in seen:
+                continue
+            seen.add((span.start, span.end))
+            set_span_ext(span, "kg_role", entity["role"])
+            set_span_ext(span, "kg_confidence", entity["confidence"])
+            set_span_ext(span, "kg_name", entity["name"])
+            spans.append(span)
+    return spans

@@ -1,0 +1,227 @@
+"""``kg_learned_assembly``: turn the learned mentions (and exact rule finds) into entities.
+
+Used by the learned pipeline instead of the rules pipeline's ``kg_assembly``,
+whose filters and type votes are tuned for rule guesses. Here the NER's
+mentions lead:
+
+1. each learned mention is trimmed (leading article, edge punctuation);
+2. with ``lexicon_fill``, an exact lexicon name that no learned mention
+   overlaps is added with its lexicon type (rules stay where they are exact);
+   with ``lexicon_types``, an entity whose name or alias is a lexicon name
+   takes the lexicon's type (the lexicon knows that MMLU is a dataset);
+3. mentions with the same normalised text are one entity, and so are an
+   acronym and its long form when the text defines it (``kg_abbreviations``)
+   and either of the two was tagged;
+4. per entity: the type most mentions carry (first mention breaks ties), the
+   long form (else the most frequent form, abstract wording before title
+   wording) as name, the other forms as aliases, and the role: proposed when
+   the role scorer (``roles``) says so, else when a rule marked a mention
+   (``kg_roles`` on the tagger's mentions, or any rule on a rule candidate
+   with the same text).
+
+The result is, as from ``kg_assembly``, a list of plain dicts in
+``doc._.kg_entities`` (type, name, aliases, role, confidence, component,
+mentions) and one typed span per mention in ``doc.spans["kg"]``; the working
+candidates (the rules' ones, kept for this step) are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.common import (
+    SPANS_KEY,
+    Candidate,
+    candidates,
+    doc_text,
+    drop_working_state,
+    get_ext,
+    mention_spans,
+    norm_key,
+    register_extensions,
+    set_ext,
+    title_range,
+)
+
+_ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
+_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
+
+
+class LearnedAssembler:
+    """Group learned and exact candidates into one entity per thing named."""
+
+    def __init__(
+        self,
+        name: str = "kg_learned_assembly",
+        *,
+        tagger: str = "kg_learned",
+        lexicon_fill: bool = True,
+        lexicon_types: bool = True,
+        roles: Any = None,
+    ) -> None:
+        register_extensions()
+        self.name = name
+        self.tagger = tagger
+        self.lexicon_fill = lexicon_fill
+        self.lexicon_types = lexicon_types
+        self.roles = roles
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Write ``doc._.kg_entities`` from the candidates of the tagger (and lexicon)."""
+        drafts, groups = self.assemble(doc)
+        if self.roles is not None and drafts:
+            self.roles.assign(doc, drafts, groups)
+        order = sorted(
+            range(len(drafts)), key=lambda i: (min(drafts[i]["mentions"]), drafts[i]["type"], drafts[i]["name"])
+        )
+        entities = [drafts[i] for i in order]
+        set_ext(doc, "kg_entities", entities)
+        doc.spans[SPANS_KEY] = mention_spans(doc, entities)
+        drop_working_state(doc)
+        return doc
+
+    def assemble(self, doc: Doc) -> tuple[list[dict[str, Any]], list[list[Candidate]]]:
+        """Return the entities of a Doc (plain dicts) and, in the same order, the candidates of each."""
+        text = doc_text(doc)
+        found = candidates(doc)
+        learned = [c for c in found if c.component == self.tagger]
+        for cand in learned:
+            _trim(text, cand)
+        learned = [c for c in learned if _usable(c.text)]
+        rule_proposed = {norm_key(c.text) for c in found if c.proposed and c.component != self.tagger}
+        if rule_proposed:
+            for cand in learned:
+                if norm_key(cand.text) in rule_proposed:
+                    cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
+        members = list(learned)
+        lexicon_type: dict[str, str] = {}
+        if self.lexicon_types:
+            for cand in found:
+                if cand.known and cand.type:
+                    lexicon_type.setdefault(norm_key(cand.text), cand.type)
+        if self.lexicon_fill:
+            taken = bytearray(len(text) + 1)
+            for cand in learned:
+                taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
+            for cand in found:
+                if cand.known and cand.type and not any(taken[cand.start : cand.end]):
+                    members.append(cand)
+        if not members:
+            return [], []
+        pairs = get_ext(doc, "kg_abbreviations") or ()
+        title = title_range(doc)
+        groups = _group(members, pairs)
+        drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]
+        if lexicon_type:
+            for draft in drafts:
+                known = lexicon_type.get(norm_key(draft["name"])) or next(
+                    (lexicon_type[k] for k in map(norm_key, draft["aliases"]) if k in lexicon_type), None
+                )
+                if known:
+                    draft["type"] = known
+        return drafts, groups
+
+    def _decide(
+        self, members: list[Candidate], text: str, pairs: Sequence[Any], title_end: int | None
+    ) -> dict[str, Any]:
+        members.sort(key=lambda c: (c.start, c.end))
+        votes: Counter[str] = Counter()
+        for cand in members:
+            if cand.type and cand.component == self.tagger:
+                votes[cand.type] += 1
+        if not votes:
+            votes.update(c.type for c in members if c.type)
+        first_seen = {t: i for i, t in reversed(list(enumerate(c.type for c in members)))}
+        type_ = max(votes, key=lambda t: (votes[t], -first_seen.get(t, 0))) if votes else "Method"
+        keys = {norm_key(c.text) for c in members}
+        long_form = ""
+        short_forms: list[str] = []
+        for pair in pairs:
+            if norm_key(pair["long"]) in keys or norm_key(pair["short"]) in keys:
+                long_form = long_form or text[pair["long_start"] : pair["long_end"]]
+                short_forms.append(pair["short"])
+        if long_form:
+            name = long_form
+        else:
+            surface: Counter[str] = Counter()
+            for cand in members:
+                in_title = title_end is not None and cand.start < title_end
+                surface[cand.text] += 1 if not in_title else 0
+            if not any(surface.values()):
+                surface.update(c.text for c in members)
+            name = max(surface, key=lambda s: (surface[s], -min(c.start for c in members if c.text == s)))
+        name_key = norm_key(name)
+        aliases: dict[str, str] = {}
+        for form in [*(c.text for c in members), *short_forms]:
+            key = norm_key(form)
+            if key and key != name_key and key not in aliases:
+                aliases[key] = form.strip()
+        return {
+            "type": type_,
+            "name": name,
+            "aliases": sorted(aliases.values(), key=lambda s: (s.lower(), s)),
+            "role": "proposed" if any(c.proposed for c in members) else "used",
+            "confidence": round(max(c.confidence for c in members), 4),
+            "component": self.tagger if any(c.component == self.tagger for c in members) else members[0].component,
+            "mentions": [[s, e] for s, e in sorted({(c.start, c.end) for c in members})],
+        }
+
+
+def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidate]]:
+    """Group candidates: same normalised text, or an acronym and its long form."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys = [norm_key(c.text) for c in members]
+    present = set(keys)
+    for pair in pairs:
+        long_key, short_key = norm_key(pair["long"]), norm_key(pair["short"])
+        if long_key in present and short_key in present:
+            a, b = find(long_key), find(short_key)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[Candidate]] = defaultdict(list)
+    for cand, key in zip(members, keys):
+        groups[find(key)].append(cand)
+    return list(groups.values())
+
+
+def _usable(text: str) -> bool:
+    """Tell whether a trimmed mention can name anything (two characters, one letter)."""
+    return len(text) >= 2 and any(ch.isalpha() for ch in text)
+
+
+def _trim(text: str, cand: Candidate) -> None:
+    """Strip a leading article and surrounding punctuation from a candidate, in place."""
+    start, end = cand.start, cand.end
+    while start < end and text[start] in _EDGE:
+        start += 1
+    while end > start and text[end - 1] in _EDGE:
+        end -= 1
+    for article in _ARTICLES:
+        if text.startswith(article, start) and end - start > len(article):
+            start += len(article)
+            break
+    if (start, end) != (cand.start, cand.end):
+        cand.start, cand.end, cand.text = start, end, text[start:end]
+
+
+@Language.factory(
+    "kg_learned_assembly",
+    default_config={"tagger": "kg_learned", "lexicon_fill": True, "lexicon_types": True, "roles": None},
+)
+def make_learned_assembly(
+    nlp: Language, name: str, tagger: str, lexicon_fill: bool, lexicon_types: bool, roles: Any
+) -> LearnedAssembler:
+    """Build the ``kg_learned_assembly`` component."""
+    return LearnedAssembler(name, tagger=tagger, lexicon_fill=lexicon_fill, lexicon_types=lexicon_types, roles=roles)

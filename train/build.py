@@ -1,0 +1,132 @@
+"""Rebuild kg's learned extractor from the repository: ``make train`` runs this.
+
+Steps (each deterministic; fixed seed, one thread where order matters):
+
+1. static vectors on the unlabelled arXiv abstracts (``train/vectors.py``),
+   dev papers left out; reused when ``WORK/vectors`` exists;
+2. the tagger (``train/tagger.py``: the annotated training papers,
+   optionally only the first ``--limit``, with BILUO tags from
+   ``train/convert.py`` and the rules pipeline's tags as features; the
+   model and optimizer of ``train/tagger.cfg``); dev is never used here;
+3. the trained tagger folder copied into ``kg/extract/learned/tagger``
+   (replacing the old one only once the new one is complete);
+4. the role scorer (``train/roles.py``) written to
+   ``kg/extract/learned/roles.json``.
+
+Usage::
+
+    python train/build.py [--corpus DIR] [--work build/train] [--out kg/extract/learned]
+                          [--limit N] [--epochs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from train import convert, roles, tagger, vectors
+
+DATA = REPO / "train" / "data"
+CONFIG = REPO / "train" / "tagger.cfg"
+SEED = 0
+
+
+def default_corpus() -> Path:
+    """Return the shared arXiv corpus folder: beside the checkout (CI), else the team's machine path."""
+    for base in (REPO.parent / "shared", Path("/work/shared")):
+        if (base / "data" / "arxiv").is_dir():
+            return base / "data" / "arxiv"
+    return REPO.parent / "shared" / "data" / "arxiv"
+
+
+def fix_meta(path: Path, *, papers: int) -> None:
+    """Name the tagger folder and record what it was trained on; drop timing-dependent fields."""
+    meta = json.loads(path.read_text(encoding="utf-8"))
+    meta.update({"name": "kg_learned_tagger", "version": "1.0.0", "trained_on_papers": papers})
+    meta.pop("performance", None)
+    path.write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def drop_paths(path: Path) -> None:
+    """Blank the training-time file paths in the saved config: no absolute path ships (same bytes anywhere)."""
+    from thinc.api import Config
+
+    config = Config().from_disk(path, interpolate=False)
+    for key in list(config["paths"]):
+        config["paths"][key] = None
+    config.to_disk(path)
+
+
+def step(message: str) -> None:
+    """Print a progress line with the time of day."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the steps; fail loudly (non-zero) on the first error."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=None, help="unlabelled *.jsonl.gz abstracts")
+    parser.add_argument("--data", type=Path, default=DATA, help="folder with train.jsonl and dev.jsonl")
+    parser.add_argument("--work", type=Path, default=REPO / "build" / "train")
+    parser.add_argument("--out", type=Path, default=REPO / "kg" / "extract" / "learned")
+    parser.add_argument("--limit", type=int, default=0, help="train on the first N papers only (learning curve)")
+    parser.add_argument("--epochs", type=int, default=12, help="passes over the training papers")
+    parser.add_argument("--blind", action="store_true", help="hide the rules' tags from the tagger (ablation)")
+    parser.add_argument("--vectors-rows", type=int, default=40000)
+    args = parser.parse_args(argv)
+    corpus = args.corpus or default_corpus()
+    work: Path = args.work
+    work.mkdir(parents=True, exist_ok=True)
+    train_file = args.data / "train.jsonl"
+    dev_file = args.data / "dev.jsonl"
+    if not train_file.is_file():
+        raise SystemExit(f"{train_file}: no training data (see train/README.md)")
+
+    vectors_dir = work / "vectors"
+    if (vectors_dir / "vocab" / "vectors").exists():
+        step(f"vectors: reusing {vectors_dir}")
+    else:
+        if not corpus.is_dir():
+            raise SystemExit(f"{corpus}: unlabelled corpus not found (pass --corpus)")
+        step(f"vectors: training on {corpus}")
+        excluded = [dev_file] if dev_file.is_file() else []
+        vectors.main([str(corpus), str(vectors_dir), "--rows", str(args.vectors_rows), "--exclude", *map(str, excluded)])
+
+    records = list(convert.read_records([train_file]))
+    if args.limit:
+        records = records[: args.limit]
+    subset = work / "train.jsonl"
+    subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+    step(f"train the tagger on {len(records)} papers")
+    model_dir = work / "tagger"
+    shutil.rmtree(model_dir, ignore_errors=True)
+    tagger.train(records, model_dir, vectors=vectors_dir, epochs=args.epochs, seed=SEED, blind=args.blind)
+
+    step(f"install into {args.out}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    target = args.out / "tagger"
+    staging = args.out / ".tagger.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    shutil.copytree(model_dir, staging)
+    fix_meta(staging / "meta.json", papers=len(records))
+    drop_paths(staging / "config.cfg")
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+
+    step("train the role scorer")
+    roles.main([str(subset), str(args.out / "roles.json")])
+    step("done")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Print the counts of an annotation file as Markdown tables: entities per type and role, papers per bucket.
+
+Usage::
+
+    python train/stats.py train/data/train.jsonl [train/data/dev.jsonl ...]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+TYPES = ("Method", "Model", "Dataset", "Task")
+
+
+def main(paths: list[str]) -> int:
+    """Print one table of entity counts and one of papers per bucket, a column per file."""
+    if not paths:
+        print(__doc__)
+        return 2
+    per_type: dict[str, Counter[str]] = {}
+    per_bucket: dict[str, Counter[str]] = {}
+    for path in paths:
+        name = Path(path).stem
+        types: Counter[str] = Counter()
+        buckets: Counter[str] = Counter()
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                record = json.loads(line)
+                bucket = record.get("bucket") or "(none)"
+                buckets["topics 2020-24 (all topic:* groups)" if bucket.startswith("topic:") else bucket] += 1
+                types["papers"] += 1
+                types["links"] += len(record.get("links") or [])
+                for entity in record.get("entities") or []:
+                    types[entity["type"]] += 1
+                    types[f"{entity['type']} proposed"] += entity["role"] == "proposed"
+                    types["entities"] += 1
+        per_type[name], per_bucket[name] = types, buckets
+    names = list(per_type)
+    rows = ["papers", "entities", *[r for t in TYPES for r in (t, f"{t} proposed")], "links"]
+    print("| | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for row in rows:
+        print(f"| {row} | " + " | ".join(str(per_type[n][row]) for n in names) + " |")
+    print()
+    buckets = sorted({b for n in names for b in per_bucket[n]})
+    print("| bucket | " + " | ".join(names) + " |")
+    print("|---|" + "---:|" * len(names))
+    for bucket in buckets:
+        print(f"| {bucket} | " + " | ".join(str(per_bucket[n][bucket]) for n in names) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
