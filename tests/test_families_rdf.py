@@ -111,8 +111,27 @@ def test_ready_query_family_members(family_graph) -> None:
     from kg.query import load_query, run_query
 
     result = run_query(family_graph, load_query("family_members", entity="zorblax"))
-    rows = [[str(cell) for cell in row] for row in result.rows]
+    rows = [[None if cell is None else str(cell) for cell in row] for row in result.rows]
     assert rows == [
         ["Zorblax", "Zorblax 1.5 Pro", "Zorblax 1.5", "3"],
+        ["Zorblax", "Zorblax", None, "1"],  # the family itself, which has no family
         ["Zorblax", "Zorblax 1.5", "Zorblax", "1"],
     ]
+    # without a name: the entity with the most direct members (Zorblax and Zorblax 1.5 have
+    # one each, equally used; the IRI breaks the tie)
+    assert run_query(family_graph, load_query("family_members")).rows == result.rows
+
+
+def test_ready_query_family_members_without_families() -> None:
+    from kg.query import load_query, run_query
+
+    graph = build_graph(
+        [
+            paper("p1", Entity("Model", "Quillnet"), Entity("Dataset", "Quorumset")),
+            paper("p2", Entity("Model", "Quillnet")),
+        ],
+        lexicon=None,
+    )
+    result = run_query(graph, load_query("family_members"))
+    rows = [[None if cell is None else str(cell) for cell in row] for row in result.rows]
+    assert rows == [["Quillnet", "Quillnet", None, "2"]]  # the most used entity, alone

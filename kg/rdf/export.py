@@ -16,6 +16,7 @@ import logging
 import math
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
@@ -165,8 +166,21 @@ def _lit(value: Any) -> tuple[str, str]:
             return ("NaN", XSD_DOUBLE)
         if math.isinf(value):
             return ("INF" if value > 0 else "-INF", XSD_DOUBLE)
-        return (repr(value), XSD_DOUBLE)
+        return (_double_lexical(value), XSD_DOUBLE)
     return (str(value), XSD_STRING)
+
+
+def _double_lexical(value: float) -> str:
+    """The shortest digits that read back as ``value``, without an exponent.
+
+    The form Oxigraph gives a double (``4``, ``0.000001``), so ``graph.nt``
+    and the store hold the same lexical forms line for line.
+
+    >>> [_double_lexical(v) for v in (4.0, 0.5, 1e-06, -0.0, 1e20)]
+    ['4', '0.5', '0.000001', '-0', '100000000000000000000']
+    """
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _date_lit(value: str) -> tuple[str, str]:
