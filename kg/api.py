@@ -214,12 +214,18 @@ class KnowledgeGraph:
     def find(self, name: str) -> list[str]:
         """Return the ids of the nodes called ``name``: by node id, name, alias, title, paper id or URL.
 
+        A node id an earlier build of the same folder gave an entity that has
+        since been merged or retyped leads to the entity's current node.
+
         Names are compared by :func:`kg.normalize.match_key`, so case, dashes
         and spacing do not matter. Several ids come back for homonyms (e.g. a
         method and a dataset with the same name).
         """
         if name in self._graph:
             return [name]
+        moved = (self._graph.graph.get("redirects") or {}).get(name)
+        if moved is not None and moved in self._graph:
+            return [moved]  # an id an earlier build gave this entity (kg.registry)
         key = match_key(name)
         hits = []
         for node, data in self._graph.nodes(data=True):

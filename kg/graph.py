@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
@@ -28,13 +30,17 @@ from kg.errors import InputError
 from kg.io import atomic_write, read_text
 from kg.normalize import short_hash, slugify
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
-from kg.resolve import LexiconLike, dedupe_extractions, resolve_stream
+from kg.registry import IdRegistry
+from kg.resolve import CanonicalEntity, LexiconLike, dedupe_extractions, resolve_stream
 
 __all__ = [
     "ENTITY_KINDS",
+    "ResolvedEntities",
     "add_extractions",
+    "association_strength",
     "build_graph",
     "build_graph_from",
+    "cooccurrence_strength",
     "entity_node_id",
     "extractions_from_graph",
     "graph_stats",
@@ -140,7 +146,12 @@ def _evidence(mentions: Sequence[Mention], sentences: dict[str, str] | None = No
     if sentences is None:
         sentences = {}
     return [
-        {"field": m.field, "start": m.start, "end": m.end, "sentence": sentences.setdefault(m.sentence, m.sentence)}
+        {
+            "field": m.field,
+            "start": m.start,
+            "end": m.end,
+            "sentence": sentences.setdefault(m.sentence, m.sentence),
+        }
         for m in mentions
     ]
 
@@ -164,10 +175,59 @@ def _paper_links(record: PaperExtraction) -> list[Link]:
     return out
 
 
+def association_strength(weight: int, papers_a: int, papers_b: int, papers: int) -> tuple[float, float]:
+    """Return the association strength and the normalised PMI of a co-occurrence.
+
+    Association strength (as VOSviewer normalises co-occurrence maps) is the
+    number of papers mentioning both entities over the number expected if
+    they were independent, ``weight * papers / (papers_a * papers_b)``: 1 is
+    chance, above 1 attraction. The normalised pointwise mutual information
+    ``log(p_ab / (p_a p_b)) / -log(p_ab)`` is the same evidence on a bounded
+    scale (-1 never together, 0 independent, 1 always together), so big and
+    small entities rank alike. Both are rounded to 6 digits (stable bytes).
+
+    >>> association_strength(2, 2, 2, 100)
+    (50.0, 1.0)
+    >>> association_strength(1, 10, 10, 100)
+    (1.0, 0.0)
+    """
+    if weight <= 0 or papers_a <= 0 or papers_b <= 0 or papers <= 0:
+        return 0.0, -1.0
+    strength = weight * papers / (papers_a * papers_b)
+    p_ab = weight / papers
+    npmi = 1.0 if p_ab >= 1.0 else math.log(strength) / -math.log(p_ab)
+    return round(strength, 6), round(max(-1.0, min(1.0, npmi)), 6)
+
+
+def cooccurrence_strength(graph: nx.DiGraph, a: str, b: str) -> tuple[float, float]:
+    """Return :func:`association_strength` of the ``co_occurs`` edge between ``a`` and ``b``.
+
+    The strength is derived, not stored: it follows from the edge's weight,
+    the two entities' ``paper_count`` and the graph's number of papers
+    (``graph.graph["papers"]``, counted when missing), so the 1.5M
+    co-occurrence edges of a big graph keep sharing their attribute dicts.
+
+    Raises:
+        KeyError: no such edge.
+    """
+    data = graph.edges[a, b] if graph.has_edge(a, b) else graph.edges[b, a]
+    papers = graph.graph.get("papers")
+    if papers is None:
+        papers = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") == "Paper")
+    nodes = graph.nodes
+    return association_strength(
+        int(data.get("weight", 1)),
+        int(nodes[a].get("paper_count", 0)),
+        int(nodes[b].get("paper_count", 0)),
+        papers,
+    )
+
+
 def build_graph(
     extractions: Iterable[PaperExtraction],
     *,
     lexicon: LexiconLike | None | Literal["default"] = "default",
+    registry: IdRegistry | None = None,
 ) -> nx.DiGraph:
     """Build the knowledge graph of a set of extractions (the DESIGN.md contract).
 
@@ -178,21 +238,26 @@ def build_graph(
     Args:
         extractions: per-paper extractions; a paper id given twice counts once.
         lexicon: passed to :func:`kg.resolve.resolve_stream` (``"default"``: the
-            bundled lexicon if available; ``None``: none).
+            bundled lexicon; ``None``: none).
+        registry: the id registry of an output folder (:mod:`kg.registry`):
+            entities keep the ids they had there, and it is updated; ``None``
+            mints ids afresh (deterministically).
 
     Returns:
         A ``networkx.DiGraph`` with Paper, entity, Repository and Link nodes and
-        ``proposes``/``uses``/``has_code``/``has_link``/``co_occurs`` edges.
+        ``proposes``/``uses``/``has_code``/``has_link``/``co_occurs``/``broader`` edges.
     """
     records = dedupe_extractions(extractions)
-    return build_graph_from(lambda: records, lexicon=lexicon)
+    graph, _ = build_graph_from(lambda: records, lexicon=lexicon, registry=registry)
+    return graph
 
 
 def build_graph_from(
     read: Callable[[], Iterable[PaperExtraction]],
     *,
     lexicon: LexiconLike | None | Literal["default"] = "default",
-) -> nx.DiGraph:
+    registry: IdRegistry | None = None,
+) -> tuple[nx.DiGraph, ResolvedEntities]:
     """Build the graph from records read three times, never holding them all (see :func:`build_graph`).
 
     ``kg build`` passes a reader of ``extractions.jsonl``: resolution reads
@@ -203,32 +268,23 @@ def build_graph_from(
     Args:
         read: returns the records, sorted by id with unique ids, each time it is called.
         lexicon: as for :func:`build_graph`.
+        registry: as for :func:`build_graph`.
+
+    Returns:
+        The graph, and the resolved entities with their node ids (what
+        ``kg explain`` reports; see :class:`ResolvedEntities`).
     """
     resolution = resolve_stream(read, lexicon=lexicon)
-
-    # Entity ids: homonyms (same kind and slug) are numbered in key order.
-    by_base: dict[str, list[int]] = {}
-    for i, entity in enumerate(resolution.entities):
-        by_base.setdefault(entity_node_id(entity.type, entity.name), []).append(i)
-    entity_ids: list[str] = [""] * len(resolution.entities)
-    taken = set(by_base)
-    for base, members in sorted(by_base.items()):
-        members.sort(key=lambda i: resolution.entities[i].key)
-        entity_ids[members[0]] = base
-        index = 2
-        for i in members[1:]:
-            entity = resolution.entities[i]
-            while (candidate := entity_node_id(entity.type, entity.name, index=index)) in taken:
-                index += 1
-            taken.add(candidate)
-            entity_ids[i] = candidate
-            index += 1
-    del taken, by_base
+    ids = registry if registry is not None else IdRegistry()
+    entity_ids = ids.assign(
+        resolution.entities, mint=lambda kind, name, index: entity_node_id(kind, name, index=index)
+    )
 
     nodes: dict[str, dict[str, Any]] = {}
     # Out-edges by source; added source by source with sorted targets, so edge
     # iteration order is sorted without sorting all edges as one list.
     edges: dict[str, dict[str, dict[str, Any]]] = {}
+    broader: dict[str, Any] = {"relation": "broader"}  # one shared dict: the edge carries nothing else
     for i, entity in enumerate(resolution.entities):
         nodes[entity_ids[i]] = {
             "kind": entity.type,
@@ -238,6 +294,8 @@ def build_graph_from(
             "paper_count": entity.paper_count,
             "mention_count": entity.mention_count,
         }
+        if entity.broader is not None:
+            edges.setdefault(entity_ids[i], {})[entity_ids[entity.broader]] = broader
 
     weights: Counter[tuple[str, str]] = Counter()
     link_kinds: dict[str, Counter[str]] = {}
@@ -252,9 +310,10 @@ def build_graph_from(
         targets: list[str] = []
         sentences: dict[str, str] = {}  # one string per distinct evidence sentence of the paper
         for link in resolution.links_of(position, record):
+            entity = resolution.entities[link.entity]
             target = entity_ids[link.entity]
             targets.append(target)
-            edges.setdefault(source, {})[target] = {
+            attrs: dict[str, Any] = {
                 "relation": "proposes" if link.role == "proposed" else "uses",
                 "name": link.name,
                 "aliases": list(link.aliases),
@@ -263,6 +322,9 @@ def build_graph_from(
                 "extractor": link.extractor,
                 "evidence": _evidence(link.mentions, sentences),
             }
+            if link.extracted_type != entity.type:
+                attrs["extracted_type"] = link.extracted_type
+            edges.setdefault(source, {})[target] = attrs
         weights.update(combinations(sorted(set(targets)), 2))
         for found in _paper_links(record):
             if found.kind == "code":
@@ -296,17 +358,23 @@ def build_graph_from(
         nodes[target]["link_kind"] = min(counts, key=lambda k: (-counts[k], k))
 
     # co-occurrence edges with the same weight share one attribute dict: there are millions
-    # of them (1.5M at 92k papers) and a dict each was the biggest part of the graph
+    # of them (1.5M at 92k papers) and a dict each was the biggest part of the graph; their
+    # normalised strength is derived (cooccurrence_strength), not stored, for the same reason
     shared: dict[int, dict[str, Any]] = {}
     for (a, b), weight in weights.items():
-        attrs = shared.get(weight)
-        if attrs is None:
-            attrs = shared[weight] = {"relation": "co_occurs", "weight": weight}
-        edges.setdefault(a, {})[b] = attrs
+        pair = shared.get(weight)
+        if pair is None:
+            pair = shared[weight] = {"relation": "co_occurs", "weight": weight}
+        edges.setdefault(a, {})[b] = pair
     del weights
 
     graph = nx.DiGraph()
-    graph.graph.update({"kg_version": __version__, "extractor": ", ".join(sorted(extractors))})
+    graph.graph.update(
+        {"kg_version": __version__, "extractor": ", ".join(sorted(extractors)), "papers": papers}
+    )
+    redirects = ids.redirects()
+    if redirects:
+        graph.graph["redirects"] = redirects
     graph.add_nodes_from(sorted(nodes.items()))
     del nodes
     _add_sorted_edges(graph, edges)
@@ -316,7 +384,24 @@ def build_graph_from(
         graph.number_of_edges(),
         papers,
     )
-    return graph
+    return graph, ResolvedEntities(resolution.entities, entity_ids, redirects, resolution.dropped)
+
+
+@dataclass(frozen=True)
+class ResolvedEntities:
+    """The entities of a built graph with their node ids: what ``kg explain`` and the audit read.
+
+    Attributes:
+        entities: the canonical entities (:attr:`kg.resolve.StreamedResolution.entities`).
+        ids: the node id of each entity, in the same order.
+        redirects: retired node id -> the node id that holds its entity now.
+        dropped: surfaces left out or cut by resolution, with counts.
+    """
+
+    entities: tuple[CanonicalEntity, ...]
+    ids: list[str]
+    redirects: dict[str, str]
+    dropped: dict[str, int]
 
 
 def _add_sorted_edges(graph: nx.DiGraph, edges: dict[str, dict[str, dict[str, Any]]]) -> None:
@@ -382,7 +467,7 @@ def extractions_from_graph(graph: nx.DiGraph) -> list[PaperExtraction]:
                 versions.add(str(edge.get("extractor", "")))
                 entities.append(
                     Entity(
-                        type=target_data["kind"],
+                        type=edge.get("extracted_type") or target_data["kind"],
                         name=str(edge["name"]),
                         aliases=tuple(edge.get("aliases") or ()),
                         role="proposed" if relation == "proposes" else "used",

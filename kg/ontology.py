@@ -83,10 +83,13 @@ class KG(_rns.DefinedNamespace):
     index: URIRef
     origin: URIRef
     linkKind: URIRef
+    extractedType: URIRef
     # co-occurrence
     firstEntity: URIRef
     secondEntity: URIRef
     weight: URIRef
+    associationStrength: URIRef
+    npmi: URIRef
     # node data
     nodeId: URIRef
     host: URIRef
@@ -97,6 +100,7 @@ class KG(_rns.DefinedNamespace):
     sourceFile: URIRef
     kgVersion: URIRef
     extractorVersion: URIRef
+    paperTotal: URIRef
 
 
 # -- terms as plain strings -----------------------------------------------------------------------
@@ -106,6 +110,7 @@ RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 DCT_NS = "http://purl.org/dc/terms/"
 SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
 PROV_NS = "http://www.w3.org/ns/prov#"
 RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
 DCAT_NS = "http://www.w3.org/ns/dcat#"
@@ -113,6 +118,9 @@ SCHEMA_NS = str(SCHEMA)
 
 # kg: terms as plain strings (DefinedNamespace look-ups are slow in the hot loop)
 K_CoOccurrence = str(KG.CoOccurrence)
+K_associationStrength = str(KG.associationStrength)
+K_extractedType = str(KG.extractedType)
+K_npmi = str(KG.npmi)
 K_Evidence = str(KG.Evidence)
 K_Link = str(KG.Link)
 K_Mention = str(KG.Mention)
@@ -141,6 +149,7 @@ K_nodeId = str(KG.nodeId)
 K_origin = str(KG.origin)
 K_paper = str(KG.paper)
 K_paperCount = str(KG.paperCount)
+K_paperTotal = str(KG.paperTotal)
 K_proposes = str(KG.proposes)
 K_relation = str(KG.relation)
 K_secondEntity = str(KG.secondEntity)
@@ -188,6 +197,8 @@ P_TITLE, P_ABSTRACT, P_IDENT = DCT_NS + "title", DCT_NS + "abstract", DCT_NS + "
 P_CREATOR, P_DATE, P_SUBJECT = DCT_NS + "creator", DCT_NS + "date", DCT_NS + "subject"
 P_URL, P_CODEREPO = SCHEMA_NS + "url", SCHEMA_NS + "codeRepository"
 P_PREF, P_ALT = SKOS_NS + "prefLabel", SKOS_NS + "altLabel"
+#: an entity -> its family (a version, size or edition of it: kg.resolve), and a retired IRI -> the live one
+P_BROADER, P_SAME_AS = SKOS_NS + "broader", OWL_NS + "sameAs"
 P_ATTRIBUTED = PROV_NS + "wasAttributedTo"
 C_AGENT, C_DCAT_DATASET = PROV_NS + "SoftwareAgent", DCAT_NS + "Dataset"
 

@@ -34,9 +34,11 @@ from typing import Any, BinaryIO
 
 from kg import outdir
 from kg.errors import DiskFullError, InputError
+from kg.explain import RESOLUTION_REPORT
 from kg.failures import FAILURE_KEY, PaperFailure
 from kg.io import atomic_write, dumps_line, read_jsonl, write_jsonl
 from kg.records import Paper, PaperExtraction
+from kg.registry import ENTITY_IDS
 
 log = logging.getLogger(__name__)
 
@@ -316,6 +318,7 @@ def write_outputs(
     validate: bool | None = None,
     failures: Iterable[PaperFailure] = (),
     formats: tuple[str, ...] | None = None,
+    registry_from: Path | None = None,
 ) -> list[str]:
     """Write every output file from the full set of extractions, read back one record at a time.
 
@@ -338,6 +341,11 @@ def write_outputs(
         formats: the graph files to write (:data:`kg.formats.FORMATS`); ``None``
             for the size-dependent default of :func:`kg.formats.choose_formats`.
             Files of formats not chosen are removed, so none is left stale.
+        registry_from: the entity id registry of the folder being updated
+            (:mod:`kg.registry`): entities keep the ids (IRIs) they had there.
+            The updated registry (``entity-ids.jsonl``) and the resolution
+            report (``resolution.jsonl``, what ``kg explain`` reads) are
+            always written.
 
     Returns:
         The names of the files (and the store folder) written.
@@ -356,7 +364,16 @@ def write_outputs(
     chosen = choose_formats(formats, summary.papers_total)
     summary.formats = list(chosen)
     clock.lap("records files")
-    graph = build_graph_from(lambda: (PaperExtraction.from_dict(row) for row in read_jsonl(out_dir / EXTRACTIONS)))
+    from kg.explain import report_records, write_report
+    from kg.registry import IdRegistry
+
+    registry = IdRegistry.load(registry_from) if registry_from is not None else IdRegistry()
+    graph, resolved = build_graph_from(
+        lambda: (PaperExtraction.from_dict(row) for row in read_jsonl(out_dir / EXTRACTIONS)), registry=registry
+    )
+    registry.save(out_dir / ENTITY_IDS)
+    write_report(report_records(resolved), out_dir / RESOLUTION_REPORT)
+    del resolved, registry
     clock.lap("resolution and graph")
     if "json" in chosen:
         write_node_link(graph, out_dir / GRAPH_JSON)
@@ -376,7 +393,7 @@ def write_outputs(
     for fmt, name in FORMAT_FILES.items():
         if fmt not in chosen:
             _remove(out_dir / name)
-    written = [PAPERS, EXTRACTIONS, FAILURES, *(FORMAT_FILES[fmt] for fmt in chosen)]
+    written = [PAPERS, EXTRACTIONS, FAILURES, ENTITY_IDS, RESOLUTION_REPORT, *(FORMAT_FILES[fmt] for fmt in chosen)]
     for name in written:
         summary.files[name] = _size(out_dir / name)
     return written
@@ -461,7 +478,7 @@ def _size(path: Path) -> int:
 
 ENTITY_KINDS = frozenset({"Method", "Model", "Dataset", "Task"})
 #: Every file a build with every format writes (``--formats all``), swapped into the output folder together.
-OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, GRAPH_JSON, *RDF_FILES, HTML, STORE)
+OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, ENTITY_IDS, RESOLUTION_REPORT, GRAPH_JSON, *RDF_FILES, HTML, STORE)
 
 
 def build(
@@ -566,7 +583,9 @@ def _write_and_swap(state: BuildState, out: Path, summary: BuildSummary, **optio
 
     stage = outdir.staging(out)
     try:
-        written = write_outputs(state.done, stage, summary, failures=state.failed.values(), **options)
+        written = write_outputs(
+            state.done, stage, summary, failures=state.failed.values(), registry_from=out / ENTITY_IDS, **options
+        )
         stale = [name for name in FORMAT_FILES.values() if name not in written]
         outdir.commit(out, written, remove=[JOURNAL, *stale])
     finally:

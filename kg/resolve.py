@@ -2,50 +2,76 @@
 
 The extractor works one paper at a time: within a paper it already folds an
 acronym into its long form ("Direct Preference Optimization (DPO)" is one
-entity with alias ``DPO``). Across papers nothing is shared yet, so this
-module decides, for every (paper, entity) pair, which canonical entity it is.
+entity with alias ``DPO``). This module decides, for every (paper, entity)
+pair, which canonical entity it is, what that entity is called, which type
+it has and which family it belongs to. Rules, in the order they apply:
 
-Rules, strongest first:
+1. **Clean surfaces.** An adjectival compound ("CLIP-based", "LLM-powered")
+   or a name with a score glued on ("ViT 86.54") is not a name: it is
+   dropped (an entity left with no name is dropped); a name that took in
+   prose ("baselines such as FooNet") is cut to the attested name. The
+   surfaces one extracted entity lists together are split where they name
+   different versions, more specific things or an acronym that does not
+   fit (:func:`kg.names.incompatibility`: "Gemini" and "Gemini 1.5 Pro",
+   "SAM2" and "SAM2-UNet"), each part resolving on its own.
+2. **Long forms.** Two occurrences that share a long form up to case,
+   dashes, spacing, plurals, "-ing"/"-ed", British/American spelling, a
+   trailing type word or a vendor prefix (an *identity key*), or that the
+   curated lexicon maps onto the same entry of a compatible version, are
+   one entity, whatever type the extractor gave each; union-find makes
+   this transitive.
+3. **Short forms** (acronym-like surfaces, :func:`kg.names.is_short_form`)
+   never merge two long forms: "SAM" the optimiser and "SAM" the
+   segmentation model stay apart, and so do two expansions of one acronym.
+4. **Bare short forms** (an occurrence whose every surface is acronym-like)
+   attach to a defining entity: the one defined in the same paper, else the
+   sense the paper's other entities and the corpus point to, against a
+   sense nobody defined (:mod:`kg.clustering`); otherwise they stay one
+   entity per spelling.
+5. **Type, label and family** (:mod:`kg.labels`): the lexicon's type, else
+   the majority; the lexicon's canonical name, else the most used surface;
+   the nearest attested shorter name of a versioned entity as ``broader``.
 
-1. **Long forms.** Two entities of the same type that share a long form up
-   to case, dashes, whitespace and a regular plural (:func:`variant_key`), or
-   that the curated lexicon maps onto the same entry, are one entity. Union-
-   find makes this transitive.
-2. **Short forms** (acronym-like surfaces, :func:`is_short_form`) never
-   merge two long forms: "SAM" the optimiser and "SAM" the segmentation model
-   stay apart, and so do two different expansions of one acronym.
-3. **Bare short forms** (an entity whose every surface is acronym-like, e.g.
-   a paper that writes "SAM" without defining it) attach to the entity of the
-   same type that defines that short form elsewhere when there is exactly one;
-   when there are several, to the one sharing the paper or most co-mentioned
-   entities; when that does not single one out, they stay their own entity.
-
-The result depends only on the *set* of extractions: papers are deduplicated
-by id and every choice is a pure function of sorted keys, so any input order
-gives the same :class:`Resolution`. Stdlib only. The curated lexicon comes
-from :mod:`kg.lexicons` (shared with the extractor) and is passed in by the
-caller; ``None`` resolves without one.
+Every decision is recorded in an :class:`EntityTrace` (what ``kg explain``
+prints). The result depends only on the *set* of extractions: papers are
+deduplicated by id and every choice is a pure function of sorted keys, so
+any input order gives the same :class:`Resolution`. :func:`resolve_stream`
+gives the same entities reading the records twice instead of holding them
+(what ``kg build`` does on big corpora). Stdlib only. The curated lexicon
+comes from :mod:`kg.lexicons` (shared with the extractor) and is passed in
+by the caller (``"default"``: the bundled one; ``None``: none).
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
-import re
-import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Literal, Protocol
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Literal
 
+from kg.clustering import (
+    Keys,
+    LexiconLike,
+    LexiconView,
+    Occurrence,
+    clean_surface,
+    cleaned_surfaces,
+    cluster,
+    occurrences_of,
+)
 from kg.errors import KGError
+from kg.labels import choose_label, choose_type, families
 from kg.lexicons import default_index
-from kg.normalize import collapse_whitespace, match_key
-from kg.records import Entity, EntityType, Mention, PaperExtraction, Role
+from kg.names import acronym_key, is_short_form, variant_key
+from kg.records import ENTITY_TYPES, EntityType, Mention, PaperExtraction, Role
 
 __all__ = [
     "CanonicalEntity",
+    "EntityTrace",
     "LexiconLike",
     "PaperEntity",
     "Resolution",
@@ -59,30 +85,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-_SPLIT = re.compile(r"[\s\-]+")
-_JOINERS = re.compile(r"[\s\-_]+")
-_PLURAL_WORD = re.compile(r"^[A-Za-z][a-z]{2,}s$")
-_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9]s$")
-# Endings whose final "s" is not a plural ("loss", "corpus", "analysis",
-# "dynamics", "Opus", "ideas") and invariant plurals.
-_NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ics", "ous", "as", "series", "species", "news")
-_SHORT_FORM_MAX = 12
-
-
-class _LexiconEntryLike(Protocol):
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def ambiguous(self) -> bool: ...
-
-
-class LexiconLike(Protocol):
-    """What resolution needs from a lexicon (``kg.lexicons.LexiconIndex`` fits)."""
-
-    def lookup(self, surface: str, *, type: EntityType | None = None) -> Sequence[_LexiconEntryLike]:
-        """Return the entries of ``type`` one of whose forms normalises like ``surface``."""
-        ...
+_TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class PaperEntity:
         component: the extracting component(s), sorted and joined with ``+``.
         mentions: the evidence, deduplicated and sorted.
         extractor: the extractor version that produced the paper's extraction.
+        extracted_type: the type the extractor gave (the most frequent among
+            the merged entities); the entity's own type may differ.
     """
 
     paper_id: str
@@ -115,6 +120,7 @@ class PaperEntity:
     component: str
     mentions: tuple[Mention, ...]
     extractor: str
+    extracted_type: EntityType = "Method"
 
     @property
     def mention_count(self) -> int:
@@ -123,17 +129,62 @@ class PaperEntity:
 
 
 @dataclass(frozen=True)
+class EntityTrace:
+    """Why an entity is what it is: the evidence behind each resolution decision.
+
+    Attributes:
+        type_votes: extracted type -> papers that gave it.
+        type_reason: ``"lexicon"`` or ``"majority"``.
+        label_reason: ``"lexicon"``, ``"most used"`` or ``"most used (acronym)"``.
+        surfaces: each surface form -> papers that use it.
+        rules: rule -> how many occurrences joined by it (``"name"``: a
+            shared identity key; ``"lexicon"``; ``"acronym defined"`` ...).
+        kept_apart: surfaces an extracted entity listed with this one that
+            were split off, with the reason ("different version").
+        lexicon: the lexicon entry names the entity matched.
+        broader_via: the family stem that gave the ``broader`` link.
+    """
+
+    type_votes: tuple[tuple[str, int], ...] = ()
+    type_reason: str = "majority"
+    label_reason: str = "most used"
+    surfaces: tuple[tuple[str, int], ...] = ()
+    rules: tuple[tuple[str, int], ...] = ()
+    kept_apart: tuple[tuple[str, str], ...] = ()
+    lexicon: tuple[str, ...] = ()
+    broader_via: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        """Return the trace as plain JSON data."""
+        return {
+            "type_votes": dict(self.type_votes),
+            "type_reason": self.type_reason,
+            "label_reason": self.label_reason,
+            "surfaces": dict(self.surfaces),
+            "rules": dict(self.rules),
+            "kept_apart": [list(x) for x in self.kept_apart],
+            "lexicon": list(self.lexicon),
+            "broader_via": self.broader_via,
+        }
+
+
+@dataclass(frozen=True)
 class CanonicalEntity:
     """One real-world entity across all papers.
 
     Attributes:
         type: the entity type.
-        name: the most frequent long form (ties: fewest-first sorted string).
+        name: the canonical label (see rule 5 of the module docstring).
         aliases: every other surface form seen in any paper, sorted.
         papers: ids of the papers that mention it, sorted.
         mention_count: total mentions over those papers.
         key: a deterministic identity string (sorted variant keys and papers),
             used to order true homonyms when node ids are minted.
+        keys: the identity keys of its surfaces (what a later build matches
+            it by, see :mod:`kg.registry`).
+        broader: index (into :attr:`Resolution.entities`) of the family this
+            entity is a version, size or edition of, or ``None``.
+        trace: the evidence behind the decisions.
     """
 
     type: EntityType
@@ -142,6 +193,9 @@ class CanonicalEntity:
     papers: tuple[str, ...]
     mention_count: int
     key: str
+    keys: tuple[str, ...] = ()
+    broader: int | None = None
+    trace: EntityTrace = field(default_factory=EntityTrace, compare=False, repr=False)
 
     @property
     def paper_count(self) -> int:
@@ -159,96 +213,28 @@ class Resolution:
         links: one :class:`PaperEntity` per (paper, canonical entity), sorted
             by paper id then entity index.
         assignment: ``(paper id, index of the entity in that paper's
-            extraction)`` -> index into :attr:`entities`.
+            extraction)`` -> index into :attr:`entities` of the part holding
+            the entity's name (entities dropped as non-names are absent).
+        dropped: surface -> how many times it was dropped, with the reason
+            (``"compound"`` or ``"score"``), as ``"reason\\tsurface"`` keys.
     """
 
     extractions: tuple[PaperExtraction, ...]
     entities: tuple[CanonicalEntity, ...]
     links: tuple[PaperEntity, ...]
     assignment: dict[tuple[str, int], int] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict, compare=False)
 
     def entity_of(self, paper_id: str, index: int) -> CanonicalEntity:
         """Return the canonical entity of the ``index``-th entity of paper ``paper_id``.
 
         Raises:
-            KeyError: no such paper or entity index.
+            KeyError: no such paper or entity index (or the entity was dropped).
         """
         return self.entities[self.assignment[(paper_id, index)]]
 
 
-@lru_cache(maxsize=1 << 18)
-def is_short_form(surface: str) -> bool:
-    """Say whether a surface form looks like an acronym, which may stand for several things.
-
-    A short form is one token of at most 12 characters in which at least two
-    letters, and at least half of all letters, are capitals. Such a form is
-    only a pointer: it never merges two long forms by itself.
-
-    >>> [is_short_form(s) for s in ("SAM", "LoRA", "GANs", "GPT-4o", "ResNet-50", "ImageNet", "T5")]
-    [True, True, True, True, False, False, False]
-    """
-    text = surface.strip()
-    if not text or len(text) > _SHORT_FORM_MAX or any(ch.isspace() for ch in text):
-        return False
-    letters = [ch for ch in text if ch.isalpha()]
-    upper = sum(1 for ch in letters if ch.isupper())
-    return upper >= 2 and 2 * upper >= len(letters)
-
-
-def _plural_cut(surface: str) -> tuple[int, str]:
-    """Return (characters to drop, replacement) that turn a regular plural into its singular.
-
-    Only two shapes are folded, because a trailing "s" is often part of a
-    proper name ("DeepSets", "Atlas", "Claude 3 Opus"), and a wrong merge is
-    worse than a missed one:
-
-    * an acronym plural: ``GANs`` -> ``GAN``, ``ViTs`` -> ``ViT``;
-    * the last word of a multi-word name when that word is an ordinary word
-      (lower case, or capitalised only on its first letter):
-      ``graph neural networks`` -> ``graph neural network``,
-      ``Gaussian Processes`` -> ``Gaussian Process``.
-
-    A single CamelCase or capitalised word (``ResNets``, ``Transformers``) is
-    never folded.
-    """
-    text = unicodedata.normalize("NFKC", surface).strip(" \t\n\r.,;:!?\"'`()[]{}<>")
-    if _ACRONYM_PLURAL.match(text) and is_short_form(text[:-1]):
-        return 1, ""
-    words = [w for w in _SPLIT.split(text) if w]
-    if len(words) < 2:
-        return 0, ""
-    last = words[-1]
-    if not _PLURAL_WORD.match(last):
-        return 0, ""
-    lower = last.lower()
-    if lower.endswith(_NOT_PLURAL_ENDINGS):
-        return 0, ""
-    if lower.endswith("ies") and len(lower) > 4:
-        return 3, "y"
-    if lower.endswith(("sses", "xes", "ches", "shes", "zzes")):
-        return 2, ""
-    return 1, ""
-
-
-@lru_cache(maxsize=1 << 18)
-def variant_key(surface: str) -> str:
-    """Return the key under which spelling variants of a name are the same.
-
-    :func:`kg.normalize.match_key` (case, Unicode, dashes, whitespace, edge
-    punctuation), then a regular plural folded (see :func:`_plural_cut`), then
-    spaces, dashes and underscores removed, so "pre-training", "pre training"
-    and "Pretraining" meet.
-
-    >>> variant_key("Graph Neural Networks") == variant_key("graph-neural network")
-    True
-    >>> variant_key("GANs") == variant_key("GAN"), variant_key("ResNets") == variant_key("ResNet")
-    (True, False)
-    """
-    key = match_key(surface)
-    drop, add = _plural_cut(surface)
-    if drop and len(key) > drop:
-        key = key[:-drop] + add
-    return _JOINERS.sub("", key)
+# --------------------------------------------------------------------------- input
 
 
 def _canonical_json(record: PaperExtraction) -> str:
@@ -271,179 +257,72 @@ def dedupe_extractions(extractions: Iterable[PaperExtraction]) -> list[PaperExtr
     return [chosen[key] for key in sorted(chosen)]
 
 
-class _UnionFind:
-    """Union-find over integers; the smaller index becomes the root, so roots are order-free."""
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the block.
 
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        parent = self.parent
-        root = item
-        while parent[root] != root:
-            root = parent[root]
-        while parent[item] != root:
-            parent[item], item = root, parent[item]
-        return root
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if ra < rb:
-                self.parent[rb] = ra
-            else:
-                self.parent[ra] = rb
-
-
-@dataclass(slots=True)
-class _Occurrence:
-    """One entity of one paper, with its surface forms split into long and short."""
-
-    paper: int
-    index: int
-    type: EntityType
-    surfaces: tuple[str, ...]
-    long_forms: tuple[str, ...]
-    short_forms: tuple[str, ...]
-
-
-class _Lexicon:
-    """Memoised, type-aware view of an optional lexicon."""
-
-    def __init__(self, lexicon: LexiconLike | None) -> None:
-        self._lexicon = lexicon
-        self._cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
-
-    def canonical_keys(self, surface: str, etype: EntityType, *, allow_ambiguous: bool) -> tuple[str, ...]:
-        """Return the variant key of the single lexicon entry of ``etype`` for ``surface``, if any."""
-        if self._lexicon is None:
-            return ()
-        cache_key = (surface, etype, allow_ambiguous)
-        hit = self._cache.get(cache_key)
-        if hit is None:
-            entries = [
-                e
-                for e in self._lexicon.lookup(surface, type=etype)
-                if allow_ambiguous or not getattr(e, "ambiguous", False)
-            ]
-            names = sorted({e.name for e in entries})
-            hit = (variant_key(names[0]),) if len(names) == 1 else ()
-            self._cache[cache_key] = hit
-        return hit
-
-
-_clean = lru_cache(maxsize=1 << 18)(collapse_whitespace)
-
-
-def _surfaces(entity: Entity) -> tuple[str, ...]:
-    """Return the entity's distinct surface forms, whitespace collapsed, name first."""
-    forms = (_clean(s) for s in (entity.name, *entity.aliases))
-    return tuple(dict.fromkeys(s for s in forms if s))
-
-
-def _strong_keys(occ: _Occurrence, lexicon: _Lexicon) -> set[str]:
-    """Keys that identify an entity on their own: long forms and unambiguous lexicon entries."""
-    keys: set[str] = set()
-    for surface in occ.long_forms:
-        keys.add(variant_key(surface))
-        keys.update(lexicon.canonical_keys(surface, occ.type, allow_ambiguous=True))
-    if not occ.long_forms:
-        # A bare acronym names an entity only if the lexicon knows it unambiguously.
-        for surface in occ.short_forms:
-            keys.update(lexicon.canonical_keys(surface, occ.type, allow_ambiguous=False))
-    return {f"{occ.type}\x00{key}" for key in keys if key}
-
-
-def _choose_candidate(
-    paper: int,
-    candidates: list[int],
-    paper_context: list[set[int]],
-    cluster_papers: dict[int, set[int]],
-    context_cache: dict[int, set[int]],
-) -> int | None:
-    """Pick the defining cluster a bare short form in ``paper`` belongs to, or ``None``.
-
-    Scored by (shares this paper, number of co-mentioned clusters in common);
-    only a unique best with a positive score wins.
+    Resolution allocates millions of small containers and frees none of
+    them until it returns; the collector would rescan them all again and
+    again (measured: 40% of the time on 15k papers).
     """
-    if len(candidates) == 1:
-        return candidates[0]
-    here = paper_context[paper]
-    scored: list[tuple[int, int, int]] = []
-    for root in candidates:
-        papers = cluster_papers[root]
-        context = context_cache.get(root)
-        if context is None:
-            context = set().union(*(paper_context[other] for other in papers)) - {root}
-            context_cache[root] = context
-        scored.append((int(paper in papers), len((here - {root}) & context), root))
-    scored.sort(key=lambda item: (-item[0], -item[1], item[2]))
-    best, runner_up = scored[0], scored[1]
-    if (best[0], best[1]) == (runner_up[0], runner_up[1]):  # a tie, including "no evidence at all"
-        return None
-    return best[2]
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-def _cluster(occs: list[_Occurrence], n_papers: int, lexicon: _Lexicon) -> _UnionFind:
-    """Union the occurrences that are one entity (rules 1-3 of the module docstring)."""
-    uf = _UnionFind(len(occs))
-    first_with_key: dict[str, int] = {}
-    defined: list[bool] = []
-    for n, occ in enumerate(occs):
-        keys = _strong_keys(occ, lexicon)
-        defined.append(bool(keys))
-        for key in keys:
-            seen = first_with_key.setdefault(key, n)
-            if seen != n:
-                uf.union(seen, n)
+# --------------------------------------------------------------------------- links
 
-    # Index the defined clusters by every short form and long-form key they carry.
-    pointer: dict[str, set[int]] = {}
-    cluster_papers: dict[int, set[int]] = {}
-    paper_context: list[set[int]] = [set() for _ in range(n_papers)]
-    for n, occ in enumerate(occs):
-        if not defined[n]:
+
+def _mention_order(m: Mention) -> tuple[str, int, int, str]:
+    return (m.field, m.start, m.end, m.sentence)
+
+
+def _part_mentions(record: PaperExtraction, parts: Sequence[Occurrence]) -> tuple[Mention, ...]:
+    """Return the evidence of some parts of one paper's entities.
+
+    An entity kept whole gives all its mentions; when its surfaces were
+    split, each mention goes to the part whose surface it spells (the first
+    part when none does).
+    """
+    found: set[Mention] = set()
+    split: dict[int, list[Occurrence]] = {}
+    for occ in parts:
+        split.setdefault(occ.index, []).append(occ)
+    for index, mine in split.items():
+        entity = record.entities[index]
+        if len(mine) == 1 and mine[0].part == 0 and not mine[0].kept_apart:
+            found.update(entity.mentions)
             continue
-        root = uf.find(n)
-        cluster_papers.setdefault(root, set()).add(occ.paper)
-        paper_context[occ.paper].add(root)
-        for surface in occ.surfaces:
-            pointer.setdefault(f"{occ.type}\x00{variant_key(surface)}", set()).add(root)
-
-    decisions: list[tuple[int, int | None, list[str]]] = []
-    context_cache: dict[int, set[int]] = {}
-    for n, occ in enumerate(occs):
-        if defined[n]:
-            continue
-        bare_keys = sorted({f"{occ.type}\x00{variant_key(s)}" for s in occ.surfaces})
-        candidates = sorted(set().union(*(pointer.get(k, set()) for k in bare_keys)))
-        target = (
-            _choose_candidate(occ.paper, candidates, paper_context, cluster_papers, context_cache)
-            if candidates
-            else None
-        )
-        decisions.append((n, target, bare_keys))
-    bare_first: dict[str, int] = {}
-    for n, target, group_keys in decisions:
-        if target is not None:
-            uf.union(target, n)
-            continue
-        for key in group_keys:
-            seen = bare_first.setdefault(key, n)
-            if seen != n:
-                uf.union(seen, n)
-    return uf
+        wanted = {occ.part for occ in mine}
+        own = {variant_key(s): occ.part for occ in mine for s in occ.surfaces}
+        others = {variant_key(s) for occ in mine for s, _ in occ.kept_apart}
+        for m in entity.mentions:
+            text = (record.paper.title if m.field == "title" else record.paper.abstract)[m.start : m.end]
+            key = variant_key(clean_surface(text))
+            part = own.get(key, -1 if key in others else 0)
+            if part in wanted:
+                found.add(m)
+    return tuple(sorted(found, key=_mention_order))
 
 
-def _merge_paper_entities(record: PaperExtraction, indices: list[int], entity: int) -> PaperEntity:
-    """Merge the entities of one paper that resolved to the same canonical entity."""
-    ents = [record.entities[i] for i in indices]
-    surfaces = {s for e in ents for s in _surfaces(e)}
-    names = sorted({_clean(e.name) for e in ents} - {""}, key=lambda s: (is_short_form(s), s))
-    name = names[0] if names else min(surfaces)
-    mentions = sorted(
-        {m for e in ents for m in e.mentions}, key=lambda m: (m.field, m.start, m.end, m.sentence)
+def _link(record: PaperExtraction, parts: Sequence[Occurrence], entity: int) -> PaperEntity:
+    """Merge the occurrences of one paper that resolved to the same canonical entity."""
+    surfaces = {s for occ in parts for s in occ.surfaces}
+    names = sorted(
+        {n for occ in parts if (n := clean_surface(record.entities[occ.index].name)) in surfaces},
+        key=lambda s: (is_short_form(s), s),
     )
+    name = names[0] if names else min(surfaces, key=lambda s: (is_short_form(s), s))
+    ents = [record.entities[i] for i in sorted({occ.index for occ in parts})]
+    # The extractor's type for this paper: the most frequent, a tie going to the part that
+    # carries a long form (the paper's definition), then to the fixed type order.
+    types = Counter(occ.type for occ in parts)
+    defining = {occ.type for occ in parts if occ.long_forms}
+    extracted_type = min(types, key=lambda t: (-types[t], t not in defining, _TYPE_ORDER[t]))
     return PaperEntity(
         paper_id=record.id,
         entity=entity,
@@ -452,50 +331,21 @@ def _merge_paper_entities(record: PaperExtraction, indices: list[int], entity: i
         role="proposed" if any(e.role == "proposed" for e in ents) else "used",
         confidence=max(float(e.confidence) for e in ents),
         component="+".join(sorted({c for e in ents for c in e.component.split("+") if c})),
-        mentions=tuple(mentions),
+        mentions=_part_mentions(record, parts),
         extractor=record.extractor,
+        extracted_type=extracted_type,
     )
 
 
-def resolve(
-    extractions: Iterable[PaperExtraction],
-    *,
-    lexicon: LexiconLike | None | Literal["default"] = "default",
-) -> Resolution:
-    """Decide which canonical entity every (paper, entity) of the extractions is.
-
-    Args:
-        extractions: per-paper extractions, in any order; a paper id given
-            twice counts once (see :func:`dedupe_extractions`).
-        lexicon: an object with ``lookup(surface, type=...)`` returning entries
-            with ``name`` and ``ambiguous`` (``kg.lexicons.LexiconIndex``);
-            ``"default"`` is the bundled one (:func:`kg.lexicons.default_index`;
-            a broken bundled file raises ``InputError``), ``None`` resolves
-            without one.
-
-    Returns:
-        The canonical entities, the per-paper links and the assignment.
-    """
-    records = dedupe_extractions(extractions)
-    streamed = resolve_stream(lambda: records, lexicon=lexicon)
-    links: list[PaperEntity] = []
-    assignment: dict[tuple[str, int], int] = {}
-    for position, record in enumerate(records):
-        links.extend(streamed.links_of(position, record))
-        for entity, indices in streamed.groups_of(position):
-            for index in indices:
-                assignment[(record.id, index)] = entity
-    return Resolution(
-        extractions=tuple(records), entities=streamed.entities, links=tuple(links), assignment=assignment
-    )
+# --------------------------------------------------------------------------- resolution
 
 
 @dataclass
-class _Cluster:
-    """What the per-paper links of one cluster add up to (all :func:`resolve` keeps of them)."""
+class _Tally:
+    """What the per-paper links of one cluster add up to."""
 
-    as_name: Counter[str] = field(default_factory=Counter)
-    anywhere: Counter[str] = field(default_factory=Counter)
+    surfaces: Counter[str] = field(default_factory=Counter)
+    votes: Counter[str] = field(default_factory=Counter)
     papers: list[str] = field(default_factory=list)
     mention_count: int = 0
 
@@ -503,27 +353,29 @@ class _Cluster:
 class StreamedResolution:
     """The outcome of :func:`resolve_stream`: the canonical entities, and each paper's links on demand.
 
-    Unlike :class:`Resolution` it holds no extraction record and no
-    :class:`PaperEntity`: :meth:`links_of` merges a paper's entities again
-    when the graph is built, paper by paper, from records read once more.
+    It holds no extraction record and no :class:`PaperEntity`: :meth:`links_of`
+    merges a paper's entities again when the graph is built, paper by paper,
+    from records read once more.
 
     Attributes:
-        entities: the canonical entities, sorted by (type, name, key), as :func:`resolve` gives them.
+        entities: the canonical entities, sorted by (type, name, key).
+        dropped: ``"reason<TAB>surface"`` -> how often a surface was left out
+            or cut (``compound``, ``score``, ``connector``).
     """
 
     def __init__(
         self,
         entities: tuple[CanonicalEntity, ...],
         paper_ids: list[str],
+        occs: list[Occurrence],
         groups: list[list[tuple[int, list[int]]]],
+        dropped: dict[str, int],
     ) -> None:
         self.entities = entities
+        self.dropped = dropped
         self._paper_ids = paper_ids
-        self._groups = groups  # per paper: (entity index, entity indices in the record), sorted
-
-    def groups_of(self, position: int) -> list[tuple[int, list[int]]]:
-        """Return the ``position``-th paper's (entity index, indices of its entities in the record) pairs."""
-        return self._groups[position]
+        self._occs = occs
+        self._groups = groups  # per paper: (entity index, occurrence ids), sorted
 
     def links_of(self, position: int, record: PaperExtraction) -> list[PaperEntity]:
         """Return the links of the ``position``-th paper (``record``), sorted by entity index.
@@ -533,7 +385,20 @@ class StreamedResolution:
         """
         if self._paper_ids[position] != record.id:
             raise KGError(f"records changed while resolving: expected paper {self._paper_ids[position]!r}")
-        return [_merge_paper_entities(record, indices, entity=idx) for idx, indices in self._groups[position]]
+        return [_link(record, [self._occs[n] for n in ids], entity) for entity, ids in self._groups[position]]
+
+    def assignment_of(self, position: int) -> dict[int, int]:
+        """Return, for the ``position``-th paper, entity index in its record -> canonical entity index.
+
+        The entity counts by the part that holds its name; an entity dropped
+        as no name is absent.
+        """
+        out: dict[int, int] = {}
+        for entity, ids in self._groups[position]:
+            for n in ids:
+                if self._occs[n].part == 0:
+                    out[self._occs[n].index] = entity
+        return out
 
 
 def resolve_stream(
@@ -553,71 +418,155 @@ def resolve_stream(
         lexicon: as for :func:`resolve`.
 
     Returns:
-        The same canonical entities as :func:`resolve` on the same records;
-        the graph builder asks :meth:`StreamedResolution.links_of` for each
-        paper's links on a third read.
+        The canonical entities; the graph builder asks
+        :meth:`StreamedResolution.links_of` for each paper's links on a third read.
 
     Raises:
         KGError: the records are not sorted by id, or not the same on both reads.
     """
-    lex = _Lexicon(default_index() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
-    occs: list[_Occurrence] = []
+    view = LexiconView(default_index() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
+    with _collector_paused():
+        return _resolve_stream(read, view)
+
+
+def _resolve_stream(read: Callable[[], Iterable[PaperExtraction]], view: LexiconView) -> StreamedResolution:
+    dropped: Counter[str] = Counter()
     paper_ids: list[str] = []
+    cleaned: list[list[tuple[EntityType, tuple[str, ...]]]] = []
+    attested: set[str] = set()
     interned: dict[str, str] = {}
-    for p, record in enumerate(read()):
+    for record in read():
         if paper_ids and record.id <= paper_ids[-1]:
             raise KGError(f"records must be sorted by id with unique ids; {record.id!r} comes too late")
         paper_ids.append(record.id)
-        for i, found in enumerate(record.entities):
-            forms = tuple(interned.setdefault(s, s) for s in _surfaces(found))
-            if not forms:
-                continue
-            long_forms = tuple(s for s in forms if not is_short_form(s))
-            short_forms = tuple(s for s in forms if is_short_form(s))
-            occs.append(_Occurrence(p, i, found.type, forms, long_forms, short_forms))
+        per_paper = []
+        for entity in record.entities:
+            surfaces = tuple(
+                interned.setdefault(s, s) for s in cleaned_surfaces(entity.name, entity.aliases, dropped)
+            )
+            per_paper.append((entity.type, surfaces))
+            attested.update(variant_key(s) for s in surfaces)
+        cleaned.append(per_paper)
     del interned
-    uf = _cluster(occs, len(paper_ids), lex)
+    occs: list[Occurrence] = []
+    for p, per_paper in enumerate(cleaned):
+        for i, (etype, surfaces) in enumerate(per_paper):
+            occs.extend(occurrences_of(p, i, etype, surfaces, attested, dropped))
+    del cleaned, attested
+    keys = Keys(occs)
+    clustering = cluster(occs, len(paper_ids), keys, view)
 
-    # per paper: cluster root -> entity indices in its record (occurrences are in paper order)
     by_paper: list[dict[int, list[int]]] = [{} for _ in paper_ids]
     for n, occ in enumerate(occs):
-        by_paper[occ.paper].setdefault(uf.find(n), []).append(occ.index)
-    types = {uf.find(n): occ.type for n, occ in enumerate(occs) if uf.find(n) == n}
-    del occs, uf
+        by_paper[occ.paper].setdefault(clustering.root[n], []).append(n)
+    members: dict[int, list[int]] = {}
+    for n, root in enumerate(clustering.root):
+        members.setdefault(root, []).append(n)
 
-    clusters: dict[int, _Cluster] = {}
+    tallies: dict[int, _Tally] = {root: _Tally() for root in members}
     for p, record in enumerate(read()):
         if p >= len(paper_ids) or record.id != paper_ids[p]:
             raise KGError("records changed between the two reads of entity resolution")
-        for root, indices in by_paper[p].items():
-            link = _merge_paper_entities(record, sorted(indices), entity=-1)
-            cluster = clusters.setdefault(root, _Cluster())
-            cluster.as_name[link.name] += 1
-            cluster.anywhere.update({link.name, *link.aliases})
-            cluster.papers.append(link.paper_id)
-            cluster.mention_count += link.mention_count
+        for root, ids in by_paper[p].items():
+            link = _link(record, [occs[n] for n in ids], entity=-1)
+            tally = tallies[root]
+            tally.surfaces.update({link.name, *link.aliases})
+            tally.votes[link.extracted_type] += 1
+            tally.papers.append(link.paper_id)
+            tally.mention_count += link.mention_count
 
-    drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity]] = []
-    for root, cluster in clusters.items():
-        etype = types[root]
-        candidates = [s for s in cluster.anywhere if not is_short_form(s)] or list(cluster.anywhere)
-        name = min(candidates, key=lambda s: (-cluster.as_name[s], -cluster.anywhere[s], s))
-        surfaces = set(cluster.anywhere)
-        papers = tuple(sorted(cluster.papers))
-        key = "\x1f".join(sorted({variant_key(s) for s in surfaces})) + "\x1e" + "\x1f".join(papers)
-        entity = CanonicalEntity(
+    # Acronyms carried by more than one entity: never a label where a long form exists.
+    carriers: dict[str, set[int]] = {}
+    for root, ids in members.items():
+        for n in ids:
+            for s in occs[n].short_forms:
+                carriers.setdefault(acronym_key(s), set()).add(root)
+    shared_short = {k for k, roots in carriers.items() if len(roots) > 1}
+    del carriers
+
+    drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity, Counter[str]]] = []
+    for root, ids in members.items():
+        tally = tallies.pop(root)
+        lexicon_entries = Counter(clustering.lexicon_of[n] for n in ids if clustering.lexicon_of[n])
+        lexicon_types: Counter[str] = Counter()
+        for entry, count in lexicon_entries.items():
+            lexicon_types[entry[0]] += count
+        etype, type_reason = choose_type(tally.votes, lexicon_types)
+        lexicon_names = Counter({entry[1]: c for entry, c in lexicon_entries.items() if entry[0] == etype})
+        name, label_reason = choose_label(tally.surfaces, etype, keys, lexicon_names, shared_short)
+        papers = tuple(sorted(tally.papers))
+        key = "\x1f".join(sorted({variant_key(s) for s in tally.surfaces})) + "\x1e" + "\x1f".join(papers)
+        rules = Counter(clustering.rule[n] for n in ids)
+        kept = Counter(pair for n in ids for pair in occs[n].kept_apart)
+        trace = EntityTrace(
+            type_votes=tuple(sorted(tally.votes.items())),
+            type_reason=type_reason,
+            label_reason=label_reason,
+            surfaces=tuple(sorted(tally.surfaces.items(), key=lambda kv: (-kv[1], kv[0]))),
+            rules=tuple(sorted(rules.items(), key=lambda kv: (-kv[1], kv[0]))),
+            kept_apart=tuple(sorted(kept, key=lambda pair: (-kept[pair], pair))),
+            lexicon=tuple(sorted({f"{t}: {nm}" for t, nm in lexicon_entries})),
+        )
+        canonical = CanonicalEntity(
             type=etype,
             name=name,
-            aliases=tuple(sorted(surfaces - {name})),
+            aliases=tuple(sorted(set(tally.surfaces) - {name})),
             papers=papers,
-            mention_count=cluster.mention_count,
+            mention_count=tally.mention_count,
             key=key,
+            keys=tuple(sorted({keys.identity(s, etype) for s in tally.surfaces} | {variant_key(name)})),
+            trace=trace,
         )
-        drafts.append(((etype, name, key), root, entity))
-    del clusters
+        drafts.append(((etype, name, key), root, canonical, tally.surfaces))
     drafts.sort(key=lambda item: item[0])
-    index_of_root = {root: i for i, (_, root, _) in enumerate(drafts)}
-    groups = [
-        sorted((index_of_root[root], sorted(indices)) for root, indices in paper.items()) for paper in by_paper
-    ]
-    return StreamedResolution(tuple(entity for _, _, entity in drafts), paper_ids, groups)
+
+    parents = families([(d[2].type, d[2].name, d[3], d[2].paper_count) for d in drafts], keys)
+    entities: list[CanonicalEntity] = []
+    for (_, _, draft, _), (parent, stem) in zip(drafts, parents):
+        if parent is not None:
+            draft = replace(draft, broader=parent, trace=replace(draft.trace, broader_via=stem))
+        entities.append(draft)
+    index_of_root = {root: i for i, (_, root, _, _) in enumerate(drafts)}
+    del drafts
+    groups = [sorted((index_of_root[root], ids) for root, ids in per_paper.items()) for per_paper in by_paper]
+    total = sum(dropped.values())
+    if total:
+        log.info("resolution left out or cut %d surface(s) (compounds, scores, connectors)", total)
+    return StreamedResolution(tuple(entities), paper_ids, occs, groups, dict(sorted(dropped.items())))
+
+
+def resolve(
+    extractions: Iterable[PaperExtraction],
+    *,
+    lexicon: LexiconLike | None | Literal["default"] = "default",
+) -> Resolution:
+    """Decide which canonical entity every (paper, entity) of the extractions is.
+
+    Args:
+        extractions: per-paper extractions, in any order; a paper id given
+            twice counts once (see :func:`dedupe_extractions`).
+        lexicon: an object with ``lookup(surface, type=...)`` returning entries
+            with ``type``, ``name`` and ``ambiguous`` (``kg.lexicons.LexiconIndex``);
+            ``"default"`` is the bundled one (:func:`kg.lexicons.default_index`;
+            a broken bundled file raises ``InputError``), ``None`` resolves
+            without one.
+
+    Returns:
+        The canonical entities, the per-paper links and the assignment.
+    """
+    records = dedupe_extractions(extractions)
+    streamed = resolve_stream(lambda: records, lexicon=lexicon)
+    links: list[PaperEntity] = []
+    assignment: dict[tuple[str, int], int] = {}
+    for p, record in enumerate(records):
+        links.extend(streamed.links_of(p, record))
+        for index, entity in streamed.assignment_of(p).items():
+            assignment[(record.id, index)] = entity
+    links.sort(key=lambda link: (link.paper_id, link.entity))
+    return Resolution(
+        extractions=tuple(records),
+        entities=streamed.entities,
+        links=tuple(links),
+        assignment=assignment,
+        dropped=streamed.dropped,
+    )

@@ -195,7 +195,7 @@ def test_entities_are_plain_copies(graph: kg.KnowledgeGraph) -> None:
     assert "changed" not in next(e for e in graph.entities("Method") if e["id"] == method["id"])["aliases"]
 
 
-@pytest.mark.parametrize("name", ["LoRA", "lora", "Low-Rank Adaptation", "LOW-RANK ADAPTATION", "method:low-rank-adaptation"])
+@pytest.mark.parametrize("name", ["LoRA", "lora", "Low-Rank Adaptation", "LOW-RANK ADAPTATION", "method:lora"])
 def test_neighbors_by_name_alias_or_id(graph: kg.KnowledgeGraph, name: str) -> None:
     rows = graph.neighbors(name)
     papers = sorted(r["id"] for r in rows if r["relation"] == "uses")

@@ -74,7 +74,7 @@ def test_true_homonyms_get_numbered_ids_deterministically() -> None:
         simple("p1", Entity("Method", "Q+")),
         simple("p2", Entity("Method", "Q#")),
         simple("p3", Entity("Method", "Q 2")),  # its natural id is "method:q-2": the homonym must skip it
-        simple("p4", Entity("Model", "Q+")),
+        simple("p4", Entity("Model", "Q*")),
     ]
     ids = set()
     for order in (records, records[::-1], records[1:] + records[:1]):
@@ -93,7 +93,7 @@ def test_true_homonyms_get_numbered_ids_deterministically() -> None:
 
 def test_graph_metadata_and_stats(graph) -> None:
     assert graph.is_directed() and not graph.is_multigraph()
-    assert graph.graph == {"kg_version": __version__, "extractor": "kg-extract/0.1.0"}
+    assert graph.graph == {"kg_version": __version__, "extractor": "kg-extract/0.1.0", "papers": 4}
     assert graph_stats(graph) == {
         "nodes": 4 + 6 + 1 + 2,
         "edges": 12 + 1 + 2 + 9,

@@ -106,11 +106,14 @@ def test_cooccurring_entities(store) -> None:  # type: ignore[no-untyped-def]
         (r["other_name"], r["other_type"], r["weight"])
         for r in rows(store, "cooccurring_entities", entity="lora")
     ]
+    # equal weights: the pair that is rarer than chance would make it comes first (association strength)
     assert got == [
+        ("text summarization", "Task", 1),
         ("ImageNet-1k", "Dataset", 1),
         ("ResNet-50", "Model", 1),
-        ("text summarization", "Task", 1),
     ]
+    strengths = [r["strength"] for r in rows(store, "cooccurring_entities", entity="lora")]
+    assert strengths == sorted(strengths, reverse=True) and all(s > 0 for s in strengths)
     got = [(r["other_name"], r["weight"]) for r in rows(store, "cooccurring_entities", entity="ResNet-50")]
     assert got[0] == ("ImageNet-1k", 2)
 

@@ -112,6 +112,24 @@ def _weight_zero(rdf: rdflib.Graph) -> None:
     rdf.set((pair, KG.weight, rdflib.Literal(0, datatype=rdflib.namespace.XSD.integer)))
 
 
+def _strength_zero(rdf: rdflib.Graph) -> None:
+    pair = next(rdf.subjects(RDF.type, KG.CoOccurrence))
+    rdf.set((pair, KG.associationStrength, rdflib.Literal(0.0)))
+
+
+def _npmi_above_one(rdf: rdflib.Graph) -> None:
+    pair = next(rdf.subjects(RDF.type, KG.CoOccurrence))
+    rdf.set((pair, KG.npmi, rdflib.Literal(1.5)))
+
+
+def _family_link_to_a_paper(rdf: rdflib.Graph) -> None:
+    rdf.add((QUILL, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broader"), P1))
+
+
+def _retired_id_to_a_paper(rdf: rdflib.Graph) -> None:
+    rdf.add((rdflib.URIRef(node_iri("model:quillnet-old")), rdflib.OWL.sameAs, P1))
+
+
 BREAKS = [
     _drop_title,
     _two_titles,
@@ -126,6 +144,10 @@ BREAKS = [
     _bad_relation,
     _repo_url_not_anyuri,
     _weight_zero,
+    _strength_zero,
+    _npmi_above_one,
+    _family_link_to_a_paper,
+    _retired_id_to_a_paper,
 ]
 
 

@@ -95,7 +95,15 @@ def test_formats_choose_the_files_and_remove_the_others(built: Path, tmp_path: P
     shutil.copytree(built, out)
     summary = build([FIXTURE], out_dir=out, formats=("store", "json"))
     assert summary.formats == ["store", "json"]
-    assert sorted(summary.files) == ["extractions.jsonl", "failures.jsonl", "graph.json", STORE_NAME, "papers.jsonl"]
+    assert sorted(summary.files) == [
+        "entity-ids.jsonl",
+        "extractions.jsonl",
+        "failures.jsonl",
+        "graph.json",
+        STORE_NAME,
+        "papers.jsonl",
+        "resolution.jsonl",
+    ]
     for name in (*RDF_FILES, "graph.html"):
         assert not (out / name).exists(), name
     assert store_lines(out) == (built / "graph.nt").read_bytes()
@@ -105,10 +113,12 @@ def test_formats_choose_the_files_and_remove_the_others(built: Path, tmp_path: P
 def test_formats_without_rdf_still_validate(tmp_path: Path) -> None:
     summary = build([FIXTURE], out_dir=tmp_path / "html-only", formats=("html",))
     assert sorted(p.name for p in (tmp_path / "html-only").iterdir() if not p.name.startswith(".")) == [
+        "entity-ids.jsonl",
         "extractions.jsonl",
         "failures.jsonl",
         "graph.html",
         "papers.jsonl",
+        "resolution.jsonl",
     ]
     assert summary.shacl_conforms is True and summary.triples > 0
 

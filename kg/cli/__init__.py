@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "papers": ("kg.cli.papers_cmd", "papers", "List the papers a source yields."),
     "extract": ("kg.cli.extract_cmd", "extract", "Extract entities and links from papers to JSON Lines."),
     "eval": ("kg.cli.eval_cmd", "eval_", "Score extractions against a gold file."),
+    "explain": ("kg.cli.explain_cmd", "explain", "Explain how entity resolution treated a name."),
     "export": ("kg.cli.export_cmd", "export", "Write a graph as GraphML, GEXF or Neo4j bulk-import CSV."),
     "query": ("kg.cli.query_cmd", "query", "Run a SPARQL query over a graph."),
     "view": ("kg.cli.view_cmd", "view", "Draw a graph as an interactive offline HTML page."),

@@ -88,7 +88,9 @@ def build(
     failures.jsonl and the graph files chosen with --formats (graph.oxigraph/,
     the on-disk store kg query and kg serve answer from; graph.json;
     graph.html; graph.nt, graph.ttl, graph.jsonld) into the output folder,
-    all swapped in together. Papers already there are not extracted again,
+    all swapped in together, with entity-ids.jsonl (entities keep their ids
+    across builds) and resolution.jsonl (what `kg explain` reads). Papers
+    already there are not extracted again,
     so running a build twice changes nothing, and an interrupted build
     resumes. One build at a time may write to a folder; a second one stops
     at once. The graph is SHACL-validated on every build (--no-validate

@@ -16,6 +16,7 @@ import logging
 import math
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
@@ -29,12 +30,14 @@ from kg.ontology import (
     P_ABSTRACT,
     P_ALT,
     P_ATTRIBUTED,
+    P_BROADER,
     P_CODEREPO,
     P_CREATOR,
     P_DATE,
     P_IDENT,
     P_NODE_ID,
     P_PREF,
+    P_SAME_AS,
     P_SUBJECT,
     P_TITLE,
     P_URL,
@@ -50,6 +53,7 @@ from kg.ontology import (
     XSD_STRING,
     A,
     IriMinter,
+    K_associationStrength,
     K_authorList,
     K_categoryList,
     K_component,
@@ -59,6 +63,7 @@ from kg.ontology import (
     K_endOffset,
     K_Evidence,
     K_evidenceSentence,
+    K_extractedType,
     K_extractorVersion,
     K_field,
     K_firstEntity,
@@ -69,9 +74,11 @@ from kg.ontology import (
     K_linkKind,
     K_Mention,
     K_mentionCount,
+    K_npmi,
     K_origin,
     K_paper,
     K_paperCount,
+    K_paperTotal,
     K_relation,
     K_secondEntity,
     K_sourceFile,
@@ -118,13 +125,26 @@ NODE_ATTRS: dict[str, tuple[str, ...]] = {
     "Link": ("kind", "label", "url", "link_kind"),
     **{k: ("kind", "label", "name", "aliases", "paper_count", "mention_count") for k in ENTITY_KINDS},
 }
+_MENTION_ATTRS = (
+    "relation",
+    "name",
+    "aliases",
+    "confidence",
+    "component",
+    "extractor",
+    "evidence",
+    "extracted_type",
+)
 EDGE_ATTRS: dict[str, tuple[str, ...]] = {
-    "proposes": ("relation", "name", "aliases", "confidence", "component", "extractor", "evidence"),
-    "uses": ("relation", "name", "aliases", "confidence", "component", "extractor", "evidence"),
+    "proposes": _MENTION_ATTRS,
+    "uses": _MENTION_ATTRS,
     "has_code": ("relation", "sentence", "origin"),
     "has_link": ("relation", "sentence", "origin", "link_kind"),
     "co_occurs": ("relation", "weight"),
+    "broader": ("relation",),
 }
+#: graph attributes with an RDF form (the dataset's versions; retired ids as owl:sameAs)
+GRAPH_ATTRS = ("kg_version", "extractor", "papers", "redirects")
 
 
 Obj = Iri | tuple[str, str]
@@ -146,8 +166,21 @@ def _lit(value: Any) -> tuple[str, str]:
             return ("NaN", XSD_DOUBLE)
         if math.isinf(value):
             return ("INF" if value > 0 else "-INF", XSD_DOUBLE)
-        return (repr(value), XSD_DOUBLE)
+        return (_double_lexical(value), XSD_DOUBLE)
     return (str(value), XSD_STRING)
+
+
+def _double_lexical(value: float) -> str:
+    """The shortest digits that read back as ``value``, without an exponent.
+
+    The form Oxigraph gives a double (``4``, ``0.000001``), so ``graph.nt``
+    and the store hold the same lexical forms line for line.
+
+    >>> [_double_lexical(v) for v in (4.0, 0.5, 1e-06, -0.0, 1e20)]
+    ['4', '0.5', '0.000001', '-0', '100000000000000000000']
+    """
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _date_lit(value: str) -> tuple[str, str]:
@@ -188,6 +221,8 @@ def _dataset_group(graph: nx.DiGraph, m: IriMinter) -> Group:
         props.append((K_kgVersion, _lit(meta["kg_version"])))
     if meta.get("extractor") is not None:
         props.append((K_extractorVersion, _lit(meta["extractor"])))
+    if meta.get("papers") is not None:
+        props.append((K_paperTotal, _lit(int(meta["papers"]))))
     return m.dataset(), props
 
 
@@ -250,19 +285,29 @@ def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> li
 
 
 def _edge_groups(
-    u: str, v: str, data: dict[str, Any], m: IriMinter, agents: dict[str, Iri]
+    u: str,
+    v: str,
+    data: dict[str, Any],
+    m: IriMinter,
+    agents: dict[str, Iri],
+    strength: tuple[float, float] | None = None,
 ) -> tuple[tuple[str, Obj], list[Group]]:
     """Return an edge's triple on its source node, as (predicate, object), and the edge's own subjects.
 
     The subjects are the ``kg:Mention`` (or ``kg:CoOccurrence``) node first,
-    then its ``kg:Evidence`` nodes. ``agents`` maps extractor versions to
-    agent IRIs; versions not seen before are added to it.
+    then its ``kg:Evidence`` nodes; a ``broader`` edge has none (only the
+    ``skos:broader`` triple). ``agents`` maps extractor versions to agent
+    IRIs; versions not seen before are added to it. ``strength`` is the
+    co-occurrence's (association strength, NPMI), derived by the caller
+    (:func:`kg.graph.association_strength`).
 
     Raises:
         KGError: an edge relation the contract does not know.
     """
     relation = data.get("relation")
     iri = m.node
+    if relation == "broader":
+        return (P_BROADER, Iri(iri(v))), []
     if relation == "co_occurs":
         ou, ov = Iri(iri(u)), Iri(iri(v))
         props: Props = [
@@ -271,6 +316,9 @@ def _edge_groups(
             (K_secondEntity, ov),
             (K_weight, _lit(data.get("weight", 1))),
         ]
+        if strength is not None:
+            props.append((K_associationStrength, _lit(float(strength[0]))))
+            props.append((K_npmi, _lit(float(strength[1]))))
         _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])
         return (K_coOccursWith, ov), [(m.cooccurrence(u, v), props)]
     prop = RELATION_PROPERTIES.get(relation)  # type: ignore[arg-type]
@@ -290,6 +338,8 @@ def _edge_groups(
             props.append((K_confidence, _lit(float(data["confidence"]))))
         if data.get("component") is not None:
             props.append((K_component, _lit(data["component"])))
+        if data.get("extracted_type"):
+            props.append((K_extractedType, _lit(str(data["extracted_type"]))))
         extractor = data.get("extractor")
         if extractor:
             agent = agents.get(extractor)
@@ -323,6 +373,39 @@ def _edge_groups(
     return (prop, o), [(mi, props), *groups]
 
 
+class _Strengths:
+    """Association strength and NPMI of co-occurrence edges, derived from the graph's counts."""
+
+    def __init__(self, graph: nx.DiGraph) -> None:
+        from kg.graph import association_strength
+
+        self._strength = association_strength
+        papers = graph.graph.get("papers")
+        if papers is None:
+            papers = sum(1 for _, d in graph.nodes(data=True) if d.get("kind") == "Paper")
+        self._papers = int(papers)
+        self._nodes = graph.nodes
+
+    def of(self, u: str, v: str, data: dict[str, Any]) -> tuple[float, float]:
+        nodes = self._nodes
+        return self._strength(
+            int(data.get("weight", 1)),
+            int(nodes[u].get("paper_count") or 0),
+            int(nodes[v].get("paper_count") or 0),
+            self._papers,
+        )
+
+
+def _redirect_groups(graph: nx.DiGraph, m: IriMinter) -> list[Group]:
+    """Return one subject per retired entity id: its node id and ``owl:sameAs`` the live node."""
+    redirects = graph.graph.get("redirects") or {}
+    return [
+        (m.node(old), [(P_NODE_ID, (old, XSD_STRING)), (P_SAME_AS, Iri(m.node(new)))])
+        for old, new in sorted(redirects.items())
+        if new in graph
+    ]
+
+
 def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator[Triple]:
     """Yield the graph's RDF triples as plain tuples (unsorted; see :func:`iter_subjects` for sorted).
 
@@ -334,7 +417,8 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
         KGError: a node kind or edge relation the contract does not know.
     """
     m = IriMinter(base)  # a fresh minter per export: its caches die with it
-    groups: list[Group] = [_dataset_group(graph, m)]
+    strengths = _Strengths(graph)
+    groups: list[Group] = [_dataset_group(graph, m), *_redirect_groups(graph, m)]
     for node_id, data in graph.nodes(data=True):
         groups.extend(_node_groups(node_id, data, m.node(node_id), m))
     for s, props in groups:
@@ -342,7 +426,8 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
             yield s, p, o
     agents: dict[str, Iri] = {}
     for u, v, data in graph.edges(data=True):
-        (p, o), groups = _edge_groups(u, v, data, m, agents)
+        strength = strengths.of(u, v, data) if data.get("relation") == "co_occurs" else None
+        (p, o), groups = _edge_groups(u, v, data, m, agents, strength)
         yield m.node(u), p, o
         for s, props in groups:
             for p, o in props:
@@ -388,6 +473,8 @@ def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterato
             relation = d.get("relation")
             if relation == "co_occurs":
                 cooc = True
+            elif relation == "broader":
+                continue
             elif relation in RELATION_PROPERTIES:
                 mentions = True
                 if relation in ("proposes", "uses") and d.get("extractor"):
@@ -416,11 +503,19 @@ def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterato
     node_stream = sorted((iri(n), 0, n, "") for n in graph)
     agent_stream = sorted((agent, 3, x, "") for x, agent in agents.items())
     dataset = [(m.dataset(), 4, "", "")]
+    redirect_groups = {s: props for s, props in _redirect_groups(graph, m)}
+    redirect_stream = sorted((s, 5, "", "") for s in redirect_groups)
+    strengths = _Strengths(graph)
     waiting: list[tuple[str, int, Props]] = []
     order = count()
     nodes = graph.nodes
     for s, tag, a, b in heapq.merge(
-        node_stream, edge_subjects(mention_sources, 1), edge_subjects(cooc_sources, 2), agent_stream, dataset
+        node_stream,
+        edge_subjects(mention_sources, 1),
+        edge_subjects(cooc_sources, 2),
+        agent_stream,
+        dataset,
+        redirect_stream,
     ):
         while waiting and waiting[0][0] < s:
             w, _, wprops = heapq.heappop(waiting)
@@ -430,12 +525,22 @@ def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterato
             props = groups[0][1]
             for v, d in succ[a].items():
                 relation = d["relation"]
-                prop = K_coOccursWith if relation == "co_occurs" else RELATION_PROPERTIES[relation]
+                if relation == "co_occurs":
+                    prop = K_coOccursWith
+                elif relation == "broader":
+                    prop = P_BROADER
+                else:
+                    prop = RELATION_PROPERTIES[relation]
                 props.append((prop, Iri(iri(v))))
-        elif tag in (1, 2):
+        elif tag == 1:
             _, groups = _edge_groups(a, b, succ[a][b], m, agents)
+        elif tag == 2:
+            data = succ[a][b]
+            _, groups = _edge_groups(a, b, data, m, agents, strengths.of(a, b, data))
         elif tag == 3:
             groups = [_agent_group(s, a)]
+        elif tag == 5:
+            groups = [(s, redirect_groups[s])]
         else:
             groups = [_dataset_group(graph, m)]
         yield groups[0]

@@ -23,11 +23,13 @@ from kg.ontology import (
     P_ABSTRACT,
     P_ALT,
     P_ATTRIBUTED,
+    P_BROADER,
     P_CODEREPO,
     P_DATE,
     P_IDENT,
     P_NODE_ID,
     P_PREF,
+    P_SAME_AS,
     P_TITLE,
     P_URL,
     PREFIXES,
@@ -45,6 +47,7 @@ from kg.ontology import (
     K_CoOccurrence,
     K_endOffset,
     K_evidenceSentence,
+    K_extractedType,
     K_extractorVersion,
     K_field,
     K_firstEntity,
@@ -58,6 +61,7 @@ from kg.ontology import (
     K_origin,
     K_paper,
     K_paperCount,
+    K_paperTotal,
     K_relation,
     K_secondEntity,
     K_sourceFile,
@@ -119,12 +123,20 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
     nodes: list[tuple[str, dict[str, Any]]] = []
     mentions: list[str] = []
     pairs: list[str] = []
+    retired: list[str] = []
     for s, pmap in props.items():
         types = {str(t) for t in pmap.get(A, ())}
         if C_DCAT_DATASET in types and P_NODE_ID not in pmap:
-            for key, prop in (("kg_version", K_kgVersion), ("extractor", K_extractorVersion)):
+            for key, prop in (
+                ("kg_version", K_kgVersion),
+                ("extractor", K_extractorVersion),
+                ("papers", K_paperTotal),
+            ):
                 if prop in pmap:
                     g.graph[key] = one(s, prop)
+            continue
+        if P_SAME_AS in pmap and not types:
+            retired.append(s)
             continue
         if K_Mention in types:
             mentions.append(s)
@@ -204,6 +216,9 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
                 extractor=one(agent, LABEL, "") if agent else "",
                 evidence=[item for _, item in sorted(evidence, key=lambda pair: pair[0])],
             )
+            extracted_type = one(mi, K_extractedType)
+            if extracted_type:
+                data["extracted_type"] = extracted_type
         else:
             data.update(sentence=one(mi, K_evidenceSentence, ""), origin=one(mi, K_origin))
             if relation == "has_link":
@@ -212,6 +227,14 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
     for c in pairs:
         u, v = node_of(c, K_firstEntity), node_of(c, K_secondEntity)
         edges.append((u, v, {"relation": "co_occurs", "weight": one(c, K_weight, 1)}))
+    for s, node_id in ids.items():
+        for family in props[s].get(P_BROADER, ()):
+            if str(family) not in ids:
+                raise InputError(f"{s} points with {P_BROADER} to {family}, which is not a kg node")
+            edges.append((node_id, ids[str(family)], {"relation": "broader"}))
+    redirects = {str(one(r, P_NODE_ID)): node_of(r, P_SAME_AS) for r in retired if one(r, P_NODE_ID)}
+    if redirects:
+        g.graph["redirects"] = dict(sorted(redirects.items()))
     for u, v, data in sorted(edges, key=lambda item: (item[0], item[1])):
         g.add_edge(u, v, **data)
     return g

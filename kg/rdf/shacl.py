@@ -11,7 +11,7 @@ Two engines, one set of shapes:
   triples. It compiles the shapes file itself and supports the constraint
   components kg's shapes use (targets by class and by subject-of, paths and
   inverse paths, min/max count, datatype with lexical checks, class, node
-  shapes made of classes, ``in``, numeric ranges, ``minLength``,
+  shapes made of classes, ``in``, numeric ranges (inclusive and exclusive), ``minLength``,
   ``nodeKind sh:IRI``, ``or``); a shape using anything else is refused when
   compiled, never skipped. Tests check that it agrees with pySHACL on valid
   graphs and on every broken variant.
@@ -126,7 +126,7 @@ def _compile(g: rdflib.Graph) -> _Shapes:
     out = _Shapes()
     supported = {
         "path", "minCount", "maxCount", "datatype", "class", "node", "in", "minInclusive",
-        "maxInclusive", "minLength", "nodeKind", "or",
+        "maxInclusive", "minExclusive", "maxExclusive", "minLength", "nodeKind", "or",
     }  # fmt: skip
 
     def bit(cls: str) -> int:
@@ -169,7 +169,7 @@ def _compile(g: rdflib.Graph) -> _Shapes:
                 classes |= class_mask(o)
             elif name == "in":
                 checks.append(("in", frozenset(_literal_key(x) for x in _rdf_list(g, o))))
-            elif name in ("minInclusive", "maxInclusive"):
+            elif name in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
                 checks.append((name, float(str(o))))
             elif name == "minLength":
                 checks.append(("minLength", int(str(o))))
@@ -281,6 +281,12 @@ def _fails(check: tuple[str, Any], o: Obj) -> bool:
     if kind == "maxInclusive":
         value = _number(o)
         return value is None or value > arg
+    if kind == "minExclusive":
+        value = _number(o)
+        return value is None or value <= arg
+    if kind == "maxExclusive":
+        value = _number(o)
+        return value is None or value >= arg
     if kind == "minLength":
         return len(o[0] if is_literal else o) < arg  # type: ignore[arg-type]
     if kind == "iri":
@@ -295,6 +301,8 @@ _COMPONENTS = {
     "in": "InConstraintComponent",
     "minInclusive": "MinInclusiveConstraintComponent",
     "maxInclusive": "MaxInclusiveConstraintComponent",
+    "minExclusive": "MinExclusiveConstraintComponent",
+    "maxExclusive": "MaxExclusiveConstraintComponent",
     "minLength": "MinLengthConstraintComponent",
     "iri": "NodeKindConstraintComponent",
     "or": "OrConstraintComponent",

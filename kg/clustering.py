@@ -1,0 +1,601 @@
+"""Which extracted entities are one thing: the identity decisions of entity resolution.
+
+:mod:`kg.resolve` reads the extraction records and hands this module, per
+extracted entity, its cleaned surfaces. Here they become *occurrences*
+(an entity whose surfaces name different versions is split, rule 1 of
+:mod:`kg.resolve`), get identity keys, and are united (rules 2-4): by a
+shared long form, by the lexicon, and for a bare acronym by the sense the
+paper and the corpus point to. Every choice is a pure function of sorted
+input, so any record order gives the same clusters.
+
+Stdlib only; it never sees a whole record, only surfaces, types and paper
+positions, so a build can resolve without holding the records in memory.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from kg.names import (
+    acronym_key,
+    after_connector,
+    case_key,
+    compound_head,
+    fold_year,
+    incompatibility,
+    is_score_like,
+    is_short_form,
+    letter_codes,
+    lexicon_alias_compatible,
+    looks_like_name,
+    names_compatible,
+    split_type_word,
+    split_vendor,
+    variant_key,
+)
+from kg.normalize import collapse_whitespace, match_key
+from kg.records import ENTITY_TYPES, EntityType
+
+__all__ = [
+    "ATTACH_MARGIN",
+    "LEXICON_SENSE_BONUS",
+    "UNDEFINED_SENSE_FLOOR",
+    "UNDEFINED_SENSE_RATE",
+    "Clustering",
+    "Keys",
+    "LexiconLike",
+    "LexiconView",
+    "Occurrence",
+    "clean_surface",
+    "cleaned_surfaces",
+    "cluster",
+    "occurrences_of",
+]
+
+log = logging.getLogger(__name__)
+
+#: A bare acronym attaches to the best-scoring sense only when it beats the
+#: runner-up by this many nats (a likelihood ratio of 3: a 75% posterior
+#: between two senses).
+ATTACH_MARGIN = math.log(3.0)
+#: The weight (in papers) of the sense nobody defined: a bare acronym may
+#: always mean something the corpus never spells out (a paper's own new name
+#: the extractor did not see defined, a metric, a common abbreviation), so a
+#: sense defined in a couple of papers does not win on its prior alone. A
+#: small corpus (one community, few names) has fewer such senses: the weight
+#: is :data:`UNDEFINED_SENSE_RATE` per paper up to this.
+UNDEFINED_SENSE_FLOOR = 3.0
+#: Weight of the undefined sense per paper of the corpus, below the floor.
+UNDEFINED_SENSE_RATE = 0.001
+#: Papers a sense counts extra when the curated lexicon lists the acronym as
+#: one of its forms: an established name, so a bare use more likely means it.
+LEXICON_SENSE_BONUS = 10
+
+
+class _LexiconEntryLike(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def type(self) -> EntityType: ...
+
+    @property
+    def ambiguous(self) -> bool: ...
+
+
+class LexiconLike(Protocol):
+    """What resolution needs from a lexicon (``kg.lexicons.LexiconIndex`` fits)."""
+
+    def lookup(self, surface: str, *, type: EntityType | None = None) -> Sequence[_LexiconEntryLike]:
+        """Return the entries (of ``type``, or of any type) one of whose forms normalises like ``surface``."""
+        ...
+
+
+# --------------------------------------------------------------------------- surfaces
+
+
+@lru_cache(maxsize=1 << 18)
+def clean_surface(surface: str) -> str:
+    """Collapse whitespace; a LaTeX non-breaking ``~`` is a space ("Markov Decision Process~")."""
+    return collapse_whitespace(surface.replace("~", " "))
+
+
+@lru_cache(maxsize=1)
+def _generic() -> tuple[frozenset[str], frozenset[str]]:
+    """Return the extractor's generic phrases (match keys) and generic acronyms.
+
+    The annotation guide's categories ("large language models", "CNNs") are
+    no entities; the extractor's word lists (``kg/extract/words/``) are the
+    one place they are listed, and resolution honours the same lists, so a
+    category a component let through (or one added to the list since the
+    extraction ran) never becomes a node.
+    """
+    from kg.extract.wordlists import load_word_lists
+
+    words = load_word_lists()
+    return words.generic, words.generic_acronyms
+
+
+@lru_cache(maxsize=1 << 18)
+def _drop_reason(surface: str) -> str:
+    """Return why a surface is not a name (``"compound"``, ``"score"``, ``"generic"``), or ``""``."""
+    if compound_head(surface) is not None:
+        return "compound"
+    if is_score_like(surface):
+        return "score"
+    phrases, acronyms = _generic()
+    if surface in acronyms or match_key(surface) in phrases:
+        return "generic"
+    return ""
+
+
+def cleaned_surfaces(
+    name: str, aliases: Iterable[str], dropped: Counter[str] | None = None
+) -> tuple[str, ...]:
+    """Return an entity's distinct surfaces, name first, without the ones that are no names.
+
+    Args:
+        name: the extracted name.
+        aliases: its other surfaces.
+        dropped: counts ``"reason<TAB>surface"`` of what was left out, if given.
+    """
+    surfaces: list[str] = []
+    for s in dict.fromkeys(clean_surface(s) for s in (name, *aliases)):
+        if not s:
+            continue
+        reason = _drop_reason(s)
+        if reason:
+            if dropped is not None:
+                dropped[f"{reason}\t{s}"] += 1
+        else:
+            surfaces.append(s)
+    return tuple(surfaces)
+
+
+@dataclass(slots=True)
+class Occurrence:
+    """One part of one extracted entity: surfaces that name one thing.
+
+    Attributes:
+        paper: position of the paper in the (id-sorted) records.
+        index: position of the entity in the paper's extraction.
+        part: 0 for the part that holds the entity's name, 1, 2 ... for
+            surfaces split off as naming another version or thing.
+        type: the type the extractor gave.
+        surfaces / long_forms / short_forms: the part's surfaces, and split
+            by acronym shape (:func:`kg.names.is_short_form`).
+        kept_apart: ``(surface, reason)`` for the other parts' surfaces.
+    """
+
+    paper: int
+    index: int
+    part: int
+    type: EntityType
+    surfaces: tuple[str, ...]
+    long_forms: tuple[str, ...]
+    short_forms: tuple[str, ...]
+    kept_apart: tuple[tuple[str, str], ...] = ()
+
+
+def _split_groups(surfaces: Sequence[str]) -> list[list[str]]:
+    """Group surfaces so that every member of a group is compatible with every other.
+
+    Greedy in the given order (the name first), so the result is deterministic.
+    """
+    groups: list[list[str]] = []
+    for surface in surfaces:
+        for group in groups:
+            if all(names_compatible(surface, other) for other in group):
+                group.append(surface)
+                break
+        else:
+            groups.append([surface])
+    return groups
+
+
+def occurrences_of(
+    paper: int,
+    index: int,
+    etype: EntityType,
+    surfaces: Sequence[str],
+    attested: set[str] | frozenset[str],
+    dropped: Counter[str] | None = None,
+) -> list[Occurrence]:
+    """Return the occurrences of one extracted entity (rule 1 of :mod:`kg.resolve`).
+
+    A long surface holding a prose connector ("baselines such as FooNet")
+    is cut to what follows it when that rest is ``attested`` (a variant key
+    of some surface of the corpus); then the surfaces are grouped so that
+    no group mixes versions, more specific names or an acronym that does
+    not fit (:func:`kg.names.incompatibility`).
+    """
+    kept: list[str] = []
+    for s in surfaces:
+        rest = after_connector(s) if " " in s else None
+        if rest is not None and variant_key(rest) in attested:
+            if dropped is not None:
+                dropped[f"connector\t{s}"] += 1
+            s = rest
+        if s not in kept:
+            kept.append(s)
+    if not kept:
+        return []
+    groups = _split_groups(kept)
+    out: list[Occurrence] = []
+    for part, group in enumerate(groups):
+        apart: tuple[tuple[str, str], ...] = ()
+        if len(groups) > 1:
+            apart = tuple(
+                (o, next((r for m in group if (r := incompatibility(o, m))), "not compatible"))
+                for h, other in enumerate(groups)
+                if h != part
+                for o in other
+            )
+        long_forms = tuple(s for s in group if not is_short_form(s))
+        short_forms = tuple(s for s in group if is_short_form(s))
+        out.append(Occurrence(paper, index, part, etype, tuple(group), long_forms, short_forms, apart))
+    return out
+
+
+# --------------------------------------------------------------------------- keys
+
+
+class Keys:
+    """Identity keys of surfaces, licensed by what the corpus attests (:func:`kg.names.strip_candidates`)."""
+
+    def __init__(self, occs: Iterable[Occurrence]) -> None:
+        attested: dict[str, set[str]] = {t: set() for t in ENTITY_TYPES}
+        licensed: set[tuple[str, str]] = set()
+        for occ in occs:
+            bucket = attested[occ.type]
+            for s in occ.surfaces:
+                bucket.add(variant_key(s))
+                # A trailing type word may go when any spelling of the name shows the rest is a name.
+                typed = split_type_word(s, occ.type)
+                if typed is not None and looks_like_name(typed[0]):
+                    licensed.add((occ.type, variant_key(s)))
+        self._attested = attested
+        self._licensed = licensed
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def identity(self, surface: str, etype: EntityType) -> str:
+        """Return the identity key of ``surface`` as a name of type ``etype``.
+
+        The :func:`kg.names.variant_key` of the name with a trailing year
+        shortened, a licensed vendor prefix and type word dropped, plus its
+        letter-only version parts ("ViT-S" is not "VITS").
+        """
+        cache_key = (surface, etype)
+        hit = self._cache.get(cache_key)
+        if hit is not None:
+            return hit
+        text = fold_year(surface)
+        key = variant_key(text)
+        if etype == "Model":
+            vendor = split_vendor(text)
+            if vendor is not None and variant_key(vendor[1]) in self._attested["Model"]:
+                text = vendor[1]
+                key = variant_key(text)
+        typed = split_type_word(text, etype)
+        if typed is not None:
+            rest_key = variant_key(typed[0])
+            if (etype, variant_key(text)) in self._licensed or rest_key in self._attested[etype]:
+                key = rest_key
+                text = typed[0]
+        codes = letter_codes(text)
+        if codes:
+            key = f"{key}#{'+'.join(codes)}"
+        self._cache[cache_key] = key
+        return key
+
+    def plain(self, surface: str) -> str:
+        """Return the type-independent key of ``surface``: nothing dropped but spelling and year."""
+        text = fold_year(surface)
+        key = variant_key(text)
+        codes = letter_codes(text)
+        return f"{key}#{'+'.join(codes)}" if codes else key
+
+
+class LexiconView:
+    """Memoised view of an optional lexicon, refusing entries of another version."""
+
+    def __init__(self, lexicon: LexiconLike | None) -> None:
+        self._lexicon = lexicon
+        self._cache: dict[tuple[str, str, bool], tuple[str, ...]] = {}
+        self._forms: dict[tuple[str, str], tuple[_LexiconEntryLike, ...]] = {}
+
+    def acronyms(self, entry: tuple[str, ...]) -> set[str]:
+        """Return the acronym forms (case kept, :func:`kg.names.case_key`) of the entry ``(type, name)``."""
+        found = self._forms.get((entry[0], entry[1]))
+        if found is None:
+            found = (
+                tuple(e for e in self._lexicon.lookup(entry[1]) if (e.type, e.name) == (entry[0], entry[1]))
+                if self._lexicon
+                else ()
+            )
+            self._forms[(entry[0], entry[1])] = found
+        return {case_key(f) for e in found for f in getattr(e, "forms", (e.name,)) if is_short_form(f)}
+
+    def entry(self, surface: str, etype: EntityType, *, bare: bool) -> tuple[str, ...]:
+        """Return ``(type, name)`` of the one lexicon entry ``surface`` names, or ``()``.
+
+        Entries whose canonical name the surface cannot stand for do not
+        count (:func:`kg.names.lexicon_alias_compatible`). An acronym's case
+        must match one of the entry's forms. A long form may name an entry
+        flagged ambiguous (the long form settles it) and prefers one of its
+        own type; a bare acronym names an entry only when it is the single,
+        unambiguous one of any type.
+        """
+        if self._lexicon is None:
+            return ()
+        cache_key = (surface, etype, bare)
+        hit = self._cache.get(cache_key)
+        if hit is None:
+            found_any = list(self._lexicon.lookup(surface))
+            if is_short_form(surface):
+                # An acronym's case is part of it: "ViTs" (plural of ViT) is not the entry "VITS".
+                own_case = case_key(surface)
+                found_any = [
+                    e
+                    for e in found_any
+                    if own_case in {case_key(f) for f in getattr(e, "forms", (e.name,))}
+                    or surface in (surface.upper(), surface.lower())
+                ]
+            entries = [e for e in found_any if lexicon_alias_compatible(surface, e.name)]
+            if bare:
+                entries = [e for e in entries if not getattr(e, "ambiguous", False)]
+                if len({(e.type, e.name) for e in found_any}) > 1:
+                    entries = []
+            else:
+                # An entry flagged ambiguous (one of its forms is a common word or acronym) only
+                # counts for a one-word name when the extractor gave the same type; a longer
+                # name, or an unambiguous entry, may correct the type.
+                if " " not in surface.strip():
+                    entries = [e for e in entries if e.type == etype or not getattr(e, "ambiguous", False)]
+                own = [e for e in entries if e.type == etype]
+                entries = own or entries
+            found = sorted({(str(e.type), e.name) for e in entries})
+            hit = found[0] if len(found) == 1 else ()
+            self._cache[cache_key] = hit
+        return hit
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+class _UnionFind:
+    """Union-find over integers; the smaller index becomes the root, so roots are order-free."""
+
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        parent = self.parent
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+
+@dataclass
+class Clustering:
+    """The clusters of the occurrences and why each occurrence is in its own.
+
+    Attributes:
+        root: per occurrence, the index of its cluster's root occurrence.
+        rule: per occurrence, the rule that placed it ("name", "lexicon",
+            "acronym defined", "bare acronym: ...").
+        lexicon_of: per occurrence, the ``(type, name)`` of the lexicon entry
+            it matched, or ``()``.
+    """
+
+    root: list[int]
+    rule: list[str]
+    lexicon_of: list[tuple[str, ...]]
+
+
+def _choose_sense(
+    occ: Occurrence,
+    candidates: list[int],
+    same_spelling: set[int],
+    lexicon_senses: set[int],
+    cluster_types: dict[int, Counter[str]],
+    cluster_papers: dict[int, set[int]],
+    paper_context: list[set[int]],
+    context_counts: dict[int, Counter[int]],
+    n_papers: int,
+) -> tuple[int | None, str]:
+    """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, why not).
+
+    One sense per paper first: a definition in the same paper wins, then a
+    long form written exactly so but with spaces. Then every sense (of the
+    same type, when a sense of that type exists) scores the log of its
+    number of papers (the prior) plus, for every entity of this paper it
+    was seen with, the log of how much more often than chance
+    (``co / papers(sense)`` over that entity's share of all papers); only
+    positive evidence counts, so a big sense is not punished for the many
+    entities it was never seen with. A sense whose lexicon entry lists the
+    acronym counts :data:`LEXICON_SENSE_BONUS` papers more.
+
+    The senses defined in the corpus need not be the one a bare use means
+    (a paper's own new name the extractor did not see defined, a metric, a
+    sense everybody knows and nobody spells out), so an *undefined sense*
+    competes too, weighing :data:`UNDEFINED_SENSE_FLOOR` papers (less in
+    a small corpus, :data:`UNDEFINED_SENSE_RATE` per paper). The best
+    must beat the runner-up by :data:`ATTACH_MARGIN`: a sense defined in a
+    couple of papers needs support from the paper's other entities.
+    """
+    same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
+    if len(same_paper) == 1:
+        return same_paper[0], "acronym defined in the paper"
+    spelled = [c for c in candidates if c in same_spelling]
+    if len(spelled) == 1:
+        return spelled[0], "same name written without spaces"
+    # The extractor's type for a lone acronym is a guess: it only narrows the senses when one fits.
+    typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
+    here = sorted(paper_context[occ.paper] - set(typed))
+    scored: list[tuple[float, float, int]] = []
+    for c in typed:
+        n_c = len(cluster_papers[c]) + (LEXICON_SENSE_BONUS if c in lexicon_senses else 0)
+        counts = context_counts.get(c)
+        if counts is None:
+            counts = Counter(x for p in sorted(cluster_papers[c]) for x in paper_context[p] if x != c)
+            context_counts[c] = counts
+        evidence = 0.0
+        for x in here:
+            co = counts[x]
+            if co:
+                share = len(cluster_papers.get(x, ())) / max(1, n_papers)
+                evidence += max(0.0, math.log((co / (n_c + 1.0)) / share))
+        scored.append((math.log(n_c) + evidence, evidence, c))
+    undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
+    scored.append((math.log(max(undefined, 1e-9)), 0.0, -1))
+    scored.sort(key=lambda item: (-item[0], item[2]))
+    (best, best_evidence, root), (second, _, _) = scored[0], scored[1]
+    if root < 0:
+        return None, "an undefined sense is likelier"
+    if best - second < ATTACH_MARGIN:
+        return None, "no clear sense"
+    return root, "context of the paper" if best_evidence > 0 else "most frequent sense"
+
+
+@lru_cache(maxsize=1 << 18)
+def _pointer_keys(surface: str, *, defining: bool) -> tuple[str, ...]:
+    """Return the keys under which a bare acronym finds the entities that carry ``surface``.
+
+    A defining occurrence indexes each surface: an acronym under its exact
+    case (``a``) and its case-free key (``s``), a longer name under its
+    case-free key (``l``). A bare acronym looks up its exact case ("ViT" is
+    not "VIT", visual instruction tuning) and any longer name spelled alike
+    ("MVTec-AD" for "MVTec AD"); an all-capitals or all-lower-case one also
+    any acronym spelled alike.
+    """
+    if not is_short_form(surface):
+        return ("l\x00" + variant_key(surface),)
+    keys = ["a\x00" + acronym_key(surface)]
+    if defining or surface in (surface.upper(), surface.lower()):
+        keys.append("s\x00" + variant_key(surface))
+    if not defining:
+        keys.append("l\x00" + variant_key(surface))
+    return tuple(keys)
+
+
+def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: LexiconView) -> Clustering:
+    """Unite the occurrences that are one entity (rules 2-4 of :mod:`kg.resolve`).
+
+    Args:
+        occs: every occurrence, in (paper, index, part) order.
+        n_papers: how many papers the positions range over.
+        keys: identity keys over the same occurrences.
+        lexicon: the lexicon view (possibly empty).
+    """
+    uf = _UnionFind(len(occs))
+    rule = ["name"] * len(occs)
+    lexicon_of: list[tuple[str, ...]] = [()] * len(occs)
+    first_with_key: dict[str, int] = {}
+    defined: list[bool] = []
+    for n, occ in enumerate(occs):
+        strong: set[str] = set()
+        for surface in occ.long_forms:
+            # The typed key drops this type's type word; the plain one lets another type's
+            # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
+            strong.add("n\x00" + keys.identity(surface, occ.type))
+            strong.add("n\x00" + keys.plain(surface))
+            entry = lexicon.entry(surface, occ.type, bare=False)
+            if entry:
+                strong.add("x\x00" + "\x00".join(entry))
+                lexicon_of[n] = entry
+        if not occ.long_forms:
+            for surface in occ.short_forms:
+                entry = lexicon.entry(surface, occ.type, bare=True)
+                if entry:
+                    strong.add("x\x00" + "\x00".join(entry))
+                    lexicon_of[n] = entry
+                    rule[n] = "lexicon"
+        defined.append(bool(strong))
+        for key in sorted(strong):
+            seen = first_with_key.setdefault(key, n)
+            if seen != n:
+                if key.startswith("x") and rule[n] == "name":
+                    rule[n] = "lexicon"
+                uf.union(seen, n)
+    del first_with_key
+
+    # Index the defined clusters by every surface they carry; note their types and papers.
+    pointer: dict[str, set[int]] = {}
+    spelling: dict[str, set[int]] = {}  # a long form's exact spelling without spaces -> clusters
+    cluster_papers: dict[int, set[int]] = {}
+    cluster_types: dict[int, Counter[str]] = {}
+    paper_context: list[set[int]] = [set() for _ in range(n_papers)]
+    lexicon_forms: dict[int, set[str]] = {}  # cluster -> acronyms its lexicon entry lists (case kept)
+    for n, occ in enumerate(occs):
+        if not defined[n]:
+            continue
+        root = uf.find(n)
+        if lexicon_of[n]:
+            lexicon_forms.setdefault(root, set()).update(lexicon.acronyms(lexicon_of[n]))
+        cluster_papers.setdefault(root, set()).add(occ.paper)
+        cluster_types.setdefault(root, Counter())[occ.type] += 1
+        paper_context[occ.paper].add(root)
+        for surface in occ.surfaces:
+            for key in _pointer_keys(surface, defining=True):
+                pointer.setdefault(key, set()).add(root)
+        for surface in occ.long_forms:
+            spelling.setdefault(case_key(surface), set()).add(root)
+        if occ.short_forms and occ.long_forms and rule[n] == "name":
+            rule[n] = "acronym defined"
+
+    decisions: list[tuple[int, int | None, list[str]]] = []
+    context_counts: dict[int, Counter[int]] = {}
+    for n, occ in enumerate(occs):
+        if defined[n]:
+            continue
+        bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
+        spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
+        candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
+        target, why = (None, "no definition in the corpus")
+        if candidates:
+            own = {case_key(s) for s in occ.surfaces}
+            listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
+            target, why = _choose_sense(
+                occ,
+                candidates,
+                spelled,
+                listed,
+                cluster_types,
+                cluster_papers,
+                paper_context,
+                context_counts,
+                n_papers,
+            )
+        rule[n] = f"bare acronym: {why}"
+        # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody
+        # defined either), whatever type the extractor guessed for each use; the entity takes
+        # the majority type.
+        decisions.append((n, target, sorted({variant_key(s) for s in occ.surfaces})))
+    bare_first: dict[str, int] = {}
+    for n, target, group_keys in decisions:
+        if target is not None:
+            uf.union(target, n)
+            continue
+        for key in group_keys:
+            seen = bare_first.setdefault(key, n)
+            if seen != n:
+                uf.union(seen, n)
+    return Clustering([uf.find(n) for n in range(len(occs))], rule, lexicon_of)

@@ -1,0 +1,170 @@
+"""What a resolved entity is called, which type it has and which family it belongs to.
+
+Rule 5 of :mod:`kg.resolve`: once :mod:`kg.clustering` has decided which
+occurrences are one entity, the entity takes the lexicon's type when the
+lexicon knows it (else the type most papers gave), the lexicon's canonical
+name as label (else the surface most papers use, in its most common
+spelling, an acronym when papers use it more than the long form and no
+other entity shares it, without a lower-case type word), and as family
+(``skos:broader``) the nearest attested shorter name that its version,
+size or edition parts leave ("Llama 3.1 8B" -> "Llama 3.1" -> "Llama").
+Stdlib only; pure functions of their arguments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from kg.clustering import Keys
+from kg.names import (
+    acronym_key,
+    family_stems,
+    is_short_form,
+    split_type_word,
+    split_vendor,
+    variant_key,
+    version_signature,
+)
+from kg.records import ENTITY_TYPES, EntityType
+
+__all__ = ["choose_label", "choose_type", "families"]
+
+_TYPE_ORDER: dict[str, int] = {t: i for i, t in enumerate(ENTITY_TYPES)}
+_TYPES: dict[str, EntityType] = {t: t for t in ENTITY_TYPES}
+
+
+def choose_type(votes: Counter[str], lexicon_types: Counter[str]) -> tuple[EntityType, str]:
+    """Return the entity's type and why: the lexicon's when it knows the entity, else the majority.
+
+    Args:
+        votes: extracted type -> papers that gave it.
+        lexicon_types: type of the lexicon entries the entity matched -> occurrences.
+
+    >>> choose_type(Counter({"Method": 3, "Model": 1}), Counter())
+    ('Method', 'majority')
+    >>> choose_type(Counter({"Method": 3, "Model": 1}), Counter({"Model": 2}))
+    ('Model', 'lexicon')
+    """
+    source, reason = (lexicon_types, "lexicon") if lexicon_types else (votes, "majority")
+    best = min(source, key=lambda t: (-source[t], _TYPE_ORDER.get(t, len(_TYPE_ORDER)), t))
+    return _TYPES[best], reason
+
+
+def choose_label(
+    surfaces: Counter[str],
+    etype: EntityType,
+    keys: Keys,
+    lexicon_names: Counter[str],
+    shared_short: frozenset[str] | set[str],
+) -> tuple[str, str]:
+    """Return the canonical label and why (rule 5 of :mod:`kg.resolve`).
+
+    Surfaces are grouped by identity key; the group used by most papers wins
+    (a tie goes to the long form), then its most common spelling, preferring
+    one without a trailing type word. An acronym that another entity also
+    carries (``shared_short``, case-kept :func:`kg.names.acronym_key`) never
+    wins over a long form: a label must tell the two apart.
+
+    The lexicon's canonical name is the label where there is one, except
+    that an acronym papers use more than it (the entry's long form) takes its
+    place: the field writes LoRA and DPO, and so does the graph.
+    """
+    groups: dict[str, Counter[str]] = {}
+    has_long = any(not is_short_form(s) for s in surfaces)
+    for surface, count in surfaces.items():
+        if has_long and is_short_form(surface) and acronym_key(surface) in shared_short:
+            continue
+        groups.setdefault(keys.identity(surface, etype), Counter())[surface] += count
+    if lexicon_names:
+        canonical = min(lexicon_names, key=lambda s: (-lexicon_names[s], s))
+        if groups and not is_short_form(canonical):
+            used = {key: sum(forms.values()) for key, forms in groups.items()}
+            key, forms = max(groups.items(), key=lambda kv: (used[kv[0]], kv[0]))
+            if all(is_short_form(f) for f in forms) and used[key] > used.get(
+                keys.identity(canonical, etype), 0
+            ):
+                return min(forms, key=lambda f: (-forms[f], f)), "lexicon entry's acronym, most used"
+        return canonical, "lexicon"
+    if not groups:
+        return min(surfaces, key=lambda s: (-surfaces[s], s)), "most used"
+
+    # A paper using two spellings of one group counts once per spelling: an upper bound that
+    # still ranks groups by use; ties go to long forms, then to the alphabetically first key.
+    def group_rank(item: tuple[str, Counter[str]]) -> tuple[int, int, str]:
+        key, forms = item
+        short = all(is_short_form(s) for s in forms)
+        return (-sum(forms.values()), int(short), key)
+
+    _, forms = min(groups.items(), key=group_rank)
+    short_won = all(is_short_form(s) for s in forms) and any(not is_short_form(s) for s in surfaces)
+
+    def lower_type_word(s: str) -> bool:
+        typed = split_type_word(s, etype)
+        return typed is not None and typed[1] == typed[1].lower()
+
+    def form_rank(s: str) -> tuple[int, int, int, str]:
+        vendor = split_vendor(s) if etype == "Model" else None
+        return (int(lower_type_word(s)), int(vendor is not None), -forms[s], s)
+
+    label = min(forms, key=form_rank)
+    typed = split_type_word(label, etype)
+    if typed is not None and lower_type_word(label) and keys.identity(label, etype) == variant_key(typed[0]):
+        # Every spelling carries a lower-case type word ("the TimerBed benchmark"): drop it, as
+        # ANNOTATION.md's name rule does; a capitalised one ("Segment Anything Model") is the name's.
+        label = typed[0]
+    return label, "most used (acronym)" if short_won else "most used"
+
+
+def families(
+    entities: list[tuple[EntityType, str, Counter[str], int]], keys: Keys
+) -> list[tuple[int | None, str]]:
+    """Return, per entity, the index of its nearest attested family and the stem that found it.
+
+    A stem ("Gemini 1.5" for "Gemini 1.5 Pro") names a family entity when it
+    is that entity's label or a surface at least half of its papers use, so
+    a stray acronym an unrelated entity once carried ("MIMIC" for some
+    earnings-call corpus) is no family of "MIMIC-IV". Vendor prefixes are
+    dropped first ("OpenAI o3" is no member of "OpenAI").
+    """
+    index: dict[str, list[int]] = {}
+    for i, (etype, label, surfaces, papers) in enumerate(entities):
+        names = {label} | {
+            s for s, count in surfaces.items() if 2 * count >= papers and (count >= 3 or not is_short_form(s))
+        }
+        for surface in names:
+            index.setdefault(keys.identity(surface, etype), []).append(i)
+    out: list[tuple[int | None, str]] = []
+    for i, (etype, label, surfaces, _) in enumerate(entities):
+        # Only the names that carry the label's version parts say which family it is: an alias
+        # with a size code the label lacks ("IC-L" beside "in-context learning") says nothing.
+        signature = version_signature(label)
+        ordered = [
+            label,
+            *sorted(
+                (s for s in surfaces if s != label and version_signature(s) == signature),
+                key=lambda s: (-surfaces[s], s),
+            ),
+        ]
+        found: tuple[int | None, str] = (None, "")
+        best_depth = 1 << 30
+        for surface in ordered:
+            vendor = split_vendor(surface)
+            for depth, stem in enumerate(family_stems(vendor[1] if vendor else surface)):
+                if depth >= best_depth:
+                    break
+                hits = [j for j in index.get(keys.identity(stem, etype), ()) if j != i]
+                if hits:
+                    parent = min(hits, key=lambda h: (-entities[h][3], entities[h][1], h))
+                    found, best_depth = (parent, stem), depth
+                    break
+        out.append(found)
+    # A cycle can only come from odd merges; break it where it closes.
+    for i in range(len(out)):
+        seen: set[int] = set()
+        step: int | None = i
+        while step is not None and step not in seen:
+            seen.add(step)
+            step = out[step][0]
+        if step is not None:
+            out[step] = (None, "")
+    return out
