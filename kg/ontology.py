@@ -312,16 +312,17 @@ class IriMinter:
         """Return the IRI of an ordered list (``rdf:Seq``) that belongs to ``owner_iri``."""
         return f"{owner_iri}/{segment(name)}"
 
-    def list_cell(self, owner_iri: str, name: str, index: int) -> str:
-        """Return the IRI of the ``index``-th (1-based) cell of an ``rdf:List`` that belongs to ``owner_iri``.
+    def list_cells(self, owner_iri: str, name: str, count: int) -> list[str]:
+        """Return the IRIs of the ``count`` cells of an ``rdf:List`` that belongs to ``owner_iri``.
 
         kg writes no blank nodes, so the cells of a list (``rdf:first`` /
-        ``rdf:rest``) get IRIs under their owner: the list's head is cell 1.
+        ``rdf:rest``) get IRIs under their owner, numbered from 1 (the head).
 
-        >>> IriMinter("https://example.org/").list_cell("https://example.org/paper/x", "author-list", 2)
-        'https://example.org/paper/x/author-list/2'
+        >>> IriMinter("https://example.org/").list_cells("https://example.org/paper/x", "author-list", 2)
+        ['https://example.org/paper/x/author-list/1', 'https://example.org/paper/x/author-list/2']
         """
-        return f"{owner_iri}/{segment(name)}/{int(index)}"
+        prefix = f"{owner_iri}/{segment(name)}/"
+        return [f"{prefix}{i}" for i in range(1, int(count) + 1)]
 
     def cooccurrence(self, first_id: str, second_id: str) -> str:
         """Return the IRI of the co-occurrence node of two entity node ids."""

@@ -238,7 +238,7 @@ def _list_groups(
     """
     if not items:
         return []
-    cells = [m.list_cell(owner, name, i) for i in range(1, len(items) + 1)]
+    cells = m.list_cells(owner, name, len(items))
     props.append((prop, Iri(cells[0])))
     rests = [Iri(c) for c in cells[1:]] + [Iri(RDF_NIL)]
     return [

@@ -54,10 +54,19 @@ def web_iri(url: str) -> str | None:
         return None
     try:
         ox.NamedNode(url)
-        parts = urlsplit(url)
     except (ValueError, UnicodeError):
         return None
-    if parts.scheme.lower() not in _WEB_SCHEMES or not parts.hostname:
+    # a valid absolute IRI: scheme ":" ["//" authority] path; split it by that grammar
+    scheme, _, rest = url.partition(":")
+    if scheme.lower() not in _WEB_SCHEMES or not rest.startswith("//"):
+        return None
+    authority = rest[2:]
+    for end in "/?#":
+        authority = authority.split(end, 1)[0]
+    host = authority.rpartition("@")[2]
+    if not host.startswith("["):
+        host = host.partition(":")[0]
+    if not host:
         return None
     return url
 
@@ -80,7 +89,8 @@ def arxiv_iri(value: str | None) -> str | None:
         archive, number = norm.split("/", 1)
         name, dot, subject = archive.partition(".")
         norm = f"{name.lower()}{dot}{subject.upper()}/{number}"
-    return web_iri(ARXIV_ABS + norm)
+    # the normal form holds only letters, digits, '.', '-' and '/': a valid IRI path as it is
+    return ARXIV_ABS + norm
 
 
 def doi_iri(value: str | None) -> str | None:
@@ -106,8 +116,8 @@ def same_as_iris(paper_id: str | None, url: str | None) -> list[str]:
 
     Sorted and de-duplicated; empty for a paper known only by its title.
 
-    >>> same_as_iris("arxiv:2508.12345", "https://doi.org/10.1/X")
-    ['https://arxiv.org/abs/2508.12345', 'https://doi.org/10.1/x']
+    >>> same_as_iris("arxiv:2508.12345", "https://doi.org/10.1000/X")
+    ['https://arxiv.org/abs/2508.12345', 'https://doi.org/10.1000/x']
     >>> same_as_iris("a-title-slug-1234abcd", None)
     []
     """
@@ -136,11 +146,12 @@ def _host(url: str) -> str:
 
 
 def _is_arxiv_page(url: str) -> bool:
-    return _host(url) in ("arxiv.org", "export.arxiv.org")
+    # the substring test only skips the parse for the many URLs that cannot match
+    return "arxiv.org" in url.lower() and _host(url) in ("arxiv.org", "export.arxiv.org")
 
 
 def _is_doi_page(url: str) -> bool:
-    return _host(url) in ("doi.org", "dx.doi.org")
+    return "doi.org" in url.lower() and _host(url) in ("doi.org", "dx.doi.org")
 
 
 __all__ = ["MAX_IRI_LENGTH", "arxiv_iri", "doi_iri", "same_as_iris", "web_iri"]
