@@ -179,7 +179,9 @@ def test_context_has_a_term_per_predicate_with_the_right_coercion() -> None:
     for name, definition in context.items():
         if isinstance(definition, dict):
             terms[expand(definition["@id"])] = definition
-        elif ":" in definition and name[0].isupper() is False and not definition.startswith("http"):
+        elif not name[0].isupper() and not definition.startswith(
+            "http"
+        ):  # a property term, not a class or prefix
             terms[expand(definition)] = {"@id": definition}
     used = _export_predicates(graphs.contract_graph())
     rdf_ns = str(RDF)
@@ -450,7 +452,7 @@ def test_a_paper_without_authors_has_no_list() -> None:
 
 
 def test_files_written_before_still_load_their_authors(tmp_path: Path) -> None:
-    # kg 0.1 wrote kg:authorList as an rdf:Seq; reading such a file keeps the order
+    # earlier builds wrote kg:authorList as an rdf:Seq; reading such a file keeps the order
     graph = graphs.contract_graph()
     nt = serialize(graph, format="nt").decode()
     paper = "<https://kg.example.org/paper/arxiv:2601.00001>"

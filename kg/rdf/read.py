@@ -182,7 +182,7 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
                 title=one(s, P_TITLE, ""),
                 abstract=one(s, P_ABSTRACT),
                 url=one(s, P_URL),
-                # bibo:authorList since 0.2; kg:authorList (an rdf:Seq) in files written before
+                # bibo:authorList; kg:authorList (an rdf:Seq) in files written by earlier builds
                 authors=rdf_list(s, P_AUTHOR_LIST) or seq(s, K_authorList),
                 date=one(s, P_DATE),
                 categories=seq(s, K_categoryList),
