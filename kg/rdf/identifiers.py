@@ -17,7 +17,6 @@ This module must not build triples or write files.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 from kg.normalize import normalize_arxiv_id, normalize_doi
@@ -34,7 +33,6 @@ DOI_RESOLVER = "https://doi.org/"
 _DOI_SAFE = "/:;@&=+$,!~*'()._-"
 
 
-@lru_cache(maxsize=65536)
 def web_iri(url: str) -> str | None:
     """Return ``url`` when it is a valid absolute http(s) IRI with a host, else ``None``.
 
