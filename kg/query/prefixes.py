@@ -70,7 +70,7 @@ def prologue() -> str:
     """Return the predeclared prefixes as SPARQL ``PREFIX`` lines (for pages and clients that need them).
 
     >>> prologue().splitlines()[0]
-    'PREFIX dcat: <http://www.w3.org/ns/dcat#>'
+    'PREFIX bibo: <http://purl.org/ontology/bibo/>'
     """
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))
 
