@@ -30,9 +30,12 @@ KG_NAMESPACE = "https://kg.example.org/ontology#"
 DEFAULT_BASE_IRI = "https://kg.example.org/"
 
 SCHEMA = Namespace("https://schema.org/")
+#: BIBO, whose ``bibo:authorList`` carries a paper's authors in order.
+BIBO_NS = "http://purl.org/ontology/bibo/"
 
 #: Prefixes written into Turtle and the JSON-LD context (sorted by prefix).
 PREFIXES: dict[str, str] = {
+    "bibo": BIBO_NS,
     "dcat": str(_rns.DCAT),
     "dcterms": str(_rns.DCTERMS),
     "kg": KG_NAMESPACE,
@@ -163,6 +166,7 @@ K_weight = str(KG.weight)
 
 A = RDF_NS + "type"
 SEQ = RDF_NS + "Seq"
+RDF_FIRST, RDF_REST, RDF_NIL = RDF_NS + "first", RDF_NS + "rest", RDF_NS + "nil"
 LABEL = RDFS_NS + "label"
 XSD_STRING = XSD_NS + "string"
 XSD_INTEGER = XSD_NS + "integer"
@@ -200,6 +204,10 @@ P_PREF, P_ALT = SKOS_NS + "prefLabel", SKOS_NS + "altLabel"
 #: an entity -> its family (a version, size or edition of it: kg.resolve), and a retired IRI -> the live one
 P_BROADER, P_SAME_AS = SKOS_NS + "broader", OWL_NS + "sameAs"
 P_ATTRIBUTED = PROV_NS + "wasAttributedTo"
+#: a paper -> the canonical IRI of its arXiv id or DOI (https://arxiv.org/abs/..., https://doi.org/...)
+P_SCHEMA_SAME_AS = SCHEMA_NS + "sameAs"
+#: a paper -> its authors in order, an ``rdf:List`` of names (``dcterms:creator`` holds them unordered)
+P_AUTHOR_LIST = BIBO_NS + "authorList"
 C_AGENT, C_DCAT_DATASET = PROV_NS + "SoftwareAgent", DCAT_NS + "Dataset"
 
 
@@ -303,6 +311,18 @@ class IriMinter:
     def sequence(self, owner_iri: str, name: str) -> str:
         """Return the IRI of an ordered list (``rdf:Seq``) that belongs to ``owner_iri``."""
         return f"{owner_iri}/{segment(name)}"
+
+    def list_cells(self, owner_iri: str, name: str, count: int) -> list[str]:
+        """Return the IRIs of the ``count`` cells of an ``rdf:List`` that belongs to ``owner_iri``.
+
+        kg writes no blank nodes, so the cells of a list (``rdf:first`` /
+        ``rdf:rest``) get IRIs under their owner, numbered from 1 (the head).
+
+        >>> IriMinter("https://example.org/").list_cells("https://example.org/paper/x", "author-list", 2)
+        ['https://example.org/paper/x/author-list/1', 'https://example.org/paper/x/author-list/2']
+        """
+        prefix = f"{owner_iri}/{segment(name)}/"
+        return [f"{prefix}{i}" for i in range(1, int(count) + 1)]
 
     def cooccurrence(self, first_id: str, second_id: str) -> str:
         """Return the IRI of the co-occurrence node of two entity node ids."""

@@ -47,7 +47,9 @@ def test_predeclared_prefixes_are_the_ones_kg_writes() -> None:
     from kg.ontology import PREFIXES as WRITTEN
 
     assert PREFIXES == WRITTEN
-    assert set(PREFIXES) == {"rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "schema", "prov", "dcat", "kg"}
+    assert set(PREFIXES) == {
+        "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "schema", "prov", "dcat", "bibo", "kg"
+    }
 
 
 def test_predeclared_prefixes_work_without_prefix_lines(store) -> None:  # type: ignore[no-untyped-def]
@@ -79,7 +81,7 @@ def test_an_unknown_prefix_is_one_readable_line(store, query: str, prefix: str, 
     message = str(info.value)
     first = message.splitlines()[0]
     assert f"unknown prefix {prefix!r}" in first
-    assert "PREFIX" in first and "predeclared: dcat dcterms kg" in first
+    assert "PREFIX" in first and "predeclared: bibo dcat dcterms kg" in first
     assert (info.value.line, info.value.column) == (line, column)
     assert "\\u{" not in message and "..=" not in message  # not the parser's list of Unicode ranges
     assert len(message) < 400

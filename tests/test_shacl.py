@@ -103,8 +103,46 @@ def _bad_relation(rdf: rdflib.Graph) -> None:
     rdf.set((m, KG.relation, KG.coOccursWith))
 
 
-def _repo_url_not_anyuri(rdf: rdflib.Graph) -> None:
-    rdf.set((REPO, SCHEMA.codeRepository, rdflib.Literal("https://github.com/example/quillnet")))
+def _repo_url_a_number(rdf: rdflib.Graph) -> None:
+    # a URL is an IRI, or a plain string when it is not a valid IRI: never another literal
+    rdf.set((REPO, SCHEMA.codeRepository, rdflib.Literal(42)))
+
+
+def _paper_url_typed_as_a_date(rdf: rdflib.Graph) -> None:
+    rdf.set((P1, SCHEMA.url, rdflib.Literal("2026-01-01", datatype=rdflib.namespace.XSD.date)))
+
+
+def _same_as_a_literal(rdf: rdflib.Graph) -> None:
+    rdf.add((P1, SCHEMA.sameAs, rdflib.Literal("https://arxiv.org/abs/2601.00001")))
+
+
+BIBO_AUTHOR_LIST = rdflib.URIRef("http://purl.org/ontology/bibo/authorList")
+CELL1 = rdflib.URIRef(str(P1) + "/author-list/1")
+CELL2 = rdflib.URIRef(str(P1) + "/author-list/2")
+
+
+def _author_list_a_literal(rdf: rdflib.Graph) -> None:
+    rdf.set((P1, BIBO_AUTHOR_LIST, rdflib.Literal("Ada Lovelace, Alan Turing")))
+
+
+def _author_cell_without_name(rdf: rdflib.Graph) -> None:
+    rdf.remove((CELL1, RDF.first, None))
+
+
+def _author_cell_with_two_names(rdf: rdflib.Graph) -> None:
+    rdf.add((CELL1, RDF.first, rdflib.Literal("Ada King")))
+
+
+def _author_cell_with_two_rests(rdf: rdflib.Graph) -> None:
+    rdf.add((CELL1, RDF.rest, RDF.nil))
+
+
+def _author_cell_reached_twice(rdf: rdflib.Graph) -> None:
+    rdf.set((CELL2, RDF.rest, CELL2))  # a cycle: the last cell is the rest of two cells
+
+
+def _author_name_a_number(rdf: rdflib.Graph) -> None:
+    rdf.set((CELL2, RDF.first, rdflib.Literal(7)))
 
 
 def _weight_zero(rdf: rdflib.Graph) -> None:
@@ -142,7 +180,15 @@ BREAKS = [
     _entity_without_name,
     _mention_without_paper,
     _bad_relation,
-    _repo_url_not_anyuri,
+    _repo_url_a_number,
+    _paper_url_typed_as_a_date,
+    _same_as_a_literal,
+    _author_list_a_literal,
+    _author_cell_without_name,
+    _author_cell_with_two_names,
+    _author_cell_with_two_rests,
+    _author_cell_reached_twice,
+    _author_name_a_number,
     _weight_zero,
     _strength_zero,
     _npmi_above_one,

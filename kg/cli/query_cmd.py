@@ -120,7 +120,7 @@ def query(
     --file, or pick a ready-made one with --named (list them with --list).
     Rows are printed as they are found. Queries are read-only and offline:
     updates and SERVICE are refused, and so are brackets nested over 100 deep.
-    The prefixes rdf rdfs xsd owl skos dcterms schema prov dcat kg are
+    The prefixes rdf rdfs xsd owl skos dcterms schema prov dcat bibo kg are
     predeclared; a query's own PREFIX lines override them. Long table cells
     wrap within their column (nothing is cut); --wide keeps each row on one
     line. CONSTRUCT and DESCRIBE answers print as Turtle unless --format says

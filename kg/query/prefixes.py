@@ -1,7 +1,7 @@
 """The prefixes every kg query may use without declaring them, and the check for undeclared ones.
 
 Ad-hoc SPARQL is mostly typed at a prompt: making users repeat ``PREFIX rdfs:
-<...>`` for the ten vocabularies kg writes is friction with no benefit. These
+<...>`` for the eleven vocabularies kg writes is friction with no benefit. These
 prefixes are handed to the engine as defaults (``kg query``, the API and
 ``kg serve`` share :func:`kg.query.execute.iter_events`), and a query's own
 ``PREFIX`` declarations override them. A prefix that is neither predeclared
@@ -20,6 +20,7 @@ from typing import Protocol, TypeVar
 
 #: prefix -> namespace IRI, predeclared in every query
 PREFIXES: dict[str, str] = {
+    "bibo": "http://purl.org/ontology/bibo/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "dcterms": "http://purl.org/dc/terms/",
     "kg": "https://kg.example.org/ontology#",
@@ -69,7 +70,7 @@ def prologue() -> str:
     """Return the predeclared prefixes as SPARQL ``PREFIX`` lines (for pages and clients that need them).
 
     >>> prologue().splitlines()[0]
-    'PREFIX dcat: <http://www.w3.org/ns/dcat#>'
+    'PREFIX bibo: <http://purl.org/ontology/bibo/>'
     """
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(PREFIXES.items()))
 

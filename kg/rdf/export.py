@@ -30,6 +30,7 @@ from kg.ontology import (
     P_ABSTRACT,
     P_ALT,
     P_ATTRIBUTED,
+    P_AUTHOR_LIST,
     P_BROADER,
     P_CODEREPO,
     P_CREATOR,
@@ -38,14 +39,17 @@ from kg.ontology import (
     P_NODE_ID,
     P_PREF,
     P_SAME_AS,
+    P_SCHEMA_SAME_AS,
     P_SUBJECT,
     P_TITLE,
     P_URL,
     PREFIXES,
+    RDF_FIRST,
+    RDF_NIL,
     RDF_NS,
+    RDF_REST,
     RELATION_PROPERTIES,
     SEQ,
-    XSD_ANYURI,
     XSD_BOOLEAN,
     XSD_DATE,
     XSD_DOUBLE,
@@ -54,7 +58,6 @@ from kg.ontology import (
     A,
     IriMinter,
     K_associationStrength,
-    K_authorList,
     K_categoryList,
     K_component,
     K_confidence,
@@ -88,6 +91,7 @@ from kg.ontology import (
     K_target,
     K_weight,
 )
+from kg.rdf.identifiers import same_as_iris, web_iri
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -194,6 +198,17 @@ def _date_lit(value: str) -> tuple[str, str]:
     return (value, XSD_STRING)
 
 
+def _url_obj(url: str) -> Obj:
+    """Return a URL as an IRI when it is a valid web IRI, else as a plain string literal.
+
+    URLs come from untrusted text: one with a space, a quote or an angle
+    bracket is not an IRI and would break N-Triples and Turtle written as
+    one, so it is kept, escaped, as a literal (see :mod:`kg.rdf.identifiers`).
+    """
+    iri = web_iri(url)
+    return Iri(iri) if iri is not None else (url, XSD_STRING)
+
+
 # -- graph -> plain triples, grouped by subject ----------------------------------------------------
 Props = list[tuple[str, Obj]]
 Group = tuple[str, Props]
@@ -211,6 +226,24 @@ def _seq_group(
     for i, item in enumerate(items, start=1):
         seq_props.append((f"{RDF_NS}_{i}", _lit(item)))
     return seq, seq_props
+
+
+def _list_groups(
+    props: Props, owner: str, prop: str, name: str, items: list[Any], m: IriMinter
+) -> list[Group]:
+    """Add the link to an ``rdf:List`` of ``items`` to ``props``; return the list's cells as subjects.
+
+    The cells are IRIs minted under ``owner`` (kg writes no blank nodes), each
+    with its ``rdf:first`` and an ``rdf:rest`` to the next cell or ``rdf:nil``.
+    """
+    if not items:
+        return []
+    cells = m.list_cells(owner, name, len(items))
+    props.append((prop, Iri(cells[0])))
+    rests = [Iri(c) for c in cells[1:]] + [Iri(RDF_NIL)]
+    return [
+        (cell, [(RDF_FIRST, _lit(item)), (RDF_REST, rest)]) for cell, item, rest in zip(cells, items, rests)
+    ]
 
 
 def _dataset_group(graph: nx.DiGraph, m: IriMinter) -> Group:
@@ -251,7 +284,9 @@ def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> li
         if data.get("abstract") is not None:
             out.append((P_ABSTRACT, _lit(data["abstract"])))
         if data.get("url"):
-            out.append((P_URL, (str(data["url"]), XSD_ANYURI)))
+            out.append((P_URL, _url_obj(str(data["url"]))))
+        for iri in same_as_iris(data.get("paper_id"), data.get("url")):
+            out.append((P_SCHEMA_SAME_AS, Iri(iri)))
         if data.get("date"):
             out.append((P_DATE, _date_lit(str(data["date"]))))
         if data.get("source") is not None:
@@ -259,19 +294,19 @@ def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> li
         authors = list(data.get("authors") or ())
         for name in sorted(set(authors)):
             out.append((P_CREATOR, _lit(name)))
-        seqs.append(_seq_group(out, s, K_authorList, "authors", authors, m))
+        seqs.extend(_list_groups(out, s, P_AUTHOR_LIST, "author-list", authors, m))
         categories = list(data.get("categories") or ())
         for name in sorted(set(categories)):
             out.append((P_SUBJECT, _lit(name)))
         seqs.append(_seq_group(out, s, K_categoryList, "categories", categories, m))
     elif kind == "Repository":
         if data.get("url"):
-            out.append((P_CODEREPO, (str(data["url"]), XSD_ANYURI)))
+            out.append((P_CODEREPO, _url_obj(str(data["url"]))))
         if data.get("host") is not None:
             out.append((K_host, _lit(data["host"])))
     elif kind == "Link":
         if data.get("url"):
-            out.append((P_URL, (str(data["url"]), XSD_ANYURI)))
+            out.append((P_URL, _url_obj(str(data["url"]))))
         if data.get("link_kind") is not None:
             out.append((K_linkKind, _lit(data["link_kind"])))
     else:

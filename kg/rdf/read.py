@@ -23,6 +23,7 @@ from kg.ontology import (
     P_ABSTRACT,
     P_ALT,
     P_ATTRIBUTED,
+    P_AUTHOR_LIST,
     P_BROADER,
     P_CODEREPO,
     P_DATE,
@@ -34,7 +35,10 @@ from kg.ontology import (
     P_URL,
     PREFIXES,
     PROPERTY_RELATIONS,
+    RDF_FIRST,
+    RDF_NIL,
     RDF_NS,
+    RDF_REST,
     XSD_BOOLEAN,
     XSD_DOUBLE,
     XSD_INTEGER,
@@ -118,6 +122,25 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
                 items.append((int(pred[len(RDF_NS) + 1 :]), _py(*values[0])))  # type: ignore[misc]
         return [value for _, value in sorted(items)]
 
+    def rdf_list(s: str, p: str) -> list[Any] | None:
+        """The items of the ``rdf:List`` ``s`` points to with ``p`` (``None``: no such link)."""
+        head = props[s].get(p)
+        if not head:
+            return None
+        items: list[Any] = []
+        cell, seen = str(head[0]), set()
+        while cell != RDF_NIL:
+            if cell in seen or not props[cell].get(RDF_FIRST):
+                raise InputError(f"{s} points with {p} to a broken rdf:List (at {cell})")
+            seen.add(cell)
+            first = props[cell][RDF_FIRST][0]
+            items.append(str(first) if type(first) is Iri else _py(*first))  # type: ignore[misc]
+            rest = props[cell].get(RDF_REST)
+            if not rest:
+                raise InputError(f"{s} points with {p} to an rdf:List cell without rdf:rest ({cell})")
+            cell = str(rest[0])
+        return items
+
     g = nx.DiGraph()
     ids: dict[str, str] = {}
     nodes: list[tuple[str, dict[str, Any]]] = []
@@ -159,7 +182,8 @@ def _from_plain(triples: Iterable[Triple]) -> nx.DiGraph:
                 title=one(s, P_TITLE, ""),
                 abstract=one(s, P_ABSTRACT),
                 url=one(s, P_URL),
-                authors=seq(s, K_authorList),
+                # bibo:authorList; kg:authorList (an rdf:Seq) in files written by earlier builds
+                authors=rdf_list(s, P_AUTHOR_LIST) or seq(s, K_authorList),
                 date=one(s, P_DATE),
                 categories=seq(s, K_categoryList),
                 source=one(s, K_sourceFile),

@@ -390,8 +390,13 @@ class StreamingCheck:
         if mask:
             self._typed.append(key)
             self._masks.append(mask)
-        for p in values:
-            rules.extend(shapes.by_subject_of.get(p, ()))
+        matched = [shapes.by_subject_of[p] for p in values if p in shapes.by_subject_of]
+        if len(matched) == 1:
+            rules.extend(matched[0])
+        elif matched:
+            # a shape targeting the subjects of two predicates (a list cell: rdf:first and
+            # rdf:rest) applies once to a node that is subject of both, as in pySHACL
+            rules.extend({id(rule): rule for group in matched for rule in group}.values())
         for p in shapes.inverse_paths & values.keys():
             objects, masks = self._pointers.setdefault(p, (array("q"), array("q")))
             for o in values[p]:
