@@ -25,13 +25,13 @@ from urllib.parse import urlsplit
 
 import networkx as nx
 
-from kg import __version__
 from kg.errors import InputError
 from kg.io import atomic_write, read_text
 from kg.normalize import short_hash, slugify
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
 from kg.registry import IdRegistry
 from kg.resolve import CanonicalEntity, LexiconLike, dedupe_extractions, resolve_stream
+from kg.version import __version__
 
 __all__ = [
     "ENTITY_KINDS",

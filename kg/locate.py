@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kg.errors import InputError
+from kg.formats import STORE_DIR, is_store
 from kg.records import PaperExtraction
 
 if TYPE_CHECKING:
     import networkx as nx
 
-#: the on-disk Oxigraph store inside an output folder
-STORE_DIR = "graph.oxigraph"
 #: RDF files of an output folder, best first for queries (N-Triples loads fastest)
 RDF_FILES: tuple[str, ...] = ("graph.nt", "graph.ttl", "graph.jsonld")
 NODE_LINK_FILE = "graph.json"
@@ -81,11 +80,6 @@ class GraphFiles:
     def rdf_file(self, suffix: str) -> Path | None:
         """Return the RDF file with this suffix (``.nt``, ``.ttl``, ``.jsonld``), if present."""
         return next((p for p in self.rdf if p.suffix.lower() == suffix), None)
-
-
-def is_store(path: Path) -> bool:
-    """Tell whether ``path`` is an on-disk Oxigraph (RocksDB) store: a directory with a ``CURRENT`` file."""
-    return path.is_dir() and (path / "CURRENT").is_file()
 
 
 def _is_json_ld(path: Path) -> bool:
