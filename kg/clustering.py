@@ -22,19 +22,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from kg.name_versions import (
+    fold_year,
+    incompatibility,
+    letter_codes,
+    lexicon_alias_compatible,
+    names_compatible,
+)
 from kg.names import (
     acronym_key,
     after_connector,
     case_key,
     compound_head,
-    fold_year,
-    incompatibility,
     is_score_like,
     is_short_form,
-    letter_codes,
-    lexicon_alias_compatible,
     looks_like_name,
-    names_compatible,
     split_type_word,
     split_vendor,
     variant_key,
@@ -213,7 +215,7 @@ def occurrences_of(
     is cut to what follows it when that rest is ``attested`` (a variant key
     of some surface of the corpus); then the surfaces are grouped so that
     no group mixes versions, more specific names or an acronym that does
-    not fit (:func:`kg.names.incompatibility`).
+    not fit (:func:`kg.name_versions.incompatibility`).
     """
     kept: list[str] = []
     for s in surfaces:
@@ -326,7 +328,7 @@ class LexiconView:
         """Return ``(type, name)`` of the one lexicon entry ``surface`` names, or ``()``.
 
         Entries whose canonical name the surface cannot stand for do not
-        count (:func:`kg.names.lexicon_alias_compatible`). An acronym's case
+        count (:func:`kg.name_versions.lexicon_alias_compatible`). An acronym's case
         must match one of the entry's forms. A long form may name an entry
         flagged ambiguous (the long form settles it) and prefers one of its
         own type; a bare acronym names an entry only when it is the single,

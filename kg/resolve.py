@@ -12,7 +12,7 @@ it has and which family it belongs to. Rules, in the order they apply:
    prose ("baselines such as FooNet") is cut to the attested name. The
    surfaces one extracted entity lists together are split where they name
    different versions, more specific things or an acronym that does not
-   fit (:func:`kg.names.incompatibility`: "Gemini" and "Gemini 1.5 Pro",
+   fit (:func:`kg.name_versions.incompatibility`: "Gemini" and "Gemini 1.5 Pro",
    "SAM2" and "SAM2-UNet"), each part resolving on its own.
 2. **Long forms.** Two occurrences that share a long form up to case,
    dashes, spacing, plurals, "-ing"/"-ed", British/American spelling, a

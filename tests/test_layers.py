@@ -16,14 +16,15 @@ import pytest
 
 KG = Path(__file__).resolve().parent.parent / "kg"
 #: The layers of kg, bottom first, each with the modules and packages it holds
-#: (docs/DESIGN.md describes them). A name stands for the module and everything under it.
+#: (docs/DESIGN.md describes them). A name stands for the module and everything under it,
+#: except the package root ``kg`` (the facade), which stands for itself alone.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("kg.version", "kg.errors", "kg.records", "kg.normalize", "kg.io", "kg.formats",
                     "kg.outdir", "kg.failures")),
     ("text", ("kg.links", "kg.lexicons")),
     ("sources", ("kg.sources",)),
     ("extraction", ("kg.extract", "kg.eval")),
-    ("resolution", ("kg.names", "kg.clustering", "kg.labels", "kg.registry", "kg.resolve", "kg.explain",
+    ("resolution", ("kg.name_rules", "kg.names", "kg.name_versions", "kg.clustering", "kg.labels", "kg.registry", "kg.resolve", "kg.explain",
                     "kg.resolution_eval")),
     ("graph", ("kg.graph", "kg.export")),
     ("rdf", ("kg.ontology", "kg.rdf")),
@@ -121,7 +122,8 @@ def _layer(name: str) -> int:
     best, length = -1, -1
     for index, (_, members) in enumerate(LAYERS):
         for member in members:
-            if (name == member or name.startswith(member + ".")) and len(member) > length:
+            covers = name == member or (member != "kg" and name.startswith(member + "."))
+            if covers and len(member) > length:
                 best, length = index, len(member)
     return best
 
@@ -163,6 +165,7 @@ def test_the_checks_see_lazy_relative_and_package_imports() -> None:
 def test_layers_place_modules_by_the_longest_name() -> None:
     assert LAYERS[_layer("kg")][0] == "cli"  # the package root is the facade, on top
     assert LAYERS[_layer("kg.graph")][0] == "graph"  # not the root's layer
+    assert _layer("kg.not_placed_anywhere") == -1
     assert LAYERS[_layer("kg.query.store")][0] == "query"
     assert _layer("kg.graph") < _layer("kg.rdf.export") < _layer("kg.query") < _layer("kg.api")
     assert _layer("kg.lexicons") < _layer("kg.extract.wordlists") < _layer("kg.resolve")
