@@ -151,9 +151,10 @@ class KnowledgeGraph:
         Returns:
             A new :class:`KnowledgeGraph`.
         """
+        from kg.extractions import dedupe_by_id
         from kg.graph import build_graph
 
-        records = _unique_by_id(extractions)
+        records = dedupe_by_id(extractions)
         return cls(build_graph(records), extractions=records)
 
     # -- reading ------------------------------------------------------------------------------
@@ -535,7 +536,8 @@ def load(path: PathLike) -> KnowledgeGraph:
     Raises:
         InputError: the path is missing, of an unknown kind, or malformed.
     """
-    from kg.locate import load_networkx, locate_graph, read_extractions
+    from kg.extractions import read_extractions
+    from kg.locate import load_networkx, locate_graph
 
     files = locate_graph(path)
     kind, found = files.for_graph()
@@ -620,12 +622,6 @@ def _unique_papers(papers: Iterable[Paper]) -> Iterator[Paper]:
         if paper.id not in seen:
             seen.add(paper.id)
             yield paper
-
-
-def _unique_by_id(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    from kg.locate import unique_by_id
-
-    return unique_by_id(extractions)
 
 
 def _save_format(path: Path, format: str | None) -> SaveFormat:

@@ -26,15 +26,15 @@ from urllib.parse import urlsplit
 import networkx as nx
 
 from kg.errors import InputError
+from kg.extractions import dedupe_by_id
 from kg.io import atomic_write, read_text
 from kg.normalize import short_hash, slugify
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
 from kg.registry import IdRegistry
-from kg.resolve import CanonicalEntity, LexiconLike, dedupe_extractions, resolve_stream
+from kg.resolve import CanonicalEntity, LexiconLike, resolve_stream
 from kg.version import __version__
 
 __all__ = [
-    "ENTITY_KINDS",
     "ResolvedEntities",
     "add_extractions",
     "association_strength",
@@ -54,7 +54,6 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ENTITY_KINDS: frozenset[str] = frozenset(ENTITY_TYPES)
 """Node kinds of entities (the entity types of :mod:`kg.records`)."""
 
 _ENTITY_RELATIONS = ("proposes", "uses")
@@ -89,7 +88,7 @@ def entity_node_id(kind: str, name: str, *, index: int = 1) -> str:
     >>> entity_node_id("Model", "SAM", index=2)
     'model:sam-2'
     """
-    if kind not in ENTITY_KINDS:
+    if kind not in ENTITY_TYPES:
         raise ValueError(f"unknown entity kind {kind!r}; expected one of {', '.join(ENTITY_TYPES)}")
     slug = slugify(name) or f"h-{short_hash(name)}"
     suffix = f"-{index}" if index > 1 else ""
@@ -247,7 +246,7 @@ def build_graph(
         A ``networkx.DiGraph`` with Paper, entity, Repository and Link nodes and
         ``proposes``/``uses``/``has_code``/``has_link``/``co_occurs``/``broader`` edges.
     """
-    records = dedupe_extractions(extractions)
+    records = dedupe_by_id(extractions)
     graph, _ = build_graph_from(lambda: records, lexicon=lexicon, registry=registry)
     return graph
 
@@ -520,9 +519,9 @@ def add_extractions(
     Returns:
         The union, one extraction per paper id, sorted by id.
     """
-    kept = dedupe_extractions(existing)
+    kept = dedupe_by_id(existing)
     present = {r.id for r in kept}
-    added = [r for r in dedupe_extractions(new) if r.id not in present]
+    added = [r for r in dedupe_by_id(new) if r.id not in present]
     if added:
         log.info("adding %d new paper(s) to %d existing", len(added), len(kept))
     return sorted((*kept, *added), key=lambda r: r.id)

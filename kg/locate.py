@@ -22,14 +22,12 @@ networkx graph, :mod:`kg.query` for a SPARQL store).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kg.errors import InputError
 from kg.formats import STORE_DIR, is_store
-from kg.records import PaperExtraction
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -132,29 +130,6 @@ def locate_graph(path: str | Path) -> GraphFiles:
 # -- reading a located graph as networkx --------------------------------------------------------------
 
 
-def read_extractions(path: str | Path) -> Iterator[PaperExtraction]:
-    """Yield the extraction records of an ``extractions.jsonl`` file.
-
-    Raises:
-        InputError: a line that is not an extraction record (with its line number).
-    """
-    from kg.io import read_jsonl
-
-    for line, row in enumerate(read_jsonl(path), start=1):
-        try:
-            yield PaperExtraction.from_dict(row)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"not an extraction record ({exc})", path=path, line=line) from None
-
-
-def unique_by_id(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    """Keep the first record of each paper id, sorted by id (how every graph is built from records)."""
-    out: dict[str, PaperExtraction] = {}
-    for rec in extractions:
-        out.setdefault(rec.id, rec)
-    return [out[key] for key in sorted(out)]
-
-
 def load_networkx(kind: GraphKind, path: Path) -> nx.DiGraph:
     """Read one located graph form as kg's networkx graph.
 
@@ -166,9 +141,10 @@ def load_networkx(kind: GraphKind, path: Path) -> nx.DiGraph:
 
         return read_node_link(path)
     if kind == "extractions":
+        from kg.extractions import dedupe_by_id, read_extractions
         from kg.graph import build_graph
 
-        return build_graph(unique_by_id(read_extractions(path)))
+        return build_graph(dedupe_by_id(read_extractions(path)))
     from kg.rdf import load_rdf
 
     if kind == "rdf":
@@ -192,6 +168,4 @@ __all__ = [
     "is_store",
     "load_networkx",
     "locate_graph",
-    "read_extractions",
-    "unique_by_id",
 ]

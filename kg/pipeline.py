@@ -35,9 +35,10 @@ from typing import Any, BinaryIO
 from kg import outdir
 from kg.errors import DiskFullError, InputError
 from kg.explain import RESOLUTION_REPORT
+from kg.extractions import read_extractions
 from kg.failures import FAILURE_KEY, PaperFailure
 from kg.io import atomic_write, dumps_line, read_jsonl, write_jsonl
-from kg.records import Paper, PaperExtraction
+from kg.records import ENTITY_TYPES, Paper, PaperExtraction
 from kg.registry import ENTITY_IDS
 
 log = logging.getLogger(__name__)
@@ -369,7 +370,7 @@ def write_outputs(
 
     registry = IdRegistry.load(registry_from) if registry_from is not None else IdRegistry()
     graph, resolved = build_graph_from(
-        lambda: (PaperExtraction.from_dict(row) for row in read_jsonl(out_dir / EXTRACTIONS)), registry=registry
+        lambda: read_extractions(out_dir / EXTRACTIONS), registry=registry
     )
     registry.save(out_dir / ENTITY_IDS)
     write_report(report_records(resolved), out_dir / RESOLUTION_REPORT)
@@ -378,7 +379,7 @@ def write_outputs(
     if "json" in chosen:
         write_node_link(graph, out_dir / GRAPH_JSON)
         clock.lap("graph.json")
-    summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
+    summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_TYPES)
     summary.links = sum(
         1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link")
     )
@@ -476,7 +477,6 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-ENTITY_KINDS = frozenset({"Method", "Model", "Dataset", "Task"})
 #: Every file a build with every format writes (``--formats all``), swapped into the output folder together.
 OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, ENTITY_IDS, RESOLUTION_REPORT, GRAPH_JSON, *RDF_FILES, HTML, STORE)
 

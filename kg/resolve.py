@@ -45,7 +45,6 @@ by the caller (``"default"``: the bundled one; ``None``: none).
 from __future__ import annotations
 
 import gc
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -64,6 +63,7 @@ from kg.clustering import (
     occurrences_of,
 )
 from kg.errors import KGError
+from kg.extractions import dedupe_by_id
 from kg.labels import choose_label, choose_type, families
 from kg.lexicons import default_index
 from kg.names import acronym_key, is_short_form, variant_key
@@ -76,7 +76,6 @@ __all__ = [
     "PaperEntity",
     "Resolution",
     "StreamedResolution",
-    "dedupe_extractions",
     "is_short_form",
     "resolve",
     "resolve_stream",
@@ -235,26 +234,6 @@ class Resolution:
 
 
 # --------------------------------------------------------------------------- input
-
-
-def _canonical_json(record: PaperExtraction) -> str:
-    return json.dumps(record.to_dict(), sort_keys=True, ensure_ascii=False)
-
-
-def dedupe_extractions(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    """Return one extraction per paper id, sorted by id, independent of input order.
-
-    When two records share an id and differ, the one whose canonical JSON
-    sorts first is kept: an arbitrary but order-free choice (callers that want
-    "existing wins" semantics, like :func:`kg.graph.add_extractions`, filter
-    before calling).
-    """
-    chosen: dict[str, PaperExtraction] = {}
-    for record in extractions:
-        other = chosen.get(record.id)
-        if other is None or (other != record and _canonical_json(record) < _canonical_json(other)):
-            chosen[record.id] = record
-    return [chosen[key] for key in sorted(chosen)]
 
 
 @contextmanager
@@ -544,7 +523,7 @@ def resolve(
 
     Args:
         extractions: per-paper extractions, in any order; a paper id given
-            twice counts once (see :func:`dedupe_extractions`).
+            twice counts once (see :func:`kg.extractions.dedupe_by_id`).
         lexicon: an object with ``lookup(surface, type=...)`` returning entries
             with ``type``, ``name`` and ``ambiguous`` (``kg.lexicons.LexiconIndex``);
             ``"default"`` is the bundled one (:func:`kg.lexicons.default_index`;
@@ -554,7 +533,7 @@ def resolve(
     Returns:
         The canonical entities, the per-paper links and the assignment.
     """
-    records = dedupe_extractions(extractions)
+    records = dedupe_by_id(extractions)
     streamed = resolve_stream(lambda: records, lexicon=lexicon)
     links: list[PaperEntity] = []
     assignment: dict[tuple[str, int], int] = {}

@@ -19,7 +19,7 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 #: (docs/DESIGN.md describes them). A name stands for the module and everything under it,
 #: except the package root ``kg`` (the facade), which stands for itself alone.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("foundation", ("kg.version", "kg.errors", "kg.records", "kg.normalize", "kg.io", "kg.formats",
+    ("foundation", ("kg.version", "kg.errors", "kg.records", "kg.normalize", "kg.io", "kg.extractions", "kg.formats",
                     "kg.outdir", "kg.failures")),
     ("text", ("kg.links", "kg.lexicons")),
     ("sources", ("kg.sources",)),

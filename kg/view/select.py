@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import InputError
 from kg.normalize import match_key
+from kg.records import ENTITY_TYPES, NODE_KINDS
 from kg.view.spelling import search_key
 
 if TYPE_CHECKING:
     import networkx as nx
 
 #: Node kinds of the graph contract (docs/DESIGN.md), in legend order.
-NODE_TYPES: tuple[str, ...] = ("Paper", "Method", "Model", "Dataset", "Task", "Repository", "Link")
-ENTITY_TYPES: frozenset[str] = frozenset({"Method", "Model", "Dataset", "Task"})
+NODE_TYPES: tuple[str, ...] = NODE_KINDS
 
 ViewMode = Literal["map", "papers"]
 #: what ``mode`` accepts: a map of entities, papers with their entities as nodes, or chosen by size
