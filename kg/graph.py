@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import networkx as nx
 
 from kg.errors import InputError
 from kg.extractions import dedupe_by_id
 from kg.io import atomic_write, read_text
+from kg.links import host_and_path
 from kg.normalize import short_hash, slugify
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
 from kg.registry import IdRegistry
@@ -95,19 +95,13 @@ def entity_node_id(kind: str, name: str, *, index: int = 1) -> str:
     return f"{kind.lower()}:{slug}{suffix}"
 
 
-def _split_url(url: str) -> tuple[str, str]:
-    """Return (lower-case host, path without trailing slash) of a URL; a missing scheme means https."""
-    parts = urlsplit(url if "://" in url else f"https://{url}")
-    return parts.netloc.lower(), parts.path.rstrip("/")
-
-
 def repo_node_id(url: str) -> str:
     """Return the node id of a code repository from its URL (``https://host/owner/repo``).
 
     >>> repo_node_id("https://github.com/owner/repo/")
     'repo:github.com/owner/repo'
     """
-    host, path = _split_url(url)
+    host, path = host_and_path(url)
     if not host:
         raise ValueError(f"not a repository URL: {url!r}")
     return f"repo:{host}{path}"
@@ -328,7 +322,7 @@ def build_graph_from(
         for found in _paper_links(record):
             if found.kind == "code":
                 target = repo_node_id(found.url)
-                host, path = _split_url(found.url)
+                host, path = host_and_path(found.url)
                 nodes.setdefault(
                     target,
                     {
