@@ -31,9 +31,9 @@ from browser_support import (
     sample_graph,
 )
 
+from kg.node_search import search_key
 from kg.view import write_html
 from kg.view.select import select_nodes
-from kg.view.spelling import search_key
 
 pytestmark = pytest.mark.browser
 
