@@ -426,7 +426,7 @@ class KnowledgeGraph:
         target = Path(path)
         fmt = _save_format(target, format)
         if fmt == "node-link":
-            from kg.graph import write_node_link
+            from kg.node_link import write_node_link
 
             write_node_link(self._graph, target)
         else:

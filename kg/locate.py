@@ -137,7 +137,7 @@ def load_networkx(kind: GraphKind, path: Path) -> nx.DiGraph:
         InputError: the file is missing or malformed.
     """
     if kind == "node-link":
-        from kg.graph import read_node_link
+        from kg.node_link import read_node_link
 
         return read_node_link(path)
     if kind == "extractions":

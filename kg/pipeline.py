@@ -352,7 +352,8 @@ def write_outputs(
         The names of the files (and the store folder) written.
     """
     from kg.formats import FORMAT_FILES, choose_formats
-    from kg.graph import build_graph_from, write_node_link
+    from kg.graph import build_graph_from
+    from kg.node_link import write_node_link
 
     clock = _Clock(summary.phases)
     with atomic_write(out_dir / PAPERS) as papers, atomic_write(out_dir / EXTRACTIONS) as records:

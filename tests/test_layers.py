@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("extraction", ("kg.extract", "kg.eval")),
     ("resolution", ("kg.name_rules", "kg.names", "kg.name_versions", "kg.clustering", "kg.labels", "kg.registry", "kg.resolve", "kg.explain",
                     "kg.resolution_eval")),
-    ("graph", ("kg.graph", "kg.node_search", "kg.export")),
+    ("graph", ("kg.graph", "kg.node_link", "kg.node_search", "kg.export")),
     ("rdf", ("kg.ontology", "kg.rdf")),
     ("locate", ("kg.locate",)),
     ("query", ("kg.query",)),

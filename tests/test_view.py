@@ -323,8 +323,8 @@ def test_graph_from_build_graph_renders() -> None:
 
 
 def _write_graph_json(path: Path) -> Path:
-    graph_mod = pytest.importorskip("kg.graph")
-    graph_mod.write_node_link(sample_graph(), path)
+    pytest.importorskip("kg.graph")
+    pytest.importorskip("kg.node_link").write_node_link(sample_graph(), path)
     return path
 
 
