@@ -23,6 +23,8 @@ FORMAT_FILES: dict[str, str] = {
     "ttl": "graph.ttl",
     "jsonld": "graph.jsonld",
 }
+#: the extraction records of an output folder (the build's state, always written)
+EXTRACTIONS = "extractions.jsonl"
 #: the on-disk Oxigraph store inside an output folder
 STORE_DIR = FORMAT_FILES["store"]
 #: every format, in the order the help text lists them
@@ -93,6 +95,7 @@ def choose_formats(formats: tuple[str, ...] | None, papers: int) -> tuple[str, .
 
 __all__ = [
     "AUTO_ALL_MAX_PAPERS",
+    "EXTRACTIONS",
     "FORMATS",
     "FORMAT_FILES",
     "LARGE_DEFAULT",

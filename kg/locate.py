@@ -27,16 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kg.errors import InputError
-from kg.formats import STORE_DIR, is_store
+from kg.formats import EXTRACTIONS, FORMAT_FILES, STORE_DIR, is_store
 
 if TYPE_CHECKING:
     import networkx as nx
 
 #: RDF files of an output folder, best first for queries (N-Triples loads fastest)
-RDF_FILES: tuple[str, ...] = ("graph.nt", "graph.ttl", "graph.jsonld")
-NODE_LINK_FILE = "graph.json"
-EXTRACTIONS_FILE = "extractions.jsonl"
-HTML_FILE = "graph.html"
+RDF_FILES: tuple[str, ...] = (FORMAT_FILES["nt"], FORMAT_FILES["ttl"], FORMAT_FILES["jsonld"])
+NODE_LINK_FILE = FORMAT_FILES["json"]
+EXTRACTIONS_FILE = EXTRACTIONS
+HTML_FILE = FORMAT_FILES["html"]
 RDF_SUFFIXES = frozenset({".nt", ".ttl", ".turtle", ".jsonld"})
 
 GraphKind = Literal["store", "rdf", "node-link", "extractions"]

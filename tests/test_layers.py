@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("locate", ("kg.locate",)),
     ("query", ("kg.query",)),
     ("view", ("kg.view",)),
-    ("build", ("kg.engines", "kg.pipeline")),
+    ("build", ("kg.engines", "kg.build_state", "kg.pipeline")),
     ("api", ("kg.api",)),
     ("serve", ("kg.serve",)),
     ("cli", ("kg.cli", "kg.__main__", "kg")),

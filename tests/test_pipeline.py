@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.build_state import load_extractions
 from kg.cli import cli
-from kg.pipeline import EXTRACTIONS, JOURNAL, build, load_extractions
+from kg.pipeline import EXTRACTIONS, JOURNAL, build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pipeline" / "papers.jsonl"
 OUTPUT_FILES = ("papers.jsonl", "extractions.jsonl", "graph.json", "graph.ttl", "graph.nt", "graph.jsonld", "graph.html")

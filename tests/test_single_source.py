@@ -91,9 +91,9 @@ def test_only_the_reader_turns_rows_into_extraction_records() -> None:
         if str(path.relative_to(KG.parent)) not in _FROM_DICT_ALLOWED
         for node in _calls_from_dict(tree)
     ]
-    # kg.pipeline reads one stored record by its file offset (a seek, not a file reader)
-    assert [w for w in where if not w.startswith("kg/pipeline.py:")] == []
-    assert len([w for w in where if w.startswith("kg/pipeline.py:")]) <= 1
+    # kg.build_state reads one stored record by its file offset (a seek, not a file reader)
+    assert [w for w in where if not w.startswith("kg/build_state.py:")] == []
+    assert len([w for w in where if w.startswith("kg/build_state.py:")]) <= 1
 
 
 def _record(paper_id: str, title: str, *entities: Entity, links: tuple[Link, ...] = ()) -> PaperExtraction:
