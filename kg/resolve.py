@@ -52,21 +52,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from kg.clustering import (
-    Keys,
-    LexiconLike,
-    LexiconView,
-    Occurrence,
-    clean_surface,
-    cleaned_surfaces,
-    cluster,
-    occurrences_of,
-)
+from kg.clustering import Keys, LexiconLike, LexiconView, cluster
 from kg.errors import KGError
 from kg.extractions import dedupe_by_id
 from kg.labels import choose_label, choose_type, families
 from kg.lexicons import default_index
 from kg.names import acronym_key, is_short_form, variant_key
+from kg.occurrences import Occurrence, clean_surface, cleaned_surfaces, occurrences_of
 from kg.records import ENTITY_TYPES, EntityType, Mention, PaperExtraction, Role
 
 __all__ = [
