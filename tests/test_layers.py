@@ -13,6 +13,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from import_support import runtime_import_nodes
 
 KG = Path(__file__).resolve().parent.parent / "kg"
 #: The layers of kg, bottom first, each with the modules and packages it holds
@@ -66,28 +67,20 @@ def _imports_in(source: str, module: str, *, is_package: bool) -> set[str]:
         if name:
             found.add(name)
 
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.orelse:
-                visit(child)
-            return
+    for node in runtime_import_nodes(ast.parse(source)):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == "kg" or alias.name.startswith("kg."):
                     add(alias.name)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parent, base]) if base else ".".join(parent)
-            if base == "kg" or base.startswith("kg."):
-                for alias in node.names:
-                    target = f"{base}.{alias.name}"
-                    add(target if target in MODULES else base)
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(ast.parse(source))
+            continue
+        base = node.module or ""
+        if node.level:
+            parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+            base = ".".join([*parent, base]) if base else ".".join(parent)
+        if base == "kg" or base.startswith("kg."):
+            for alias in node.names:
+                target = f"{base}.{alias.name}"
+                add(target if target in MODULES else base)
     found.discard(module)
     return found
 
