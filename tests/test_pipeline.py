@@ -72,12 +72,14 @@ def test_interrupted_build_resumes_from_journal(built: Path, tmp_path: Path) -> 
     assert snapshot(out) == snapshot(built)
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_process_pool_gives_the_same_outputs(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "pool"
     build([FIXTURE], out_dir=out, workers=2, batch_size=1)
     assert snapshot(out) == snapshot(built)
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_dask_engine_gives_the_same_outputs(built: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     out = tmp_path / "dask"
