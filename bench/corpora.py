@@ -25,7 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # running as a script from a checkout
     sys.path.insert(0, str(REPO))
 
-from kg.eval import SCIERC_POOLING, Counts, Scores, load_extractions, score
+from kg.eval import SCIERC_POOLING, Counts, Scores, score
+from kg.extractions import load_extractions
 
 DEFAULT_SHARED = REPO.parent / "shared"
 

@@ -21,7 +21,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from kg.graph import build_graph, graph_stats, read_node_link, write_node_link
+from kg.graph import build_graph, graph_stats
+from kg.node_link import read_node_link, write_node_link
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
 from kg.resolve import resolve
 

@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import InputError
-from kg.normalize import match_key, paper_id
+from kg.normalize import paper_id
 from kg.records import ENTITY_TYPES, Paper, PaperExtraction
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -87,6 +87,15 @@ _FORMAT_ALIASES: dict[str, SaveFormat] = {
 }
 
 PathLike = str | Path
+
+
+class Matches(list[str]):
+    """The node ids :meth:`KnowledgeGraph.find` returns: a plain list, plus close names when it is empty."""
+
+    def __init__(self, ids: Iterable[str] = (), *, suggestions: Iterable[str] = ()) -> None:
+        super().__init__(ids)
+        #: names of close nodes ("did you mean ..."), closest first; empty when something was found
+        self.suggestions: tuple[str, ...] = tuple(suggestions)
 
 
 class KnowledgeGraph:
@@ -151,9 +160,10 @@ class KnowledgeGraph:
         Returns:
             A new :class:`KnowledgeGraph`.
         """
+        from kg.extractions import dedupe_by_id
         from kg.graph import build_graph
 
-        records = _unique_by_id(extractions)
+        records = dedupe_by_id(extractions)
         return cls(build_graph(records), extractions=records)
 
     # -- reading ------------------------------------------------------------------------------
@@ -211,29 +221,23 @@ class KnowledgeGraph:
         out.sort(key=lambda rec: (rec["type"], rec["name"].casefold(), rec["id"]))
         return out
 
-    def find(self, name: str) -> list[str]:
+    def find(self, name: str) -> Matches:
         """Return the ids of the nodes called ``name``: by node id, name, alias, title, paper id or URL.
 
-        A node id an earlier build of the same folder gave an entity that has
-        since been merged or retyped leads to the entity's current node.
+        Case, dashes, spaces, punctuation, British or American spelling and a
+        plural do not matter; a node id an earlier build of the same folder
+        gave an entity that has since been merged or retyped leads to the
+        entity's current node (:func:`kg.node_search.find_nodes`). Several ids
+        come back for homonyms (e.g. a method and a dataset with the same name).
 
-        Names are compared by :func:`kg.normalize.match_key`, so case, dashes
-        and spacing do not matter. Several ids come back for homonyms (e.g. a
-        method and a dataset with the same name).
+        Returns:
+            A list of node ids, sorted. When it is empty, its ``suggestions``
+            hold the names of close nodes ("did you mean ..."), closest first.
         """
-        if name in self._graph:
-            return [name]
-        moved = (self._graph.graph.get("redirects") or {}).get(name)
-        if moved is not None and moved in self._graph:
-            return [moved]  # an id an earlier build gave this entity (kg.registry)
-        key = match_key(name)
-        hits = []
-        for node, data in self._graph.nodes(data=True):
-            forms = [data.get("name"), data.get("label"), data.get("title"), data.get("paper_id"), data.get("url")]
-            forms.extend(data.get("aliases", ()))
-            if any(isinstance(form, str) and match_key(form) == key for form in forms):
-                hits.append(node)
-        return sorted(hits)
+        from kg.node_search import find_nodes, suggest
+
+        found = find_nodes(self._graph, name)
+        return Matches(found, suggestions=() if found else suggest(self._graph, name))
 
     def neighbors(self, name: str) -> list[dict[str, Any]]:
         """Return the nodes linked to the node(s) called ``name``, in both directions.
@@ -244,14 +248,16 @@ class KnowledgeGraph:
         label and id.
 
         Args:
-            name: a node id, an entity name or alias, a paper title or id, or a URL.
+            name: a node id, an entity name or alias, a paper title or id, or a URL
+                (found as :meth:`find` finds it).
 
         Raises:
-            KeyError: no node has that name.
+            NodeNotFound: a ``KeyError``: no node has that name; its message and
+                ``suggestions`` name the close ones.
         """
-        nodes = self.find(name)
-        if not nodes:
-            raise KeyError(f"no node named {name!r} in the graph")
+        from kg.node_search import require_nodes
+
+        nodes = require_nodes(self._graph, name)
         g = self._graph
         rows = {}
         for node in nodes:
@@ -276,7 +282,9 @@ class KnowledgeGraph:
         return dict(graph_stats(self._graph))
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and bool(self.find(name))
+        from kg.node_search import find_nodes
+
+        return isinstance(name, str) and bool(find_nodes(self._graph, name))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, KnowledgeGraph):
@@ -418,7 +426,7 @@ class KnowledgeGraph:
         target = Path(path)
         fmt = _save_format(target, format)
         if fmt == "node-link":
-            from kg.graph import write_node_link
+            from kg.node_link import write_node_link
 
             write_node_link(self._graph, target)
         else:
@@ -535,7 +543,8 @@ def load(path: PathLike) -> KnowledgeGraph:
     Raises:
         InputError: the path is missing, of an unknown kind, or malformed.
     """
-    from kg.locate import load_networkx, locate_graph, read_extractions
+    from kg.extractions import read_extractions
+    from kg.locate import load_networkx, locate_graph
 
     files = locate_graph(path)
     kind, found = files.for_graph()
@@ -622,12 +631,6 @@ def _unique_papers(papers: Iterable[Paper]) -> Iterator[Paper]:
             yield paper
 
 
-def _unique_by_id(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    from kg.locate import unique_by_id
-
-    return unique_by_id(extractions)
-
-
 def _save_format(path: Path, format: str | None) -> SaveFormat:
     if format is not None:
         fmt = _FORMAT_ALIASES.get(format.lower())
@@ -647,4 +650,4 @@ def _graphs_equal(a: nx.DiGraph, b: nx.DiGraph) -> bool:
     return bool(graphs_equal(a, b))
 
 
-__all__ = ["KnowledgeGraph", "as_paper", "build", "extract_paper", "load"]
+__all__ = ["KnowledgeGraph", "Matches", "as_paper", "build", "extract_paper", "load"]

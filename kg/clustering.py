@@ -1,9 +1,9 @@
 """Which extracted entities are one thing: the identity decisions of entity resolution.
 
 :mod:`kg.resolve` reads the extraction records and hands this module, per
-extracted entity, its cleaned surfaces. Here they become *occurrences*
-(an entity whose surfaces name different versions is split, rule 1 of
-:mod:`kg.resolve`), get identity keys, and are united (rules 2-4): by a
+extracted entity, its *occurrences* (:mod:`kg.occurrences`: cleaned
+surfaces, split where they name different versions, rule 1 of
+:mod:`kg.resolve`). Here they get identity keys and are united (rules 2-4): by a
 shared long form, by the lexicon, and for a bare acronym by the sense the
 paper and the corpus point to. Every choice is a pure function of sorted
 input, so any record order gives the same clusters.
@@ -22,24 +22,21 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from kg.names import (
-    acronym_key,
-    after_connector,
-    case_key,
-    compound_head,
+from kg.name_versions import (
     fold_year,
-    incompatibility,
-    is_score_like,
-    is_short_form,
     letter_codes,
     lexicon_alias_compatible,
+)
+from kg.names import (
+    acronym_key,
+    case_key,
+    is_short_form,
     looks_like_name,
-    names_compatible,
     split_type_word,
     split_vendor,
     variant_key,
 )
-from kg.normalize import collapse_whitespace, match_key
+from kg.occurrences import Occurrence
 from kg.records import ENTITY_TYPES, EntityType
 
 __all__ = [
@@ -51,11 +48,7 @@ __all__ = [
     "Keys",
     "LexiconLike",
     "LexiconView",
-    "Occurrence",
-    "clean_surface",
-    "cleaned_surfaces",
     "cluster",
-    "occurrences_of",
 ]
 
 log = logging.getLogger(__name__)
@@ -95,152 +88,6 @@ class LexiconLike(Protocol):
     def lookup(self, surface: str, *, type: EntityType | None = None) -> Sequence[_LexiconEntryLike]:
         """Return the entries (of ``type``, or of any type) one of whose forms normalises like ``surface``."""
         ...
-
-
-# --------------------------------------------------------------------------- surfaces
-
-
-@lru_cache(maxsize=1 << 18)
-def clean_surface(surface: str) -> str:
-    """Collapse whitespace; a LaTeX non-breaking ``~`` is a space ("Markov Decision Process~")."""
-    return collapse_whitespace(surface.replace("~", " "))
-
-
-@lru_cache(maxsize=1)
-def _generic() -> tuple[frozenset[str], frozenset[str]]:
-    """Return the extractor's generic phrases (match keys) and generic acronyms.
-
-    The annotation guide's categories ("large language models", "CNNs") are
-    no entities; the extractor's word lists (``kg/extract/words/``) are the
-    one place they are listed, and resolution honours the same lists, so a
-    category a component let through (or one added to the list since the
-    extraction ran) never becomes a node.
-    """
-    from kg.extract.wordlists import load_word_lists
-
-    words = load_word_lists()
-    return words.generic, words.generic_acronyms
-
-
-@lru_cache(maxsize=1 << 18)
-def _drop_reason(surface: str) -> str:
-    """Return why a surface is not a name (``"compound"``, ``"score"``, ``"generic"``), or ``""``."""
-    if compound_head(surface) is not None:
-        return "compound"
-    if is_score_like(surface):
-        return "score"
-    phrases, acronyms = _generic()
-    if surface in acronyms or match_key(surface) in phrases:
-        return "generic"
-    return ""
-
-
-def cleaned_surfaces(
-    name: str, aliases: Iterable[str], dropped: Counter[str] | None = None
-) -> tuple[str, ...]:
-    """Return an entity's distinct surfaces, name first, without the ones that are no names.
-
-    Args:
-        name: the extracted name.
-        aliases: its other surfaces.
-        dropped: counts ``"reason<TAB>surface"`` of what was left out, if given.
-    """
-    surfaces: list[str] = []
-    for s in dict.fromkeys(clean_surface(s) for s in (name, *aliases)):
-        if not s:
-            continue
-        reason = _drop_reason(s)
-        if reason:
-            if dropped is not None:
-                dropped[f"{reason}\t{s}"] += 1
-        else:
-            surfaces.append(s)
-    return tuple(surfaces)
-
-
-@dataclass(slots=True)
-class Occurrence:
-    """One part of one extracted entity: surfaces that name one thing.
-
-    Attributes:
-        paper: position of the paper in the (id-sorted) records.
-        index: position of the entity in the paper's extraction.
-        part: 0 for the part that holds the entity's name, 1, 2 ... for
-            surfaces split off as naming another version or thing.
-        type: the type the extractor gave.
-        surfaces / long_forms / short_forms: the part's surfaces, and split
-            by acronym shape (:func:`kg.names.is_short_form`).
-        kept_apart: ``(surface, reason)`` for the other parts' surfaces.
-    """
-
-    paper: int
-    index: int
-    part: int
-    type: EntityType
-    surfaces: tuple[str, ...]
-    long_forms: tuple[str, ...]
-    short_forms: tuple[str, ...]
-    kept_apart: tuple[tuple[str, str], ...] = ()
-
-
-def _split_groups(surfaces: Sequence[str]) -> list[list[str]]:
-    """Group surfaces so that every member of a group is compatible with every other.
-
-    Greedy in the given order (the name first), so the result is deterministic.
-    """
-    groups: list[list[str]] = []
-    for surface in surfaces:
-        for group in groups:
-            if all(names_compatible(surface, other) for other in group):
-                group.append(surface)
-                break
-        else:
-            groups.append([surface])
-    return groups
-
-
-def occurrences_of(
-    paper: int,
-    index: int,
-    etype: EntityType,
-    surfaces: Sequence[str],
-    attested: set[str] | frozenset[str],
-    dropped: Counter[str] | None = None,
-) -> list[Occurrence]:
-    """Return the occurrences of one extracted entity (rule 1 of :mod:`kg.resolve`).
-
-    A long surface holding a prose connector ("baselines such as FooNet")
-    is cut to what follows it when that rest is ``attested`` (a variant key
-    of some surface of the corpus); then the surfaces are grouped so that
-    no group mixes versions, more specific names or an acronym that does
-    not fit (:func:`kg.names.incompatibility`).
-    """
-    kept: list[str] = []
-    for s in surfaces:
-        rest = after_connector(s) if " " in s else None
-        if rest is not None and variant_key(rest) in attested:
-            if dropped is not None:
-                dropped[f"connector\t{s}"] += 1
-            s = rest
-        if s not in kept:
-            kept.append(s)
-    if not kept:
-        return []
-    groups = _split_groups(kept)
-    out: list[Occurrence] = []
-    for part, group in enumerate(groups):
-        apart: tuple[tuple[str, str], ...] = ()
-        if len(groups) > 1:
-            apart = tuple(
-                (o, next((r for m in group if (r := incompatibility(o, m))), "not compatible"))
-                for h, other in enumerate(groups)
-                if h != part
-                for o in other
-            )
-        long_forms = tuple(s for s in group if not is_short_form(s))
-        short_forms = tuple(s for s in group if is_short_form(s))
-        out.append(Occurrence(paper, index, part, etype, tuple(group), long_forms, short_forms, apart))
-    return out
 
 
 # --------------------------------------------------------------------------- keys
@@ -326,7 +173,7 @@ class LexiconView:
         """Return ``(type, name)`` of the one lexicon entry ``surface`` names, or ``()``.
 
         Entries whose canonical name the surface cannot stand for do not
-        count (:func:`kg.names.lexicon_alias_compatible`). An acronym's case
+        count (:func:`kg.name_versions.lexicon_alias_compatible`). An acronym's case
         must match one of the entry's forms. A long form may name an entry
         flagged ambiguous (the long form settles it) and prefers one of its
         own type; a bare acronym names an entry only when it is the single,

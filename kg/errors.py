@@ -7,6 +7,7 @@ module imports nothing heavy and must stay that way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -39,6 +40,24 @@ class InputError(KGError):
             where = f"{where}:{self.line}"
         return f"{where}: {self.message}"
 
+
+
+class NodeNotFound(InputError, KeyError):
+    """No node of the graph is called ``name`` (:mod:`kg.node_search`); a ``KeyError`` too.
+
+    Args:
+        name: what was looked up.
+        suggestions: close names to offer ("did you mean ..."), closest first.
+    """
+
+    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        hint = f"; did you mean {', '.join(repr(s) for s in self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"no node named {name!r} in the graph{hint}")
+
+    def __str__(self) -> str:
+        return self.message
 
 class QueryError(KGError):
     """A SPARQL query that does not parse, fails, or runs out of time.

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from kg.errors import InputError
-from kg.io import read_jsonl
+from kg.extractions import load_extractions
 from kg.links import url_key
 from kg.normalize import collapse_whitespace, match_key, title_key
-from kg.records import ENTITY_TYPES, ROLES, Entity, PaperExtraction
+from kg.records import ENTITY_TYPES, Entity, PaperExtraction
 
 __all__ = [
     "SCIERC_POOLING",
@@ -331,46 +329,3 @@ def score(
         pool_types=pool,
         errors=tuple(errors),
     )
-
-
-def _numbered_records(path: str | Path) -> Iterable[tuple[int, dict[str, Any]]]:
-    """Yield (line number, record) pairs; blank lines keep the numbering right."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("file not found", path=p)
-    records = read_jsonl(p)
-    with p.open(encoding="utf-8", errors="replace") as handle:
-        numbers = [n for n, text in enumerate(handle, start=1) if text.strip()]
-    yield from zip(numbers, records)
-
-
-def load_extractions(path: str | Path) -> list[PaperExtraction]:
-    """Read a gold or extraction JSON Lines file, checking every record.
-
-    Raises:
-        InputError: naming the file and line of a record that is not valid
-            JSON, lacks an ``id``, or has an entity of an unknown type or role.
-    """
-    out: list[PaperExtraction] = []
-    for line, record in _numbered_records(path):
-        try:
-            extraction = PaperExtraction.from_dict(record)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(
-                f"not an extraction record ({exc!s}); expected id, title, abstract, entities",
-                path=path,
-                line=line,
-            ) from None
-        for entity in extraction.entities:
-            if entity.type not in ENTITY_TYPES:
-                raise InputError(
-                    f"unknown entity type {entity.type!r}; expected one of {', '.join(ENTITY_TYPES)}",
-                    path=path,
-                    line=line,
-                )
-            if entity.role not in ROLES:
-                raise InputError(
-                    f"unknown role {entity.role!r}; expected one of {', '.join(ROLES)}", path=path, line=line
-                )
-        out.append(extraction)
-    return out

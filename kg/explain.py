@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.io import atomic_write
+from kg.io import atomic_write, read_jsonl_numbered
 from kg.names import variant_key
 
 __all__ = [
@@ -86,17 +86,10 @@ def read_report(path: str | Path) -> Iterator[dict[str, Any]]:
             "no resolution report here; run `kg build` into this folder first (it writes resolution.jsonl)",
             path=p,
         )
-    with p.open(encoding="utf-8") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"malformed JSON: {exc.msg}", path=p, line=line_no) from None
-            if not isinstance(record, dict) or "id" not in record:
-                raise InputError("not a resolution record (no 'id')", path=p, line=line_no)
-            yield record
+    for line_no, record in read_jsonl_numbered(p):
+        if "id" not in record:
+            raise InputError("not a resolution record (no 'id')", path=p, line=line_no)
+        yield record
 
 
 def find_entities(records: Iterable[dict[str, Any]], name: str) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ are the build's state and always written. Stdlib only.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 #: format name -> the file (or folder, for the store) it is written to in the output folder
 FORMAT_FILES: dict[str, str] = {
@@ -22,6 +23,10 @@ FORMAT_FILES: dict[str, str] = {
     "ttl": "graph.ttl",
     "jsonld": "graph.jsonld",
 }
+#: the extraction records of an output folder (the build's state, always written)
+EXTRACTIONS = "extractions.jsonl"
+#: the on-disk Oxigraph store inside an output folder
+STORE_DIR = FORMAT_FILES["store"]
 #: every format, in the order the help text lists them
 FORMATS: tuple[str, ...] = tuple(FORMAT_FILES)
 #: what ``auto`` writes for a large graph
@@ -29,6 +34,11 @@ LARGE_DEFAULT: tuple[str, ...] = ("store", "json", "html")
 #: up to this many papers ``auto`` writes every format
 AUTO_ALL_MAX_PAPERS = 10_000
 _ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "json-ld": "jsonld", "oxigraph": "store"}
+
+
+def is_store(path: Path) -> bool:
+    """Tell whether ``path`` is an on-disk Oxigraph (RocksDB) store: a directory with a ``CURRENT`` file."""
+    return path.is_dir() and (path / "CURRENT").is_file()
 
 
 def parse_formats(spec: str | Iterable[str] | None) -> tuple[str, ...] | None:
@@ -85,9 +95,12 @@ def choose_formats(formats: tuple[str, ...] | None, papers: int) -> tuple[str, .
 
 __all__ = [
     "AUTO_ALL_MAX_PAPERS",
+    "EXTRACTIONS",
     "FORMATS",
     "FORMAT_FILES",
     "LARGE_DEFAULT",
+    "STORE_DIR",
     "choose_formats",
+    "is_store",
     "parse_formats",
 ]

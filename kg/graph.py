@@ -12,29 +12,25 @@ extractions. It must not import rdflib, spaCy or pyvis.
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import networkx as nx
 
-from kg import __version__
-from kg.errors import InputError
-from kg.io import atomic_write, read_text
+from kg.extractions import dedupe_by_id
+from kg.links import host_and_path
 from kg.normalize import short_hash, slugify
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
 from kg.registry import IdRegistry
-from kg.resolve import CanonicalEntity, LexiconLike, dedupe_extractions, resolve_stream
+from kg.resolve import CanonicalEntity, LexiconLike, resolve_stream
+from kg.version import __version__
 
 __all__ = [
-    "ENTITY_KINDS",
     "ResolvedEntities",
     "add_extractions",
     "association_strength",
@@ -47,15 +43,11 @@ __all__ = [
     "graphs_equal",
     "link_node_id",
     "paper_node_id",
-    "read_node_link",
     "repo_node_id",
-    "write_node_link",
 ]
 
 log = logging.getLogger(__name__)
 
-ENTITY_KINDS: frozenset[str] = frozenset(ENTITY_TYPES)
-"""Node kinds of entities (the entity types of :mod:`kg.records`)."""
 
 _ENTITY_RELATIONS = ("proposes", "uses")
 
@@ -89,17 +81,11 @@ def entity_node_id(kind: str, name: str, *, index: int = 1) -> str:
     >>> entity_node_id("Model", "SAM", index=2)
     'model:sam-2'
     """
-    if kind not in ENTITY_KINDS:
+    if kind not in ENTITY_TYPES:
         raise ValueError(f"unknown entity kind {kind!r}; expected one of {', '.join(ENTITY_TYPES)}")
     slug = slugify(name) or f"h-{short_hash(name)}"
     suffix = f"-{index}" if index > 1 else ""
     return f"{kind.lower()}:{slug}{suffix}"
-
-
-def _split_url(url: str) -> tuple[str, str]:
-    """Return (lower-case host, path without trailing slash) of a URL; a missing scheme means https."""
-    parts = urlsplit(url if "://" in url else f"https://{url}")
-    return parts.netloc.lower(), parts.path.rstrip("/")
 
 
 def repo_node_id(url: str) -> str:
@@ -108,7 +94,7 @@ def repo_node_id(url: str) -> str:
     >>> repo_node_id("https://github.com/owner/repo/")
     'repo:github.com/owner/repo'
     """
-    host, path = _split_url(url)
+    host, path = host_and_path(url)
     if not host:
         raise ValueError(f"not a repository URL: {url!r}")
     return f"repo:{host}{path}"
@@ -247,7 +233,7 @@ def build_graph(
         A ``networkx.DiGraph`` with Paper, entity, Repository and Link nodes and
         ``proposes``/``uses``/``has_code``/``has_link``/``co_occurs``/``broader`` edges.
     """
-    records = dedupe_extractions(extractions)
+    records = dedupe_by_id(extractions)
     graph, _ = build_graph_from(lambda: records, lexicon=lexicon, registry=registry)
     return graph
 
@@ -329,7 +315,7 @@ def build_graph_from(
         for found in _paper_links(record):
             if found.kind == "code":
                 target = repo_node_id(found.url)
-                host, path = _split_url(found.url)
+                host, path = host_and_path(found.url)
                 nodes.setdefault(
                     target,
                     {
@@ -520,84 +506,12 @@ def add_extractions(
     Returns:
         The union, one extraction per paper id, sorted by id.
     """
-    kept = dedupe_extractions(existing)
+    kept = dedupe_by_id(existing)
     present = {r.id for r in kept}
-    added = [r for r in dedupe_extractions(new) if r.id not in present]
+    added = [r for r in dedupe_by_id(new) if r.id not in present]
     if added:
         log.info("adding %d new paper(s) to %d existing", len(added), len(kept))
     return sorted((*kept, *added), key=lambda r: r.id)
-
-
-# --------------------------------------------------------------------------- files
-
-
-def _node_link_dict(graph: nx.Graph) -> dict[str, Any]:
-    data = nx.node_link_data(graph, edges="edges")
-    data["nodes"].sort(key=lambda n: n["id"])
-    data["edges"].sort(key=lambda e: (e["source"], e["target"]))
-    return data
-
-
-def write_node_link(graph: nx.DiGraph, path: str | Path) -> None:
-    """Write the graph as node-link JSON, deterministically and atomically.
-
-    Nodes are sorted by id, edges by (source, target) and keys within each
-    object, so an equal graph always gives the same bytes. A directed graph
-    (kg's) is written one object at a time, so a big graph is never held a
-    second time in memory as one dict and one JSON text; the bytes are those
-    of ``json.dumps`` over ``nx.node_link_data`` with sorted lists.
-    """
-    encode = json.JSONEncoder(
-        sort_keys=True, ensure_ascii=False, allow_nan=False, separators=(",", ":")
-    ).encode
-    with atomic_write(path) as handle:
-        write = handle.write
-        if not graph.is_directed() or graph.is_multigraph():
-            write(encode(_node_link_dict(graph)))
-            write("\n")
-            return
-        write('{"directed":true,"edges":[')
-        sep = ""
-        succ = graph.succ
-        for u in sorted(graph):
-            nbrs = succ[u]
-            for v in sorted(nbrs):
-                write(sep + encode({**nbrs[v], "source": u, "target": v}))
-                sep = ","
-        write(f'],"graph":{encode(graph.graph)},"multigraph":false,"nodes":[')
-        sep = ""
-        nodes = graph.nodes
-        for n in sorted(graph):
-            write(sep + encode({**nodes[n], "id": n}))
-            sep = ","
-        write("]}\n")
-
-
-def read_node_link(path: str | Path) -> nx.DiGraph:
-    """Read a node-link JSON file written by :func:`write_node_link`.
-
-    Raises:
-        InputError: the file is missing, not JSON, or not a directed node-link graph.
-    """
-    p = Path(path)
-    text = read_text(p, what="graph file")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=p, line=exc.lineno) from None
-    if (
-        not isinstance(data, dict)
-        or not isinstance(data.get("nodes"), list)
-        or not isinstance(data.get("edges"), list)
-    ):
-        raise InputError("not a node-link graph (expected an object with 'nodes' and 'edges' lists)", path=p)
-    if data.get("multigraph") or not data.get("directed", False):
-        raise InputError("expected a directed, non-multi graph as written by kg", path=p)
-    try:
-        graph = nx.node_link_graph(data, directed=True, multigraph=False, edges="edges")
-    except (KeyError, TypeError, nx.NetworkXError) as exc:
-        raise InputError(f"not a node-link graph: {exc}", path=p) from None
-    return graph
 
 
 # --------------------------------------------------------------------------- helpers

@@ -101,11 +101,19 @@ def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
     Blank lines are skipped. A line that is not a JSON object raises
     :class:`InputError` naming the file and line.
     """
+    for _, value in read_jsonl_numbered(path):
+        yield value
+
+
+def read_jsonl_numbered(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield ``(line number, object)`` for each JSON object of a JSON Lines file (see :func:`read_jsonl`)."""
     p = Path(path)
     try:
         handle = p.open(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("file not found", path=p) from None
+    except IsADirectoryError:
+        raise InputError("a folder, not a JSON Lines file", path=p) from None
     with handle:
         lineno = 0
         try:
@@ -118,6 +126,6 @@ def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
                     raise InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path=p, line=lineno) from None
                 if not isinstance(value, dict):
                     raise InputError("expected a JSON object on each line", path=p, line=lineno)
-                yield value
+                yield lineno, value
         except UnicodeDecodeError as exc:
             raise InputError(f"not valid UTF-8 ({exc.reason})", path=p, line=lineno + 1) from None

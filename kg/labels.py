@@ -16,15 +16,8 @@ from __future__ import annotations
 from collections import Counter
 
 from kg.clustering import Keys
-from kg.names import (
-    acronym_key,
-    family_stems,
-    is_short_form,
-    split_type_word,
-    split_vendor,
-    variant_key,
-    version_signature,
-)
+from kg.name_versions import family_stems, version_signature
+from kg.names import acronym_key, is_short_form, split_type_word, split_vendor, variant_key
 from kg.records import ENTITY_TYPES, EntityType
 
 __all__ = ["choose_label", "choose_type", "families"]

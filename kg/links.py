@@ -7,7 +7,11 @@ scheme or a line break in the middle. This module turns such text into
 canonical URLs and says what each points to (``code`` / ``model`` /
 ``dataset`` / ``web``). Pure functions over strings, stdlib only: the spaCy
 component in :mod:`kg.extract` calls :func:`find_links`, scoring in
-:mod:`kg.eval` calls :func:`url_key`.
+:mod:`kg.eval` calls :func:`url_key`, the graph names repositories with
+:func:`host_and_path`. This is the one home of URL canonicalisation: every
+other form (the scoring key, a repository's address) is derived from
+:func:`classify_url`'s canonical URL, so two spellings of one link agree
+everywhere.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from urllib.parse import urlsplit
 from kg.normalize import word_set
 from kg.records import LinkKind
 
-__all__ = ["FoundLink", "classify_url", "clean_url", "find_links", "url_key"]
+__all__ = ["FoundLink", "classify_url", "clean_url", "find_links", "host_and_path", "url_key"]
 
 
 @dataclass(frozen=True)
@@ -416,24 +420,36 @@ def classify_url(url: str) -> tuple[str, LinkKind]:
 def url_key(url: str) -> str:
     """Return the key under which two URLs count as the same link in scoring.
 
-    Scheme folded to ``https``, host lower case without ``www.``, no trailing
-    slash; path case is kept (repository names are case-sensitive).
+    The canonical form of :func:`classify_url` (scheme ``https``, host lower
+    case, no trailing slash, a repository reduced to ``host/owner/repo``)
+    without ``www.`` and without a fragment; path case is kept (repository
+    names are case-sensitive).
 
-    >>> url_key("http://WWW.Example.org/A/") == url_key("https://example.org/A")
+    >>> url_key("http://WWW.Example.org/A/") == url_key("https://example.org/A#top")
+    True
+    >>> url_key("github.com/Org/Repo/tree/main") == url_key("https://github.com/Org/Repo")
     True
     """
     text = url.strip()
-    if "://" not in text:
-        text = "https://" + text
     try:
-        parts = urlsplit(text)
-    except ValueError:
+        canonical = classify_url(text)[0]
+        parts = urlsplit(canonical)
+    except ValueError:  # not parseable as a URL (a bracket in the host): compared as written
         return text
-    host = parts.netloc.lower().removeprefix("www.")
-    key = f"https://{host}{parts.path.rstrip('/')}"
-    if parts.query:
-        key += "?" + parts.query
-    return key
+    host = parts.netloc.removeprefix("www.")
+    return f"https://{host}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def host_and_path(url: str) -> tuple[str, str]:
+    """Return the host (lower case, with a port if any) and the path of the canonical form of ``url``.
+
+    A repository's address in the graph is ``host + path``.
+
+    >>> host_and_path("http://GitHub.com/Owner/Repo.git/")
+    ('github.com', '/Owner/Repo')
+    """
+    parts = urlsplit(classify_url(url.strip())[0])
+    return parts.netloc, parts.path
 
 
 def find_links(text: str) -> list[FoundLink]:

@@ -22,24 +22,21 @@ networkx graph, :mod:`kg.query` for a SPARQL store).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from kg.errors import InputError
-from kg.records import PaperExtraction
+from kg.formats import EXTRACTIONS, FORMAT_FILES, STORE_DIR, is_store
 
 if TYPE_CHECKING:
     import networkx as nx
 
-#: the on-disk Oxigraph store inside an output folder
-STORE_DIR = "graph.oxigraph"
 #: RDF files of an output folder, best first for queries (N-Triples loads fastest)
-RDF_FILES: tuple[str, ...] = ("graph.nt", "graph.ttl", "graph.jsonld")
-NODE_LINK_FILE = "graph.json"
-EXTRACTIONS_FILE = "extractions.jsonl"
-HTML_FILE = "graph.html"
+RDF_FILES: tuple[str, ...] = (FORMAT_FILES["nt"], FORMAT_FILES["ttl"], FORMAT_FILES["jsonld"])
+NODE_LINK_FILE = FORMAT_FILES["json"]
+EXTRACTIONS_FILE = EXTRACTIONS
+HTML_FILE = FORMAT_FILES["html"]
 RDF_SUFFIXES = frozenset({".nt", ".ttl", ".turtle", ".jsonld"})
 
 GraphKind = Literal["store", "rdf", "node-link", "extractions"]
@@ -81,11 +78,6 @@ class GraphFiles:
     def rdf_file(self, suffix: str) -> Path | None:
         """Return the RDF file with this suffix (``.nt``, ``.ttl``, ``.jsonld``), if present."""
         return next((p for p in self.rdf if p.suffix.lower() == suffix), None)
-
-
-def is_store(path: Path) -> bool:
-    """Tell whether ``path`` is an on-disk Oxigraph (RocksDB) store: a directory with a ``CURRENT`` file."""
-    return path.is_dir() and (path / "CURRENT").is_file()
 
 
 def _is_json_ld(path: Path) -> bool:
@@ -138,29 +130,6 @@ def locate_graph(path: str | Path) -> GraphFiles:
 # -- reading a located graph as networkx --------------------------------------------------------------
 
 
-def read_extractions(path: str | Path) -> Iterator[PaperExtraction]:
-    """Yield the extraction records of an ``extractions.jsonl`` file.
-
-    Raises:
-        InputError: a line that is not an extraction record (with its line number).
-    """
-    from kg.io import read_jsonl
-
-    for line, row in enumerate(read_jsonl(path), start=1):
-        try:
-            yield PaperExtraction.from_dict(row)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"not an extraction record ({exc})", path=path, line=line) from None
-
-
-def unique_by_id(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    """Keep the first record of each paper id, sorted by id (how every graph is built from records)."""
-    out: dict[str, PaperExtraction] = {}
-    for rec in extractions:
-        out.setdefault(rec.id, rec)
-    return [out[key] for key in sorted(out)]
-
-
 def load_networkx(kind: GraphKind, path: Path) -> nx.DiGraph:
     """Read one located graph form as kg's networkx graph.
 
@@ -168,13 +137,14 @@ def load_networkx(kind: GraphKind, path: Path) -> nx.DiGraph:
         InputError: the file is missing or malformed.
     """
     if kind == "node-link":
-        from kg.graph import read_node_link
+        from kg.node_link import read_node_link
 
         return read_node_link(path)
     if kind == "extractions":
+        from kg.extractions import dedupe_by_id, read_extractions
         from kg.graph import build_graph
 
-        return build_graph(unique_by_id(read_extractions(path)))
+        return build_graph(dedupe_by_id(read_extractions(path)))
     from kg.rdf import load_rdf
 
     if kind == "rdf":
@@ -198,6 +168,4 @@ __all__ = [
     "is_store",
     "load_networkx",
     "locate_graph",
-    "read_extractions",
-    "unique_by_id",
 ]

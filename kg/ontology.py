@@ -22,7 +22,6 @@ from rdflib import Namespace, URIRef
 from rdflib import namespace as _rns  # module alias: pytest's doctest scan trips over namespace objects
 
 from kg.errors import InputError
-from kg.records import ENTITY_TYPES
 
 #: Namespace of the kg ontology (fixed; the data base IRI is configurable).
 KG_NAMESPACE = "https://kg.example.org/ontology#"
@@ -186,7 +185,6 @@ KIND_CLASSES: dict[str, str] = {
     "Link": K_Link,
 }
 CLASS_KINDS = {v: k for k, v in KIND_CLASSES.items()}
-ENTITY_KINDS: tuple[str, ...] = tuple(ENTITY_TYPES)
 #: edge relation -> the kg: property of the direct paper -> node triple
 RELATION_PROPERTIES: dict[str, str] = {
     "proposes": K_proposes,

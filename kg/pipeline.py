@@ -20,7 +20,6 @@ progress goes through a callback the CLI supplies, problems into the
 from __future__ import annotations
 
 import errno
-import json
 import logging
 import os
 import shutil
@@ -33,23 +32,24 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from kg import outdir
+from kg.build_state import EXTRACTIONS, FAILURES, JOURNAL, BuildState, StoredRecords, load_state
 from kg.errors import DiskFullError, InputError
 from kg.explain import RESOLUTION_REPORT
+from kg.extractions import read_extractions
 from kg.failures import FAILURE_KEY, PaperFailure
-from kg.io import atomic_write, dumps_line, read_jsonl, write_jsonl
-from kg.records import Paper, PaperExtraction
+from kg.formats import FORMAT_FILES
+from kg.io import atomic_write, dumps_line, write_jsonl
+from kg.records import ENTITY_TYPES, Paper
 from kg.registry import ENTITY_IDS
 
 log = logging.getLogger(__name__)
 
-EXTRACTIONS = "extractions.jsonl"
-FAILURES = "failures.jsonl"
-JOURNAL = ".extractions.partial.jsonl"
 PAPERS = "papers.jsonl"
-GRAPH_JSON = "graph.json"
-RDF_FILES = {"graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
-HTML = "graph.html"
-STORE = "graph.oxigraph"
+GRAPH_JSON = FORMAT_FILES["json"]
+#: RDF file -> the rdflib format it is written in
+RDF_FILES = {FORMAT_FILES["ttl"]: "turtle", FORMAT_FILES["nt"]: "nt", FORMAT_FILES["jsonld"]: "json-ld"}
+HTML = FORMAT_FILES["html"]
+STORE = FORMAT_FILES["store"]
 
 ProgressCallback = Callable[[int], None]
 
@@ -89,119 +89,6 @@ class BuildSummary:
     def to_dict(self) -> dict[str, Any]:
         """Return the summary as plain data."""
         return dict(self.__dict__)
-
-
-class StoredRecords:
-    """Where every extracted paper's record is on disk: paper id -> (file, byte offset of its line).
-
-    A build never holds all extraction records in memory (at 200k papers they
-    are gigabytes): it keeps this index, and :meth:`records` reads them back
-    one at a time, sorted by id, when the output files are written.
-    """
-
-    def __init__(self) -> None:
-        self._where: dict[str, tuple[int, int]] = {}
-        self._files: list[Path] = []
-
-    def __contains__(self, paper_id: object) -> bool:
-        return paper_id in self._where
-
-    def __len__(self) -> int:
-        return len(self._where)
-
-    def __iter__(self) -> Iterator[str]:
-        """Iterate over the paper ids, sorted (a container of ids, like the dict it replaced)."""
-        return iter(self.ids())
-
-    def ids(self) -> list[str]:
-        """Return the paper ids, sorted."""
-        return sorted(self._where)
-
-    def file_number(self, path: Path) -> int:
-        """Return the number under which ``path`` is known (added if new)."""
-        if path not in self._files:
-            self._files.append(path)
-        return self._files.index(path)
-
-    def add(self, paper_id: str, file: int, offset: int) -> None:
-        """Record where a paper's line is; the first place given for an id wins."""
-        self._where.setdefault(paper_id, (file, offset))
-
-    def records(self) -> Iterator[PaperExtraction]:
-        """Yield the records sorted by id, each read from its line (the files stay open meanwhile)."""
-        handles = [path.open("rb") for path in self._files]
-        try:
-            for paper_id in self.ids():
-                file, offset = self._where[paper_id]
-                handle = handles[file]
-                handle.seek(offset)
-                yield PaperExtraction.from_dict(json.loads(handle.readline()))
-        finally:
-            for handle in handles:
-                handle.close()
-
-
-@dataclass
-class BuildState:
-    """What earlier builds left in an output folder: where each extraction is, and failures by paper id."""
-
-    done: StoredRecords = field(default_factory=StoredRecords)
-    failed: dict[str, PaperFailure] = field(default_factory=dict)
-
-
-def load_state(out_dir: Path) -> BuildState:
-    """Find what earlier builds did: the final files, then the journal of an interrupted one.
-
-    Records are not kept, only where each one is (:class:`StoredRecords`). A
-    torn line of the journal (a build killed mid-write) is dropped. A later
-    success of a paper in the journal (a retry) clears its failure.
-    """
-    state = BuildState()
-    failures = out_dir / FAILURES
-    failed_before: dict[str, PaperFailure] = {}
-    if failures.exists():
-        for row in read_jsonl(failures):
-            failure = PaperFailure.from_dict(row)
-            failed_before[failure.id] = failure
-    for path in (out_dir / EXTRACTIONS, out_dir / JOURNAL):
-        if not path.exists():
-            continue
-        number = state.done.file_number(path)
-        offset = 0
-        with path.open("rb") as handle:
-            for lineno, line in enumerate(handle, start=1):
-                try:
-                    row = json.loads(line)
-                    if FAILURE_KEY in row:
-                        failure = PaperFailure.from_dict(row[FAILURE_KEY])
-                        if failure.id not in state.done:
-                            state.failed[failure.id] = failure
-                    else:
-                        paper_id = row["id"]
-                        if not isinstance(paper_id, str) or not isinstance(row.get("entities", []), list):
-                            raise TypeError(paper_id)
-                        state.done.add(paper_id, number, offset)
-                        state.failed.pop(paper_id, None)
-                except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError):
-                    if path.name == EXTRACTIONS and line.strip():
-                        raise InputError("not an extraction record", path=path, line=lineno) from None
-                    if line.strip():
-                        log.warning("%s: dropping a torn line left by an interrupted build", path)
-                offset += len(line)
-        if path.name == EXTRACTIONS:
-            # failures.jsonl is read after the final extractions and before the journal
-            for paper_id, failure in failed_before.items():
-                if paper_id not in state.done:
-                    state.failed[paper_id] = failure
-    if not (out_dir / EXTRACTIONS).exists():
-        for paper_id, failure in failed_before.items():
-            state.failed.setdefault(paper_id, failure)
-    return state
-
-
-def load_extractions(out_dir: Path) -> dict[str, PaperExtraction]:
-    """Read what earlier builds extracted (see :func:`load_state`), all records in memory."""
-    return {record.id: record for record in load_state(out_dir).done.records()}
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -350,8 +237,9 @@ def write_outputs(
     Returns:
         The names of the files (and the store folder) written.
     """
-    from kg.formats import FORMAT_FILES, choose_formats
-    from kg.graph import build_graph_from, write_node_link
+    from kg.formats import choose_formats
+    from kg.graph import build_graph_from
+    from kg.node_link import write_node_link
 
     clock = _Clock(summary.phases)
     with atomic_write(out_dir / PAPERS) as papers, atomic_write(out_dir / EXTRACTIONS) as records:
@@ -369,7 +257,7 @@ def write_outputs(
 
     registry = IdRegistry.load(registry_from) if registry_from is not None else IdRegistry()
     graph, resolved = build_graph_from(
-        lambda: (PaperExtraction.from_dict(row) for row in read_jsonl(out_dir / EXTRACTIONS)), registry=registry
+        lambda: read_extractions(out_dir / EXTRACTIONS), registry=registry
     )
     registry.save(out_dir / ENTITY_IDS)
     write_report(report_records(resolved), out_dir / RESOLUTION_REPORT)
@@ -378,7 +266,7 @@ def write_outputs(
     if "json" in chosen:
         write_node_link(graph, out_dir / GRAPH_JSON)
         clock.lap("graph.json")
-    summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
+    summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_TYPES)
     summary.links = sum(
         1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link")
     )
@@ -476,7 +364,6 @@ def _size(path: Path) -> int:
     return path.stat().st_size
 
 
-ENTITY_KINDS = frozenset({"Method", "Model", "Dataset", "Task"})
 #: Every file a build with every format writes (``--formats all``), swapped into the output folder together.
 OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, ENTITY_IDS, RESOLUTION_REPORT, GRAPH_JSON, *RDF_FILES, HTML, STORE)
 

@@ -18,9 +18,12 @@ Role = Literal["proposed", "used"]
 LinkKind = Literal["code", "model", "dataset", "web"]
 Field = Literal["title", "abstract"]
 
+#: The entity types, in the order tables and legends list them: the one definition (from :data:`EntityType`).
 ENTITY_TYPES: tuple[EntityType, ...] = get_args(EntityType)
 ROLES: tuple[Role, ...] = get_args(Role)
 LINK_KINDS: tuple[LinkKind, ...] = get_args(LinkKind)
+#: The kinds of node in the graph (docs/DESIGN.md): papers, one per entity type, repositories, links.
+NODE_KINDS: tuple[str, ...] = ("Paper", *ENTITY_TYPES, "Repository", "Link")
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,7 @@ class PaperExtraction:
 __all__ = [
     "ENTITY_TYPES",
     "LINK_KINDS",
+    "NODE_KINDS",
     "ROLES",
     "Entity",
     "EntityType",

@@ -29,7 +29,6 @@ Stdlib only.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -38,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.io import read_text
+from kg.io import read_jsonl_numbered
 from kg.names import is_short_form
 from kg.normalize import collapse_whitespace
 from kg.records import ENTITY_TYPES, EntityType
@@ -114,13 +113,7 @@ def load_resolution_gold(path: str | Path) -> list[GoldPair]:
     """
     p = Path(path)
     pairs: list[GoldPair] = []
-    for line_no, raw in enumerate(read_text(p, what="resolution gold").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"malformed JSON: {exc.msg}", path=p, line=line_no) from None
+    for line_no, row in read_jsonl_numbered(p):
         missing = [k for k in ("pair", "a", "b", "type", "category", "label") if k not in row]
         if missing:
             raise InputError(f"missing field(s) {', '.join(missing)}", path=p, line=line_no)

@@ -12,7 +12,7 @@ it has and which family it belongs to. Rules, in the order they apply:
    prose ("baselines such as FooNet") is cut to the attested name. The
    surfaces one extracted entity lists together are split where they name
    different versions, more specific things or an acronym that does not
-   fit (:func:`kg.names.incompatibility`: "Gemini" and "Gemini 1.5 Pro",
+   fit (:func:`kg.name_versions.incompatibility`: "Gemini" and "Gemini 1.5 Pro",
    "SAM2" and "SAM2-UNet"), each part resolving on its own.
 2. **Long forms.** Two occurrences that share a long form up to case,
    dashes, spacing, plurals, "-ing"/"-ed", British/American spelling, a
@@ -45,7 +45,6 @@ by the caller (``"default"``: the bundled one; ``None``: none).
 from __future__ import annotations
 
 import gc
-import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,20 +52,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from kg.clustering import (
-    Keys,
-    LexiconLike,
-    LexiconView,
-    Occurrence,
-    clean_surface,
-    cleaned_surfaces,
-    cluster,
-    occurrences_of,
-)
+from kg.clustering import Keys, LexiconLike, LexiconView, cluster
 from kg.errors import KGError
+from kg.extractions import dedupe_by_id
 from kg.labels import choose_label, choose_type, families
 from kg.lexicons import default_index
 from kg.names import acronym_key, is_short_form, variant_key
+from kg.occurrences import Occurrence, clean_surface, cleaned_surfaces, occurrences_of
 from kg.records import ENTITY_TYPES, EntityType, Mention, PaperExtraction, Role
 
 __all__ = [
@@ -76,7 +68,6 @@ __all__ = [
     "PaperEntity",
     "Resolution",
     "StreamedResolution",
-    "dedupe_extractions",
     "is_short_form",
     "resolve",
     "resolve_stream",
@@ -235,26 +226,6 @@ class Resolution:
 
 
 # --------------------------------------------------------------------------- input
-
-
-def _canonical_json(record: PaperExtraction) -> str:
-    return json.dumps(record.to_dict(), sort_keys=True, ensure_ascii=False)
-
-
-def dedupe_extractions(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    """Return one extraction per paper id, sorted by id, independent of input order.
-
-    When two records share an id and differ, the one whose canonical JSON
-    sorts first is kept: an arbitrary but order-free choice (callers that want
-    "existing wins" semantics, like :func:`kg.graph.add_extractions`, filter
-    before calling).
-    """
-    chosen: dict[str, PaperExtraction] = {}
-    for record in extractions:
-        other = chosen.get(record.id)
-        if other is None or (other != record and _canonical_json(record) < _canonical_json(other)):
-            chosen[record.id] = record
-    return [chosen[key] for key in sorted(chosen)]
 
 
 @contextmanager
@@ -544,7 +515,7 @@ def resolve(
 
     Args:
         extractions: per-paper extractions, in any order; a paper id given
-            twice counts once (see :func:`dedupe_extractions`).
+            twice counts once (see :func:`kg.extractions.dedupe_by_id`).
         lexicon: an object with ``lookup(surface, type=...)`` returning entries
             with ``type``, ``name`` and ``ambiguous`` (``kg.lexicons.LexiconIndex``);
             ``"default"`` is the bundled one (:func:`kg.lexicons.default_index`;
@@ -554,7 +525,7 @@ def resolve(
     Returns:
         The canonical entities, the per-paper links and the assignment.
     """
-    records = dedupe_extractions(extractions)
+    records = dedupe_by_id(extractions)
     streamed = resolve_stream(lambda: records, lexicon=lexicon)
     links: list[PaperEntity] = []
     assignment: dict[tuple[str, int], int] = {}

@@ -31,9 +31,9 @@ from browser_support import (
     sample_graph,
 )
 
+from kg.node_search import search_key
 from kg.view import write_html
 from kg.view.select import select_nodes
-from kg.view.spelling import search_key
 
 pytestmark = pytest.mark.browser
 
@@ -303,7 +303,7 @@ def test_large_graph_draws_with_physics_off_and_left_out_summary(open_page: Any)
 
 def test_bundled_sample_build_draws_and_explains_an_entity(open_page: Any, tmp_path: Path) -> None:
     # the real thing: the bundled Daily Papers sample through the real extractor and graph
-    from kg.graph import read_node_link
+    from kg.node_link import read_node_link
     from kg.pipeline import build
 
     build([], out_dir=tmp_path / "outputs", validate=False)

@@ -60,6 +60,7 @@ def test_failure_record_round_trips() -> None:
     assert PaperFailure.from_dict(json.loads(json.dumps(failure.to_dict()))) == failure
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_process_pool_catches_per_paper(bomb: None) -> None:
     engine = ProcessEngine(2, task=failure_support.extract_with_bomb)
     try:
@@ -72,6 +73,7 @@ def test_process_pool_catches_per_paper(bomb: None) -> None:
     assert [(f.id, f.component) for f in failed] == [("p2", BOMB), ("p4", BOMB)]
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_a_paper_that_kills_its_worker_is_the_only_one_lost() -> None:
     engine = ProcessEngine(2, task=failure_support.crash_or_extract)
     try:

@@ -193,6 +193,7 @@ def test_build_exits_2_when_every_record_is_bad(built: Path, tmp_path: Path) -> 
 # -- huge records --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_a_16_mib_abstract_cannot_poison_the_folder(tmp_path: Path) -> None:
     path = tmp_path / "huge.jsonl"
     huge = ("We train a transformer on ImageNet. " * 500_000)[: 17 * (1 << 20)]
@@ -249,6 +250,7 @@ def alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_parallel_build_leaves_no_worker_behind(tmp_path: Path, sig: signal.Signals) -> None:

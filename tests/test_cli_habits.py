@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import kg
 from kg.cli import COMMANDS, cli
-from kg.graph import write_node_link
+from kg.node_link import write_node_link
 
 FIXTURES = Path(__file__).parent / "fixtures" / "api"
 

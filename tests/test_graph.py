@@ -21,11 +21,10 @@ from kg.graph import (
     graphs_equal,
     link_node_id,
     paper_node_id,
-    read_node_link,
     repo_node_id,
-    write_node_link,
 )
 from kg.io import read_jsonl
+from kg.node_link import read_node_link, write_node_link
 from kg.records import Entity, Paper, PaperExtraction
 
 FIXTURE = Path(__file__).parent / "fixtures" / "graph" / "papers.jsonl"
@@ -310,7 +309,7 @@ def test_gold_seed_smoke() -> None:
 def test_output_bytes_do_not_depend_on_the_hash_seed(tmp_path) -> None:
     # Sets of strings iterate in a per-process order; nothing may leak into the output.
     script = (
-        "import random, sys; from kg.graph import build_graph, write_node_link; from kg.io import read_jsonl; "
+        "import random, sys; from kg.graph import build_graph; from kg.node_link import write_node_link; from kg.io import read_jsonl; "
         "from kg.records import PaperExtraction as P; "
         f"r = [P.from_dict(d) for d in read_jsonl({str(FIXTURE)!r})]; random.Random(int(sys.argv[2])).shuffle(r); "
         "write_node_link(build_graph(r, lexicon=None), sys.argv[1])"

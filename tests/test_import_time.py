@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from import_support import runtime_import_nodes
 
 HEAVY = ("spacy", "rdflib", "networkx", "pyvis", "pyoxigraph", "pyshacl", "dask", "click")
 KG = Path(__file__).resolve().parent.parent / "kg"
@@ -118,20 +119,11 @@ ALLOWED_IMPORTERS: dict[str, tuple[str, ...]] = {
 def _runtime_imports(tree: ast.Module) -> set[str]:
     """Return the top-level packages ``tree`` imports, skipping ``if TYPE_CHECKING:`` blocks (never run)."""
     found: set[str] = set()
-
-    def visit(node: ast.AST) -> None:
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.orelse:
-                visit(child)
-            return
+    for node in runtime_import_nodes(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+        elif node.level == 0 and node.module:
             found.add(node.module.split(".")[0])
-        for child in ast.iter_child_nodes(node):
-            visit(child)
-
-    visit(tree)
     return found
 
 

@@ -241,6 +241,7 @@ def test_a_trained_tagger_drives_the_entities(tiny_weights: Path) -> None:
     assert {(e.name, e.type) for e in record.entities} >= set(TINY_TYPES.items())
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_serialisation_round_trip_keeps_predictions(tiny_weights: Path, tmp_path: Path) -> None:
     from kg.extract.pipeline import build_pipeline
 

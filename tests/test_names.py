@@ -11,25 +11,19 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.names import (
-    DATA_DIR,
+from kg.name_rules import DATA_DIR, load_name_rules
+from kg.name_versions import (
     acronym_compatible,
-    after_connector,
-    compound_head,
     extends,
     family_stems,
     fold_year,
     incompatibility,
-    is_score_like,
     letter_codes,
     lexicon_alias_compatible,
-    load_name_rules,
-    split_type_word,
-    split_vendor,
-    variant_key,
     version_signature,
     versions_compatible,
 )
+from kg.names import after_connector, compound_head, is_score_like, split_type_word, split_vendor, variant_key
 
 
 @pytest.mark.parametrize(

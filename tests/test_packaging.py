@@ -75,7 +75,7 @@ def test_every_runtime_dependency_is_imported_by_kg(requirement: str) -> None:
 def test_networkx_bound_allows_the_edges_keyword_kg_uses() -> None:
     (nx_req,) = [r for r in PROJECT["project"]["dependencies"] if _requirement_name(r) == "networkx"]
     assert ">=3.4" in nx_req  # node_link_data(..., edges=) appeared in networkx 3.4
-    source = (ROOT / "kg" / "graph.py").read_text(encoding="utf-8")
+    source = (ROOT / "kg" / "node_link.py").read_text(encoding="utf-8")  # where kg writes and reads node-link JSON
     assert 'edges="edges"' in source
 
 

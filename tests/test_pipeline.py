@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.build_state import load_extractions
 from kg.cli import cli
-from kg.pipeline import EXTRACTIONS, JOURNAL, build, load_extractions
+from kg.pipeline import EXTRACTIONS, JOURNAL, build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pipeline" / "papers.jsonl"
 OUTPUT_FILES = ("papers.jsonl", "extractions.jsonl", "graph.json", "graph.ttl", "graph.nt", "graph.jsonld", "graph.html")
@@ -71,12 +72,14 @@ def test_interrupted_build_resumes_from_journal(built: Path, tmp_path: Path) -> 
     assert snapshot(out) == snapshot(built)
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_process_pool_gives_the_same_outputs(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "pool"
     build([FIXTURE], out_dir=out, workers=2, batch_size=1)
     assert snapshot(out) == snapshot(built)
 
 
+@pytest.mark.slow  # more than 5 s (pytest --durations)
 def test_dask_engine_gives_the_same_outputs(built: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
     out = tmp_path / "dask"

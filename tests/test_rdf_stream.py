@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 from kg.errors import KGError
-from kg.graph import write_node_link
+from kg.node_link import write_node_link
 from kg.rdf import (
     iter_subjects,
     iter_triples,

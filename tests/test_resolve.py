@@ -7,9 +7,10 @@ import random
 import pytest
 
 from kg.errors import InputError
+from kg.extractions import dedupe_by_id
 from kg.lexicons import LexiconEntry, LexiconIndex
 from kg.records import Entity, Mention, Paper, PaperExtraction
-from kg.resolve import Resolution, dedupe_extractions, is_short_form, resolve, variant_key
+from kg.resolve import Resolution, is_short_form, resolve, variant_key
 
 
 def ent(
@@ -397,8 +398,8 @@ def test_canonical_name_tie_is_broken_deterministically() -> None:
 def test_duplicate_paper_ids_count_once_and_choice_is_order_free() -> None:
     a = paper("p1", ent("Method", "Gradient Lattice Smoothing"))
     b = paper("p1", ent("Method", "Vortex Process"))
-    assert dedupe_extractions([a, b]) == dedupe_extractions([b, a])
-    assert len(dedupe_extractions([a, a, b])) == 1
+    assert dedupe_by_id([a, b]) == dedupe_by_id([b, a])
+    assert len(dedupe_by_id([a, a, b])) == 1
     res = resolve([a, a], lexicon=None)
     assert res.entities[0].papers == ("p1",)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from kg.cli.pipeline_option import pipeline_option
-from kg.eval import SCIERC_POOLING, Scores, load_extractions, score
+from kg.eval import SCIERC_POOLING, Scores, score
+from kg.extractions import load_extractions
 from kg.records import PaperExtraction
 
 HEADER = ("", "tp", "fp", "fn", "P", "R", "F1")

@@ -21,7 +21,7 @@ import click
 from kg.cli.pipeline_option import pipeline_option
 from kg.cli.stdio import is_dash
 from kg.cli.terminal import safe_line, safe_text
-from kg.records import Paper
+from kg.records import ENTITY_TYPES, Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
 
@@ -127,7 +127,7 @@ def _extract(
         click.echo(safe_line(f"  failed: {failure.message()}"), err=True)
     if len(failures) > 20:
         click.echo(f"  ... and {len(failures) - 20} more failures", err=True)
-    by_type = ", ".join(f"{t} {types[t]}" for t in ("Method", "Model", "Dataset", "Task"))
+    by_type = ", ".join(f"{t} {types[t]}" for t in ENTITY_TYPES)
     click.echo(
         f"wrote {written} extraction{'s' if written != 1 else ''} to {'<stdout>' if is_dash(output) else output}: "
         f"{sum(types.values())} entities ({by_type}; {roles['proposed']} proposed), {links} links",

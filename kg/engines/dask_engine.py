@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.engines import WORKER_DIED, Outcome
+from kg.engines.batch import WORKER_DIED, Outcome
 from kg.errors import KGError
 from kg.failures import FAILURE_KEY, PaperFailure
 from kg.records import Paper, PaperExtraction
@@ -28,7 +28,7 @@ def extract_partition(papers: list[Paper], shard_path: str) -> str:
     in its place. Module-level so workers import it by name (and build the
     spaCy pipeline once per worker process, not once per partition).
     """
-    from kg.engines import extract_batch
+    from kg.engines.batch import extract_batch
     from kg.io import write_jsonl
 
     rows = (

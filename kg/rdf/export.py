@@ -24,7 +24,6 @@ from kg.ontology import (
     C_AGENT,
     C_DCAT_DATASET,
     DEFAULT_BASE_IRI,
-    ENTITY_KINDS,
     KIND_CLASSES,
     LABEL,
     P_ABSTRACT,
@@ -92,6 +91,7 @@ from kg.ontology import (
     K_weight,
 )
 from kg.rdf.identifiers import same_as_iris, web_iri
+from kg.records import ENTITY_TYPES as ENTITY_KINDS
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import InputError
-from kg.locate import STORE_DIR, is_store
+from kg.formats import STORE_DIR, is_store
 
 if TYPE_CHECKING:
     import pyoxigraph
 
 log = logging.getLogger(__name__)
 
-#: Name of the store folder in a build's output folder (:mod:`kg.locate` finds it there).
+#: Name of the store folder in a build's output folder (:mod:`kg.locate` finds it there, :mod:`kg.formats` names it).
 STORE_NAME = STORE_DIR
 #: kg's note beside the database files (RocksDB leaves files it does not name alone).
 _INFO = "kg-store.json"

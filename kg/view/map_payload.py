@@ -15,6 +15,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from kg.node_search import spelling_rules
 from kg.view.clusters import PALETTE
 from kg.view.entity_map import DRAWN_PER_ENTITY, EntityMap
 from kg.view.payload import (
@@ -27,7 +28,6 @@ from kg.view.payload import (
     texts_of,
 )
 from kg.view.select import NODE_TYPES, ViewSummary, node_kind, raw_adjacency, raw_nodes
-from kg.view.spelling import spelling_rules
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -17,9 +17,10 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from kg.node_search import spelling_rules
+from kg.records import ENTITY_TYPES
 from kg.view.layout import compute_layout
-from kg.view.select import ENTITY_TYPES, NODE_TYPES, ViewSummary, node_kind
-from kg.view.spelling import spelling_rules
+from kg.view.select import NODE_TYPES, ViewSummary, node_kind
 
 if TYPE_CHECKING:
     import networkx as nx

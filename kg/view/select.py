@@ -17,15 +17,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import InputError
-from kg.normalize import match_key
-from kg.view.spelling import search_key
+from kg.node_search import require_nodes
+from kg.records import ENTITY_TYPES, NODE_KINDS
 
 if TYPE_CHECKING:
     import networkx as nx
 
 #: Node kinds of the graph contract (docs/DESIGN.md), in legend order.
-NODE_TYPES: tuple[str, ...] = ("Paper", "Method", "Model", "Dataset", "Task", "Repository", "Link")
-ENTITY_TYPES: frozenset[str] = frozenset({"Method", "Model", "Dataset", "Task"})
+NODE_TYPES: tuple[str, ...] = NODE_KINDS
 
 ViewMode = Literal["map", "papers"]
 #: what ``mode`` accepts: a map of entities, papers with their entities as nodes, or chosen by size
@@ -168,57 +167,6 @@ def parse_types(types: Collection[str] | str | None) -> frozenset[str] | None:
     return frozenset(chosen)
 
 
-def node_names(node_id: str, attrs: dict[str, Any]) -> list[str]:
-    """Return every name a person may search a node by: name, label, aliases, title, url, id."""
-    names = [node_id]
-    for key in ("name", "label", "title", "url"):
-        value = attrs.get(key)
-        if isinstance(value, str) and value:
-            names.append(value)
-    aliases = attrs.get("aliases") or ()
-    if isinstance(aliases, (list, tuple)):
-        names.extend(str(a) for a in aliases if a)
-    return names
-
-
-def find_nodes(graph: nx.DiGraph, name: str) -> list[str]:
-    """Return the ids of nodes whose name, alias, title or id matches ``name``.
-
-    Matching uses :func:`kg.normalize.match_key` (case and dash folding), so
-    ``"bert"`` finds the node named ``BERT``; when nothing matches so, the
-    search key of :mod:`kg.view.spelling` (no spaces or punctuation, American
-    spelling) is tried, so ``"low rank adaptation"`` finds
-    ``Low-Rank Adaptation`` as the page's search box does. Several nodes can
-    match (a method and a task with the same name); all are returned, sorted.
-
-    Raises:
-        InputError: nothing matches; the message lists close names to try.
-    """
-    key = match_key(name)
-    if not key:
-        raise InputError("empty --focus name")
-    hits = sorted(
-        n for n, attrs in graph.nodes(data=True) if key in {match_key(x) for x in node_names(n, attrs)}
-    )
-    if hits:
-        return hits
-    folded = search_key(name)
-    if folded:
-        hits = sorted(
-            n
-            for n, attrs in graph.nodes(data=True)
-            if folded in {search_key(x) for x in node_names(n, attrs)}
-        )
-        if hits:
-            return hits
-    close: set[str] = set()
-    for n, attrs in graph.nodes(data=True):
-        if any(folded and folded in search_key(x) for x in node_names(n, attrs)):
-            close.add(str(attrs.get("name") or attrs.get("label") or n))
-    hint = f"; similar names: {', '.join(sorted(close)[:5])}" if close else ""
-    raise InputError(f"no node named {name!r} in the graph{hint}")
-
-
 def _undirected_neighbours(graph: nx.DiGraph, node: str, allowed: frozenset[str] | set[str]) -> Iterable[str]:
     for other in graph.successors(node):
         if other in allowed:
@@ -343,7 +291,7 @@ def candidate_nodes(
     seeds: dict[str, int] | None = None
     focus_nodes: tuple[str, ...] = ()
     if focus is not None:
-        focus_nodes = tuple(find_nodes(graph, focus))
+        focus_nodes = tuple(require_nodes(graph, focus, what="--focus name"))
         seeds = neighbourhood(graph, focus_nodes, depth)
         nodes = set(seeds)
         criteria.append(f"within {depth} hop{'s' if depth != 1 else ''} of {focus!r}")

@@ -1,8 +1,8 @@
 /* kg graph view: forgiving name matching and the search index of the search box.
  *
- * searchKey() is the twin of kg.view.spelling.search_key in Python: lower
+ * searchKey() is the twin of kg.node_search.search_key in Python: lower
  * case, no accents, no spaces or punctuation, British spellings folded into
- * American ones by the rules the page data carries (data/spelling.tsv), so
+ * American ones by the rules the page data carries (kg/data/search-spelling.tsv), so
  * "low rank adaptation", "Low-Rank Adaptation" and "LOW-RANK ADAPTATION"
  * are one key, and "colour" finds "color". nearness() is a bounded
  * Damerau-Levenshtein distance for "did you mean" suggestions.

@@ -47,10 +47,12 @@ from kg.extract.components.common import (
     title_range,
 )
 from kg.extract.wordlists import WordLists, load_word_lists
+from kg.records import ENTITY_TYPES
 
 _LEADING = ("the ", "The ", "a ", "A ", "an ", "An ")
 _EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
-_TYPE_ORDER = {"Method": 3, "Model": 2, "Dataset": 1, "Task": 0}
+#: Tie break between types with equal votes: the earlier in :data:`~kg.records.ENTITY_TYPES`, the stronger.
+_TYPE_ORDER: dict[str, int] = {t: len(ENTITY_TYPES) - 1 - i for i, t in enumerate(ENTITY_TYPES)}
 
 
 class Assembler:

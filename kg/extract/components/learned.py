@@ -31,6 +31,7 @@ from spacy.util import minibatch, registry
 
 from kg.errors import KGError
 from kg.extract.components.common import Candidate, candidates, doc_text, register_extensions
+from kg.records import ENTITY_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ def untrained_tagger(labels: list[str] | None = None, width: int = 16) -> Langua
         }
     }
     tagger: Any = nlp.add_pipe("tagger", config=config)
-    for label in biluo_labels(labels or ["Method", "Model", "Dataset", "Task"]):
+    for label in biluo_labels(labels or ENTITY_TYPES):
         tagger.add_label(label)
     nlp.initialize()
     return nlp

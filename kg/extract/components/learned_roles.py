@@ -29,11 +29,11 @@ from kg.errors import InputError
 from kg.extract.components.common import Candidate, cue_windows, doc_text, title_range
 from kg.extract.components.patterns import CuePatterns, cue_patterns
 from kg.extract.wordlists import load_word_lists
+from kg.records import ENTITY_TYPES
 
 ROLES_FILE = Path(__file__).resolve().parents[1] / "learned" / "roles.json"
 """The bundled role weights (rebuilt by ``make train``)."""
 
-TYPES = ("Method", "Model", "Dataset", "Task")
 FEATURES = (
     "bias",
     "in_title",
@@ -50,7 +50,7 @@ FEATURES = (
     "coined",
     "lowercase",
     "coined_in_title",
-    *(f"type_{t}" for t in TYPES),
+    *(f"type_{t}" for t in ENTITY_TYPES),
 )
 """Feature names, in the order of the weight vector."""
 
@@ -111,7 +111,7 @@ def entity_features(
         float(coined),
         float(name == name.lower()),
         float(coined and in_title),
-        *(float(draft["type"] == t) for t in TYPES),
+        *(float(draft["type"] == t) for t in ENTITY_TYPES),
     ]
 
 
