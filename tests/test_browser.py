@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,8 +66,22 @@ def _open_file(browser: Any, path: Path, contexts: list[Any], width: int = 1400,
     page.on("pageerror", lambda e: opened.console.append(("pageerror", str(e))))
     page.on("request", lambda r: opened.requests.append(r.url))
     page.goto(opened.url)
-    page.wait_for_function("window.kgView && window.kgView.isSettled()", timeout=60000)
+    _wait_until(page, "!!(window.kgView && window.kgView.isSettled())", seconds=60)
     return opened
+
+
+def _wait_until(page: Any, expression: str, seconds: float) -> None:
+    """Poll ``expression`` with plain evaluations until it is true.
+
+    Not ``page.wait_for_function``: that compiles its predicate inside the page,
+    and on a loaded machine the page's Content-Security-Policy (no
+    'unsafe-eval') was seen to refuse it; an evaluation from the test runner is
+    not subject to the page's policy.
+    """
+    deadline = time.monotonic() + seconds
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"the page never reached: {expression}"
+        page.wait_for_timeout(50)
 
 
 @pytest.fixture()
