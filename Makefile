@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.kg-installed
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	# the distribution was called "kg" before it became kg-papers: drop that stale install
+	$(BIN)/python -m pip uninstall --quiet --yes kg 2>/dev/null || true
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,dask]'
 	touch $(STAMP)
 

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="runs per pyoxigraph query (best is kept)")
     args = parser.parse_args(argv)
 
-    from kg.query import _collect, list_queries, load_query, open_store
+    from kg.query import list_queries, load_query, open_store, run_query
     from kg.rdf import serialize, to_rdf, write_rdf
 
     n_papers = max(10, args.triples // _TRIPLES_PER_PAPER)
@@ -204,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for ready in list_queries():
             text = load_query(ready.name, **params.get(ready.name, {}))
-            t_ox = min(_time(lambda text=text: _collect(store, text))[0] for _ in range(args.repeat))
-            n_ox = len(_collect(store, text))
+            t_ox = min(_time(lambda text=text: run_query(store, text))[0] for _ in range(args.repeat))
+            n_ox = len(run_query(store, text))
             t_rdf, n_rdf = _time(lambda text=text: _rdflib_rows(rdf, text))
             rows.append((ready.name, n_ox, n_rdf, t_ox, t_rdf))
             print(f"  {ready.name}: {t_ox:.3f} s vs {t_rdf:.2f} s", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""The public Python API: :class:`KnowledgeGraph` and the ``build`` / ``load`` / ``extract`` entry points.
+"""The public Python API: :class:`KnowledgeGraph` and the ``build`` / ``load`` / ``extract_paper`` entry points.
 
 This module is a facade. It composes :mod:`kg.sources`, :mod:`kg.extract`,
 :mod:`kg.graph`, :mod:`kg.rdf`, :mod:`kg.query` and :mod:`kg.view` and adds
@@ -85,10 +85,6 @@ _FORMAT_ALIASES: dict[str, SaveFormat] = {
     "node-link": "node-link",
     "json": "node-link",
 }
-#: files of an ``outputs/`` folder :func:`load` tries, best first
-_FOLDER_FILES: tuple[str, ...] = ("graph.json", "extractions.jsonl", "graph.nt", "graph.ttl", "graph.jsonld")
-#: RDF file suffixes :func:`load` reads with :func:`kg.rdf.load_rdf`
-_RDF_SUFFIXES = frozenset({".ttl", ".turtle", ".nt", ".jsonld"})
 
 PathLike = str | Path
 
@@ -280,30 +276,45 @@ class KnowledgeGraph:
             raise TypeError(f"can only merge another KnowledgeGraph, not {type(other).__name__}")
         return KnowledgeGraph.from_extractions([*self.extractions(), *other.extractions()])
 
-    def add_papers(self, papers: Iterable[Paper], *, batch_size: int = 64) -> int:
+    def add_papers(
+        self,
+        papers: PathLike | Paper | Iterable[PathLike | Paper],
+        *,
+        format: str | None = None,
+        strict: bool = False,
+        batch_size: int = 64,
+    ) -> int:
         """Extract the papers not already in the graph and rebuild it in place.
 
-        Papers whose id is already present (or repeated in ``papers``) are
-        skipped without running the extractor.
+        Takes what :func:`build` takes: paper files (any format ``kg papers``
+        reads), :class:`~kg.records.Paper` records, or a mix. Papers whose id
+        is already present (or repeated) are skipped without running the extractor.
 
         Args:
-            papers: :class:`~kg.records.Paper` records, e.g. from :func:`kg.sources.read_papers`.
+            papers: a path, a Paper, or an iterable of them.
+            format: force a source format for the files instead of sniffing it.
+            strict: stop at the first bad record instead of skipping it.
             batch_size: papers per extraction batch.
 
         Returns:
             How many papers were added.
+
+        Raises:
+            InputError: a file is missing or unreadable, or (with ``strict``) holds a bad record.
         """
         from kg.extract import extract_papers
         from kg.graph import build_graph
+        from kg.sources import ReadReport
 
+        report = ReadReport()
         known = {rec.id for rec in self.extractions()}
         fresh = []
-        for paper in papers:
-            if not isinstance(paper, Paper):
-                raise TypeError(f"expected Paper records, got {type(paper).__name__} (see kg.sources.read_papers)")
+        for paper in _read_sources(papers, format=format, strict=strict, report=report):
             if paper.id not in known:
                 known.add(paper.id)
                 fresh.append(paper)
+        for reason in report.reasons:
+            log.warning("skipped: %s", reason)
         if not fresh:
             return 0
         records = [*self.extractions(), *extract_papers(fresh, batch_size=batch_size)]
@@ -331,8 +342,11 @@ class KnowledgeGraph:
     def query(self, sparql: str, *, timeout: float | None = None) -> QueryResult:
         """Run a read-only SPARQL query over the graph's RDF form.
 
-        The RDF is loaded into a pyoxigraph store on the first query and kept
-        for the next ones (until :meth:`add_papers` changes the graph).
+        A graph loaded from a folder with a ``graph.oxigraph/`` store is
+        queried there (opened read-only); otherwise the RDF is loaded into a
+        pyoxigraph store on the first query and kept for the next ones (until
+        :meth:`add_papers` changes the graph). With a ``timeout`` the query
+        runs in a worker process that is killed when time is up.
 
         Args:
             sparql: a SELECT, ASK, CONSTRUCT or DESCRIBE query.
@@ -384,6 +398,26 @@ class KnowledgeGraph:
             else:
                 write_rdf(self._graph, target, format=fmt, base=base)
         return target
+
+    def export(self, path: PathLike, *, format: str | None = None) -> Any:
+        """Write the graph for Gephi, Cytoscape or Neo4j (see :func:`kg.export.export_graph`).
+
+        Args:
+            path: the ``.graphml`` or ``.gexf`` file, or the folder of Neo4j CSV files.
+            format: ``"graphml"``, ``"gexf"`` or ``"neo4j"``; from the suffix when ``None``.
+
+        Returns:
+            The :class:`kg.export.ExportSummary` (files written, counts, Neo4j import command).
+
+        Raises:
+            InputError: the format is unknown or cannot be told from ``path``.
+        """
+        from kg.export import export_graph
+
+        try:
+            return export_graph(self._graph, Path(path), format=format)
+        except (ValueError, NotADirectoryError) as exc:
+            raise InputError(str(exc), path=Path(path)) from None
 
     def to_html(self, path: PathLike, **options: Any) -> Any:
         """Write the interactive offline HTML page (see :func:`kg.view.write_html` for ``options``).
@@ -438,47 +472,36 @@ def build(
 def load(path: PathLike) -> KnowledgeGraph:
     """Load a graph from a file or from an ``outputs/`` folder written by ``kg build``.
 
-    This is the one place that knows kg's graph file kinds (``kg view`` uses
-    it too). Files by extension: ``.json`` (kg's node-link
-    JSON, or JSON-LD when it has ``@context``/``@graph``), ``.jsonl`` (kg's
-    extraction records), ``.ttl``/``.turtle``, ``.nt``, ``.jsonld`` (RDF in
-    the ``kg:`` vocabulary). For a folder the first of ``graph.json``,
-    ``extractions.jsonl``, ``graph.nt``, ``graph.ttl``, ``graph.jsonld`` found
-    is read.
+    The graph is found by :func:`kg.locate.locate_graph`, as ``kg query``,
+    ``kg serve`` and ``kg view`` find it. Files by extension: ``.json`` (kg's
+    node-link JSON, or JSON-LD when it has ``@context``/``@graph``),
+    ``.jsonl`` (kg's extraction records), ``.ttl``/``.turtle``, ``.nt``,
+    ``.jsonld`` (RDF in the ``kg:`` vocabulary), or an Oxigraph store
+    directory. For a folder the first of ``graph.json``,
+    ``extractions.jsonl``, ``graph.nt``, ``graph.ttl``, ``graph.jsonld``,
+    ``graph.oxigraph/`` found is read; when the folder has a
+    ``graph.oxigraph/`` store, :meth:`KnowledgeGraph.query` opens it
+    read-only instead of converting the graph.
 
     Raises:
         InputError: the path is missing, of an unknown kind, or malformed.
     """
-    p = Path(path)
-    if p.is_dir():
-        for name in _FOLDER_FILES:
-            if (p / name).is_file():
-                return load(p / name)
-        raise InputError(f"no graph file in this folder (expected one of {', '.join(_FOLDER_FILES)})", path=p)
-    if not p.is_file():
-        raise InputError("file not found", path=p)
-    suffix = p.suffix.lower()
-    if suffix == ".jsonl":
-        return KnowledgeGraph.from_extractions(_read_extractions(p))
-    if suffix in _RDF_SUFFIXES or (suffix == ".json" and _is_json_ld(p)):
-        from kg.rdf import load_rdf
+    from kg.locate import load_networkx, locate_graph, read_extractions
 
-        return KnowledgeGraph(load_rdf(p))
-    if suffix == ".json":
-        from kg.graph import read_node_link
+    files = locate_graph(path)
+    kind, found = files.for_graph()
+    if kind == "extractions":
+        graph = KnowledgeGraph.from_extractions(read_extractions(found))
+    else:
+        graph = KnowledgeGraph(load_networkx(kind, found))
+    if files.store is not None:
+        from kg.query import StoreSpec
 
-        return KnowledgeGraph(read_node_link(p))
-    raise InputError("unknown graph file type; expected .json, .jsonl, .ttl, .nt or .jsonld", path=p)
+        graph._store = StoreSpec("store", str(files.store))
+    return graph
 
 
-def _is_json_ld(path: Path) -> bool:
-    """Tell JSON-LD from node-link JSON by the first keys of a ``.json`` file."""
-    with path.open("rb") as handle:
-        head = handle.read(4096)
-    return b'"@context"' in head or b'"@graph"' in head
-
-
-def extract(text_or_paper: str | Paper) -> PaperExtraction:
+def extract_paper(text_or_paper: str | Paper) -> PaperExtraction:
     """Extract the entities and links of one abstract.
 
     Args:
@@ -488,10 +511,9 @@ def extract(text_or_paper: str | Paper) -> PaperExtraction:
     Returns:
         The :class:`~kg.records.PaperExtraction` of that paper.
     """
-    from kg.extract import extract_paper
+    from kg.extract import extract_paper as extract_one
 
-    paper = as_paper(text_or_paper)
-    return extract_paper(paper)
+    return extract_one(as_paper(text_or_paper))
 
 
 def as_paper(text_or_paper: str | Paper) -> Paper:
@@ -550,20 +572,9 @@ def _unique_papers(papers: Iterable[Paper]) -> Iterator[Paper]:
 
 
 def _unique_by_id(extractions: Iterable[PaperExtraction]) -> list[PaperExtraction]:
-    out: dict[str, PaperExtraction] = {}
-    for rec in extractions:
-        out.setdefault(rec.id, rec)
-    return [out[key] for key in sorted(out)]
+    from kg.locate import unique_by_id
 
-
-def _read_extractions(path: Path) -> Iterator[PaperExtraction]:
-    from kg.io import read_jsonl
-
-    for line, row in enumerate(read_jsonl(path), start=1):
-        try:
-            yield PaperExtraction.from_dict(row)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"not an extraction record ({exc})", path=path, line=line) from None
+    return unique_by_id(extractions)
 
 
 def _save_format(path: Path, format: str | None) -> SaveFormat:
@@ -585,4 +596,4 @@ def _graphs_equal(a: nx.DiGraph, b: nx.DiGraph) -> bool:
     return bool(graphs_equal(a, b))
 
 
-__all__ = ["KnowledgeGraph", "as_paper", "build", "extract", "load"]
+__all__ = ["KnowledgeGraph", "as_paper", "build", "extract_paper", "load"]

@@ -302,6 +302,10 @@ def clean_url(raw: str) -> str | None:
     return _normalise(_strip_trailing(url))
 
 
+#: A URL whose "port" is a path: ``scheme://[user@]host:path...`` with a path that starts with a letter.
+_SCP_PATH = re.compile(r"^([a-z][a-z0-9+.-]*://[^/?#:]+):([A-Za-z_][^/?#]*(?:[/?#].*)?)$", re.IGNORECASE)
+
+
 def _normalise(url: str) -> str | None:
     """Add a missing scheme, lower-case scheme and host; ``None`` for a non-URL."""
     if not url:
@@ -310,12 +314,19 @@ def _normalise(url: str) -> str | None:
         url = "https://" + url
     try:
         parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError:
-        return None
+        scp = _SCP_PATH.match(url)
+        if scp is None:
+            return None
+        # "http://git@github.com:org/repo.git": git's scp-style "host:path", not a port
+        return _normalise(f"{scp.group(1)}/{scp.group(2)}")
     host = (parts.hostname or "").lower()
     if not _HOST_OK.match(host):
         return None
     scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):  # only web URLs become links (classify_url would make ftp https)
+        return None
     netloc = parts.netloc
     # Keep port and credentials as written but fold the host's case.
     at = netloc.rfind("@")
@@ -353,8 +364,12 @@ def classify_url(url: str) -> tuple[str, LinkKind]:
     full = url if "://" in url else "https://" + url
     parts = urlsplit(full)
     host = (parts.hostname or "").lower()
-    if parts.port is not None:
-        host = f"{host}:{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:  # not a number: no port (clean_url never gives one)
+        port = None
+    if port is not None:
+        host = f"{host}:{port}"
     bare_host = host.removeprefix("www.")
     segs = _segments(parts.path)
 

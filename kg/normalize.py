@@ -55,8 +55,8 @@ def word_set(text: str) -> frozenset[str]:
 def slugify(text: str, *, max_length: int = 80) -> str:
     """Return an ASCII slug: lower case, words joined by ``-``, at most ``max_length`` chars.
 
-    >>> slugify("TALE: Training-free Cross-domain Image Composition")
-    'tale-training-free-cross-domain-image-composition'
+    >>> slugify("ZORB: Training-free Cross-script Glyph Composition")
+    'zorb-training-free-cross-script-glyph-composition'
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
@@ -77,7 +77,7 @@ def short_hash(text: str, *, length: int = 8) -> str:
 def title_key(title: str) -> str:
     """Return the key under which two titles count as the same paper.
 
-    >>> title_key("TALE:  Training-free\u2013Composition.") == title_key("tale: training-free-composition")
+    >>> title_key("ZORB:  Training-free\u2013Composition.") == title_key("zorb: training-free-composition")
     True
     """
     return match_key(title)
@@ -120,8 +120,8 @@ def paper_id(title: str, *, arxiv_id: str | None = None, doi: str | None = None)
 
     >>> paper_id("Anything", arxiv_id="2508.12345v1")
     'arxiv:2508.12345'
-    >>> paper_id("TALE: Training-free")
-    'tale-training-free-f6702e2b'
+    >>> paper_id("ZORB: Training-free")
+    'zorb-training-free-21ac7796'
     """
     if arxiv_id:
         norm = normalize_arxiv_id(arxiv_id)

@@ -22,8 +22,9 @@ Rules, strongest first:
 
 The result depends only on the *set* of extractions: papers are deduplicated
 by id and every choice is a pure function of sorted keys, so any input order
-gives the same :class:`Resolution`. Stdlib only; the lexicon is imported
-lazily and is optional.
+gives the same :class:`Resolution`. Stdlib only. The curated lexicon comes
+from :mod:`kg.lexicons` (shared with the extractor) and is passed in by the
+caller; ``None`` resolves without one.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, Protocol
 
-from kg.errors import KGError
+from kg.lexicons import default_index
 from kg.normalize import collapse_whitespace, match_key
 from kg.records import Entity, EntityType, Mention, PaperExtraction, Role
 
@@ -74,7 +75,7 @@ class _LexiconEntryLike(Protocol):
 
 
 class LexiconLike(Protocol):
-    """What resolution needs from a lexicon (``kg.extract.lexicon.LexiconIndex`` fits)."""
+    """What resolution needs from a lexicon (``kg.lexicons.LexiconIndex`` fits)."""
 
     def lookup(self, surface: str, *, type: EntityType | None = None) -> Sequence[_LexiconEntryLike]:
         """Return the entries of ``type`` one of whose forms normalises like ``surface``."""
@@ -328,20 +329,6 @@ class _Lexicon:
         return hit
 
 
-def _default_lexicon() -> LexiconLike | None:
-    """Return the bundled lexicon index, or ``None`` when it is missing or unreadable."""
-    try:
-        from kg.extract.lexicon import default_index
-    except ImportError:  # pragma: no cover - depends on the installed tree
-        log.info("no lexicon module; resolving without lexicon aliases")
-        return None
-    try:
-        return default_index()
-    except KGError as exc:
-        log.warning("lexicon not loaded (%s); resolving without lexicon aliases", exc)
-        return None
-
-
 _clean = lru_cache(maxsize=1 << 18)(collapse_whitespace)
 
 
@@ -499,15 +486,16 @@ def resolve(
         extractions: per-paper extractions, in any order; a paper id given
             twice counts once (see :func:`dedupe_extractions`).
         lexicon: an object with ``lookup(surface, type=...)`` returning entries
-            with ``name`` and ``ambiguous`` (``kg.extract.lexicon.LexiconIndex``);
-            ``"default"`` loads the bundled lexicon if it is installed and
-            readable, ``None`` resolves without one.
+            with ``name`` and ``ambiguous`` (``kg.lexicons.LexiconIndex``);
+            ``"default"`` is the bundled one (:func:`kg.lexicons.default_index`;
+            a broken bundled file raises ``InputError``), ``None`` resolves
+            without one.
 
     Returns:
         The canonical entities, the per-paper links and the assignment.
     """
     records = dedupe_extractions(extractions)
-    lex = _Lexicon(_default_lexicon() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
+    lex = _Lexicon(default_index() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
     occs = _occurrences(records)
     uf = _cluster(occs, len(records), lex)
 

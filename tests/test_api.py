@@ -1,4 +1,4 @@
-"""The public Python API: ``kg.build``, ``kg.load``, ``kg.extract`` and :class:`kg.KnowledgeGraph`.
+"""The public Python API: ``kg.build``, ``kg.load``, ``kg.extract_paper`` and :class:`kg.KnowledgeGraph`.
 
 Most tests use the hand-written extraction records of
 ``tests/fixtures/api/extractions.jsonl`` (no spaCy); the build, merge and
@@ -8,6 +8,7 @@ add-papers tests run the real extractor over the small paper files
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -93,6 +94,41 @@ def test_add_papers_extracts_only_new_ones(built_a: kg.KnowledgeGraph, monkeypat
     assert graph.add_papers(papers_b) == 0
 
 
+def test_add_papers_accepts_paths_as_build_does(built_a: kg.KnowledgeGraph) -> None:
+    graph = kg.KnowledgeGraph.from_extractions(built_a.extractions())
+    assert graph.add_papers(str(PAPERS_B)) == 2
+    assert graph == kg.build([PAPERS_A, PAPERS_B])
+    assert graph.add_papers([PAPERS_A, PAPERS_B]) == 0
+    with pytest.raises(InputError, match="not-there.jsonl"):
+        graph.add_papers(PAPERS_A.parent / "not-there.jsonl")
+
+
+def test_query_result_to_dataframe(graph: kg.KnowledgeGraph, monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("pandas")
+    result = graph.query(
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?name WHERE { ?e skos:prefLabel ?name } ORDER BY ?name"
+    )
+    frame = result.to_dataframe()
+    assert list(frame.columns) == ["name"]
+    assert frame["name"].tolist() == [row["name"] for row in result.to_dicts()]
+    assert len(frame) == len(result) > 0
+    ask = graph.query("ASK { ?s ?p ?o }").to_dataframe()
+    assert ask["boolean"].tolist() == [True]
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match=r"kg-papers\[pandas\]"):
+        result.to_dataframe()
+
+
+def test_pagerank_runs_on_the_networkx_graph(graph: kg.KnowledgeGraph) -> None:
+    import networkx as nx
+
+    pytest.importorskip("scipy")  # the analysis extra
+    ranks = nx.pagerank(graph.to_networkx())
+    assert set(ranks) == set(graph.to_networkx().nodes)
+    assert sum(ranks.values()) == pytest.approx(1.0)
+
+
 def test_build_accepts_paper_records(built_a: kg.KnowledgeGraph) -> None:
     from kg.extract import extract_papers
 
@@ -120,7 +156,7 @@ def test_wrong_argument_types(graph: kg.KnowledgeGraph) -> None:
     with pytest.raises(TypeError):
         graph.merge(graph.to_networkx())  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        graph.add_papers(["tests/fixtures/api/papers_b.jsonl"])  # type: ignore[list-item]
+        graph.add_papers([42])  # type: ignore[list-item]
     with pytest.raises(TypeError):
         kg.build([42])  # type: ignore[list-item]
 
@@ -269,12 +305,12 @@ def test_extract_text_and_paper() -> None:
     from kg.extract import extract_paper
 
     text = "We fine-tune BERT with LoRA and evaluate it on GLUE."
-    record = kg.extract(text)
+    record = kg.extract_paper(text)
     assert isinstance(record, PaperExtraction)
     assert record.paper.id == paper_id(text) and record.paper.abstract == text
     assert record == extract_paper(Paper(id=paper_id(text), title="", abstract=text))
     assert record.entities  # the facade hands back what the extractor found
     paper = Paper(id="x-1", title="LoRA for BERT", abstract=text)
-    assert kg.extract(paper).paper.id == "x-1"
+    assert kg.extract_paper(paper).paper.id == "x-1"
     with pytest.raises(TypeError):
-        kg.extract(42)  # type: ignore[arg-type]
+        kg.extract_paper(42)  # type: ignore[arg-type]

@@ -136,4 +136,4 @@ def test_main_prints_one_line_errors_with_exit_codes(
     with pytest.raises(SystemExit) as info:
         main(["query", str(outputs / "missing.nt"), "ASK {}"])
     assert info.value.code == 2
-    assert "graph file not found" in capsys.readouterr().err
+    assert "missing.nt: file not found" in capsys.readouterr().err

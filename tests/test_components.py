@@ -69,8 +69,8 @@ CASES = [
     # lower-case description of the proposed method
     (
         "",
-        "We propose a progressive curriculum for the learners.",
-        {"progressive curriculum": ("Method", "proposed")},
+        "We propose a staged curriculum for the learners.",
+        {"staged curriculum": ("Method", "proposed")},
     ),
     # ownership and "X, a novel ..."
     ("", "Experiments show that our HaloNet is fast.", {"HaloNet": ("Method", "proposed")}),

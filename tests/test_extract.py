@@ -67,6 +67,27 @@ def test_component_settings_come_from_the_config() -> None:
     assert {e.name: e.type for e in extract_all(strict, [paper])[0].entities}["VorTex"] == "Model"
 
 
+def test_rule_confidences_and_assembly_thresholds_come_from_the_config() -> None:
+    paper = Paper(
+        id="p", title="Zorbix: Faster Glyph Sorting", abstract="Results improve over VorTex on every split."
+    )
+
+    def confidences(**overrides: float) -> dict[str, float]:
+        nlp = build_pipeline(overrides={**LEXICON_OVERRIDE, **overrides})
+        return {e.name: e.confidence for e in extract_all(nlp, [paper])[0].entities}
+
+    assert confidences() == {"Zorbix": 0.9, "VorTex": 0.65}
+    assert confidences(**{"components.kg_names.title_confidence": 0.6})["Zorbix"] == 0.6
+    # a word shape below the assembly's floors (untyped: 0.5, any: 0.45) is dropped
+    low = {"components.kg_names.shape_confidence": 0.3}
+    assert "VorTex" not in confidences(**low)
+    floors = {
+        "components.kg_assembly.min_untyped_confidence": 0.2,
+        "components.kg_assembly.min_confidence": 0.2,
+    }
+    assert confidences(**low, **floors)["VorTex"] == 0.3
+
+
 def test_factories_are_registered_under_their_entry_point_names() -> None:
     from spacy.util import registry
 

@@ -51,11 +51,12 @@ def test_public_names_resolve_lazily_without_heavy_imports() -> None:
     assert result["loaded"] == []
 
 
-def test_kg_extract_is_callable_and_stays_a_package() -> None:
+def test_kg_extract_is_a_plain_package_and_extract_paper_the_function() -> None:
     result = _loaded_after(
-        "import kg\n"
+        "import kg, types\n"
         "from kg.extract import EXTRACTOR_VERSION\n"
-        "assert callable(kg.extract) and kg.extract.EXTRACTOR_VERSION == EXTRACTOR_VERSION\n"
+        "assert type(kg.extract) is types.ModuleType and type(kg) is types.ModuleType\n"
+        "assert kg.extract.EXTRACTOR_VERSION == EXTRACTOR_VERSION and callable(kg.extract_paper)\n"
         "from kg import extract\n"
         "assert extract is sys.modules['kg.extract']"
     )
@@ -72,7 +73,7 @@ def test_kg_extract_is_callable_and_stays_a_package() -> None:
         ("kg.sources", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.links", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.extract", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
-        ("kg.extract.lexicon", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
+        ("kg.lexicons", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.extract.abbreviations", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.resolve", ("spacy", "rdflib", "pyvis", "networkx", *LIBRARY)),
         ("kg.eval", ("spacy", "rdflib", "pyvis", *LIBRARY)),

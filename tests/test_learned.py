@@ -359,8 +359,12 @@ def test_cli_pipeline_option_selects_the_rules_pipeline(tmp_path: Path, monkeypa
 def test_rule_tags_mark_the_rules_entities_token_by_token() -> None:
     import spacy
 
-    from kg.extract.components.common import EntityDraft, get_ext, register_extensions, set_ext
-    from kg.extract.components.rule_tags import RuleTagger
+    from kg.extract.components.common import get_ext, register_extensions, set_ext
+    from kg.extract.components.rule_tags import RULE_ENTITIES_KEY, RuleTagger
+
+    def entity(type_: str, name: str, start: int, end: int) -> dict:
+        return {"type": type_, "name": name, "aliases": [], "role": "used", "confidence": 0.9,
+                "component": "kg_names", "mentions": [[start, end]]}
 
     register_extensions()
     nlp = spacy.blank("en")
@@ -368,13 +372,11 @@ def test_rule_tags_mark_the_rules_entities_token_by_token() -> None:
     set_ext(
         doc,
         "kg_entities",
-        [
-            EntityDraft("Model", "Zorp Net-7", (), "used", 0.9, "kg_names", [(9, 19)]),
-            EntityDraft("Dataset", "Quill", (), "used", 0.9, "kg_lexicon", [(23, 28)]),
-        ],
+        [entity("Model", "Zorp Net-7", 9, 19), entity("Dataset", "Quill", 23, 28)],
     )
     doc = RuleTagger()(doc)
     assert [t.tag_ for t in doc] == ["O", "O", "B-Model", "L-Model", "O", "U-Dataset", "O"]
     assert get_ext(doc, "kg_entities") is None  # the learned assembly writes the entities
+    assert [e["name"] for e in doc.user_data[RULE_ENTITIES_KEY]] == ["Zorp Net-7", "Quill"]
     blind = RuleTagger(blind=True)(nlp.make_doc("We train Zorp."))
     assert {t.tag_ for t in blind} == {"O"}

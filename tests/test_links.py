@@ -260,3 +260,22 @@ def test_module_is_stdlib_only() -> None:
     code = "import sys, kg.links; bad = {'spacy', 'rdflib', 'networkx', 'click'} & set(sys.modules); print(sorted(bad))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # git's scp-style "host:path" written after a scheme: the "port" is the owner
+        ("the code is at http://git@github.com:someorg/SomeTool.git .", [("https://github.com/someorg/SomeTool", "code")]),
+        ("see https://example.org:docs/page for more", [("https://example.org/docs/page", "web")]),
+        ("a bad port http://example.org:99999/x here", []),
+        ("ftp://files.example.org/pub/data.tar", []),
+    ],
+)
+def test_urls_with_odd_ports_never_raise(text: str, expected: list[tuple[str, str]]) -> None:
+    # a port that is not a number used to raise in classify_url and fail the paper
+    assert [(f.url, f.kind) for f in find_links(text)] == expected
+
+
+def test_classify_url_survives_a_non_numeric_port() -> None:
+    assert classify_url("http://example.org:abc/x") == ("https://example.org/x", "web")

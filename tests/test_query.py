@@ -12,13 +12,13 @@ import pytest
 
 from kg.errors import InputError, QueryError, QueryTimeout
 from kg.graph import build_graph
+from kg.locate import locate_graph
 from kg.query import (
-    check_read_only,
+    check_query,
     format_result,
     list_queries,
     load_query,
     open_store,
-    resolve_graph_path,
     run_query,
     sparql_string,
 )
@@ -192,8 +192,13 @@ def test_syntax_errors_give_line_and_column(store, text: str, line: int, column:
 
 
 def test_syntax_is_checked_before_loading(tmp_path: Path) -> None:
-    with pytest.raises(QueryError):
-        run_query(tmp_path / "does-not-exist.nt", "SELECT WHERE")
+    broken = tmp_path / "graph.nt"
+    broken.write_text("this is not RDF\n", encoding="utf-8")  # loading it would fail with an InputError
+    with pytest.raises(QueryError) as info:
+        run_query(broken, "SELECT WHERE")
+    assert not isinstance(info.value, InputError) and info.value.line == 1
+    with pytest.raises(InputError):
+        run_query(broken, "ASK {}")
 
 
 @pytest.mark.parametrize(
@@ -213,8 +218,8 @@ def test_updates_are_refused(store, text: str, keyword: str, line: int) -> None:
 
 def test_service_is_refused_but_words_in_strings_and_variables_are_not(store) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(QueryError, match="SERVICE"):
-        check_read_only("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
-    check_read_only('SELECT ?load ?copy WHERE { ?load ?copy "insert service drop" } # delete me')
+        check_query("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    check_query('SELECT ?load ?copy WHERE { ?load ?copy "insert service drop" } # delete me')
     assert run_query(store, 'SELECT ?drop WHERE { VALUES ?drop { "DELETE" } }').to_dicts() == [
         {"drop": "DELETE"}
     ]
@@ -238,11 +243,11 @@ def test_sources_files_folders_and_errors(tmp_path: Path) -> None:
     for fmt, name in (("nt", "graph.nt"), ("turtle", "graph.ttl"), ("json-ld", "graph.jsonld")):
         write_rdf(graph, tmp_path / name, format=fmt)  # type: ignore[arg-type]
         assert run_query(tmp_path / name, load_query("top_models")).to_dicts()[0]["papers"] == 2
-    assert resolve_graph_path(tmp_path) == tmp_path / "graph.nt"
+    assert locate_graph(tmp_path).for_query() == ("rdf", tmp_path / "graph.nt")
     empty = tmp_path / "empty-dir"
     empty.mkdir()
-    with pytest.raises(InputError, match="no graph.nt"):
-        resolve_graph_path(empty)
+    with pytest.raises(InputError, match="no graph file in this folder"):
+        locate_graph(empty)
     bad = tmp_path / "bad.nt"
     bad.write_text("<a> <b> .\n")
     with pytest.raises(InputError) as info:
@@ -295,7 +300,7 @@ def test_format_ask_and_escapes(store) -> None:  # type: ignore[no-untyped-def]
     table = format_result(tricky, fmt="table")
     assert "\x1b" not in table and 'a b c"d' in table
     with pytest.raises(QueryError, match="unknown result format"):
-        format_result(tricky, fmt="xml")  # type: ignore[arg-type]
+        format_result(tricky, fmt="yaml")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("kind", ["Method", "Model", "Dataset", "Task"])

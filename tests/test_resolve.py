@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from kg.extract.lexicon import LexiconEntry, LexiconIndex
+from kg.errors import InputError
+from kg.lexicons import LexiconEntry, LexiconIndex
 from kg.records import Entity, Mention, Paper, PaperExtraction
 from kg.resolve import Resolution, dedupe_extractions, is_short_form, resolve, variant_key
 
@@ -184,10 +185,24 @@ def test_ambiguous_lexicon_acronym_does_not_attach_a_bare_acronym() -> None:
     assert len(resolve(records, lexicon=LexiconIndex([entry])).entities) == 2
 
 
-def test_default_lexicon_degrades_gracefully() -> None:
-    # Whatever the bundled lexicon holds (or if it is missing), resolution still works.
+def test_default_lexicon_is_the_bundled_one() -> None:
+    # "default" passes kg.lexicons.default_index(): its aliases join forms no rule links
+    records = [paper("p1", ent("Method", "DPO")), paper("p2", ent("Method", "direct preference optimization"))]
+    assert len(resolve(records).entities) == 1
+    assert len(resolve(records, lexicon=None).entities) == 2
     res = resolve([paper("p1", ent("Method", "Gradient Lattice Smoothing"))])
     assert [e.name for e in res.entities] == ["Gradient Lattice Smoothing"]
+
+
+def test_a_broken_bundled_lexicon_is_an_error_not_a_silent_fallback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kg.resolve
+
+    def broken() -> object:
+        raise InputError("bad line", path="methods.tsv", line=3)
+
+    monkeypatch.setattr(kg.resolve, "default_index", broken)
+    with pytest.raises(InputError, match="methods.tsv:3"):
+        resolve([paper("p1", ent("Method", "DPO"))])
 
 
 def test_entities_of_one_paper_that_resolve_together_are_merged() -> None:

@@ -32,8 +32,8 @@ from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TURTLE, XML, SPARQLWrap
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 import kg
-from kg.query import list_queries
-from kg.serve import SparqlServer, choose_format, make_server, serialize_solutions
+from kg.query import QueryResult, Term, list_queries, serialize_result
+from kg.serve import SparqlServer, choose_format, make_server
 
 FIXTURES = Path(__file__).parent / "fixtures" / "api"
 # pyoxigraph objects dropped on the wrong thread show up only as "unraisable" warnings: fail on them
@@ -182,10 +182,11 @@ def test_malformed_query_is_400_with_parser_message(server: SparqlServer) -> Non
 )
 def test_writes_are_refused(server: SparqlServer, method: str, path: str, body: bytes | None,
                             headers: dict[str, str]) -> None:
-    before = len(server.graph.store)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    before = server.pool.run(count).to_dicts()
     status, _, _ = _http(server, method, path, body, headers)
     assert 400 <= status < 500
-    assert len(server.graph.store) == before
+    assert server.pool.run(count).to_dicts() == before
 
 
 def test_update_through_sparqlwrapper_is_refused(server: SparqlServer) -> None:
@@ -227,7 +228,6 @@ def test_time_limit_answers_503_and_frees_the_worker(outputs: Path) -> None:
         assert time.monotonic() - started < 2.0
     finally:
         _stop(srv, thread)
-        srv.runner.close(wait=True)
 
 
 def test_burst_of_concurrent_requests(server: SparqlServer) -> None:
@@ -246,15 +246,25 @@ def test_burst_of_concurrent_requests(server: SparqlServer) -> None:
     assert _client(server, MODELS).queryAndConvert()["results"]["bindings"]
 
 
-def test_connections_over_the_cap_get_503_and_the_server_recovers(outputs: Path) -> None:
-    srv = make_server(outputs, port=0, max_connections=1)
+def test_a_new_client_takes_the_slot_of_an_idle_one_but_not_of_a_working_one(outputs: Path) -> None:
+    srv = make_server(outputs, port=0, max_connections=1, timeout=2.0, workers=1)
     thread = _start(srv)
     host, port = srv.server_address[:2]
     try:
         idle = socket.create_connection((str(host), int(port)))  # holds the only slot, sends nothing
         time.sleep(0.2)
-        assert _http(srv, "GET", "/query")[0] == 503
+        assert _http(srv, "GET", "/query")[0] == 200  # the idle connection was dropped for it
+        assert idle.recv(100) == b""  # ... and closed
         idle.close()
+        slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            working = pool.submit(_http, srv, "GET", "/sparql?" + urllib.parse.urlencode({"query": slow}))
+            deadline = time.monotonic() + 5
+            while srv.pool.idle:  # until the slot runs the query: then a new client is turned away, not the query
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+            assert _http(srv, "GET", "/query")[0] == 503
+            assert working.result()[0] == 503  # the query hit its own time limit
         deadline = time.monotonic() + 5
         while _http(srv, "GET", "/query")[0] != 200:
             assert time.monotonic() < deadline
@@ -338,30 +348,28 @@ def test_library_prints_nothing(server: SparqlServer, capfd: pytest.CaptureFixtu
 @pytest.mark.parametrize(
     ("kind", "accept", "param", "expected"),
     [
-        ("solutions", None, None, "json"),
-        ("solutions", "text/csv", None, "csv"),
-        ("solutions", "text/csv;q=0.2, application/sparql-results+xml;q=0.9", None, "xml"),
-        ("solutions", "text/html,*/*;q=0.8", None, "json"),
-        ("solutions", "application/sparql-results+json", "tsv", "tsv"),
+        ("select", None, None, "json"),
+        ("select", "text/csv", None, "csv"),
+        ("select", "text/csv;q=0.2, application/sparql-results+xml;q=0.9", None, "xml"),
+        ("select", "text/html,*/*;q=0.8", None, "json"),
+        ("select", "application/sparql-results+json", "tsv", "tsv"),
         ("graph", "application/n-triples", None, "nt"),
         ("graph", "application/rdf+xml", None, "rdfxml"),
         ("graph", "text/csv", None, "turtle"),
-        ("boolean", "application/sparql-results+xml", None, "xml"),
+        ("ask", "application/sparql-results+xml", None, "xml"),
     ],
 )
 def test_choose_format(kind: str, accept: str | None, param: str | None, expected: str) -> None:
     assert choose_format(kind, accept, param) == expected
 
 
-def test_serialize_solutions_escapes_and_unbound() -> None:
-    import pyoxigraph as ox
-
-    row = [ox.Literal('a "b"\n<c>', language="en"), None]
-    body = json.loads(serialize_solutions(["x", "y"], [row], "json"))
+def test_serialize_result_escapes_and_unbound() -> None:
+    result = QueryResult("select", ("x", "y"), ((Term("literal", 'a "b"\n<c>', None, "en"), None),))
+    body = json.loads(serialize_result(result, "json"))
     assert body["results"]["bindings"] == [{"x": {"type": "literal", "value": 'a "b"\n<c>', "xml:lang": "en"}}]
-    xml = serialize_solutions(["x", "y"], [row], "xml").decode()
+    xml = serialize_result(result, "xml").decode()
     assert "&lt;c&gt;" in xml and "<c>" not in xml
-    tsv = serialize_solutions(["x", "y"], [row], "tsv").decode().splitlines()
+    tsv = serialize_result(result, "tsv").decode().splitlines()
     assert tsv[1] == '"a \\"b\\"\\n<c>"@en\t'
 
 

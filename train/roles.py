@@ -37,7 +37,7 @@ FOLDS = 5
 
 def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[int], list[int]]:
     """Return (features, labels, paper index) of every entity the annotated mentions make."""
-    from kg.extract.components.common import Candidate, candidates, norm_key, set_ext
+    from kg.extract.components.common import Candidate, candidates, get_ext, norm_key
     from kg.extract.components.learned_roles import entity_features
     from kg.extract.pipeline import CONFIG_PATH, build_pipeline, make_doc
     from kg.records import Paper
@@ -51,8 +51,8 @@ def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[in
         },
     )
     assembler = nlp.get_pipe("kg_learned_assembly")
-    before = [(n, p) for n, p in nlp.pipeline if n not in ("kg_learned", "kg_roles", "kg_learned_assembly")]
-    roles = nlp.get_pipe("kg_roles")
+    before = [(n, p) for n, p in nlp.pipeline if n not in ("kg_learned", "kg_learned_roles", "kg_learned_assembly")]
+    roles = nlp.get_pipe("kg_learned_roles")
     xs: list[list[float]] = []
     ys: list[int] = []
     papers: list[int] = []
@@ -68,7 +68,6 @@ def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[in
             cand = Candidate(start, end, placed.text[start:end], "kg_learned", 1.0)
             cand.type, cand.type_evidence = type_, "context"
             found.append(cand)
-        set_ext(doc, "kg_candidates", found)
         doc = roles(doc)
         drafts, groups = assembler.assemble(doc)
         role_of: dict[tuple[str, str], str] = {}
@@ -80,7 +79,8 @@ def featurise(records: list[dict[str, Any]]) -> tuple[list[list[float]], list[in
             role = next((role_of[(draft.type, k)] for k in keys if (draft.type, k) in role_of), None)
             if role is None:
                 continue  # a lexicon name the annotators did not list: no label
-            xs.append(entity_features(doc, draft, members, abbreviations=doc.user_data.get(("._.", "kg_abbreviations", None, None)) or ()))
+            pairs = get_ext(doc, "kg_abbreviations") or ()
+            xs.append(entity_features(doc, draft, members, cues=assembler.cues, abbreviations=pairs))
             ys.append(1 if role == "proposed" else 0)
             papers.append(index)
     return xs, ys, papers

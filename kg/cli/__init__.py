@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from kg import __version__
+from kg.cli.logs import add_logging_options, logging_options
 from kg.errors import KGError
 
 #: command name -> (module, attribute, one-line help)
@@ -22,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "papers": ("kg.cli.papers_cmd", "papers", "List the papers a source yields."),
     "extract": ("kg.cli.extract_cmd", "extract", "Extract entities and links from papers to JSON Lines."),
     "eval": ("kg.cli.eval_cmd", "eval_", "Score extractions against a gold file."),
+    "export": ("kg.cli.export_cmd", "export", "Write a graph as GraphML, GEXF or Neo4j bulk-import CSV."),
     "query": ("kg.cli.query_cmd", "query", "Run a SPARQL query over a graph."),
     "view": ("kg.cli.view_cmd", "view", "Draw a graph as an interactive offline HTML page."),
     "serve": ("kg.cli.serve_cmd", "serve", "Serve a graph over HTTP: SPARQL endpoint and HTML view."),
@@ -67,7 +69,7 @@ class LazyGroup(click.Group):
         module_name, attr, _ = COMMANDS[cmd_name]
         command = getattr(importlib.import_module(module_name), attr)
         assert isinstance(command, click.Command)
-        return command
+        return add_logging_options(command)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands in ``kg --help`` from the one-line help in :data:`COMMANDS` (no imports)."""
@@ -80,7 +82,15 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="kg")
 def cli() -> None:
     """kg builds a knowledge graph of methods, models, datasets, tasks and code
-    links from research papers, and lets you query and explore it."""
+    links from research papers, and lets you query and explore it.
+
+    Warnings are shown on stderr; -v/-q/--log-level (here or after any
+    command) show more or less. A '-' in place of a file reads standard input
+    (kg papers -, kg extract -, kg query --file -) or writes standard output
+    (kg extract -o -). `python -m kg` is the same as `kg`."""
+
+
+cli.params.extend(logging_options())
 
 
 def main(argv: list[str] | None = None) -> Any:

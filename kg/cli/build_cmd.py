@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
@@ -53,7 +56,9 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
               help="How many of the most connected nodes graph.html draws.")
 @click.option("--validate/--no-validate", default=None,
               help="SHACL-validate the graph (default: only graphs under 200k triples).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--retry-failed", is_flag=True,
+              help="Extract again the papers that failed in earlier builds (listed in failures.jsonl).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (failures and warnings still show).")
 def build(
     inputs: tuple[Path, ...],
     out_dir: Path,
@@ -66,15 +71,25 @@ def build(
     base_iri: str | None,
     html_max_nodes: int,
     validate: bool | None,
+    retry_failed: bool,
     quiet: bool,
 ) -> None:
     """Read papers, extract entities and links, and write the graph files.
 
     INPUTS are paper files in any supported format (the bundled Daily Papers
     sample when none is given). Writes papers.jsonl, extractions.jsonl,
-    graph.json, graph.ttl, graph.nt, graph.jsonld and graph.html into the
-    output folder. Papers already there are not extracted again, so running
-    a build twice changes nothing, and an interrupted build resumes.
+    failures.jsonl, graph.json, graph.ttl, graph.nt, graph.jsonld and
+    graph.html into the output folder, all swapped in together. Papers
+    already there are not extracted again, so running a build twice changes
+    nothing, and an interrupted build resumes. One build at a time may write
+    to a folder; a second one stops at once.
+
+    A paper whose extraction raises is left out and listed (file:line,
+    component, error) in the summary and in failures.jsonl; the build goes
+    on and exits with code 5. Later builds skip it unless --retry-failed.
+    Exit codes: 0 done, 1 error (e.g. disk full, folder busy), 2 bad input
+    (every record bad, a missing file), 4 SHACL violations, 5 finished with
+    failed papers, 130 interrupted, 143 terminated.
 
     \b
     Examples:
@@ -88,20 +103,63 @@ def build(
 
     show_bar = not quiet and sys.stderr.isatty()
     bar = tqdm(total=estimate_total(inputs), unit="paper", desc="extracting", disable=not show_bar, file=sys.stderr)
+    in_main = threading.current_thread() is threading.main_thread()  # only there can signals be handled
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         summary = run_build(
             inputs, out_dir=out_dir, format=format_, strict=strict, engine=engine, workers=workers,
             scheduler=scheduler, batch_size=batch_size, base=base_iri, html_max_nodes=html_max_nodes,
-            validate=validate, progress=bar.update,
+            validate=validate, retry_failed=retry_failed, progress=bar.update,
         )
     finally:
         bar.close()
-    if not quiet:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
+    if quiet:
+        print_problems(summary)
+    else:
         print_summary(summary, out_dir)
     if summary.shacl_conforms is False:
         from kg.errors import ValidationError
 
         raise ValidationError(f"{out_dir / 'graph.nt'} does not conform to kg's SHACL shapes (see the log above)")
+    if summary.papers_failed:
+        from kg.errors import PapersFailed
+        from kg.pipeline import FAILURES
+
+        raise PapersFailed(
+            f"finished with {summary.papers_failed:,} failed paper{'s' if summary.papers_failed != 1 else ''} "
+            f"(not in the graph; listed in {out_dir / FAILURES}); --retry-failed extracts them again"
+        )
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    """Turn SIGTERM into an orderly exit (code 143): workers are stopped and unfinished files removed."""
+    click.echo("Terminated.", err=True)
+    raise SystemExit(128 + signum)
+
+
+#: Failures and warnings listed in the summary; the rest are counted.
+MAX_LISTED = 20
+
+
+def _listed(lines: list[str], what: str) -> None:
+    from kg.cli.terminal import safe_line
+
+    for line in lines[:MAX_LISTED]:
+        click.echo(f"    {safe_line(line)}", err=True)
+    if len(lines) > MAX_LISTED:
+        click.echo(f"    ... and {len(lines) - MAX_LISTED:,} more {what}", err=True)
+
+
+def print_problems(summary: BuildSummary) -> None:
+    """Print what needs attention, even with --quiet: failed papers and warnings."""
+    if summary.papers_failed:
+        click.echo(f"failed           {summary.papers_failed:>10,}", err=True)
+        _listed(summary.failures, "failures")
+    if summary.warnings:
+        click.echo(f"warnings         {len(summary.warnings):>10,}", err=True)
+        _listed(summary.warnings, "warnings")
 
 
 def print_summary(summary: BuildSummary, out_dir: Path) -> None:
@@ -110,10 +168,12 @@ def print_summary(summary: BuildSummary, out_dir: Path) -> None:
     click.echo(f"  already built  {summary.papers_already_built:>10,}", err=True)
     click.echo(f"  extracted      {summary.papers_extracted:>10,}", err=True)
     click.echo(f"  skipped        {summary.papers_skipped:>10,}", err=True)
-    for reason in summary.skip_reasons[:20]:
-        click.echo(f"    {reason}", err=True)
-    if len(summary.skip_reasons) > 20:
-        click.echo(f"    ... and {len(summary.skip_reasons) - 20} more", err=True)
+    _listed(summary.skip_reasons, "skipped records")
+    click.echo(f"  failed         {summary.papers_failed:>10,}", err=True)
+    _listed(summary.failures, "failures")
+    if summary.warnings:
+        click.echo(f"warnings         {len(summary.warnings):>10,}", err=True)
+        _listed(summary.warnings, "warnings")
     click.echo(f"papers in graph  {summary.papers_total:>10,}", err=True)
     click.echo(f"entities         {summary.entities:>10,}", err=True)
     click.echo(f"links            {summary.links:>10,}", err=True)

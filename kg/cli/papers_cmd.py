@@ -11,11 +11,12 @@ from __future__ import annotations
 import itertools
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
 
+from kg.cli.terminal import safe_json_line, safe_line, safe_text, stdout_is_terminal
 from kg.records import Paper
 from kg.sources import FORMATS, ReadReport, read_papers
 
@@ -73,12 +74,23 @@ def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_f
     Examples:
       kg papers
       kg papers papers.csv arxiv.xml --output-format jsonl --limit 5
+      cat papers.jsonl | kg papers -
     """
+    from kg.cli.stdio import stdin_inputs
+
+    with stdin_inputs(inputs) as given:
+        _list_papers(given.paths, format_, strict, output_format, limit, display=given.display)
+
+
+def _list_papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_format: str,
+                 limit: int | None, *, display: Callable[[str], str]) -> None:
     report = ReadReport()
     stream: Iterable[Paper] = read_papers(inputs, format=format_, strict=strict, report=report)
     if limit is not None:
         stream = itertools.islice(stream, limit)
     lines = jsonl_lines(stream) if output_format == "jsonl" else table_lines(stream)
+    if stdout_is_terminal():  # a title may hold escape sequences: show them, never run them
+        lines = map(safe_json_line if output_format == "jsonl" else safe_line, lines)
     shown = 0
     try:
         for line in lines:
@@ -90,4 +102,4 @@ def papers(inputs: tuple[Path, ...], format_: str | None, strict: bool, output_f
         sys.exit(0)
     if limit != 0:
         report.raise_if_nothing_read()
-    click.echo(report.summary(), err=True)
+    click.echo(safe_text(display(report.summary())), err=True)

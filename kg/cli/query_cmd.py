@@ -2,12 +2,18 @@
 
 A thin layer over :mod:`kg.query`: the query comes from the command line,
 a file (``--file``) or the ready-made queries (``--named``, with
-``--param key=value``). Errors are :class:`kg.errors.KGError` subclasses,
-printed as one line with the position of the mistake by ``kg.cli.main``.
+``--param key=value``). Rows are printed as the engine finds them, so memory
+stays bounded whatever the size of the answer; ``--max-results`` stops early
+with a note on stderr. Errors are :class:`kg.errors.KGError` subclasses,
+printed as one line with the position of the mistake (``file:line:column``
+for ``--file``) by ``kg.cli.main``.
 """
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +36,11 @@ def _ready_help() -> str:
     return "\n".join(lines)
 
 
+def _unchanged(chunk: str) -> str:
+    """Pass output to a file or pipe as it is (only a terminal gets escapes)."""
+    return chunk
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
@@ -47,8 +58,8 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     "-f",
     "--file",
     "query_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Read the query from this .rq file.",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    help="Read the query from this .rq file; '-' reads it from standard input.",
 )
 @click.option("-n", "--named", default=None, help="Run a ready-made query (see --list).")
 @click.option(
@@ -71,7 +82,13 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
     default=None,
-    help="Stop the query after this many seconds.",
+    help="Stop the query after this many seconds (loading the graph not counted).",
+)
+@click.option(
+    "--max-results",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Print at most this many rows, then stop with a note on stderr (default: all, streamed).",
 )
 @click.option(
     "--list", "list_", is_flag=True, help="List the ready-made queries and their parameters, then exit."
@@ -84,13 +101,17 @@ def query(
     params: tuple[str, ...],
     fmt: Format,
     timeout: float | None,
+    max_results: int | None,
     list_: bool,
 ) -> None:
     """Run a read-only SPARQL query over GRAPH and print the result.
 
-    GRAPH is a .nt, .ttl or .jsonld file written by kg, or an output folder
-    (its graph.nt is used). Give the query as SPARQL text, with --file, or
-    pick a ready-made one with --named (list them with --list).
+    GRAPH is an output folder of `kg build` (its graph.oxigraph/ store when
+    there is one, else graph.nt, .ttl, .jsonld, graph.json or
+    extractions.jsonl) or one such file. Give the query as SPARQL text, with
+    --file, or pick a ready-made one with --named (list them with --list).
+    Rows are printed as they are found. Queries are read-only and offline:
+    updates and SERVICE are refused, and so are brackets nested over 100 deep.
 
     \b
     Examples:
@@ -98,8 +119,10 @@ def query(
       kg query outputs/graph.nt --file my-query.rq --format csv
       kg query outputs/ --named papers_using_dataset --param dataset=ImageNet-1k
       kg query outputs/ --named top_methods --param limit=10 --format json
+      kg query outputs/ 'SELECT * WHERE { ?s ?p ?o }' --max-results 100 --format tsv
     """
-    from kg.query import format_result, load_query, run_query
+    from kg.cli.terminal import safe_json_text, safe_text, stdout_is_terminal
+    from kg.query import iter_formatted, load_query, stream_query
 
     if list_:
         click.echo(_ready_help())
@@ -118,12 +141,34 @@ def query(
         )
     if params and not named:
         raise click.UsageError("--param only applies to --named queries")
-    if query_file is not None:
+    name = None
+    if query_file is not None and str(query_file) == "-":
+        text = sys.stdin.read()
+        name = "<stdin>"
+    elif query_file is not None:
         text = read_text(query_file, what="query file")
+        name = str(query_file)
     elif named is not None:
         text = load_query(named, **_parse_params(params))
     else:
         assert sparql is not None
         text = sparql
-    result = run_query(graph, text, timeout=timeout)
-    click.echo(format_result(result, fmt=fmt), nl=False)
+    # literals may hold escape sequences: on a terminal show them, never run them
+    clean: Callable[[str], str]
+    if stdout_is_terminal():
+        clean = safe_json_text if fmt == "json" else safe_text
+    else:
+        clean = _unchanged
+    try:
+        with stream_query(graph, text, timeout=timeout, max_results=max_results, name=name) as stream:
+            for chunk in iter_formatted(
+                stream.kind, stream.variables, stream.batches(), boolean=stream.boolean, fmt=fmt
+            ):
+                click.echo(clean(chunk), nl=False)
+    except BrokenPipeError:  # `kg query ... | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return
+    if stream.truncated:
+        click.echo(
+            f"kg: stopped after {max_results:,} rows (--max-results); the query has more", err=True
+        )

@@ -13,29 +13,40 @@ import tempfile
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
+from kg.engines import WORKER_DIED, Outcome
 from kg.errors import KGError
+from kg.failures import FAILURE_KEY, PaperFailure
 from kg.records import Paper, PaperExtraction
 
 
 def extract_partition(papers: list[Paper], shard_path: str) -> str:
     """Extract one partition on a worker and write it as a JSON Lines shard.
 
-    Module-level so workers import it by name (and build the spaCy pipeline
-    once per worker process, not once per partition).
+    A paper whose extraction raised is written as ``{"kg_failure": {...}}``
+    in its place. Module-level so workers import it by name (and build the
+    spaCy pipeline once per worker process, not once per partition).
     """
     from kg.engines import extract_batch
     from kg.io import write_jsonl
 
-    write_jsonl(shard_path, (record.to_dict() for record in extract_batch(papers)))
+    rows = (
+        {FAILURE_KEY: outcome.to_dict()} if isinstance(outcome, PaperFailure) else outcome.to_dict()
+        for outcome in extract_batch(papers)
+    )
+    write_jsonl(shard_path, rows)
     return shard_path
 
 
-def read_shard(path: str | Path) -> list[PaperExtraction]:
+def read_shard(path: str | Path) -> list[Outcome]:
     """Read a shard written by :func:`extract_partition`."""
     from kg.io import read_jsonl
 
-    return [PaperExtraction.from_dict(row) for row in read_jsonl(path)]
+    return [
+        PaperFailure.from_dict(row[FAILURE_KEY]) if FAILURE_KEY in row else PaperExtraction.from_dict(row)
+        for row in read_jsonl(path)
+    ]
 
 
 class DaskEngine:
@@ -62,15 +73,37 @@ class DaskEngine:
         self.shard_dir = Path(shard_dir)
         self.shard_dir.mkdir(parents=True, exist_ok=True)
 
-    def run(self, batches: Iterable[list[Paper]]) -> Iterator[list[PaperExtraction]]:
+    def run(self, batches: Iterable[list[Paper]]) -> Iterator[list[Outcome]]:
         pending: deque = deque()
         for index, batch in enumerate(batches):
             shard = str(self.shard_dir / f"shard-{index:05d}.jsonl")
-            pending.append(self._client.submit(extract_partition, batch, shard, pure=False))
+            pending.append((batch, shard, self._client.submit(extract_partition, batch, shard, pure=False)))
             if len(pending) >= 2 * self.workers:
-                yield read_shard(pending.popleft().result())
+                yield self._collect(*pending.popleft())
         while pending:
-            yield read_shard(pending.popleft().result())
+            yield self._collect(*pending.popleft())
+
+    def _collect(self, batch: list[Paper], shard: str, future: Any) -> list[Outcome]:
+        """Wait for one partition; if it killed its workers, run it again one paper at a time.
+
+        Dask retries a task whose worker died on other workers and gives up
+        with ``KilledWorker``; only then is the partition split, so that only
+        the paper that kills its worker is recorded as failed.
+        """
+        from distributed import KilledWorker
+
+        try:
+            return read_shard(future.result())
+        except KilledWorker:
+            pass
+        outcomes: list[Outcome] = []
+        for number, paper in enumerate(batch):
+            alone = f"{shard[: -len('.jsonl')]}-{number:05d}.jsonl"
+            try:
+                outcomes.extend(read_shard(self._client.submit(extract_partition, [paper], alone, pure=False).result()))
+            except KilledWorker as error:
+                outcomes.append(PaperFailure.from_exception(paper, WORKER_DIED, error))
+        return outcomes
 
     def close(self) -> None:
         self._client.close()

@@ -4,7 +4,9 @@
 :class:`kg.records.PaperExtraction` records, exactly as
 ``spec/ANNOTATION.md`` defines them. spaCy is imported lazily (inside the
 functions, through :mod:`kg.extract.pipeline`), never when this package is
-imported, because spaCy-free code imports :mod:`kg.extract.lexicon`.
+imported, because spaCy-free code imports :mod:`kg.extract.abbreviations` and
+:mod:`kg.extract.wordlists`. It imports nothing from the layers above (the API,
+the build pipeline, the package root).
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg import __version__
 from kg.records import Paper, PaperExtraction
+from kg.version import __version__
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 __all__ = ["EXTRACTOR_VERSION", "extract_paper", "extract_papers", "load_pipeline"]
+
 
 EXTRACTOR_VERSION = f"kg-extract/{__version__}"
 """Name and version of the extractor; recorded on every extraction as provenance."""

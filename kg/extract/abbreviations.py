@@ -7,7 +7,7 @@ identifying abbreviation definitions in biomedical text": take a
 parenthesised short form, look at the few words before it, and match the
 short form's characters right to left against them, the first character at
 the start of a word. Extended for machine-learning text: hyphenated and
-digit-bearing short forms (``DA-FSOS``, ``GPT-4o``), lower-case letters
+digit-bearing short forms (``CL-QOS``, ``GPT-4o``), lower-case letters
 inside short forms (``mBERT``, ``ViT``, ``MoE``), version digits absent from
 the long form (``SST-2``), and rejection of parentheticals that are not
 definitions (citations, numbers, "e.g.", enumerators, equations).
@@ -181,6 +181,8 @@ def _match_start(short_key: str, window: str, *, anchored: bool = False) -> int 
     for q in positions.get(short_key[0], []):
         if initial[q] and window[q].isalnum() and (q == 0 or not anchored):
             prev[q] = (1, q)
+    if not prev:  # no word starts with the first character ("C++" has the key "c")
+        return None
     for s in range(1, n):
         cur: dict[int, tuple[int, int]] = {}
         for q in positions.get(short_key[s], []):

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -115,23 +116,24 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, extractor: str) -> PaperExtract
 
     entities = tuple(
         Entity(
-            type=draft.type,
-            name=draft.name,
-            aliases=draft.aliases,
-            role=draft.role,
-            confidence=draft.confidence,
-            mentions=tuple(where(s, e) for s, e in draft.mentions),
-            component=draft.component,
+            type=found["type"],
+            name=found["name"],
+            aliases=tuple(found["aliases"]),
+            role=found["role"],
+            confidence=found["confidence"],
+            mentions=tuple(where(s, e) for s, e in found["mentions"]),
+            component=found["component"],
         )
-        for draft in get_ext(doc, "kg_entities") or ()
+        for found in get_ext(doc, "kg_entities") or ()
     )
     links: list[Link] = []
     seen: set[str] = set()
-    for found in get_ext(doc, "kg_links") or ():
-        if found.url in seen:
+    for link in get_ext(doc, "kg_links") or ():
+        if link["url"] in seen:
             continue
-        seen.add(found.url)
-        links.append(Link(url=found.url, kind=found.kind, sentence=sentence_of(found.start), origin="text"))
+        seen.add(link["url"])
+        sentence = sentence_of(link["start"])
+        links.append(Link(url=link["url"], kind=link["kind"], sentence=sentence, origin="text"))
     for link in paper.links:
         cleaned = clean_url(link.url)
         if cleaned is None:
@@ -143,11 +145,50 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, extractor: str) -> PaperExtract
     return PaperExtraction(paper=paper, entities=entities, links=tuple(links), extractor=extractor)
 
 
+#: ``on_error(paper, step, error)``: told which paper failed in which step (a pipe name, or
+#: ``make_doc`` / ``doc_to_extraction``), so one bad paper never costs the others.
+OnError = Callable[[Paper, str, Exception], None]
+
+
 def run(
-    papers: Iterable[Paper], *, extractor: str, batch_size: int = 64, nlp: Language | None = None
+    papers: Iterable[Paper],
+    *,
+    extractor: str,
+    batch_size: int = 64,
+    nlp: Language | None = None,
+    on_error: OnError | None = None,
 ) -> Iterator[PaperExtraction]:
-    """Extract a stream of papers with ``nlp.pipe`` (lazily, in batches)."""
+    """Extract a stream of papers with ``nlp.pipe`` (lazily, in batches).
+
+    With ``on_error``, a batch that raises is run again one paper and one
+    pipe at a time: each paper that still fails goes to ``on_error`` and is
+    not yielded, the others are. Without it, the first error propagates.
+    """
     nlp = nlp or load_pipeline()
-    pairs = ((make_doc(nlp, paper), paper) for paper in papers)
-    for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=max(1, batch_size)):
-        yield doc_to_extraction(doc, paper, extractor=extractor)
+    if on_error is None:
+        pairs = ((make_doc(nlp, paper), paper) for paper in papers)
+        for doc, paper in nlp.pipe(pairs, as_tuples=True, batch_size=max(1, batch_size)):
+            yield doc_to_extraction(doc, paper, extractor=extractor)
+        return
+    iterator = iter(papers)
+    while batch := list(islice(iterator, max(1, batch_size))):
+        try:
+            docs = nlp.pipe([make_doc(nlp, paper) for paper in batch], batch_size=len(batch))
+            done = [doc_to_extraction(doc, p, extractor=extractor) for doc, p in zip(docs, batch, strict=True)]
+        except Exception:  # noqa: BLE001 - any error of any pipe: find the paper (and pipe) in _run_alone
+            done = [record for paper in batch if (record := _run_alone(nlp, paper, extractor, on_error))]
+        yield from done
+
+
+def _run_alone(nlp: Language, paper: Paper, extractor: str, on_error: OnError) -> PaperExtraction | None:
+    """Extract one paper pipe by pipe; on an exception tell ``on_error`` which step raised."""
+    step = "make_doc"
+    try:
+        doc = make_doc(nlp, paper)
+        for step, pipe in nlp.pipeline:
+            doc = pipe(doc)
+        step = "doc_to_extraction"
+        return doc_to_extraction(doc, paper, extractor=extractor)
+    except Exception as error:  # noqa: BLE001 - one bad paper must never cost the others
+        on_error(paper, step, error)
+        return None

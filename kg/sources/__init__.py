@@ -15,7 +15,9 @@ daily-papers JSON. Every reader streams its file and yields
 from __future__ import annotations
 
 from kg.sources.base import ReadReport
-from kg.sources.reading import READERS, SAMPLE_PATH, merge, read_papers
+from kg.sources.reading import READERS, SAMPLE_PATH, check_inputs, merge, read_papers
 from kg.sources.sniff import FORMATS, detect_format
 
-__all__ = ["FORMATS", "READERS", "SAMPLE_PATH", "ReadReport", "detect_format", "merge", "read_papers"]
+__all__ = [
+    "FORMATS", "READERS", "SAMPLE_PATH", "ReadReport", "check_inputs", "detect_format", "merge", "read_papers",
+]

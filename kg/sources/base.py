@@ -19,14 +19,16 @@ from __future__ import annotations
 import gzip
 import io
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import InputError
 from kg.normalize import collapse_whitespace, normalize_arxiv_id, normalize_doi, paper_id
 from kg.records import Link, Paper
+from kg.sources.limits import MAX_LINE_BYTES
 
 #: What a reader yields: a paper, or the reason one record had to be skipped.
 #: A problem that ends the whole file (truncated XML, unreadable file) is raised instead.
@@ -52,12 +54,15 @@ class ReadReport:
             (their metadata was merged into the first one when possible).
         files: input files opened.
         errors: one :class:`InputError` per skipped record or unreadable file.
+        warnings: one ``file:line: ...`` line per value cut or dropped to keep a
+            record within bounds (:mod:`kg.sources.limits`); the paper itself was read.
     """
 
     read: int = 0
     duplicates: int = 0
     files: int = 0
     errors: list[InputError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def skipped(self) -> int:
@@ -100,6 +105,10 @@ class ReadReport:
             lines.append(f"  skipped: {reason}")
         if self.skipped > max_reasons:
             lines.append(f"  ... and {self.skipped - max_reasons} more")
+        for warning in self.warnings[:max_reasons]:
+            lines.append(f"  warning: {warning}")
+        if len(self.warnings) > max_reasons:
+            lines.append(f"  ... and {len(self.warnings) - max_reasons} more warnings")
         return "\n".join(lines)
 
 
@@ -134,6 +143,57 @@ def open_binary(path: Path) -> io.BufferedIOBase:
         raise InputError(f"cannot open file: {exc.strerror or exc}", path=path) from None
 
 
+#: What reading a file part-way can raise: I/O errors, and gzip's own (a truncated
+#: stream raises EOFError, corrupt data zlib.error, a file that is not gzip BadGzipFile).
+READ_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, zlib.error)
+
+
+def read_error(exc: BaseException, path: Path, line: int | None) -> InputError:
+    """Turn an exception raised while reading ``path`` into an :class:`InputError` a person can act on.
+
+    ``line`` is the line being read when it happened (the lines before it were read).
+    """
+    if isinstance(exc, gzip.BadGzipFile):
+        return InputError("not a gzip file, although its name ends in .gz: rename it without .gz, or gzip it",
+                          path=path, line=line)
+    if isinstance(exc, EOFError):
+        return InputError("the gzip file ends early (truncated download or copy?); the lines before this one "
+                          "were read", path=path, line=line)
+    if isinstance(exc, zlib.error):
+        return InputError(f"the gzip data is corrupt ({exc}); the lines before this one were read", path=path,
+                          line=line)
+    if isinstance(exc, OSError):
+        return InputError(f"cannot read file: {exc.strerror or exc}", path=path, line=line)
+    return InputError(f"cannot read file: {exc}", path=path, line=line)
+
+
+def read_head(path: Path, size: int) -> bytes:
+    """Return up to ``size`` bytes from the start of ``path`` (un-gzipped), for sniffing.
+
+    A truncated or corrupt gzip stream gives the bytes before the damage (the
+    reader then reports the damage at its line); a file that is not gzip at
+    all cannot be sniffed.
+
+    Raises:
+        InputError: the file cannot be opened, or is not gzip although named ``.gz``.
+    """
+    parts: list[bytes] = []
+    got = 0
+    with open_binary(path) as handle:
+        try:
+            while got < size:
+                chunk = handle.read(min(1 << 16, size - got))
+                if not chunk:
+                    break
+                parts.append(chunk)
+                got += len(chunk)
+        except (EOFError, zlib.error):
+            pass
+        except OSError as exc:
+            raise read_error(exc, path, 1) from None
+    return b"".join(parts)
+
+
 def _decode_error(exc: UnicodeDecodeError, raw: bytes) -> str:
     byte = raw[exc.start : exc.start + 1].hex()
     return (
@@ -142,22 +202,42 @@ def _decode_error(exc: UnicodeDecodeError, raw: bytes) -> str:
     )
 
 
+def _raw_lines(handle: io.BufferedIOBase) -> Iterator[bytes | None]:
+    """Yield the lines of ``handle`` as bytes, or ``None`` for a line over :data:`MAX_LINE_BYTES` (skipped)."""
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(b"\n"):
+            yield raw
+            continue
+        while raw and not raw.endswith(b"\n"):  # drop the rest of the long line without holding it
+            raw = handle.readline(1 << 20)
+        yield None
+
+
 def iter_lines(path: Path) -> Iterator[Line]:
     """Yield the lines of ``path`` (line ends kept), decoding each as UTF-8 on its own.
 
-    A UTF-8 byte-order mark is dropped. A line that is not UTF-8 is yielded
-    with ``bad`` set, so the reader can skip just the record holding it.
+    A UTF-8 byte-order mark is dropped. A line that is not UTF-8, or longer
+    than :data:`~kg.sources.limits.MAX_LINE_BYTES`, is yielded with ``bad``
+    set (a longer line as an empty line), so the reader can skip just the
+    record holding it.
 
     Raises:
         InputError: the file cannot be opened, is UTF-16, looks binary, is
-            unreadable part-way (e.g. a broken gzip stream) or holds nothing but
-            whitespace ("empty file").
+            unreadable part-way (e.g. a truncated gzip stream: the message names
+            the line) or holds nothing but whitespace ("empty file").
     """
     with open_binary(path) as handle:
         number = 0
         seen_text = False
         try:
-            for number, raw in enumerate(handle, start=1):
+            for number, raw in enumerate(_raw_lines(handle), start=1):
+                if raw is None:
+                    seen_text = True
+                    yield Line(number, "\n", f"line longer than {MAX_LINE_BYTES >> 20} MiB: skipped")
+                    continue
                 if number == 1:
                     if raw.startswith(_BOMS_UTF16):
                         raise InputError("file is UTF-16 encoded; kg reads UTF-8: re-save it as UTF-8", path=path)
@@ -174,8 +254,8 @@ def iter_lines(path: Path) -> Iterator[Line]:
                 if not seen_text and text.strip():
                     seen_text = True
                 yield Line(number, text, bad)
-        except (OSError, EOFError) as exc:
-            raise InputError(f"cannot read file: {exc}", path=path, line=number + 1) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, number + 1) from None
         if not seen_text:
             raise InputError("empty file: nothing to read", path=path)
 
@@ -184,8 +264,24 @@ def iter_lines(path: Path) -> Iterator[Line]:
 # Field cleaning shared by the readers
 
 
+#: Half of a UTF-16 surrogate pair: JSON can spell one alone (``"\\ud800"``), UTF-8 cannot encode it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def scrub(text: str) -> str:
+    """Replace lone surrogates (from JSON ``\\uD800``-style escapes) by U+FFFD, so the text can be written.
+
+    >>> import json
+    >>> scrub(json.loads('"emoji cut in half: \\\\ud83d!"')) == "emoji cut in half: \\ufffd!"
+    True
+    """
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def text_value(value: Any, *, name: str) -> str:
-    """Return a record's text field with whitespace collapsed ('' when absent).
+    """Return a record's text field with whitespace collapsed ('' when absent), lone surrogates replaced.
 
     Raises:
         TypeError: the field holds something other than text or a number.
@@ -194,7 +290,7 @@ def text_value(value: Any, *, name: str) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise TypeError(f"field {name!r} should be text, not {type(value).__name__}")
-    return collapse_whitespace(str(value))
+    return scrub(collapse_whitespace(str(value)))
 
 
 def clean_date(value: Any) -> str | None:
@@ -366,15 +462,17 @@ def make_paper(
     for link in links:
         if link is not None and link.url not in unique_links:
             unique_links[link.url] = link
+    cleaned_date = clean_date(date)
     return Paper(
         id=paper_id(title_text, arxiv_id=norm_arxiv, doi=norm_doi),
         title=title_text,
         abstract=abstract_text,
         url=url_text or arxiv_url(norm_arxiv) or (f"https://doi.org/{norm_doi}" if norm_doi else None),
-        authors=tuple(authors),
-        date=clean_date(date),
-        categories=tuple(categories),
-        links=tuple(unique_links.values()),
+        authors=tuple(scrub(name) for name in authors),
+        date=scrub(cleaned_date) if cleaned_date else None,
+        categories=tuple(scrub(term) for term in categories),
+        links=tuple(replace(link, url=scrub(link.url)) if _SURROGATE.search(link.url) else link
+                    for link in unique_links.values()),
         source=path.name,
         position=position,
     )

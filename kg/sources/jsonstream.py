@@ -16,13 +16,15 @@ Each record comes with the line it starts on, for messages and provenance.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import InputError
 from kg.records import Paper
-from kg.sources.base import Item, Line, iter_lines, open_binary
+from kg.sources.base import Item, Line, iter_lines, read_head
+from kg.sources.limits import MAX_JSON_DEPTH
 
 #: Members of a top-level object that hold the records of an API page.
 STREAM_KEYS = frozenset({"results", "data", "papers", "items"})
@@ -31,6 +33,53 @@ _MAX_RECORD = 64 << 20
 _WS = " \t\r\n"
 #: ``mapper(value, path=..., position=...)`` turns one JSON value into a paper (or raises InputError).
 Mapper = Callable[..., Paper]
+#: A JSON string, or one bracket: all that matters to find nesting depth and where a value ends.
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+class JsonTooDeep(ValueError):
+    """A JSON value nested deeper than :data:`~kg.sources.limits.MAX_JSON_DEPTH` levels."""
+
+
+def scan_nesting(text: str, start: int = 0) -> tuple[int, int | None]:
+    """Return (deepest nesting, end offset) of the JSON container starting at ``text[start]``.
+
+    Only brackets outside strings count; the end is ``None`` when the
+    container is not closed within ``text``. No recursion, so any depth is safe.
+
+    >>> scan_nesting('[[1, "]"], {"a": [2]}] tail')
+    (3, 22)
+    """
+    depth = deepest = 0
+    for match in _TOKEN.finditer(text, start):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+            if depth <= 0:
+                return deepest, match.end()
+    return deepest, None
+
+
+def loads_bounded(text: str) -> Any:
+    """``json.loads``, refusing values nested deeper than :data:`~kg.sources.limits.MAX_JSON_DEPTH`.
+
+    Python's parser recurses once per level and dies with ``RecursionError``
+    near 1,000 levels; a record of a few KiB can hold that many. Counting
+    brackets first is cheap and skips the scan for every ordinary record.
+
+    Raises:
+        json.JSONDecodeError: malformed JSON.
+        JsonTooDeep: nested too deep.
+    """
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH:
+        start = len(text) - len(text.lstrip())
+        deepest, _ = scan_nesting(text, start)
+        if deepest > MAX_JSON_DEPTH:
+            raise JsonTooDeep(f"JSON nested {deepest:,} levels deep (at most {MAX_JSON_DEPTH} are read)")
+    return json.loads(text)
 
 
 class JsonRecord(NamedTuple):
@@ -40,6 +89,10 @@ class JsonRecord(NamedTuple):
     start: int
     end: int
     bad: Line | None
+
+
+class RecordTooDeep(InputError):
+    """One record of a JSON document nested too deep; it was skipped and reading goes on."""
 
 
 class _Buffer:
@@ -107,10 +160,18 @@ class _Buffer:
         return c
 
     def value(self) -> tuple[Any, int, int]:
-        """Decode the JSON value at the cursor; return it with its first and last line."""
+        """Decode the JSON value at the cursor; return it with its first and last line.
+
+        Raises:
+            RecordTooDeep: the value is nested too deep; it has been skipped, so
+                reading can go on with the next one.
+            InputError: malformed or truncated JSON.
+        """
         while True:
             try:
                 value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except RecursionError:
+                self.skip_deep_value()
             except json.JSONDecodeError as exc:
                 near_end = exc.pos >= len(self.buf) - 64 or exc.msg.startswith("Unterminated string")
                 if near_end and self.fill():
@@ -123,9 +184,26 @@ class _Buffer:
                 raise InputError(f"malformed JSON: {exc.msg}", path=self.path, line=line) from None
             if end >= len(self.buf) and self.fill():
                 continue  # a number may go on in the next chunk
+            brackets = self.buf.count("[", self.pos, end) + self.buf.count("{", self.pos, end)
+            if brackets > MAX_JSON_DEPTH and scan_nesting(self.buf, self.pos)[0] > MAX_JSON_DEPTH:
+                self.skip_deep_value()
             start = self.line
             self.advance(end - self.pos)
             return value, start, self.line
+
+    def skip_deep_value(self) -> None:
+        """Skip the container at the cursor (found too deep) and raise :class:`RecordTooDeep` for it."""
+        start = self.line
+        while True:
+            deepest, end = scan_nesting(self.buf, self.pos)
+            if end is not None:
+                break
+            if not self.fill():
+                raise InputError("JSON ends early inside a deeply nested value; the file may be truncated",
+                                 path=self.path, line=start)
+        self.advance(end - self.pos)
+        raise RecordTooDeep(f"record skipped: JSON nested {deepest:,} levels deep (at most {MAX_JSON_DEPTH} "
+                            "are read)", path=self.path, line=start)
 
     def bad_between(self, start: int, end: int) -> Line | None:
         hit = None
@@ -137,7 +215,7 @@ class _Buffer:
         return hit
 
 
-def _array(buf: _Buffer) -> Iterator[JsonRecord]:
+def _array(buf: _Buffer) -> Iterator[JsonRecord | InputError]:
     buf.expect("[", "'['")
     first = True
     while True:
@@ -153,11 +231,15 @@ def _array(buf: _Buffer) -> Iterator[JsonRecord]:
                 raise InputError("JSON array is not closed; the file may be truncated", path=buf.path,
                                  line=buf.line)
         first = False
-        value, start, end = buf.value()
+        try:
+            value, start, end = buf.value()
+        except RecordTooDeep as error:
+            yield error
+            continue
         yield JsonRecord(value, start, end, buf.bad_between(start, end))
 
 
-def _object(buf: _Buffer) -> Iterator[JsonRecord]:
+def _object(buf: _Buffer) -> Iterator[JsonRecord | InputError]:
     open_line = buf.line
     buf.expect("{", "'{'")
     members: dict[str, Any] = {}
@@ -193,8 +275,10 @@ def _object(buf: _Buffer) -> Iterator[JsonRecord]:
         yield JsonRecord(members, open_line, buf.line, buf.bad_between(open_line, buf.line))
 
 
-def iter_json_document(path: Path) -> Iterator[JsonRecord]:
+def iter_json_document(path: Path) -> Iterator[JsonRecord | InputError]:
     """Yield the records of a JSON document (array, API page, object, or several), streaming.
+
+    A record nested too deep is yielded as an :class:`InputError` and skipped.
 
     Raises:
         InputError: malformed or truncated JSON (after yielding the records before it).
@@ -216,15 +300,19 @@ def iter_json_document(path: Path) -> Iterator[JsonRecord]:
 def iter_json_lines(path: Path) -> Iterator[JsonRecord | InputError]:
     """Yield the value of each non-blank line of a JSON Lines file, or why a line is bad."""
     for line in iter_lines(path):
-        if not line.text.strip():
-            continue
         if line.bad is not None:
             yield InputError(line.bad, path=path, line=line.number)
             continue
+        if not line.text.strip():
+            continue
         try:
-            value = json.loads(line.text)
+            value = loads_bounded(line.text)
         except json.JSONDecodeError as exc:
             yield InputError(f"malformed JSON line: {exc.msg} (column {exc.colno})", path=path, line=line.number)
+            continue
+        except (JsonTooDeep, RecursionError) as exc:
+            reason = str(exc) if isinstance(exc, JsonTooDeep) else "JSON nested too deep to read"
+            yield InputError(f"record skipped: {reason}", path=path, line=line.number)
             continue
         yield JsonRecord(value, line.number, line.number, None)
 
@@ -234,8 +322,7 @@ def looks_like_json_lines(path: Path) -> bool:
 
     Reads at most 1 MiB, so a huge one-line JSON array is not loaded to decide.
     """
-    with open_binary(path) as handle:
-        head = handle.read(1 << 20)
+    head = read_head(path, 1 << 20)
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if not text.startswith("{"):
         return False
@@ -243,8 +330,8 @@ def looks_like_json_lines(path: Path) -> bool:
     if not sep and len(head) == 1 << 20:
         return False
     try:
-        value = json.loads(first)
-    except json.JSONDecodeError:
+        value = loads_bounded(first)
+    except (ValueError, RecursionError):
         return False
     # A one-line API page ({"results": [...]}) is a document, not one record per line.
     return isinstance(value, dict) and not any(isinstance(value.get(k), list) for k in STREAM_KEYS)

@@ -39,6 +39,7 @@ from kg.sources import (
     openalex,
 )
 from kg.sources.base import Reader, ReadReport
+from kg.sources.limits import bound_paper
 from kg.sources.sniff import FORMATS, detect_format
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,19 @@ class _Keys:
         return found, is_new
 
 
+def check_inputs(paths: Iterable[str | Path], *, format: str | None = None) -> None:
+    """Check that every input exists and can be read, before anything is written.
+
+    :func:`read_papers` checks the same lazily, on its first paper; a command
+    that creates an output folder calls this first, so a mistyped input
+    name leaves no folder behind.
+
+    Raises:
+        InputError: a missing input, a folder, an unknown format or an unreadable file.
+    """
+    _resolve(list(paths) or [SAMPLE_PATH], format)
+
+
 def _resolve(paths: Iterable[str | Path], format: str | None) -> list[tuple[Path, str]]:
     if format is not None and format not in READERS:
         raise InputError(f"unknown format {format!r}; choose one of: {', '.join(FORMATS)}")
@@ -149,8 +163,13 @@ def _file_items(path: Path, fmt: str, *, strict: bool, report: ReadReport | None
             seen += 1
             if isinstance(item, InputError):
                 fail(item)
-            else:
-                yield item
+                continue
+            bounded = bound_paper(item)
+            for warning in bounded.warnings:
+                if report is not None:
+                    report.warnings.append(warning)
+                    log.warning("%s", warning)
+            yield bounded.paper
     except InputError as error:
         fail(error)
         return

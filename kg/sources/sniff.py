@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.sources.base import open_binary
-from kg.sources.jsonstream import JsonRecord, iter_json_document, looks_like_json_lines
+from kg.sources.base import read_head
+from kg.sources.jsonstream import JsonRecord, iter_json_document, loads_bounded, looks_like_json_lines
 
 #: Every format name :func:`kg.sources.read_papers` accepts, in the order ``--help`` lists them.
 FORMATS: tuple[str, ...] = (
@@ -53,32 +53,32 @@ def classify_record(record: Any) -> str | None:
 
 
 def _head(path: Path, size: int = 8192) -> str:
-    with open_binary(path) as handle:
-        raw = handle.read(size)
-    return raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return read_head(path, size).decode("utf-8", errors="replace").lstrip("\ufeff")
 
 
 def _json_format(path: Path, default: str) -> str:
-    """Pick the JSON format from the first record; ``default`` if it cannot be read."""
+    """Pick the JSON format from the first record; ``default`` if it cannot be read.
+
+    A first record that is malformed, too deep or unreadable decides nothing:
+    the reader of ``default`` then reports it at its line and goes on.
+    """
     try:
         if looks_like_json_lines(path):
             container = "jsonl"
-            with open_binary(path) as handle:
-                for raw in handle:
-                    if raw.strip():
-                        import json
-
-                        first: Any = json.loads(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))
-                        break
-                else:
-                    return default
+            first: Any = None
+            for raw in read_head(path, 1 << 20).splitlines():
+                if raw.strip():
+                    first = loads_bounded(raw.decode("utf-8", errors="replace").lstrip("\ufeff"))
+                    break
+            else:
+                return default
         else:
             container = "json"
             record = next(iter_json_document(path), None)
             if not isinstance(record, JsonRecord):
                 return default
             first = record.value
-    except (InputError, ValueError):
+    except (InputError, ValueError, RecursionError):
         return default
     return classify_record(first) or container
 

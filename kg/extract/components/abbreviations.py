@@ -10,9 +10,12 @@ them. The long form's last word gives a first guess of the type.
 
 from __future__ import annotations
 
+import dataclasses
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.abbreviations import find_abbreviations
 from kg.extract.components.common import (
     Candidate,
     candidates,
@@ -21,64 +24,20 @@ from kg.extract.components.common import (
     register_extensions,
     set_ext,
 )
-from kg.extract.components.vocab import LAST_WORD_TYPES
-
-
-def type_from_last_word(phrase: str) -> str | None:
-    """Guess a type from the last word of a multi-word name ("... Optimization" -> Method).
-
-    >>> type_from_last_word("Direct Preference Optimization")
-    'Method'
-    >>> type_from_last_word("Massive Multitask Benchmark")
-    'Dataset'
-    >>> type_from_last_word("Gradient Folding"), type_from_last_word("Magnetic Resonance Imaging")
-    ('Method', None)
-    """
-    words = phrase.replace("/", " ").split()
-    if not words:
-        return None
-    last = words[-1].strip(".,;:()[]").lower()
-    found = LAST_WORD_TYPES.get(last)
-    if found is None and last.endswith("s"):
-        found = LAST_WORD_TYPES.get(last[:-1])
-    if found is None and "-" in last:
-        found = LAST_WORD_TYPES.get(last.rsplit("-", 1)[-1])
-    if found is None and len(words) > 1 and last.endswith("ing") and last not in _NOT_TECHNIQUE_ING:
-        found = "Method"  # "Gradient Folding", "Kernel Warping": a named procedure
-    return found
-
-
-#: Gerunds that end names of fields, devices or data, not of techniques.
-_NOT_TECHNIQUE_ING = frozenset(
-    [
-        "imaging",
-        "computing",
-        "processing",
-        "engineering",
-        "building",
-        "setting",
-        "thing",
-        "string",
-        "ring",
-        "king",
-        "spring",
-        "morning",
-        "understanding",
-        "reasoning",
-    ]
-)
+from kg.extract.components.patterns import type_from_last_word
+from kg.extract.wordlists import WordLists, load_word_lists
 
 
 class AbbreviationLinker:
     """Turn acronym definitions into grouped long-form and short-form candidates."""
 
-    def __init__(self, name: str = "kg_abbreviations", *, confidence: float = 0.8) -> None:
-        from kg.extract.abbreviations import find_abbreviations
-
+    def __init__(
+        self, name: str = "kg_abbreviations", *, word_lists: WordLists | None = None, confidence: float = 0.8
+    ) -> None:
         register_extensions()
         self.name = name
+        self.lists = word_lists or load_word_lists()
         self.confidence = confidence
-        self._find = find_abbreviations
 
     def __call__(self, doc: Doc) -> Doc:
         """Add a long-form candidate per acronym definition and one per later use of the acronym.
@@ -86,8 +45,8 @@ class AbbreviationLinker:
         Sharing one group lets assembly merge "DPO" and "Direct Preference Optimization" into one entity.
         """
         text = doc_text(doc)
-        pairs = self._find(text) if "(" in text else []
-        set_ext(doc, "kg_abbreviations", pairs)
+        pairs = find_abbreviations(text) if "(" in text else []
+        set_ext(doc, "kg_abbreviations", [dataclasses.asdict(pair) for pair in pairs])
         found = candidates(doc)
         seen_short: set[str] = set()
         for pair in pairs:
@@ -96,7 +55,7 @@ class AbbreviationLinker:
                 continue
             seen_short.add(short)
             group = "abbr:" + norm_key(long_)
-            guess = type_from_last_word(long_)
+            guess = type_from_last_word(long_, self.lists)
             long_cand = Candidate(
                 pair.long_start,
                 pair.long_end,
@@ -158,7 +117,12 @@ def uses(text: str, short: str) -> list[tuple[int, int]]:
     return out
 
 
-@Language.factory("kg_abbreviations", default_config={"confidence": 0.8})
-def make_abbreviations(nlp: Language, name: str, confidence: float) -> AbbreviationLinker:
+@Language.factory(
+    "kg_abbreviations",
+    default_config={"word_lists": {"@misc": "kg.word_lists.v1", "path": None}, "confidence": 0.8},
+)
+def make_abbreviations(
+    nlp: Language, name: str, word_lists: WordLists, confidence: float
+) -> AbbreviationLinker:
     """Build the ``kg_abbreviations`` component."""
-    return AbbreviationLinker(name, confidence=confidence)
+    return AbbreviationLinker(name, word_lists=word_lists, confidence=confidence)

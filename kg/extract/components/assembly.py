@@ -14,7 +14,11 @@ Steps, in order:
    role (proposed if any mention is), a confidence and the component that
    found it.
 
-The result is a list of plain :class:`EntityDraft` in ``doc._.kg_entities``.
+The result is a list of plain dicts in ``doc._.kg_entities`` (type, name,
+aliases, role, confidence, component, mentions) and one typed span per
+mention in ``doc.spans["kg"]`` (label = type; role, confidence and entity name
+as ``span._.kg_role``, ``span._.kg_confidence``, ``span._.kg_name``). The
+working candidates are dropped, so the Doc serialises.
 """
 
 from __future__ import annotations
@@ -26,21 +30,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from kg.extract.components.common import (
+    SPANS_KEY,
     TYPE_PRIORITY,
     Candidate,
-    EntityDraft,
     candidates,
     doc_text,
+    drop_working_state,
     get_ext,
     norm_key,
     register_extensions,
     set_ext,
+    set_span_ext,
     title_range,
 )
-from kg.extract.components.vocab import GENERIC, GENERIC_ACRONYMS, METRICS, NOT_NAMES
+from kg.extract.wordlists import WordLists, load_word_lists
 
 _LEADING = ("the ", "The ", "a ", "A ", "an ", "An ")
 _EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
@@ -50,26 +56,58 @@ _TYPE_ORDER = {"Method": 3, "Model": 2, "Dataset": 1, "Task": 0}
 class Assembler:
     """Filter, de-overlap and group candidates into entities."""
 
-    def __init__(self, name: str = "kg_assembly", *, min_confidence: float = 0.45) -> None:
+    def __init__(
+        self,
+        name: str = "kg_assembly",
+        *,
+        word_lists: WordLists | None = None,
+        min_confidence: float = 0.45,
+        min_untyped_confidence: float = 0.5,
+        title_proposal_confidence: float = 0.9,
+        mention_bonus: float = 0.05,
+        max_confidence: float = 0.99,
+    ) -> None:
+        """Set up the filters.
+
+        Args:
+            name: the component name.
+            word_lists: the word lists (the bundled ones when None).
+            min_confidence: an unsupported candidate (not known, grouped or
+                proposed) below this is dropped unless context or a lexicon typed it.
+            min_untyped_confidence: an unsupported candidate whose type is only
+                the default is dropped below this.
+            title_proposal_confidence: a known (lexicon) name is still the
+                paper's proposal when ``kg_names`` found it with at least this
+                confidence (its title "NAME:" rule).
+            mention_bonus: confidence added per further mention of an entity.
+            max_confidence: the ceiling of an entity's confidence.
+        """
         register_extensions()
         self.name = name
+        self.lists = word_lists or load_word_lists()
         self.min_confidence = min_confidence
+        self.min_untyped_confidence = min_untyped_confidence
+        self.title_proposal_confidence = title_proposal_confidence
+        self.mention_bonus = mention_bonus
+        self.max_confidence = max_confidence
         # surface forms that are never names, as one set: one look-up per candidate instead of three
-        self._not_names = frozenset(GENERIC_ACRONYMS) | frozenset(METRICS) | frozenset(NOT_NAMES)
+        self._not_names = self.lists.never_names
 
     def __call__(self, doc: Doc) -> Doc:
         """Filter, de-overlap and group the candidates into ``doc._.kg_entities`` (one per thing named)."""
         text = doc_text(doc)
         found = candidates(doc)
-        if not found:
-            set_ext(doc, "kg_entities", [])
-            return doc
-        link_spans = [(link.start, link.end) for link in get_ext(doc, "kg_links") or ()]
-        title = title_range(doc)
-        kept = self._filter(text, found, link_spans)
-        kept = _resolve_overlaps(_merge_same_span(kept))
-        _expand_acronyms(kept, get_ext(doc, "kg_abbreviations") or ())
-        set_ext(doc, "kg_entities", self._group(kept, title[1] if title else None))
+        entities: list[dict[str, Any]] = []
+        if found:
+            link_spans = [(link["start"], link["end"]) for link in get_ext(doc, "kg_links") or ()]
+            title = title_range(doc)
+            kept = self._filter(text, found, link_spans)
+            kept = _resolve_overlaps(_merge_same_span(kept))
+            _expand_acronyms(kept, get_ext(doc, "kg_abbreviations") or ())
+            entities = self._group(kept, title[1] if title else None)
+        set_ext(doc, "kg_entities", entities)
+        doc.spans[SPANS_KEY] = _mention_spans(doc, entities)
+        drop_working_state(doc)
         return doc
 
     # -- 1. filter -----------------------------------------------------------------------------------
@@ -77,10 +115,14 @@ class Assembler:
     def _filter(
         self, text: str, found: list[Candidate], link_spans: list[tuple[int, int]]
     ) -> list[Candidate]:
+        generic = self.lists.generic
+        categories = self.lists.category_heads
         generic_groups = {
             c.group
             for c in found
-            if c.is_long_form and c.group and (norm_key(c.text) in GENERIC or _is_category(c.text))
+            if c.is_long_form
+            and c.group
+            and (norm_key(c.text) in generic or _is_category(c.text, categories))
         }
         # links sorted by start, with the furthest end reached so far: one binary search per
         # candidate instead of a scan of every link (quadratic on a long text full of URLs)
@@ -108,16 +150,18 @@ class Assembler:
             if link_starts and _in_link(cand.start, cand.end, link_starts, link_reach):
                 continue
             key = norm_key(cand_text)
-            if key in GENERIC or cand_text in self._not_names:
+            if key in generic or cand_text in self._not_names:
                 continue
-            if key.endswith("s") and (key[:-1] in GENERIC or not cand.known and _is_category(cand_text)):
+            if key.endswith("s") and (
+                key[:-1] in generic or not cand.known and _is_category(cand_text, categories)
+            ):
                 continue
             if cand.component == "kg_phrases" and not cand.known:
                 tail = key.partition(" ")[2]
-                if " " in tail and tail in GENERIC:
+                if " " in tail and tail in generic:
                     continue  # "supervised deep learning": a qualified generic term
             if not (cand.known or cand.group or cand.proposed):
-                if cand.type_evidence == "default" and cand.confidence < 0.5:
+                if cand.type_evidence == "default" and cand.confidence < self.min_untyped_confidence:
                     continue
                 if cand.confidence < self.min_confidence and cand.type_evidence not in ("context", "lexicon"):
                     continue
@@ -126,7 +170,7 @@ class Assembler:
 
     # -- 3 and 4. group and decide ----------------------------------------------------------------------
 
-    def _group(self, kept: list[Candidate], title_end: int | None) -> list[EntityDraft]:
+    def _group(self, kept: list[Candidate], title_end: int | None) -> list[dict[str, Any]]:
         parent: dict[str, str] = {}
 
         def find(x: str) -> str:
@@ -156,10 +200,10 @@ class Assembler:
             if untyped and any(c.component == "kg_abbreviations" for c in group):
                 continue  # "Magnetic Resonance Imaging (MRI)": an acronym, but of nothing we type
             drafts.append(self._decide(group, title_end))
-        drafts.sort(key=lambda d: (min(d.mentions), d.type, d.name))
+        drafts.sort(key=lambda d: (min(d["mentions"]), d["type"], d["name"]))
         return drafts
 
-    def _decide(self, members: list[Candidate], title_end: int | None) -> EntityDraft:
+    def _decide(self, members: list[Candidate], title_end: int | None) -> dict[str, Any]:
         if len(members) > 1:
             members.sort(key=lambda c: (c.start, c.end))
         long_forms = [c for c in members if c.is_long_form]
@@ -181,7 +225,7 @@ class Assembler:
         if long_forms:
             name = long_forms[0].text
         elif any(c.expansion for c in members) and all(c.expansion for c in members):
-            name = next(c.expansion for c in members if c.expansion)  # "OOD generalization" -> long form
+            name = next(c.expansion for c in members if c.expansion)  # "KG completion" -> long form
         else:
             surface: dict[str, int] = {}
             title_last = (
@@ -194,7 +238,7 @@ class Assembler:
                     surface[c.text] = surface.get(c.text, 0) + 1
             name = max(surface, key=surface.__getitem__)  # most frequent; ties: first seen
         tail = name.rsplit(" ", 1)
-        if len(tail) == 2 and tail[1] in _TYPE_WORDS and not long_forms:
+        if len(tail) == 2 and tail[1] in self.lists.strip_type_words and not long_forms:
             name = tail[0]  # "the GLUE benchmark" -> GLUE (the type word is not part of the name)
         name_key = norm_key(name)
         aliases: dict[str, str] = {}
@@ -206,91 +250,63 @@ class Assembler:
         # a lexicon hit on an acronym that the text defines as something else does not make it known
         known = any(c.known for c in members) and (not long_forms or lexicon_on_long)
         proposed = any(
-            c.proposed and (not known or c.component == "kg_names" and c.confidence >= 0.9) for c in members
+            c.proposed
+            and (not known or c.component == "kg_names" and c.confidence >= self.title_proposal_confidence)
+            for c in members
         )
         if not proposed and not known and type_ != "Task" and title_end is not None:
             named = any(c.is_long_form or c.component == "kg_names" for c in members)
             proposed = named and any(c.start < title_end for c in members)
         if proposed and type_ == "Task" and votes.get("Task", (0,))[0] < TYPE_PRIORITY["lexicon"]:
             words = name.split()
-            if all(w[0].isupper() for w in words) and words[-1].lower() in _SYSTEM_OR_PROBLEM:
-                type_ = "Method"  # "Pareto Domain Adaptation": a capitalised proposal is a system
+            if all(w[0].isupper() for w in words) and words[-1].lower() in self.lists.system_heads:
+                type_ = "Method"  # "Glyph Drift Adaptation": a capitalised proposal is a system
         best_cand = max(members, key=lambda c: (c.confidence, -c.start))
-        confidence = min(0.99, best_cand.confidence + 0.05 * (len(members) - 1))
-        mentions = sorted({(c.start, c.end) for c in members})
-        return EntityDraft(
-            type=type_,
-            name=name,
-            aliases=tuple(sorted(aliases.values(), key=lambda s: (s.lower(), s))),
-            role="proposed" if proposed else "used",
-            confidence=round(confidence, 4),
-            component=best_cand.component,
-            mentions=mentions,
-        )
+        confidence = min(self.max_confidence, best_cand.confidence + self.mention_bonus * (len(members) - 1))
+        return {
+            "type": type_,
+            "name": name,
+            "aliases": sorted(aliases.values(), key=lambda s: (s.lower(), s)),
+            "role": "proposed" if proposed else "used",
+            "confidence": round(confidence, 4),
+            "component": best_cand.component,
+            "mentions": [[s, e] for s, e in sorted({(c.start, c.end) for c in members})],
+        }
 
 
-#: Heads that name a problem or, capitalised and proposed, the system that solves it.
-_SYSTEM_OR_PROBLEM = frozenset(
-    [
-        "adaptation",
-        "matching",
-        "alignment",
-        "estimation",
-        "generation",
-        "composition",
-        "synthesis",
-        "editing",
-        "generalization",
-        "generalisation",
-        "reasoning",
-        "learning",
-        "manipulation",
-        "planning",
-        "control",
-    ]
-)
-#: Lower-case type words that trail a name in running text ("the GLUE benchmark").
-_TYPE_WORDS = frozenset(
-    ["benchmark", "dataset", "corpus", "model", "framework", "method", "algorithm", "leaderboard"]
-)
-_PLURAL_HEADS = frozenset(
-    [
-        "models",
-        "networks",
-        "llms",
-        "vlms",
-        "mllms",
-        "transformers",
-        "methods",
-        "frameworks",
-        "datasets",
-        "benchmarks",
-        "approaches",
-        "techniques",
-        "algorithms",
-        "systems",
-        "agents",
-        "architectures",
-        "encoders",
-        "decoders",
-        "classifiers",
-        "detectors",
-        "learners",
-        "baselines",
-    ]
-)
-
-
-def _is_category(phrase: str) -> bool:
+def _is_category(phrase: str, category_heads: frozenset[str]) -> bool:
     """Tell whether a phrase names a family of things ("pre-trained language models"), not one thing.
 
-    >>> _is_category("pre-trained language models"), _is_category("Zorba-7B models")
+    >>> heads = frozenset({"models"})
+    >>> _is_category("pre-trained language models", heads), _is_category("Zorba-7B models", heads)
     (True, False)
     """
     words = phrase.split()
-    if len(words) < 2 or words[-1].lower() not in _PLURAL_HEADS:
+    if len(words) < 2 or words[-1].lower() not in category_heads:
         return False
     return not any(any(c.isdigit() for c in w) or any(c.isupper() for c in w[1:]) for w in words)
+
+
+def _mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
+    """Return one span per entity mention, labelled with the entity's type.
+
+    The role, confidence and name of the entity are set as span extensions.
+    A mention inside a token ("GPT-4o" in "GPT-4o-based") is widened to whole
+    tokens; two mentions that widen to the same tokens give one span.
+    """
+    spans: list[Span] = []
+    seen: set[tuple[int, int]] = set()
+    for entity in entities:
+        for start, end in entity["mentions"]:
+            span = doc.char_span(start, end, label=entity["type"], alignment_mode="expand")
+            if span is None or (span.start, span.end) in seen:
+                continue
+            seen.add((span.start, span.end))
+            set_span_ext(span, "kg_role", entity["role"])
+            set_span_ext(span, "kg_confidence", entity["confidence"])
+            set_span_ext(span, "kg_name", entity["name"])
+            spans.append(span)
+    return spans
 
 
 def _in_link(start: int, end: int, link_starts: list[int], link_reach: list[int]) -> bool:
@@ -309,12 +325,12 @@ def _in_link(start: int, end: int, link_starts: list[int], link_reach: list[int]
 def _expand_acronyms(kept: list[Candidate], pairs: Sequence[Any]) -> None:
     """Give phrases that use a defined acronym their spelled-out form as an alias.
 
-    "OOD generalization" after "out-of-distribution (OOD)" names the same thing
-    as "out-of-distribution generalization" (the long form is the name).
+    "KG completion" after "knowledge graph (KG)" names the same thing as
+    "knowledge graph completion" (the long form is the name).
     """
     if not pairs:
         return
-    longs = {p.short: p.long for p in pairs}
+    longs = {p["short"]: p["long"] for p in pairs}
     for cand in kept:
         if " " not in cand.text or cand.is_long_form:
             continue
@@ -389,7 +405,34 @@ def _resolve_overlaps(kept: list[Candidate]) -> list[Candidate]:
     return out
 
 
-@Language.factory("kg_assembly", default_config={"min_confidence": 0.45})
-def make_assembly(nlp: Language, name: str, min_confidence: float) -> Assembler:
-    """Build the ``kg_assembly`` component."""
-    return Assembler(name, min_confidence=min_confidence)
+@Language.factory(
+    "kg_assembly",
+    default_config={
+        "word_lists": {"@misc": "kg.word_lists.v1", "path": None},
+        "min_confidence": 0.45,
+        "min_untyped_confidence": 0.5,
+        "title_proposal_confidence": 0.9,
+        "mention_bonus": 0.05,
+        "max_confidence": 0.99,
+    },
+)
+def make_assembly(
+    nlp: Language,
+    name: str,
+    word_lists: WordLists,
+    min_confidence: float,
+    min_untyped_confidence: float,
+    title_proposal_confidence: float,
+    mention_bonus: float,
+    max_confidence: float,
+) -> Assembler:
+    """Build the ``kg_assembly`` component (the settings are documented on :class:`Assembler`)."""
+    return Assembler(
+        name,
+        word_lists=word_lists,
+        min_confidence=min_confidence,
+        min_untyped_confidence=min_untyped_confidence,
+        title_proposal_confidence=title_proposal_confidence,
+        mention_bonus=mention_bonus,
+        max_confidence=max_confidence,
+    )

@@ -1,34 +1,57 @@
-"""What the kg components share: the candidate record and the Doc extensions.
+"""What the kg components share: the candidate record, the Doc extensions and the result spans.
 
-Components pass their findings along as plain :class:`Candidate` objects in
-``doc._.kg_candidates`` (character offsets into ``doc.text``), so later steps
-(typing, roles, assembly) can revise them without creating spaCy spans on the
-hot path. Extension attributes are ``kg_``-prefixed and registered once.
+Components pass their findings along as plain :class:`Candidate` objects in a
+working list (``doc.user_data["kg_candidates"]``, character offsets into
+``doc.text``), so later steps (typing, roles, assembly) can revise them without
+creating spaCy spans on the hot path; ``kg_assembly`` removes that list when it
+has turned it into results.
+
+The results are spaCy-native and serialisable, so ``DocBin``, ``Doc.to_bytes``
+and ``nlp.pipe(n_process=...)`` work: every ``doc._.kg_*`` value is made of
+str, int, float, list, tuple and dict only, and the entities are also typed
+spans in ``doc.spans["kg"]`` (label = type; ``span._.kg_role``,
+``span._.kg_confidence`` and ``span._.kg_name``), which displaCy
+(``style="span"``, ``spans_key="kg"``) and spaCy's ``Scorer`` read.
+Extension attributes are ``kg_``-prefixed and registered once.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+from spacy.util import registry
 
+from kg.extract.components.patterns import CuePatterns, naming_windows, proposal_windows
+from kg.extract.wordlists import WordLists, load_word_lists
 from kg.normalize import match_key
 
 #: :func:`kg.normalize.match_key`, memoised: the same names recur across candidates and papers.
 norm_key = functools.lru_cache(maxsize=200_000)(match_key)
 
-#: Doc extensions the kg components read and write (name -> description).
+#: Doc extensions the kg components read and write (name -> description); every value is plain data.
 EXTENSIONS: dict[str, str] = {
     "kg_fields": "tuple of (field, start, end) character ranges; None means the whole text is the abstract",
     "kg_sents": "list of (start, end) character ranges of the sentences",
-    "kg_links": "list of kg.links.FoundLink with offsets into doc.text",
-    "kg_abbreviations": "list of kg.extract.abbreviations.Abbreviation",
-    "kg_candidates": "list of Candidate",
-    "kg_entities": "list of EntityDraft (the assembled result)",
+    "kg_links": "list of dicts: url, kind (kg.links), start, end (offsets into doc.text)",
+    "kg_abbreviations": "list of dicts: short, long, short_start, short_end, long_start, long_end",
+    "kg_entities": "list of dicts: type, name, aliases, role, confidence, component, mentions [[start, end]]",
 }
+#: Span extensions of the spans in ``doc.spans[SPANS_KEY]`` (name -> description).
+SPAN_EXTENSIONS: dict[str, str] = {
+    "kg_role": "'proposed' or 'used'",
+    "kg_confidence": "the entity's confidence, in [0, 1]",
+    "kg_name": "the name of the entity this span mentions (its long form, for an acronym)",
+}
+#: ``doc.spans`` key of the entity mentions (label = entity type).
+SPANS_KEY = "kg"
+#: ``doc.user_data`` key of the working candidate list (removed by ``kg_assembly``).
+CANDIDATES_KEY = "kg_candidates"
+#: ``doc.user_data`` keys of per-Doc caches, dropped with the candidates.
+_CACHE_KEYS = ("kg_cues", "kg_sent_starts")
 
 #: How much each kind of evidence for a type counts when candidates disagree.
 TYPE_PRIORITY: dict[str, int] = {
@@ -57,8 +80,8 @@ class Candidate:
         group: a key shared by spans that name the same thing (lexicon entry, acronym definition).
         aliases: other surface forms that belong to it (e.g. the acronym of a long form).
         is_long_form: True for the long form of an acronym definition (it names the entity).
-        expansion: the text with defined acronyms spelled out ("OOD generalization" ->
-            "out-of-distribution generalization"), when it uses one.
+        expansion: the text with defined acronyms spelled out ("KG completion" ->
+            "knowledge graph completion"), when it uses one.
     """
 
     start: int
@@ -84,17 +107,10 @@ class Candidate:
             self.type_evidence = evidence
 
 
-@dataclass(slots=True)
-class EntityDraft:
-    """One assembled entity of a Doc, before it becomes a :class:`kg.records.Entity`."""
-
-    type: str
-    name: str
-    aliases: tuple[str, ...]
-    role: str
-    confidence: float
-    component: str
-    mentions: list[tuple[int, int]] = field(default_factory=list)
+@registry.misc("kg.word_lists.v1")
+def word_lists(path: str | None = None) -> WordLists:
+    """Load the word lists the components share (the bundled ``kg/extract/words/`` when ``path`` is None)."""
+    return load_word_lists(path)
 
 
 #: Whether :func:`get_ext` / :func:`set_ext` may use ``doc.user_data`` directly (checked once).
@@ -122,11 +138,14 @@ def pattern_tokenizer(nlp: Any) -> Any:
 
 
 def register_extensions() -> None:
-    """Register the ``kg_*`` Doc extensions once per process."""
+    """Register the ``kg_*`` Doc and Span extensions once per process."""
     global _DIRECT
     for name in EXTENSIONS:
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
+    for name in SPAN_EXTENSIONS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
     if _DIRECT is None:
         _DIRECT = _direct_access_works()
 
@@ -137,9 +156,10 @@ def _direct_access_works() -> bool:
 
     probe = Doc(Vocab(), words=["probe"])
     marker = object()
-    probe._.kg_candidates = marker
+    probe._.kg_links = marker
+    probe[0:1]._.kg_name = marker
     user_data: dict[Any, Any] = probe.user_data
-    return user_data.get(_ext_key("kg_candidates")) is marker
+    return user_data.get(_ext_key("kg_links")) is marker and user_data.get(("._.", "kg_name", 0, 5)) is marker
 
 
 def get_ext(doc: Doc, name: str) -> Any:
@@ -172,6 +192,15 @@ def set_ext(doc: Doc, name: str, value: Any) -> None:
         setattr(doc._, name, value)
 
 
+def set_span_ext(span: Span, name: str, value: Any) -> None:
+    """Set ``span._.<name>`` for a ``kg_*`` span extension (see :func:`get_ext`: no ``span._`` object)."""
+    if _DIRECT:
+        user_data: dict[Any, Any] = span.doc.user_data
+        user_data[("._.", name, span.start_char, span.end_char)] = value
+    else:
+        setattr(span._, name, value)
+
+
 def doc_text(doc: Doc) -> str:
     """Return ``doc.text``, computed once per Doc (spaCy rebuilds it from the tokens on every access)."""
     text: str | None = doc.user_data.get("kg_text")
@@ -182,12 +211,19 @@ def doc_text(doc: Doc) -> str:
 
 
 def candidates(doc: Doc) -> list[Candidate]:
-    """Return the Doc's candidate list, creating it on first use."""
-    found: list[Candidate] | None = get_ext(doc, "kg_candidates")
+    """Return the Doc's working candidate list, creating it on first use."""
+    found: list[Candidate] | None = doc.user_data.get(CANDIDATES_KEY)
     if found is None:
         found = []
-        set_ext(doc, "kg_candidates", found)
+        doc.user_data[CANDIDATES_KEY] = found
     return found
+
+
+def drop_working_state(doc: Doc) -> None:
+    """Remove the candidate list and the per-Doc caches, so only serialisable results remain."""
+    user_data: dict[Any, Any] = doc.user_data
+    for key in (CANDIDATES_KEY, *_CACHE_KEYS):
+        user_data.pop(key, None)
 
 
 def fields_of(doc: Doc) -> tuple[tuple[str, int, int], ...]:
@@ -207,10 +243,17 @@ def title_range(doc: Doc) -> tuple[int, int] | None:
 
 
 def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """Return the sentence character ranges (set by ``kg_fields``; the whole text when it did not run)."""
+    """Return the sentence character ranges (set by ``kg_fields``; the whole text when it did not run).
+
+    A Doc read back from bytes may hold them as lists (msgpack does not keep
+    tuples); they are turned back into tuples, which callers use as keys.
+    """
     value: list[tuple[int, int]] | None = get_ext(doc, "kg_sents")
     if value is None:
         value = [(0, len(doc_text(doc)))]
+        set_ext(doc, "kg_sents", value)
+    elif value and type(value[0]) is not tuple:
+        value = [(start, end) for start, end in value]
         set_ext(doc, "kg_sents", value)
     return value
 
@@ -219,7 +262,7 @@ def sentence_at(doc: Doc, offset: int) -> tuple[int, int]:
     """Return the range of the sentence that holds character ``offset`` (binary search)."""
     user_data: dict[Any, Any] = doc.user_data
     ranges = user_data.get(_SENTS_KEY) if _DIRECT else None  # the hot path: no function calls
-    if ranges is None:
+    if ranges is None or ranges and type(ranges[0]) is not tuple:
         ranges = sentence_ranges(doc)
     if not ranges:
         return 0, len(doc_text(doc))
@@ -231,27 +274,25 @@ def sentence_at(doc: Doc, offset: int) -> tuple[int, int]:
     return ranges[i]
 
 
-def cue_windows(doc: Doc) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
+def cue_windows(doc: Doc, cues: CuePatterns) -> tuple[list[tuple[int, int, int]], list[tuple[int, int]]]:
     """Return the Doc's proposal windows (cue start, object start, object end) and naming windows.
 
-    Computed once per Doc with one pass of each cue pattern over the whole text
+    Computed once per Doc and cue set with one pass of each cue pattern over the whole text
     (see :mod:`kg.extract.components.patterns`); a window never runs past its sentence.
     """
     cached = doc.user_data.get("kg_cues")
-    if cached is None:
-        from kg.extract.components.patterns import naming_windows, proposal_windows
-
+    if cached is None or cached[0] != id(cues):
         text = doc_text(doc)
         proposals = []
-        for cue_start, o_start, o_end in proposal_windows(text, 0, len(text)):
+        for cue_start, o_start, o_end in proposal_windows(text, 0, len(text), cues):
             s_end = sentence_at(doc, cue_start)[1]
             proposals.append((cue_start, o_start, min(o_end, s_end)))
         naming = []
-        for n_start, n_end in naming_windows(text, 0, len(text)):
+        for n_start, n_end in naming_windows(text, 0, len(text), cues):
             naming.append((n_start, min(n_end, sentence_at(doc, n_start)[1])))
-        cached = (proposals, naming)
+        cached = (id(cues), proposals, naming)
         doc.user_data["kg_cues"] = cached
-    return cached
+    return cached[1], cached[2]
 
 
 def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:

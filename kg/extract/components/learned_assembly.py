@@ -26,22 +26,50 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.common import (
+    SPANS_KEY,
     Candidate,
-    EntityDraft,
     candidates,
     doc_text,
+    drop_working_state,
     get_ext,
     norm_key,
     register_extensions,
     set_ext,
     title_range,
 )
+from kg.extract.components.rule_tags import RULE_ENTITIES_KEY
+
+
+@dataclass(slots=True)
+class EntityDraft:
+    """One assembled entity of a Doc, before it becomes a plain dict in ``doc._.kg_entities``."""
+
+    type: str
+    name: str
+    aliases: tuple[str, ...]
+    role: str
+    confidence: float
+    component: str
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the plain form ``doc._.kg_entities`` holds."""
+        return {
+            "type": self.type,
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "role": self.role,
+            "confidence": self.confidence,
+            "component": self.component,
+            "mentions": [list(m) for m in self.mentions],
+        }
 
 _ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
 _EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
@@ -58,8 +86,13 @@ class LearnedAssembler:
         lexicon_fill: bool = True,
         lexicon_types: bool = True,
         roles: Any = None,
+        word_lists: Any = None,
     ) -> None:
+        from kg.extract.components.patterns import cue_patterns
+        from kg.extract.wordlists import load_word_lists
+
         register_extensions()
+        self.cues = cue_patterns(word_lists or load_word_lists())
         self.name = name
         self.tagger = tagger
         self.lexicon_fill = lexicon_fill
@@ -70,9 +103,15 @@ class LearnedAssembler:
         """Write ``doc._.kg_entities`` from the candidates of the tagger (and lexicon)."""
         drafts, groups = self.assemble(doc)
         if self.roles is not None and drafts:
-            self.roles.assign(doc, drafts, groups)
+            self.roles.assign(doc, drafts, groups, cues=self.cues)
         order = sorted(range(len(drafts)), key=lambda i: (min(drafts[i].mentions), drafts[i].type, drafts[i].name))
-        set_ext(doc, "kg_entities", [drafts[i] for i in order])
+        entities = [drafts[i].to_dict() for i in order]
+        set_ext(doc, "kg_entities", entities)
+        from kg.extract.components.assembly import _mention_spans
+
+        doc.spans[SPANS_KEY] = _mention_spans(doc, entities)
+        doc.user_data.pop(RULE_ENTITIES_KEY, None)
+        drop_working_state(doc)
         return doc
 
     def assemble(self, doc: Doc) -> tuple[list[EntityDraft], list[list[Candidate]]]:
@@ -83,24 +122,33 @@ class LearnedAssembler:
         for cand in learned:
             _trim(text, cand)
         learned = [c for c in learned if _usable(c.text)]
-        rule_proposed = {norm_key(c.text) for c in found if c.proposed and c.component != self.tagger}
+        rule_entities: list[dict[str, Any]] = doc.user_data.get(RULE_ENTITIES_KEY) or []
+        rule_proposed: set[str] = set()
+        lexicon_type: dict[str, str] = {}
+        for entity in rule_entities:
+            keys = [norm_key(entity["name"]), *(norm_key(a) for a in entity["aliases"])]
+            if entity["role"] == "proposed":
+                rule_proposed.update(keys)
+            if self.lexicon_types and entity["component"] == "kg_lexicon":
+                for key in keys:
+                    lexicon_type.setdefault(key, entity["type"])
         if rule_proposed:
             for cand in learned:
                 if norm_key(cand.text) in rule_proposed:
                     cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
         members = list(learned)
-        lexicon_type: dict[str, str] = {}
-        if self.lexicon_types:
-            for cand in found:
-                if cand.known and cand.type:
-                    lexicon_type.setdefault(norm_key(cand.text), cand.type)
         if self.lexicon_fill:
             taken = bytearray(len(text) + 1)
             for cand in learned:
                 taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
-            for cand in found:
-                if cand.known and cand.type and not any(taken[cand.start : cand.end]):
-                    members.append(cand)
+            for entity in rule_entities:
+                if entity["component"] != "kg_lexicon":
+                    continue
+                for start, end in entity["mentions"]:
+                    if not any(taken[start:end]):
+                        cand = Candidate(start, end, text[start:end], "kg_lexicon", entity["confidence"], known=True)
+                        cand.type, cand.type_evidence = entity["type"], "lexicon"
+                        members.append(cand)
         if not members:
             return [], []
         pairs = get_ext(doc, "kg_abbreviations") or ()
@@ -132,9 +180,9 @@ class LearnedAssembler:
         long_form = ""
         short_forms: list[str] = []
         for pair in pairs:
-            if norm_key(pair.long) in keys or norm_key(pair.short) in keys:
-                long_form = long_form or text[pair.long_start : pair.long_end]
-                short_forms.append(pair.short)
+            if norm_key(pair["long"]) in keys or norm_key(pair["short"]) in keys:
+                long_form = long_form or text[pair["long_start"] : pair["long_end"]]
+                short_forms.append(pair["short"])
         if long_form:
             name = long_form
         else:
@@ -175,7 +223,7 @@ def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidat
     keys = [norm_key(c.text) for c in members]
     present = set(keys)
     for pair in pairs:
-        long_key, short_key = norm_key(pair.long), norm_key(pair.short)
+        long_key, short_key = norm_key(pair["long"]), norm_key(pair["short"])
         if long_key in present and short_key in present:
             a, b = find(long_key), find(short_key)
             if a != b:
@@ -208,10 +256,23 @@ def _trim(text: str, cand: Candidate) -> None:
 
 @Language.factory(
     "kg_learned_assembly",
-    default_config={"tagger": "kg_learned", "lexicon_fill": True, "lexicon_types": True, "roles": None},
+    default_config={
+        "tagger": "kg_learned",
+        "lexicon_fill": True,
+        "lexicon_types": True,
+        "roles": None,
+        "word_lists": {"@misc": "kg.word_lists.v1", "path": None},
+    },
 )
 def make_learned_assembly(
-    nlp: Language, name: str, tagger: str, lexicon_fill: bool, lexicon_types: bool, roles: Any
+    nlp: Language, name: str, tagger: str, lexicon_fill: bool, lexicon_types: bool, roles: Any, word_lists: Any
 ) -> LearnedAssembler:
     """Build the ``kg_learned_assembly`` component."""
-    return LearnedAssembler(name, tagger=tagger, lexicon_fill=lexicon_fill, lexicon_types=lexicon_types, roles=roles)
+    return LearnedAssembler(
+        name,
+        tagger=tagger,
+        lexicon_fill=lexicon_fill,
+        lexicon_types=lexicon_types,
+        roles=roles,
+        word_lists=word_lists,
+    )

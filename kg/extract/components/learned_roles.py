@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from kg.errors import InputError
-from kg.extract.components.common import Candidate, EntityDraft, cue_windows, doc_text, title_range
+from kg.extract.components.common import Candidate, cue_windows, doc_text, title_range
 
 ROLES_FILE = Path(__file__).resolve().parents[1] / "learned" / "roles.json"
 """The bundled role weights (rebuilt by ``make train``)."""
@@ -62,14 +62,17 @@ _TITLE_PREFIX_END = re.compile(r"\s*(?:\([^()]{1,30}\)\s*)?(?::|\s-\s|\u2014|\u2
 
 
 def entity_features(
-    doc: Doc, draft: EntityDraft, members: Sequence[Candidate], *, abbreviations: Sequence[Any] = ()
+    doc: Doc, draft: Any, members: Sequence[Candidate], *, cues: Any, abbreviations: Sequence[Any] = ()
 ) -> list[float]:
-    """Return the feature vector (see :data:`FEATURES`) of one entity of a Doc."""
+    """Return the feature vector (see :data:`FEATURES`) of one entity draft of a Doc.
+
+    ``cues`` are the cue patterns of the word lists (:func:`kg.extract.components.patterns.cue_patterns`).
+    """
     text = doc_text(doc)
     title = title_range(doc)
     title_end = title[1] if title else 0
     abstract_start = title_end + 2 if title else 0
-    proposals, naming = cue_windows(doc)
+    proposals, naming = cue_windows(doc, cues)
     mentions = sorted(draft.mentions)
     in_title = any(s < title_end for s, _ in mentions)
     title_prefix = any(
@@ -80,7 +83,7 @@ def entity_features(
     owned = any(_OWNED.search(text, max(0, s - 40), s) for s, _ in mentions)
     appositive = any(_APPOSITIVE.match(text, e) for _, e in mentions)
     forms = {draft.name.casefold(), *(a.casefold() for a in draft.aliases)}
-    acronym = any(p.long.casefold() in forms or p.short.casefold() in forms for p in abbreviations)
+    acronym = any(p["long"].casefold() in forms or p["short"].casefold() in forms for p in abbreviations)
     body = [s for s, _ in mentions if s >= abstract_start]
     length = max(1, len(text) - abstract_start)
     first = (body[0] - abstract_start) / length if body else 1.0
@@ -122,11 +125,11 @@ class RoleScorer:
         z = sum(w * x for w, x in zip(self.weights, features))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def assign(self, doc: Doc, drafts: list[EntityDraft], groups: Sequence[Sequence[Candidate]]) -> None:
+    def assign(self, doc: Doc, drafts: list[Any], groups: Sequence[Sequence[Candidate]], *, cues: Any) -> None:
         """Set each draft's role from its features (drafts and groups in the same order)."""
         pairs = _abbreviations(doc)
         for draft, members in zip(drafts, groups):
-            p = self.probability(entity_features(doc, draft, members, abbreviations=pairs))
+            p = self.probability(entity_features(doc, draft, members, cues=cues, abbreviations=pairs))
             draft.role = "proposed" if p >= self.threshold else "used"
 
     def to_dict(self) -> dict[str, Any]:

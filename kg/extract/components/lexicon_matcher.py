@@ -1,7 +1,7 @@
 """``kg_lexicon``: match the curated lexicons of well-known names, case-aware.
 
 Entries arrive through the config (the registered ``kg.lexicon_patterns.v1``
-function loads the bundled TSV files with :func:`kg.extract.lexicon.load_lexicon`),
+function loads the bundled TSV files with :func:`kg.lexicons.load_lexicon`),
 so the component itself never opens a file. Two ``PhraseMatcher`` objects do
 the work: one on ``ORTH`` (``BERT`` matches, ``bert`` inside a word or in lower
 case does not) and one on ``LOWER`` for entries flagged ``case_insensitive``.
@@ -13,7 +13,7 @@ written capitalised mid-sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from spacy.attrs import IDX, LENGTH
@@ -32,7 +32,7 @@ from kg.extract.components.common import (
     register_extensions,
     sentence_ranges,
 )
-from kg.extract.components.vocab import HEAD_TYPES
+from kg.extract.wordlists import WordLists, load_word_lists
 
 #: Version, size and variant suffixes that extend a known model name: "Llama 3.1 8B-Instruct".
 MODEL_TAIL = re.compile(
@@ -46,7 +46,7 @@ MODEL_TAIL = re.compile(
 @registry.misc("kg.lexicon_patterns.v1")
 def lexicon_patterns(path: str | None = None) -> list[Any]:
     """Load lexicon entries for ``kg_lexicon`` (the bundled files when ``path`` is None)."""
-    from kg.extract.lexicon import load_lexicon
+    from kg.lexicons import load_lexicon
 
     return list(load_lexicon(path))
 
@@ -60,11 +60,13 @@ class LexiconMatcher:
         name: str = "kg_lexicon",
         *,
         entries: Sequence[Any] = (),
+        word_lists: WordLists | None = None,
         confidence: float = 0.9,
         ambiguous_confidence: float = 0.7,
     ) -> None:
         register_extensions()
         self.name = name
+        self.type_words = (word_lists or load_word_lists()).beside_types
         self.confidence = confidence
         self.ambiguous_confidence = ambiguous_confidence
         self.entries = list(entries)
@@ -98,12 +100,12 @@ class LexiconMatcher:
             entry = self._entry_of[match_id]
             start_char, end_char = idx[start], idx[end - 1] + length[end - 1]
             if _inside_compound(text, start_char, end_char):
-                continue  # "Adversarial Training" in "Domain-Adversarial Training" is not the name
+                continue  # "Adversarial Training" in "Token-Adversarial Training" is not the name
             confidence = self.confidence
             if entry.ambiguous:
                 if defined is None:
                     defined = _defined_forms(doc)
-                if not _has_context(doc, start, end, entry.type, defined):
+                if not _has_context(doc, start, end, entry.type, defined, self.type_words):
                     continue
                 confidence = self.ambiguous_confidence
             if entry.type == "Model":
@@ -128,7 +130,7 @@ class LexiconMatcher:
 
 
 def _inside_compound(text: str, start: int, end: int) -> bool:
-    """Tell whether a match is the tail of a hyphenated compound ("Domain-Adversarial Training").
+    """Tell whether a match is the tail of a hyphenated compound ("Token-Adversarial Training").
 
     A hyphen *after* the match is fine: "CLIP-based" still uses CLIP.
     """
@@ -147,20 +149,22 @@ def _defined_forms(doc: Doc) -> set[str]:
     """Return the match keys of every acronym and long form the text defines."""
     out: set[str] = set()
     for pair in get_ext(doc, "kg_abbreviations") or ():
-        out.add(norm_key(pair.short))
-        out.add(norm_key(pair.long))
+        out.add(norm_key(pair["short"]))
+        out.add(norm_key(pair["long"]))
     return out
 
 
-def _has_context(doc: Doc, start: int, end: int, type_: str, defined: set[str]) -> bool:
+def _has_context(
+    doc: Doc, start: int, end: int, type_: str, defined: set[str], type_words: Mapping[str, str]
+) -> bool:
     """Decide whether an ambiguous lexicon match is used as a name here."""
     span_text = doc[start:end].text
     if norm_key(span_text) in defined:
         return True
     for i in (end, end + 1):
-        if i < len(doc) and HEAD_TYPES.get(doc[i].lower_) == type_:
+        if i < len(doc) and type_words.get(doc[i].lower_) == type_:
             return True
-    if start > 0 and HEAD_TYPES.get(doc[start - 1].lower_) == type_:
+    if start > 0 and type_words.get(doc[start - 1].lower_) == type_:
         return True
     if any(c.isupper() for c in span_text) and not span_text.isupper():
         sent_starts = {s for s, _ in sentence_ranges(doc)}
@@ -173,14 +177,25 @@ def _has_context(doc: Doc, start: int, end: int, type_: str, defined: set[str]) 
     "kg_lexicon",
     default_config={
         "entries": {"@misc": "kg.lexicon_patterns.v1", "path": None},
+        "word_lists": {"@misc": "kg.word_lists.v1", "path": None},
         "confidence": 0.9,
         "ambiguous_confidence": 0.7,
     },
 )
 def make_lexicon(
-    nlp: Language, name: str, entries: list[Any], confidence: float, ambiguous_confidence: float
+    nlp: Language,
+    name: str,
+    entries: list[Any],
+    word_lists: WordLists,
+    confidence: float,
+    ambiguous_confidence: float,
 ) -> LexiconMatcher:
     """Build the ``kg_lexicon`` component from already-loaded lexicon entries."""
     return LexiconMatcher(
-        nlp, name, entries=entries, confidence=confidence, ambiguous_confidence=ambiguous_confidence
+        nlp,
+        name,
+        entries=entries,
+        word_lists=word_lists,
+        confidence=confidence,
+        ambiguous_confidence=ambiguous_confidence,
     )

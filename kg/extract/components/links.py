@@ -2,8 +2,9 @@
 
 The URL rules live in :mod:`kg.links` (pure functions, no spaCy) so the
 readers and the eval share them; this component only runs them over the Doc
-and keeps the results (with offsets) in ``doc._.kg_links``. Later steps use
-the offsets to ignore words inside URLs.
+and keeps the results (with offsets) in ``doc._.kg_links`` as plain dicts
+(``url``, ``kind``, ``start``, ``end``), so the Doc stays serialisable. Later
+steps use the offsets to ignore words inside URLs.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ class LinkFinder:
         text = doc_text(doc)
         # Every URL has "://" or a "host.tld" (letter or digit, dot, two letters); most abstracts have
         # neither, and this one fast scan spares them the full URL scanner.
-        set_ext(doc, "kg_links", self._find_links(text) if maybe_url(text) else [])
+        found = self._find_links(text) if maybe_url(text) else []
+        plain = [{"url": f.url, "kind": f.kind, "start": f.start, "end": f.end} for f in found]
+        set_ext(doc, "kg_links", plain)
         return doc
 
 

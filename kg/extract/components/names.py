@@ -9,14 +9,16 @@ Rules, strongest first:
 * a lower-case part the paper adds: "a new / our novel X layer|loss|gate",
   "we adopt / employ / incorporate a X module" (not a known technique, not
   one modifier plus a bare type word such as "a retrieval-based strategy");
-* coined shapes anywhere: inner capitals (AdaNPC), hyphen-joined capitals
-  (Meta-DMoE), letters with digits (GPT-4o, Qwen2.5-VL-3B-Instruct) and
+* coined shapes anywhere: inner capitals (ZorbNet), hyphen-joined capitals
+  (Flux-QRoute), letters with digits (GPT-4o, Qwen2.5-VL-3B-Instruct) and
   "Base [version] size" (Llama 3.1 8B, Mistral 7B);
 * capitalised multi-word phrases in the middle of an abstract sentence (a
   problem after "for / to / on" is a used Task, not the contribution);
 * bare acronyms (GRPO), kept only when typing or roles find support for them.
 
 Cue rules mark their finds ``proposed``; the roles step decides the rest.
+The word lists come from the config (``kg.word_lists.v1``), and so does the
+confidence each rule gives its finds.
 """
 
 from __future__ import annotations
@@ -39,33 +41,19 @@ from kg.extract.components.common import (
     sentence_ranges,
     title_range,
 )
+from kg.extract.components.descriptions import described_method, lower_case_name, new_part
 from kg.extract.components.patterns import (
-    CAP_PHRASE,
-    PROPOSAL_CUE,
+    CuePatterns,
     clean_cap_phrase,
+    cue_patterns,
     is_acronym,
     is_name_like,
 )
-from kg.extract.components.vocab import (
-    GENERIC,
-    GENERIC_ACRONYMS,
-    HEAD_TYPES,
-    METRICS,
-    NOT_IN_NAMES,
-    NOT_MODEL_BASES,
-    PHRASE_STOP,
-    PROPOSAL_HEADS,
-    TASK_HEADS,
-    TITLE_PREFIX_STOP,
-)
+from kg.extract.wordlists import WordLists, load_word_lists
 
 _TITLE_PREFIX = re.compile(r"\s*([^:\n]{1,60}?)\s*:\s+\S")
 _TITLE_HEAD = re.compile(r"\s*:\s*(?:an?|the|one)\s+((?:[\w-]+\s*){1,5})", re.IGNORECASE)
 _TYPE_WORD_TAIL = re.compile(r"\s+([A-Z][a-z]+)$")
-_FIRST_PERSON = re.compile(
-    rf"\b[Oo]ur\b|\b{PROPOSAL_CUE.pattern}|\b(?:is|are) (?:specifically |further |then |also )?"
-    r"(?:designed|proposed|introduced|developed|presented|devised|constructed)\b"
-)
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
 
 
@@ -76,17 +64,59 @@ class NameFinder:
         self,
         name: str = "kg_names",
         *,
+        word_lists: WordLists | None = None,
+        title_confidence: float = 0.9,
+        subtitle_confidence: float = 0.8,
+        title_phrase_confidence: float = 0.8,
+        description_confidence: float = 0.7,
+        lower_name_confidence: float = 0.75,
         cue_confidence: float = 0.85,
         shape_confidence: float = 0.65,
+        sized_confidence: float = 0.75,
         phrase_confidence: float = 0.5,
+        problem_confidence: float = 0.6,
+        own_phrase_confidence: float = 0.65,
         acronym_confidence: float = 0.4,
     ) -> None:
+        """Set up the rules; each ``*_confidence`` is the confidence of one rule's finds.
+
+        Args:
+            name: the component name.
+            word_lists: the word lists (the bundled ones when None).
+            title_confidence: the title's "NAME:" prefix.
+            subtitle_confidence: a title's "...: A Foo Bar Approach".
+            title_phrase_confidence: the title's leading Title-Case phrase the abstract repeats.
+            description_confidence: a lower-case description of what the paper proposes or adds.
+            lower_name_confidence: a lower-case name after a naming cue ("a setting termed ...").
+            cue_confidence: a capitalised name after a proposal or naming cue.
+            shape_confidence: a coined word shape (inner capitals, letters with digits).
+            sized_confidence: a model name with a size ("Zorb 7B").
+            phrase_confidence: a capitalised phrase mid-sentence.
+            problem_confidence: a capitalised problem after "for / to / on" ("for Glyph Route Planning").
+            own_phrase_confidence: a capitalised phrase in a sentence about the paper's own work.
+            acronym_confidence: a bare acronym.
+        """
         register_extensions()
         self.name = name
+        self.lists = word_lists or load_word_lists()
+        self.cues: CuePatterns = cue_patterns(self.lists)
+        self.title_confidence = title_confidence
+        self.subtitle_confidence = subtitle_confidence
+        self.title_phrase_confidence = title_phrase_confidence
+        self.description_confidence = description_confidence
+        self.lower_name_confidence = lower_name_confidence
         self.cue_confidence = cue_confidence
         self.shape_confidence = shape_confidence
+        self.sized_confidence = sized_confidence
         self.phrase_confidence = phrase_confidence
+        self.problem_confidence = problem_confidence
+        self.own_phrase_confidence = own_phrase_confidence
         self.acronym_confidence = acronym_confidence
+        self._first_person = re.compile(
+            rf"\b[Oo]ur\b|\b{self.cues.proposal_cue.pattern}"
+            r"|\b(?:is|are) (?:specifically |further |then |also )?"
+            r"(?:designed|proposed|introduced|developed|presented|devised|constructed)\b"
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         """Add candidates for coined names no lexicon knows: title prefixes, cue words, word shapes."""
@@ -111,39 +141,46 @@ class NameFinder:
         if not m:
             return
         prefix = m.group(1)
+        lists = self.lists
         words = prefix.split()
-        if not words or len(words) > 4 or any(w.lower() in TITLE_PREFIX_STOP for w in words[:1]):
+        if not words or len(words) > 4 or any(w.lower() in lists.title_prefix_stop for w in words[:1]):
             return
-        if norm_key(prefix) in GENERIC or not prefix[0].isupper() and not is_name_like(words[0]):
+        if norm_key(prefix) in lists.generic or not prefix[0].isupper() and not is_name_like(words[0], lists):
             return
         if len(words) == 1:
-            ok = is_name_like(words[0]) or is_acronym(words[0]) or words[0][0].isupper()
+            ok = is_name_like(words[0], lists) or is_acronym(words[0], lists) or words[0][0].isupper()
         else:
-            ok = any(is_name_like(w) or is_acronym(w) for w in words) or (
+            ok = any(is_name_like(w, lists) or is_acronym(w, lists) for w in words) or (
                 all(w[0].isupper() for w in words if len(w) > 3) and text.count(prefix, end) > 0
             )
         if not ok:
             return
-        cand = Candidate(m.start(1), m.end(1), prefix, self.name, 0.9, proposed=True)
+        cand = Candidate(m.start(1), m.end(1), prefix, self.name, self.title_confidence, proposed=True)
         head = _TITLE_HEAD.match(text, m.end(1), end)
         if head:
             for word in head.group(1).lower().split()[:5]:
-                type_ = HEAD_TYPES.get(word)
+                type_ = lists.beside_types.get(word)
                 if type_ and type_ != "Task":
                     cand.set_type(type_, "context")
                     break
         found.append(cand)
 
     def _subtitle_method(self, text: str, start: int, end: int, found: list[Candidate]) -> None:
-        """Read "...: A Diversified Distribution Matching Approach" as the paper's method."""
+        """Read "...: A Layered Glyph Routing Approach" as the paper's method."""
         m = _SUBTITLE_METHOD.search(text, start, end)
         if not m:
             return
         name = m.group(1).strip()
         words = name.split()
-        if len(words) < 2 or any(w.lower() in PHRASE_STOP for w in words[:1]) or norm_key(name) in GENERIC:
+        if (
+            len(words) < 2
+            or words[0].lower() in self.lists.stop_words
+            or norm_key(name) in self.lists.generic
+        ):
             return
-        cand = Candidate(m.start(1), m.start(1) + len(name), name, self.name, 0.8, proposed=True)
+        cand = Candidate(
+            m.start(1), m.start(1) + len(name), name, self.name, self.subtitle_confidence, proposed=True
+        )
         cand.set_type("Method", "context")
         found.append(cand)
 
@@ -161,7 +198,7 @@ class NameFinder:
         words = segment.split()
         if not 2 <= len(words) <= 6 or not all(w[0].isupper() for w in words):
             return
-        if any(w in GENERIC_ACRONYMS for w in words) or norm_key(segment) in GENERIC:
+        if any(w in self.lists.generic_acronyms for w in words) or norm_key(segment) in self.lists.generic:
             return
         at = text.find(segment, abstract_start)
         while at >= 0 and (
@@ -172,9 +209,16 @@ class NameFinder:
             at = text.find(segment, at + 1)
         if at < 0:
             return  # the abstract never uses the phrase as a name mid-sentence
-        cand = Candidate(seg_start, seg_start + len(segment), segment, self.name, 0.8, proposed=True)
+        cand = Candidate(
+            seg_start,
+            seg_start + len(segment),
+            segment,
+            self.name,
+            self.title_phrase_confidence,
+            proposed=True,
+        )
         if m and spells(m.group(1).strip(), segment):
-            # "DataMan: Data Manager for ...": the phrase spells out the prefix name, one entity
+            # "GlyphMix: Glyph Mixer for ...": the phrase spells out the prefix name, one entity
             cand.group = "title:" + norm_key(m.group(1).strip())
             for other in found:
                 if other.start == m.start(1) and other.component == self.name:
@@ -182,13 +226,16 @@ class NameFinder:
         found.append(cand)
 
     def _cues(self, doc: Doc, text: str, found: list[Candidate]) -> None:
-        proposal_cues, naming = cue_windows(doc)
+        lists = self.lists
+        proposal_cues, naming = cue_windows(doc, self.cues)
         proposals = [(o_start, o_end) for _, o_start, o_end in proposal_cues]
         for o_start, o_end in proposals:
-            described = _described_method(text, o_start, o_end)
+            described = described_method(text, o_start, o_end, lists)
             if described is not None:
                 d_start, d_end = described
-                cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
+                cand = Candidate(
+                    d_start, d_end, text[d_start:d_end], self.name, self.description_confidence, proposed=True
+                )
                 cand.set_type("Method", "context")
                 found.append(cand)
         # "a new gating layer", "we adopt a mixture-of-experts gate": a part the paper adds
@@ -198,24 +245,28 @@ class NameFinder:
                 continue  # no leading \b in the patterns: re scans for their first letter much faster
             if m.group(0)[0] == "n" and not _ARTICLE_BEFORE.search(text, max(0, m.start() - 5), m.start()):
                 continue
-            described = _new_part(text, m.end())
+            described = new_part(text, m.end(), lists)
             if described is not None:
                 d_start, d_end = described
                 if any(d_start <= s and e <= d_end and 2 * (e - s) >= d_end - d_start for s, e in known):
                     continue  # "a spectral hopping layer": a known technique reused, not a new part
-                cand = Candidate(d_start, d_end, text[d_start:d_end], self.name, 0.7, proposed=True)
+                cand = Candidate(
+                    d_start, d_end, text[d_start:d_end], self.name, self.description_confidence, proposed=True
+                )
                 cand.set_type("Method", "context")
                 found.append(cand)
         for w_start, w_end in naming:
-            named = _lower_case_name(text, w_start, w_end, sentence_at(doc, w_start)[0])
+            named = lower_case_name(text, w_start, w_end, sentence_at(doc, w_start)[0], lists)
             if named is not None:
                 n_start, n_end, type_ = named
-                cand = Candidate(n_start, n_end, text[n_start:n_end], self.name, 0.75, proposed=True)
+                cand = Candidate(
+                    n_start, n_end, text[n_start:n_end], self.name, self.lower_name_confidence, proposed=True
+                )
                 cand.set_type(type_, "context")
                 found.append(cand)
         for w_start, w_end in proposals + naming:
             sent_end = sentence_at(doc, w_start)[1]
-            for phrase_start, phrase_end in _names_in_window(text, w_start, w_end, sent_end):
+            for phrase_start, phrase_end in _names_in_window(text, w_start, w_end, sent_end, self.cues):
                 found.append(
                     Candidate(
                         phrase_start,
@@ -233,6 +284,7 @@ class NameFinder:
         One fast regex finds every word that starts with a capital (the only
         place these names start); everything else is decided on that short list.
         """
+        lists = self.lists
         sent_starts = {s for s, _ in sentence_ranges(doc)}
         title = title_range(doc)
         shouting = title is not None and _mostly_upper(text[title[0] : title[1]])
@@ -249,9 +301,9 @@ class NameFinder:
                 continue  # an all-capitals title: every word looks like an acronym
             words.append((s, e, word))
             if not (word[1:].islower() and word.isalpha()):  # "However", "Learning": only phrases use them
-                if is_name_like(word):
+                if is_name_like(word, lists):
                     found.append(Candidate(s, e, word, self.name, self.shape_confidence))
-                elif is_acronym(word):
+                elif is_acronym(word, lists):
                     year = _YEAR_TAIL.match(text, e)
                     a_end = year.end() if year else e  # "VOT 2020": the edition belongs to the name
                     found.append(Candidate(s, a_end, text[s:a_end], self.name, self.acronym_confidence))
@@ -259,13 +311,11 @@ class NameFinder:
                 e + 2 < len(text)
                 and text[e] in " -"
                 and text[e + 1].isdigit()
-                and word not in NOT_MODEL_BASES
+                and word not in lists.not_model_bases
             ):
                 size = _SIZE_TAIL.match(text, e)
                 if size:
-                    cand = Candidate(
-                        s, size.end(), text[s : size.end()], self.name, self.shape_confidence + 0.1
-                    )
+                    cand = Candidate(s, size.end(), text[s : size.end()], self.name, self.sized_confidence)
                     cand.set_type("Model", "shape")
                     found.append(cand)
         # capitalised phrases: runs of capitalised words joined by a space or a connector word
@@ -291,27 +341,31 @@ class NameFinder:
         s, e = run[0][0], run[-1][1]
         if title and title[0] <= s < title[1]:
             return
+        lists = self.lists
         if any(
-            w in GENERIC_ACRONYMS or w in _CONNECTOR_CAPS or w in NOT_IN_NAMES or w in METRICS
+            w in lists.generic_acronyms
+            or w in lists.connector_caps
+            or w in lists.not_in_names
+            or w in lists.metrics
             for _, _, w in run
         ):
             return  # "Google Research", "East Asian", "Test F1": places, organisations, measures
         if all(w.isupper() for _, _, w in run):
-            return  # "DG FAS": acronyms side by side, each found on its own
+            return  # "QX RTM": acronyms side by side, each found on its own
         if s in sent_starts or _after_sentence_start(text, s, sent_starts):
             return
-        if run[-1][2].lower() in TASK_HEADS and _PROBLEM_PREPOSITION.search(text, max(0, s - 12), s):
+        if run[-1][2].lower() in lists.task_heads and _PROBLEM_PREPOSITION.search(text, max(0, s - 12), s):
             # "a framework for Multi-Agent Route Planning": the problem a proposal addresses
-            cand = Candidate(s, e, text[s:e], self.name, self.phrase_confidence + 0.1)
+            cand = Candidate(s, e, text[s:e], self.name, self.problem_confidence)
             cand.set_type("Task", "context")
             found.append(cand)
             return
         sent = sentence_at(doc, s)
         own = own_sentence.get(sent)
         if own is None:
-            own = _FIRST_PERSON.search(text, sent[0], sent[1]) is not None
+            own = self._first_person.search(text, sent[0], sent[1]) is not None
             own_sentence[sent] = own
-        confidence = self.phrase_confidence + (0.15 if own else 0.0)
+        confidence = self.own_phrase_confidence if own else self.phrase_confidence
         found.append(Candidate(s, e, text[s:e], self.name, confidence, proposed=own))
 
 
@@ -332,13 +386,12 @@ _BUILD_VERB = re.compile(
 )
 _PROBLEM_PREPOSITION = re.compile(r"\b(?:for|to|on|in|of|tackle|address|addressing|tackling)\s+$")
 _CONNECTOR_GAP = re.compile(r" (?:of|for|to|&) ")
-_CONNECTOR_CAPS = frozenset(["The", "A", "An", "In", "On", "For", "With", "Of", "To", "By", "As", "From"])
 
 
 def spells(name: str, phrase: str) -> bool:
     """Tell whether ``name`` is made of letters of ``phrase`` in order, starting with its first.
 
-    >>> spells("DataMan", "Data Manager"), spells("TALE", "Training-free Composition")
+    >>> spells("GlyphMix", "Glyph Mixer"), spells("ZORB", "Training-free Composition")
     (True, False)
     """
     name_letters = [c.lower() for c in name if c.isalnum()]
@@ -363,7 +416,6 @@ def _joins(text: str, end: int, start: int) -> bool:
     return 2 < gap < 9 and _CONNECTOR_GAP.fullmatch(text, end, start) is not None
 
 
-_WINDOW_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 #: After a title phrase in the abstract: it goes on as a longer capitalised name
 #: ("Glyph Sorting with Echo Maps" does not repeat the title's "Glyph Sorting" as a name).
 _LONGER_NAME = re.compile(r"[ -](?:(?:of|for|with|via|and|in|on|to|by|from)\s+)?[A-Z]")
@@ -374,123 +426,6 @@ _SEGMENT_END = re.compile(
     r"\s+(?:for|via|with|using|in|on|of|to|and|through|from|by|towards?|beyond|under|as|at|is|are)\s+"
     r"|[:,;?!]|\s[-\u2013\u2014]\s"
 )
-_TRAILING_TYPE_WORDS = frozenset(
-    [
-        "method",
-        "methods",
-        "framework",
-        "frameworks",
-        "approach",
-        "approaches",
-        "technique",
-        "techniques",
-        "strategy",
-        "strategies",
-        "pipeline",
-        "paradigm",
-        "scheme",
-        "system",
-        "model",
-    ]
-)
-#: Type words that, after a single modifier, only say what kind of thing something is.
-_BARE_TYPE_WORDS = _TRAILING_TYPE_WORDS | frozenset(
-    ["algorithm", "algorithms", "architecture", "mechanism", "module", "modules", "scheme", "procedure"]
-)
-_DATA_WORDS = frozenset(
-    ["benchmark", "benchmarks", "dataset", "datasets", "corpus", "corpora", "suite", "collection"]
-)
-
-
-def _described_method(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Return the lower-case description of a proposed method ("we propose a progressive curriculum")."""
-    words = [m for m in _WINDOW_WORD.finditer(text, start, end)]
-    i = 0
-    while i < len(words) and (words[i].group(0).lower() in PHRASE_STOP or words[i].group(0).isdigit()):
-        i += 1
-    phrase = words[i:]
-    if not phrase:
-        return None
-    for prev, cur in itertools.pairwise(phrase):
-        if text[prev.end() : cur.start()].strip():
-            return None  # a comma, a bracket: not one noun phrase
-    if any(w.group(0).lower() in PHRASE_STOP for w in phrase):
-        return None
-    if any(w.group(0)[0].isupper() and not w.group(0).isupper() for w in phrase):
-        return None
-    last = phrase[-1].group(0).lower()
-    if last in _DATA_WORDS:
-        return None
-    if last in _TRAILING_TYPE_WORDS and len(phrase) > 2:
-        phrase = phrase[:-1]
-        last = phrase[-1].group(0).lower()
-    if not 2 <= len(phrase) <= 6:
-        return None
-    if len(phrase) == 2 and last in _BARE_TYPE_WORDS:
-        return None  # "a retrieval-based strategy", "a conditional module": a kind of thing, not a name
-    if any(c.isupper() for w in phrase for c in w.group(0)[1:]) and not all(
-        w.group(0).isupper() for w in phrase
-    ):
-        return None  # "mAP improvement": a measure, not a method description
-    if last not in PROPOSAL_HEADS and not last.endswith(("tion", "sion", "ing")):
-        return None
-    if last in TASK_HEADS:
-        return None  # a problem, not a method: kg_phrases types it
-    s, e = phrase[0].start(), phrase[-1].end()
-    if norm_key(text[s:e]) in GENERIC:
-        return None
-    return s, e
-
-
-def _new_part(text: str, start: int) -> tuple[int, int] | None:
-    """Return the description after "a new / our novel" when it ends in a component head.
-
-    "a new session gating layer before ranking" -> "session gating layer": the
-    longest run of up to six words that ends in a proposal head noun (layer,
-    loss, reward, module ...) and that :func:`_described_method` accepts.
-    """
-    ends: list[int] = []
-    for count, m in enumerate(_WINDOW_WORD.finditer(text, start, min(len(text), start + 90))):
-        gap = text[ends[-1] if ends else start : m.start()]
-        if count >= 6 or gap.strip() or m.group(0).lower() in PHRASE_STOP:
-            break
-        ends.append(m.end())
-    for end in reversed(ends):
-        last = text[text.rfind(" ", start, end) + 1 : end].lower()
-        if last in PROPOSAL_HEADS:
-            return _described_method(text, start, end)
-    return None
-
-
-_LOWER_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?: [a-z][a-z0-9]*(?:-[a-z0-9]+)*){1,5}")
-_OWN_BEFORE_CUE = re.compile(r"\b(?:[Ww]e|[Oo]ur|new|novel)\b")
-_SETTING_BEFORE_CUE = re.compile(r"\b(?:task|problem|setting|scenario|challenge)s?\b[^.]{0,20}$")
-
-
-def _lower_case_name(text: str, start: int, end: int, sent_start: int) -> tuple[int, int, str] | None:
-    """Return (start, end, type) of a lower-case name a naming cue gives ("a setting termed quiet glyph recall").
-
-    Only in a sentence where the paper speaks of its own or new work ("we", "our",
-    "new"), so "a problem known as label noise" stays a used term. The type is
-    Task when the sentence calls it a task, problem or setting, or its last word
-    is a task head; Method otherwise.
-    """
-    m = _LOWER_NAME.match(text, start, max(start, end))
-    if not m:
-        return None
-    cue_at = text.rfind(" ", sent_start, max(sent_start, start - 1))
-    before = text[sent_start : max(sent_start, cue_at)]
-    if "so-" in text[max(0, start - 12) : start] or not _OWN_BEFORE_CUE.search(before):
-        return None
-    words = m.group(0).split()
-    while words and words[-1] in PHRASE_STOP:
-        words.pop()
-    if len(words) < 2 or words[0] in PHRASE_STOP or norm_key(" ".join(words)) in GENERIC:
-        return None
-    n_end = start + len(" ".join(words))
-    last = words[-1]
-    type_ = "Task" if last in TASK_HEADS or _SETTING_BEFORE_CUE.search(before) else "Method"
-    return start, n_end, type_
 
 
 def _after_sentence_start(text: str, s: int, sent_starts: set[int]) -> bool:
@@ -501,26 +436,29 @@ def _after_sentence_start(text: str, s: int, sent_starts: set[int]) -> bool:
     return i in sent_starts or i == 0
 
 
-def _names_in_window(text: str, w_start: int, w_end: int, sent_end: int) -> list[tuple[int, int]]:
+def _names_in_window(
+    text: str, w_start: int, w_end: int, sent_end: int, cues: CuePatterns
+) -> list[tuple[int, int]]:
     """Return the names that start inside a cue window (a phrase may run past its end)."""
+    lists = cues.lists
     out: list[tuple[int, int]] = []
-    for m in CAP_PHRASE.finditer(text, w_start, sent_end):
+    for m in cues.cap_phrase.finditer(text, w_start, sent_end):
         if m.start() >= w_end:
             break
-        phrase = clean_cap_phrase(m.group(0))
+        phrase = clean_cap_phrase(m.group(0), cues)
         if not phrase:
             continue
         s = text.index(phrase, m.start())
         words = phrase.split()
-        if len(words) == 1 and not (is_name_like(phrase) or is_acronym(phrase)):
+        if len(words) == 1 and not (is_name_like(phrase, lists) or is_acronym(phrase, lists)):
             continue
         if len(words) > 1 and words[0] in ("We", "Our", "This", "These", "In", "To"):
             continue
         tail = _TYPE_WORD_TAIL.search(phrase)
-        named = len(words) == 2 and (is_name_like(words[0]) or is_acronym(words[0]))
-        if tail and named and tail.group(1).lower() in HEAD_TYPES:
+        named = len(words) == 2 and (is_name_like(words[0], lists) or is_acronym(words[0], lists))
+        if tail and named and tail.group(1).lower() in lists.beside_types:
             phrase = words[0]  # "ZorbaQA Benchmark" -> ZorbaQA
-        if norm_key(phrase) in GENERIC:
+        if norm_key(phrase) in lists.generic:
             continue
         out.append((s, s + len(phrase)))
     return out
@@ -529,25 +467,52 @@ def _names_in_window(text: str, w_start: int, w_end: int, sent_end: int) -> list
 @Language.factory(
     "kg_names",
     default_config={
+        "word_lists": {"@misc": "kg.word_lists.v1", "path": None},
+        "title_confidence": 0.9,
+        "subtitle_confidence": 0.8,
+        "title_phrase_confidence": 0.8,
+        "description_confidence": 0.7,
+        "lower_name_confidence": 0.75,
         "cue_confidence": 0.85,
         "shape_confidence": 0.65,
+        "sized_confidence": 0.75,
         "phrase_confidence": 0.5,
+        "problem_confidence": 0.6,
+        "own_phrase_confidence": 0.65,
         "acronym_confidence": 0.4,
     },
 )
 def make_names(
     nlp: Language,
     name: str,
+    word_lists: WordLists,
+    title_confidence: float,
+    subtitle_confidence: float,
+    title_phrase_confidence: float,
+    description_confidence: float,
+    lower_name_confidence: float,
     cue_confidence: float,
     shape_confidence: float,
+    sized_confidence: float,
     phrase_confidence: float,
+    problem_confidence: float,
+    own_phrase_confidence: float,
     acronym_confidence: float,
 ) -> NameFinder:
-    """Build the ``kg_names`` component."""
+    """Build the ``kg_names`` component (the confidences are documented on :class:`NameFinder`)."""
     return NameFinder(
         name,
+        word_lists=word_lists,
+        title_confidence=title_confidence,
+        subtitle_confidence=subtitle_confidence,
+        title_phrase_confidence=title_phrase_confidence,
+        description_confidence=description_confidence,
+        lower_name_confidence=lower_name_confidence,
         cue_confidence=cue_confidence,
         shape_confidence=shape_confidence,
+        sized_confidence=sized_confidence,
         phrase_confidence=phrase_confidence,
+        problem_confidence=problem_confidence,
+        own_phrase_confidence=own_phrase_confidence,
         acronym_confidence=acronym_confidence,
     )

@@ -4,7 +4,10 @@ spaCy splits names such as ``Qwen2.5-VL-3B-Instruct`` into several tokens and
 gives no part-of-speech tags here, so these rules look at characters: word
 shapes (inner capitals, digits, hyphens), capitalised phrases, and the
 clause that follows "we propose / introduce / present". Everything is a plain
-compiled regex with linear-time behaviour on long input.
+compiled regex with linear-time behaviour on long input. The cue words inside
+the patterns (proposal verbs, naming cues, connectors) come from the word
+lists (:class:`kg.extract.wordlists.WordLists`): :func:`cue_patterns`
+compiles them once per word-list object.
 """
 
 from __future__ import annotations
@@ -13,13 +16,7 @@ import functools
 import re
 from collections.abc import Iterator
 
-from kg.extract.components.vocab import (
-    GENERIC_ACRONYMS,
-    METRICS,
-    NAMING_CUES,
-    NOT_NAMES,
-    PROPOSAL_VERBS,
-)
+from kg.extract.wordlists import WordLists
 
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _TWO_CAPS = re.compile(r"[A-Z].*[A-Z]")
@@ -35,26 +32,13 @@ _METRIC_AFFIX = re.compile(
 )
 
 _CAP_WORD = r"(?:[A-Z][\w]*(?:\^\d+\w*)?(?:-[\w]+)*|[a-z]+[A-Z][\w]*(?:-[\w]+)*)"
-_CONNECTOR = r"(?:of|for|with|via|in|on|to|the|from|over|under|by|as)"
-#: A capitalised phrase: "Energy-guided Latent Optimization", "Deep Think with Confidence".
-CAP_PHRASE = re.compile(rf"(?<![\w\-]){_CAP_WORD}(?:\s+(?:{_CONNECTOR}\s+)?{_CAP_WORD}){{0,6}}(?![\w\-])")
-
 _SUBJECT = (
     r"(?:[Ww]e|(?:[Tt]his|[Tt]he present|[Oo]ur) (?:paper|work|study|article|report|letter|thesis|note)"
     r"|[Hh]ere,? we)"
 )
 _ADVERB = r"(?:(?:also|further|then|first|newly|hereby|additionally|therefore|thus|now|instead|finally|"
 _ADVERB += r"specifically|hence|accordingly|subsequently|formally|systematically|carefully)\s+)?"
-#: "we propose", "This paper introduces", "Here we present" ...
-PROPOSAL_CUE = re.compile(rf"{_SUBJECT}\s+{_ADVERB}(?:{PROPOSAL_VERBS})\b")
-#: "... and propose X" later in a sentence whose subject is "we" (checked by the caller).
-BARE_PROPOSAL_CUE = re.compile(
-    r"(?:and|,|;)\s+(?:then\s+|further\s+|also\s+)?(?:propose|introduce|present|develop|design|devise|"
-    r"construct|build|release|curate|create|contribute)\b"
-)
 _WE = re.compile(r"\b[Ww]e\b")
-#: "dubbed X", "called X", "referred to as X".
-NAMING_CUE = re.compile(rf"(?:{NAMING_CUES}),?\s+(?:as\s+)?[\"'\u201c\u2018]?")
 #: Words after which a proposal clause's object has ended.
 _WINDOW_STOP = re.compile(
     r"\b(?:that|which|where|whose|who|to|by|using|based|through|for|on|in|from|of|with|via|under|"
@@ -62,18 +46,79 @@ _WINDOW_STOP = re.compile(
 )
 
 
+def _alternation(words: tuple[str, ...]) -> str:
+    """Return a regex alternation of literal phrases, in the order given."""
+    return "|".join(re.escape(w) for w in words)
+
+
+def _any_first_case(phrase: str) -> str:
+    """Return a regex for ``phrase`` whose first letter may be either case ("[Oo]ur")."""
+    head, rest = phrase[0], phrase[1:]
+    first = f"[{head.upper()}{head.lower()}]" if head.isalpha() else re.escape(head)
+    return first + _alternation((rest,)) if rest else first
+
+
+class CuePatterns:
+    """The regexes built from the cue words of one :class:`WordLists`.
+
+    Attributes:
+        lists: the word lists the patterns were built from.
+        proposal_cue: "we propose", "This paper introduces", "Here we present" ...
+        bare_proposal_cue: "... and propose X" later in a sentence whose subject is "we".
+        naming_cue: "dubbed X", "called X", "referred to as X".
+        cap_phrase: a capitalised phrase, its words joined by spaces or connectors
+            ("Spectral Glyph Routing", "Theory of Glyph Binding").
+        owned_type_noun: "our DG method X": the paper owns X (matched before X).
+        first_person_owner: "our X", "the proposed X" (matched before X).
+        edge_words: connectors and articles trimmed from the ends of a capitalised phrase.
+    """
+
+    def __init__(self, lists: WordLists) -> None:
+        self.lists = lists
+        verbs = _alternation(lists.proposal_verbs)
+        self.proposal_cue = re.compile(rf"{_SUBJECT}\s+{_ADVERB}(?:{verbs})\b")
+        after_and = _alternation(lists.proposal_verbs_after_and)
+        self.bare_proposal_cue = re.compile(
+            rf"(?:and|,|;)\s+(?:then\s+|further\s+|also\s+)?(?:{after_and})\b"
+        )
+        self.naming_cue = re.compile(
+            rf"(?:{_alternation(lists.naming_cues)}),?\s+(?:as\s+)?[\"'\u201c\u2018]?"
+        )
+        connector = f"(?:{_alternation(lists.connectors)})"
+        self.cap_phrase = re.compile(
+            rf"(?<![\w\-]){_CAP_WORD}(?:\s+(?:{connector}\s+)?{_CAP_WORD}){{0,6}}(?![\w\-])"
+        )
+        self.owned_type_noun = re.compile(
+            rf"\b[Oo]ur\s+(?:[\w-]+\s+)?(?:{_alternation(lists.owned_nouns)})\s*,?\s+$"
+        )
+        owners = "|".join(_any_first_case(p) for p in lists.owner_phrases)
+        self.first_person_owner = re.compile(
+            rf"\b(?:{owners})\s+"
+            r"(?:(?!(?:on|in|of|with|for|to|and|or|from|using|against|over|than|by)\b)[\w-]+\s+)?$"
+        )
+        self.edge_words = frozenset(lists.connectors) | {"The", "A", "An"}
+
+
+@functools.lru_cache(maxsize=8)
+def cue_patterns(lists: WordLists) -> CuePatterns:
+    """Return the cue regexes of ``lists``, compiled once per word-list object."""
+    return CuePatterns(lists)
+
+
 @functools.lru_cache(maxsize=65536)
-def is_name_like(word: str) -> bool:
+def is_name_like(word: str, lists: WordLists) -> bool:
     """Tell whether one hyphen-joined word looks like a coined name by its shape alone.
 
-    >>> [is_name_like(w) for w in ("AdaNPC", "Meta-DMoE", "GPT-4o", "However", "3D", "LLMs")]
+    >>> from kg.extract.wordlists import load_word_lists
+    >>> lists = load_word_lists()
+    >>> [is_name_like(x, lists) for x in ("ZorbNet", "Flux-QRoute", "Blip-7b", "However", "3D", "LLMs")]
     [True, True, True, False, False, False]
     """
-    if len(word) < 2 or word in NOT_NAMES or word in GENERIC_ACRONYMS or word in METRICS:
+    if len(word) < 2 or word in lists.never_names:
         return False
     if not any(c.isalpha() for c in word) or word[0].isdigit():
         return False
-    if word.endswith("s") and word[:-1] in GENERIC_ACRONYMS:
+    if word.endswith("s") and word[:-1] in lists.generic_acronyms:
         return False
     if _LATEX_WORD.match(word) or _METRIC_AFFIX.match(word):
         return False
@@ -85,16 +130,18 @@ def is_name_like(word: str) -> bool:
 
 
 @functools.lru_cache(maxsize=65536)
-def is_acronym(word: str) -> bool:
+def is_acronym(word: str, lists: WordLists) -> bool:
     """Tell whether a word is an all-capitals acronym of a name ("GRPO"), not a generic one.
 
-    >>> [is_acronym(w) for w in ("GRPO", "AI", "LLMs", "A")]
+    >>> from kg.extract.wordlists import load_word_lists
+    >>> lists = load_word_lists()
+    >>> [is_acronym(x, lists) for x in ("ZQRT", "AI", "LLMs", "A")]
     [True, False, False, False]
     """
     letters = [c for c in word if c.isalpha()]
-    if len(letters) < 2 or word in GENERIC_ACRONYMS or word in METRICS or word in NOT_NAMES:
+    if len(letters) < 2 or word in lists.never_names:
         return False
-    if word.endswith("s") and word[:-1] in GENERIC_ACRONYMS:
+    if word.endswith("s") and word[:-1] in lists.generic_acronyms:
         return False
     return (
         all(c.isupper() for c in letters[:-1])
@@ -103,31 +150,15 @@ def is_acronym(word: str) -> bool:
     )
 
 
-def clean_cap_phrase(phrase: str) -> str:
+def clean_cap_phrase(phrase: str, cues: CuePatterns) -> str:
     """Trim connectors and articles from the ends of a capitalised phrase.
 
-    >>> clean_cap_phrase("The Foo Bar of")
+    >>> from kg.extract.wordlists import load_word_lists
+    >>> clean_cap_phrase("The Foo Bar of", cue_patterns(load_word_lists()))
     'Foo Bar'
     """
     words = phrase.split()
-    drop = {
-        "of",
-        "for",
-        "with",
-        "via",
-        "in",
-        "on",
-        "to",
-        "the",
-        "from",
-        "over",
-        "under",
-        "by",
-        "as",
-        "The",
-        "A",
-        "An",
-    }
+    drop = cues.edge_words
     while words and words[-1] in drop:
         words.pop()
     while words and words[0] in drop:
@@ -135,20 +166,20 @@ def clean_cap_phrase(phrase: str) -> str:
     return " ".join(words)
 
 
-def proposal_windows(text: str, start: int, end: int) -> Iterator[tuple[int, int, int]]:
+def proposal_windows(text: str, start: int, end: int, cues: CuePatterns) -> Iterator[tuple[int, int, int]]:
     """Yield (cue start, object start, object end) for each proposal clause in ``text[start:end]``.
 
     The object runs from after the verb to the first word that ends a noun
     phrase ("that", "for", "to", ...) or the end of the sentence; a name that
     *starts* inside it is what the paper introduces.
     """
-    for cue in PROPOSAL_CUE.finditer(text, start, end):
+    for cue in cues.proposal_cue.finditer(text, start, end):
         if cue.start() > 0 and text[cue.start() - 1].isalnum():
             continue  # the patterns carry no leading \b so that re can scan for their first letter fast
         stop = _WINDOW_STOP.search(text, cue.end(), end)
         yield cue.start(), cue.end(), stop.start() if stop else end
-    if "propose" in text or "introduce" in text or "present" in text:
-        for cue in BARE_PROPOSAL_CUE.finditer(text, start, end):
+    if any(verb in text for verb in cues.lists.proposal_verbs_after_and):  # a fast pre-check
+        for cue in cues.bare_proposal_cue.finditer(text, start, end):
             if cue.start() > 0 and text[cue.start() - 1].isalnum():
                 continue
             sentence_start = max(text.rfind(". ", start, cue.start()), start)
@@ -157,10 +188,37 @@ def proposal_windows(text: str, start: int, end: int) -> Iterator[tuple[int, int
                 yield cue.start(), cue.end(), stop.start() if stop else end
 
 
-def naming_windows(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+def naming_windows(text: str, start: int, end: int, cues: CuePatterns) -> Iterator[tuple[int, int]]:
     """Yield (name start, window end) after each naming cue ("dubbed", "termed", ...)."""
-    for cue in NAMING_CUE.finditer(text, start, end):
+    for cue in cues.naming_cue.finditer(text, start, end):
         if cue.start() > 0 and text[cue.start() - 1].isalnum():
             continue
         stop = _WINDOW_STOP.search(text, cue.end(), end)
         yield cue.end(), stop.start() if stop else end
+
+
+def type_from_last_word(phrase: str, lists: WordLists) -> str | None:
+    """Guess a type from the last word of a multi-word name ("... Optimization" -> Method).
+
+    >>> from kg.extract.wordlists import load_word_lists
+    >>> lists = load_word_lists()
+    >>> type_from_last_word("Gradient Lattice Optimization", lists)
+    'Method'
+    >>> type_from_last_word("Massive Glyph Benchmark", lists)
+    'Dataset'
+    >>> type_from_last_word("Gradient Folding", lists), type_from_last_word("Resonance Imaging", lists)
+    ('Method', None)
+    """
+    words = phrase.replace("/", " ").split()
+    if not words:
+        return None
+    table = lists.last_word_types
+    last = words[-1].strip(".,;:()[]").lower()
+    found = table.get(last)
+    if found is None and last.endswith("s"):
+        found = table.get(last[:-1])
+    if found is None and "-" in last:
+        found = table.get(last.rsplit("-", 1)[-1])
+    if found is None and len(words) > 1 and last.endswith("ing") and last not in lists.field_gerunds:
+        found = "Method"  # "Gradient Folding", "Kernel Warping": a named procedure
+    return found

@@ -1,13 +1,12 @@
 """``kg_phrases``: tasks and methods named by lower-case noun phrases, found by their head noun.
 
 Tasks and established techniques are mostly lower-case noun phrases
-("few-shot action recognition", "orthogonal regularization loss"). Without a
-tagger, a phrase is grown leftwards from a head noun
-(:data:`~kg.extract.components.vocab.TASK_HEADS`,
-:data:`~kg.extract.components.vocab.METHOD_HEADS`) over words that can modify
-a noun (not stop words, verbs in ``-ing``, adverbs or plurals); the explicit
-frames "the task/problem of X" and "X task" give tasks too. A head with no
-modifier is never enough ("segmentation", "learning" alone are too vague).
+("few-shot glyph recognition", "spectral smoothness loss"). Without a
+tagger, a phrase is grown leftwards from a head noun (the ``head`` words of
+``kg/extract/words/type_words.tsv``) over words that can modify a noun (not
+stop words, verbs in ``-ing``, adverbs or plurals); the explicit frames "the
+task/problem of X" and "X task" give tasks too. A head with no modifier is
+never enough ("segmentation", "learning" alone are too vague).
 """
 
 from __future__ import annotations
@@ -27,58 +26,31 @@ from kg.extract.components.common import (
     pattern_tokenizer,
     register_extensions,
 )
-from kg.extract.components.vocab import (
-    GENERIC,
-    METHOD_HEADS,
-    PHRASE_STOP,
-    TASK_HEADS,
-    WEAK_METHOD_HEADS,
-    WEAK_TASK_HEADS,
-)
+from kg.extract.wordlists import WordLists, load_word_lists
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
 _TASK_WORD = re.compile(r"(?<![\w-])(?:task|problem)\b")
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|this|our|new|novel)\s+$", re.IGNORECASE)
 _TASK_OF = re.compile(r"\b(?:task|problem|challenge)s? of\s+")
-_SUFFIX_STOP = (
-    "-free",
-    "-efficient",
-    "-based",
-    "-driven",
-    "-enhanced",
-    "-powered",
-    "-agnostic",
-    "-guided",
-    "-aware",
-    "-augmented",
-    "-oriented",
-    "-intensive",
-    "-friendly",
-    "-like",
-    "-related",
-)
-_LY_NOUNS = frozenset(
-    {"anomaly", "family", "assembly", "supply", "reply", "monopoly", "poly", "rally", "ally"}
-)
-_PLURAL_OK = ("ss", "us", "is", "ics", "series", "species", "news")
 
 
-def modifier_ok(word: str, *, title_case: bool) -> bool:
+def modifier_ok(word: str, lists: WordLists, *, title_case: bool) -> bool:
     """Tell whether ``word`` can sit in front of a head noun as part of a name.
 
-    >>> [modifier_ok(w, title_case=False) for w in ("few-shot", "the", "quickly", "images", "time")]
+    >>> lists = load_word_lists()
+    >>> [modifier_ok(w, lists, title_case=False) for w in ("few-shot", "the", "quickly", "images", "time")]
     [True, False, False, False, True]
     """
     low = word.lower()
-    if low in PHRASE_STOP or len(low) < 2 or low.endswith(_SUFFIX_STOP):
+    if low in lists.stop_words or len(low) < 2 or low.endswith(lists.not_modifier_endings):
         return False
     if not title_case and word[0].isupper() and not word.isupper():
         return False
-    if low.endswith("ly") and "-" not in low and low not in _LY_NOUNS:
+    if low.endswith("ly") and "-" not in low and low not in lists.ly_nouns:
         return False
     if low.endswith("ing") and "-" not in low:
         return False
-    return not (low.endswith("s") and not low.endswith(_PLURAL_OK) and not word.isupper())
+    return not (low.endswith("s") and not low.endswith(lists.not_plural_endings) and not word.isupper())
 
 
 #: "for X" with X two to four lower-case words, ending before punctuation or a clause word.
@@ -86,7 +58,6 @@ _FOR_PHRASE = re.compile(
     r"\bfor ((?:[a-z][a-z0-9]*(?:-[a-z0-9]+)* ){1,3}[a-z][a-z0-9]*(?:-[a-z0-9]+)*)"
     r"(?=[,.;:)]| (?:and|or|in|on|with|by|via|using|through|that|which|is|are|tasks?|,)\b)"
 )
-_NOMINAL_ENDINGS = ("tion", "sion", "ing", "ment", "ity", "sis", "ance", "ence")
 _BRACKETED = re.compile(r"\s*\([^()]{1,20}\)")
 
 
@@ -96,15 +67,13 @@ def _recurring_suffix(
     """Return the start of the longest title phrase ending at ``end`` that the abstract repeats.
 
     Titles capitalise every word, so where a phrase starts is unclear there;
-    the abstract's own wording decides ("Identifiable Unsupervised Domain
-    Translation" -> "unsupervised domain translation" if that is what it says).
+    the abstract's own wording decides ("Robust Zero-Shot Glyph Translation"
+    -> "zero-shot glyph translation" if that is what it says).
     """
     abstract = next(((s, e) for name, s, e in fields if name == "abstract"), None)
     if abstract is None:
         return None
-    body = _BRACKETED.sub(
-        "", text[abstract[0] : abstract[1]].lower()
-    )  # "out-of-distribution (OOD) generalization"
+    body = _BRACKETED.sub("", text[abstract[0] : abstract[1]].lower())  # "knowledge graph (KG) completion"
     words = [m.start() for m in re.finditer(r"\S+", text[start:head_start])]
     for offset in words:
         phrase = text[start + offset : end].lower()
@@ -138,19 +107,37 @@ class PhraseFinder:
         nlp: Language,
         name: str = "kg_phrases",
         *,
+        word_lists: WordLists | None = None,
         task_confidence: float = 0.55,
         method_confidence: float = 0.5,
+        for_frame_confidence: float = 0.5,
         max_modifiers: int = 4,
     ) -> None:
+        """Set up the head-noun matcher.
+
+        Args:
+            nlp: the pipeline (its vocab and language).
+            name: the component name.
+            word_lists: the word lists (the bundled ones when None).
+            task_confidence: a task phrase grown from a head or read from "the task of X".
+            method_confidence: a method phrase grown from a head.
+            for_frame_confidence: a task read from "for X" ("for glyph selection").
+            max_modifiers: how many words may stand before a head.
+        """
         register_extensions()
         self.name = name
+        self.lists = word_lists or load_word_lists()
         self.task_confidence = task_confidence
         self.method_confidence = method_confidence
+        self.for_frame_confidence = for_frame_confidence
         self.max_modifiers = max_modifiers
         tokenizer = pattern_tokenizer(nlp)
         self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.matcher.add("kg_task_head", list(tokenizer.pipe(sorted(TASK_HEADS))))
-        self.matcher.add("kg_method_head", list(tokenizer.pipe(sorted(METHOD_HEADS - TASK_HEADS))))
+        heads = self.lists
+        self.matcher.add("kg_task_head", list(tokenizer.pipe(sorted(heads.task_heads))))
+        self.matcher.add(
+            "kg_method_head", list(tokenizer.pipe(sorted(heads.method_heads - heads.task_heads)))
+        )
         self._task_id = nlp.vocab.strings.add("kg_task_head")
 
     def __call__(self, doc: Doc) -> Doc:
@@ -179,7 +166,7 @@ class PhraseFinder:
                 hyphens += 1
             head = last.lower_
             type_ = "Task" if match_id == self._task_id else "Method"
-            need = 2 if head in WEAK_TASK_HEADS or head in WEAK_METHOD_HEADS else 1
+            need = 2 if head in self.lists.weak_task_heads or head in self.lists.weak_method_heads else 1
             phrase_start = self._grow(text, f_start, h_start, title_case=title_case)
             modifiers = text[phrase_start:h_start].split()
             if len(modifiers) + sum(w.count("-") for w in modifiers) + hyphens < need:
@@ -222,21 +209,26 @@ class PhraseFinder:
             word = text[k:j]
             if not word or not word[0].isalpha() or (k > floor and not text[k - 1].isspace()):
                 break
-            if not modifier_ok(word, title_case=title_case or _sentence_initial(text, floor, k)):
+            if not modifier_ok(word, self.lists, title_case=title_case or _sentence_initial(text, floor, k)):
                 break
             pos = k
         return pos
 
     def _for_frames(self, text: str, start: int, end: int, found: list[Candidate]) -> None:
-        """Read "for X" where X is a two-to-four-word lower-case nominalisation ("for data selection")."""
+        """Read "for X" where X is a two-to-four-word lower-case nominalisation ("for glyph selection")."""
+        lists = self.lists
         for m in _FOR_PHRASE.finditer(text, start, end):
             words = m.group(1).split()
-            if any(w in PHRASE_STOP or not modifier_ok(w, title_case=False) for w in words[:-1]):
+            if any(w in lists.stop_words or not modifier_ok(w, lists, title_case=False) for w in words[:-1]):
                 continue
             last = words[-1]
-            if last in PHRASE_STOP or not last.endswith(_NOMINAL_ENDINGS) or last.endswith(_SUFFIX_STOP):
+            if (
+                last in lists.stop_words
+                or not last.endswith(lists.nominal_endings)
+                or last.endswith(lists.not_modifier_endings)
+            ):
                 continue
-            self._add(found, text, m.start(1), m.end(1), "Task", confidence=self.task_confidence - 0.05)
+            self._add(found, text, m.start(1), m.end(1), "Task", confidence=self.for_frame_confidence)
 
     def _grow_right(self, text: str, start: int, end: int) -> int:
         """Return the end of the phrase that follows "the task of"."""
@@ -244,7 +236,7 @@ class PhraseFinder:
         for count, m in enumerate(_WORD.finditer(text, start, end)):
             if m.start() != pos and text[pos : m.start()].strip():
                 break
-            if m.group(0).lower() in PHRASE_STOP or count >= 5:
+            if m.group(0).lower() in self.lists.stop_words or count >= 5:
                 break
             pos = m.end()
             if m.end() < end and text[m.end()] != " ":
@@ -264,7 +256,7 @@ class PhraseFinder:
         phrase = text[start:end].strip()
         if not phrase or " " not in phrase and "-" not in phrase:
             return
-        if norm_key(phrase) in GENERIC:
+        if norm_key(phrase) in self.lists.generic:
             return
         if confidence is None:
             confidence = self.task_confidence if type_ == "Task" else self.method_confidence
@@ -275,16 +267,30 @@ class PhraseFinder:
 
 @Language.factory(
     "kg_phrases",
-    default_config={"task_confidence": 0.55, "method_confidence": 0.5, "max_modifiers": 4},
+    default_config={
+        "word_lists": {"@misc": "kg.word_lists.v1", "path": None},
+        "task_confidence": 0.55,
+        "method_confidence": 0.5,
+        "for_frame_confidence": 0.5,
+        "max_modifiers": 4,
+    },
 )
 def make_phrases(
-    nlp: Language, name: str, task_confidence: float, method_confidence: float, max_modifiers: int
+    nlp: Language,
+    name: str,
+    word_lists: WordLists,
+    task_confidence: float,
+    method_confidence: float,
+    for_frame_confidence: float,
+    max_modifiers: int,
 ) -> PhraseFinder:
-    """Build the ``kg_phrases`` component."""
+    """Build the ``kg_phrases`` component (the settings are documented on :class:`PhraseFinder`)."""
     return PhraseFinder(
         nlp,
         name,
+        word_lists=word_lists,
         task_confidence=task_confidence,
         method_confidence=method_confidence,
+        for_frame_confidence=for_frame_confidence,
         max_modifiers=max_modifiers,
     )

@@ -22,7 +22,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.common import candidates, cue_windows, doc_text, register_extensions, sentence_at
-from kg.extract.components.vocab import FIRST_PERSON_OWNER, OWNED_TYPE_NOUN
+from kg.extract.components.patterns import cue_patterns
+from kg.extract.wordlists import WordLists, load_word_lists
 
 _NEW_APPOSITIVE = re.compile(
     r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:,|\bis|:|\u2014|--)\s*(?:a|an|the|our)?\s*(?:[\w-]+\s+){0,2}?"
@@ -35,9 +36,10 @@ _NEW_TASK = re.compile(r"\b(?:new|novel)\s+(?:[\w-]+\s+){0,2}(?:task|problem|set
 class RoleMarker:
     """Set ``proposed`` on the candidates the paper introduces."""
 
-    def __init__(self, name: str = "kg_roles") -> None:
+    def __init__(self, name: str = "kg_roles", *, word_lists: WordLists | None = None) -> None:
         register_extensions()
         self.name = name
+        self.cues = cue_patterns(word_lists or load_word_lists())
 
     def __call__(self, doc: Doc) -> Doc:
         """Mark the candidates the paper itself introduces as proposed; the rest stay ``used``."""
@@ -45,7 +47,8 @@ class RoleMarker:
         found = candidates(doc)
         if not found:
             return doc
-        proposals, _ = cue_windows(doc)
+        proposals, _ = cue_windows(doc, self.cues)
+        owner, owned = self.cues.first_person_owner, self.cues.owned_type_noun
         by_sentence: dict[tuple[int, int], list[tuple[int, int]]] = {}
         for cue_start, o_s, o_e in proposals:
             by_sentence.setdefault(sentence_at(doc, cue_start), []).append((o_s, o_e))
@@ -68,11 +71,7 @@ class RoleMarker:
                     cand.proposed = True
                 continue
             before = text[max(0, cand.start - 40) : cand.start]
-            if (
-                FIRST_PERSON_OWNER.search(before)
-                or OWNED_TYPE_NOUN.search(before)
-                or _NEW_BEFORE.search(before)
-            ):
+            if owner.search(before) or owned.search(before) or _NEW_BEFORE.search(before):
                 cand.proposed = True  # "our X", "a novel X"
             elif _NEW_APPOSITIVE.match(text, cand.end):
                 cand.proposed = True  # "X, a novel ..."
@@ -88,7 +87,7 @@ def _says_new_task(text: str, sent: tuple[int, int], cache: dict[tuple[int, int]
     return value
 
 
-@Language.factory("kg_roles", default_config={})
-def make_roles(nlp: Language, name: str) -> RoleMarker:
+@Language.factory("kg_roles", default_config={"word_lists": {"@misc": "kg.word_lists.v1", "path": None}})
+def make_roles(nlp: Language, name: str, word_lists: WordLists) -> RoleMarker:
     """Build the ``kg_roles`` component."""
-    return RoleMarker(name)
+    return RoleMarker(name, word_lists=word_lists)

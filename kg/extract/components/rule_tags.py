@@ -9,8 +9,11 @@ merged by hand-set priorities. ``train/tagger.py`` runs the same component
 over the training papers, so the features are the same at training and at
 run time.
 
-It reads ``doc._.kg_entities`` (from ``kg_assembly``) and then clears it,
-because in the learned pipeline ``kg_learned_assembly`` writes the entities.
+It reads ``doc._.kg_entities`` (plain dicts from ``kg_assembly``), moves
+them to ``doc.user_data["kg_rule_entities"]`` (where ``kg_learned_assembly``
+takes lexicon names and the rules' proposals from them, then removes them)
+and clears the extension, because in the learned pipeline
+``kg_learned_assembly`` writes the entities.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.common import get_ext, register_extensions, set_ext
+
+RULE_ENTITIES_KEY = "kg_rule_entities"
+"""``doc.user_data`` key where the rules' entities (plain dicts) wait for ``kg_learned_assembly``."""
 
 OUTSIDE = "O"
 """The feature value of a token outside every rule entity."""
@@ -37,16 +43,17 @@ def rule_tags(doc: Doc) -> list[str]:
     import bisect
 
     for draft in drafts:
-        for start, end in draft.mentions:
+        type_ = draft["type"]
+        for start, end in draft["mentions"]:
             first = max(bisect.bisect_right(starts, start) - 1, 0)
             last = max(bisect.bisect_left(starts, end) - 1, first)
             if first == last:
-                tags[first] = "U-" + draft.type
+                tags[first] = "U-" + type_
                 continue
-            tags[first] = "B-" + draft.type
+            tags[first] = "B-" + type_
             for i in range(first + 1, last):
-                tags[i] = "I-" + draft.type
-            tags[last] = "L-" + draft.type
+                tags[i] = "I-" + type_
+            tags[last] = "L-" + type_
     return tags
 
 
@@ -63,6 +70,7 @@ class RuleTagger:
         tags = [OUTSIDE] * len(doc) if self.blind else rule_tags(doc)
         for token, tag in zip(doc, tags):
             token.tag_ = tag
+        doc.user_data[RULE_ENTITIES_KEY] = get_ext(doc, "kg_entities") or []
         set_ext(doc, "kg_entities", None)
         return doc
 

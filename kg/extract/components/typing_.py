@@ -19,40 +19,19 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.components.abbreviations import type_from_last_word
 from kg.extract.components.common import TYPE_PRIORITY, Candidate, candidates, doc_text, register_extensions
-from kg.extract.components.vocab import HEAD_TYPES
+from kg.extract.components.patterns import type_from_last_word
+from kg.extract.wordlists import WordLists, load_word_lists
 
 _NEXT_WORDS = re.compile(r"\s*(?:\([^()\n]{1,30}\)\s*)?([A-Za-z][\w-]*)(?:\s+([A-Za-z][\w-]*))?")
 _APPOSITIVE = re.compile(
     r"\s*(?:\([^()\n]{1,30}\)\s*)?(?:,|\bis|\bas|:|\u2014|--)\s*((?:a|an|the|our|one|first)\b)?\s*"
     r"((?:[\w-]+[ \t]*){1,6})"
-)
-_APPOSITIVE_STOP = frozenset(
-    [
-        "for",
-        "of",
-        "that",
-        "which",
-        "to",
-        "with",
-        "on",
-        "in",
-        "by",
-        "from",
-        "and",
-        "or",
-        "where",
-        "while",
-        "when",
-        "whose",
-        "who",
-        "whereas",
-    ]
 )
 _SIZE = re.compile(r"\d+(?:\.\d+)?[BMbm]\b|[Ii]nstruct\b|[Cc]hat\b")
 _MODEL_ENDING = re.compile(r"(?:GPT|BERT|LLaMA|LLM|LM|VLM|Net-\d+)$")
@@ -72,40 +51,41 @@ _LIST_BEFORE = re.compile(r"(?:,|\band|\bor)\s*$")
 _LIST_GAP = re.compile(r"\s*(?:,|/)?\s*(?:and|or)?\s*")
 
 
-def context_type(text: str, cand: Candidate) -> str | None:
+def context_type(text: str, cand: Candidate, lists: WordLists) -> str | None:
     """Return the type a neighbouring type word gives ``cand``, if any."""
+    head_types = lists.beside_types
     m = _NEXT_WORDS.match(text, cand.end)
     if m:
         first = m.group(1).lower()
-        plural = first.endswith("s") and first[:-1] in HEAD_TYPES
-        if first in HEAD_TYPES and (
+        plural = first.endswith("s") and first[:-1] in head_types
+        if first in head_types and (
             not plural or _LIST_BEFORE.search(text, max(0, cand.start - 8), cand.start)
         ):
-            return HEAD_TYPES[first]
+            return head_types[first]
         second = (m.group(2) or "").lower()
-        if second in HEAD_TYPES and first.endswith(("-based", "-scale", "-level", "-source")):
-            return HEAD_TYPES[second]
-    example_type = _example_of(text, cand.start)
+        if second in head_types and first.endswith(("-based", "-scale", "-level", "-source")):
+            return head_types[second]
+    example_type = _example_of(text, cand.start, head_types)
     if example_type:
         return example_type
     prev = previous_word(text, cand.start).lower()
-    if prev in _DATA_VERBS:  # "we collect X", "we curate X": only data is collected
+    if prev in lists.data_verbs:  # "we collect X", "we curate X": only data is collected
         return "Dataset"
-    if prev in _NAMING_WORDS:  # "a compact model called X": the type word stands before the cue
+    if prev in lists.naming_words:  # "a compact model called X": the type word stands before the cue
         prev = previous_word(text, text.rfind(prev, max(0, cand.start - 20), cand.start)).lower()
-    if prev in HEAD_TYPES and prev not in ("task", "tasks", "problem"):
-        return HEAD_TYPES[prev]
+    if prev in head_types and prev not in ("task", "tasks", "problem"):
+        return head_types[prev]
     m = _APPOSITIVE.match(text, cand.end)
-    if m and not _verb_phrase(m.group(1), m.group(2)):
+    if m and not _verb_phrase(m.group(1), m.group(2), head_types):
         last = ""
         for word in m.group(2).split():  # "X, a novel synthetic multi-domain dataset ..."
             low = word.lower()
-            if low in _APPOSITIVE_STOP:
+            if low in lists.appositive_stop:
                 break
-            found = HEAD_TYPES.get(low)
+            found = head_types.get(low)
             if found:
                 return found
-            if m.group(1) and low in ("set", "sets", "split", "splits") and last in _SPLIT_WORDS:
+            if m.group(1) and low in ("set", "sets", "split", "splits") and last in lists.split_words:
                 return "Dataset"  # "X, a held-out test set of ..."
             last = low
     return None
@@ -118,10 +98,11 @@ _EXAMPLE_OF = re.compile(
 _EXAMPLE_CUES = ("like ", "such as ", "including ", "e.g.")
 
 
-def _example_of(text: str, start: int) -> str | None:
+def _example_of(text: str, start: int, head_types: Mapping[str, str]) -> str | None:
     """Return the type of the plural type word that ``start`` gives an example of, if any.
 
-    >>> _example_of("vision backbones such as ZorbNet", 25), _example_of("feels like Zorb", 11)
+    >>> types = {"backbones": "Model"}
+    >>> _example_of("vision backbones such as ZorbNet", 25, types), _example_of("feels like Zorb", 11, types)
     ('Model', None)
     """
     before = text[max(0, start - 60) : start]
@@ -131,40 +112,31 @@ def _example_of(text: str, start: int) -> str | None:
     if not m:
         return None
     word = m.group(1).lower()
-    if not word.endswith(("s", "a")) or word not in HEAD_TYPES:
+    if not word.endswith(("s", "a")) or word not in head_types:
         return None  # only a plural names the kind ("models like X"); "a model like X" compares
-    return HEAD_TYPES[word]
+    return head_types[word]
 
 
-#: Verbs whose object can only be data: "we collect X from hospitals".
-_DATA_VERBS = frozenset(
-    w + ending
-    for w in ("collect", "curate", "annotate", "crawl", "gather", "scrape", "transcribe")
-    for ending in ("", "s", "d", "ed")
-)
-_SPLIT_WORDS = frozenset(["test", "training", "train", "evaluation", "validation", "dev", "held-out"])
-_NAMING_WORDS = frozenset(["called", "dubbed", "named", "termed", "coined"])
-
-
-def _verb_phrase(article: str | None, words: str) -> bool:
+def _verb_phrase(article: str | None, words: str, head_types: Mapping[str, str]) -> bool:
     """Tell whether an appositive is a verb phrase ("X: Training Small Models to Plan"), not a noun phrase.
 
     Its nouns then say what the name acts on, not what it is: the name of a
     method that trains models is not a model.
 
-    >>> _verb_phrase(None, "Teaching Robots to Walk"), _verb_phrase("a", "learning framework")
+    >>> _verb_phrase(None, "Teaching Robots to Walk", {}), _verb_phrase("a", "learning framework", {})
     (True, False)
     """
     if article:
         return False
     first = words.split(maxsplit=1)[0].lower() if words.strip() else ""
-    return len(first) > 4 and first.endswith("ing") and first not in HEAD_TYPES
+    return len(first) > 4 and first.endswith("ing") and first not in head_types
 
 
-def shape_type(name: str) -> str | None:
+def shape_type(name: str, lists: WordLists) -> str | None:
     """Return the type a name's own shape suggests.
 
-    >>> [shape_type(n) for n in ("Zorba-13B", "FooBench", "Quux Loss", "Blorp", "Zorp-Test")]
+    >>> lists = load_word_lists()
+    >>> [shape_type(n, lists) for n in ("Zorba-13B", "FooBench", "Quux Loss", "Blorp", "Zorp-Test")]
     ['Model', 'Dataset', 'Method', None, 'Dataset']
     """
     if _SIZE.search(name) or _MODEL_ENDING.search(name):
@@ -172,7 +144,7 @@ def shape_type(name: str) -> str | None:
     if _DATASET_ENDING.search(name):
         return "Dataset"
     if " " in name or "-" in name:
-        return type_from_last_word(name.replace("-", " "))
+        return type_from_last_word(name.replace("-", " "), lists)
     return None
 
 
@@ -257,24 +229,28 @@ def _type_parenthesised_lists(text: str, found: list[Candidate]) -> None:
 class Typer:
     """Give every candidate a type, keeping stronger evidence already set."""
 
-    def __init__(self, name: str = "kg_typing", *, default_type: str = "Method") -> None:
+    def __init__(
+        self, name: str = "kg_typing", *, word_lists: WordLists | None = None, default_type: str = "Method"
+    ) -> None:
         register_extensions()
         self.name = name
+        self.lists = word_lists or load_word_lists()
         self.default_type = default_type
 
     def __call__(self, doc: Doc) -> Doc:
         """Type every candidate from its context, then its shape, then the default, strongest evidence first."""
         text = doc_text(doc)
         found = candidates(doc)
+        lists = self.lists
         for cand in found:
             if cand.type_evidence in ("lexicon", "context"):
                 continue
-            cand.set_type(context_type(text, cand), "context")
+            cand.set_type(context_type(text, cand, lists), "context")
             weak = cand.type is None or cand.type_evidence in ("default", "shape")
             if weak and cand.component == "kg_names" and data_context(text, cand):
                 cand.set_type("Dataset", "context")
             if cand.type is None or cand.type_evidence == "default":
-                cand.set_type(shape_type(cand.text), "shape")
+                cand.set_type(shape_type(cand.text, lists), "shape")
         propagate_lists(text, found)
         if "(" in text:
             _type_parenthesised_lists(text, found)
@@ -285,7 +261,10 @@ class Typer:
         return doc
 
 
-@Language.factory("kg_typing", default_config={"default_type": "Method"})
-def make_typing(nlp: Language, name: str, default_type: str) -> Typer:
+@Language.factory(
+    "kg_typing",
+    default_config={"word_lists": {"@misc": "kg.word_lists.v1", "path": None}, "default_type": "Method"},
+)
+def make_typing(nlp: Language, name: str, word_lists: WordLists, default_type: str) -> Typer:
     """Build the ``kg_typing`` component."""
-    return Typer(name, default_type=default_type)
+    return Typer(name, word_lists=word_lists, default_type=default_type)

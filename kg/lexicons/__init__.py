@@ -3,12 +3,14 @@
 The extractor needs to recognise thousands of established names ("GPT-4o",
 "ImageNet-1k", "contrastive learning", "semantic segmentation") that no rule
 can guess, and entity resolution needs to know that "DPO" and "Direct
-Preference Optimization" are one thing. Both read the same four data files in
-``kg/extract/lexicons/`` through this module (see ``SOURCES.md`` there for the
-format and where the facts come from).
+Preference Optimization" are one thing. Both read the same four data files
+beside this module (see ``SOURCES.md`` here for the format and where the
+facts come from), and both receive the loaded entries as an argument: the
+extractor through its config (``kg.lexicon_patterns.v1``), resolution through
+``resolve(..., lexicon=...)``.
 
-This module only parses and indexes the files: it is stdlib-only and must not
-import spaCy, so resolution and evaluation can use it without the pipeline.
+This package only parses and indexes the files: it is stdlib-only, sits below
+both of its users and imports neither, nor spaCy.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.io import read_text
+from kg.lexicons.tables import read_rows
 from kg.normalize import match_key
 from kg.records import ENTITY_TYPES, EntityType
 
@@ -34,7 +36,7 @@ __all__ = [
     "load_lexicon",
 ]
 
-LEXICON_DIR = Path(__file__).resolve().parent / "lexicons"
+LEXICON_DIR = Path(__file__).resolve().parent
 """Folder of the bundled lexicon files."""
 
 LEXICON_FILES: dict[str, EntityType] = {
@@ -101,16 +103,9 @@ class LexiconEntry:
         return any(ch.isspace() for ch in form)
 
 
-def _parse_line(raw: str, *, path: Path, line_no: int, etype: EntityType) -> LexiconEntry:
-    """Parse one data line of a lexicon file; raise InputError naming file and line."""
-    cols = raw.split("\t")
-    if len(cols) != 3:
-        raise InputError(
-            f"expected 3 tab-separated columns (name, aliases, flags), found {len(cols)}",
-            path=path,
-            line=line_no,
-        )
-    name, alias_col, flag_col = (c.strip() for c in cols)
+def _parse_line(cols: tuple[str, ...], *, path: Path, line_no: int, etype: EntityType) -> LexiconEntry:
+    """Parse the columns of one lexicon line; raise InputError naming file and line."""
+    name, alias_col, flag_col = cols
     if not name:
         raise InputError("empty name", path=path, line=line_no)
     aliases: tuple[str, ...] = ()
@@ -140,15 +135,10 @@ def _parse_line(raw: str, *, path: Path, line_no: int, etype: EntityType) -> Lex
 
 def _read_file(path: Path, etype: EntityType) -> list[LexiconEntry]:
     """Read one lexicon file, checking its header and that no form repeats within it."""
-    lines = read_text(path, what="lexicon file").splitlines()
-    if not lines or tuple(lines[0].split("\t")) != HEADER:
-        raise InputError(f"first line must be the header {'<TAB>'.join(HEADER)!r}", path=path, line=1)
     entries: list[LexiconEntry] = []
     seen: dict[str, int] = {}
-    for line_no, raw in enumerate(lines[1:], start=2):
-        if not raw.strip():
-            continue
-        entry = _parse_line(raw, path=path, line_no=line_no, etype=etype)
+    for line_no, cols in read_rows(path, header=HEADER, what="lexicon file"):
+        entry = _parse_line(cols, path=path, line_no=line_no, etype=etype)
         for form in entry.forms:
             key = _key(form)
             if not key:

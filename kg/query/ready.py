@@ -1,0 +1,156 @@
+"""The ready-made queries of ``schemas/queries/*.rq``, and safe binding of their parameters.
+
+Each ``.rq`` file starts with comment lines saying what it answers and
+declaring its parameters (``# @param name string: ...``). :func:`load_query`
+binds a string parameter by rewriting the query's own ``VALUES ?name { ... }``
+line with an escaped literal and an integer one by rewriting its ``LIMIT``
+line, so untrusted values can never change a query's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from typing import Any, Literal
+
+from kg.errors import QueryError
+
+_N3_ESCAPES = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """A parameter of a ready-made query: ``string`` (a literal), ``integer`` or ``choice``."""
+
+    name: str
+    type: Literal["string", "integer"]
+    description: str
+    default: str
+
+
+@dataclass(frozen=True)
+class ReadyQuery:
+    """A ready-made query of ``schemas/queries/``: its name, what it answers, its parameters."""
+
+    name: str
+    description: str
+    params: tuple[QueryParam, ...]
+    text: str
+
+
+_PARAM_DECL = re.compile(r"^#\s*@param\s+(\w+)\s+(string|integer)\s*:\s*(.*)$")
+
+
+def _values_line(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^(?P<indent>[ \t]*)VALUES \?{name} \{{ (?P<value>.*) \}}[ \t]*$", re.MULTILINE)
+
+
+def _limit_line() -> re.Pattern[str]:
+    return re.compile(r"^(?P<indent>[ \t]*)LIMIT (?P<value>\d+)[ \t]*$", re.MULTILINE)
+
+
+def _parse_ready(name: str, text: str) -> ReadyQuery:
+    description: list[str] = []
+    params: list[QueryParam] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        decl = _PARAM_DECL.match(line)
+        if decl:
+            pname, ptype, pdesc = decl.groups()
+            pattern = _limit_line() if ptype == "integer" else _values_line(pname)
+            found = pattern.search(text)
+            if not found:
+                raise QueryError(
+                    f"ready-made query {name!r} declares @param {pname} but has no line to bind it"
+                )
+            default = found.group("value")
+            if ptype == "string":
+                default = _unescape(default)
+            params.append(QueryParam(pname, ptype, pdesc.strip(), default))  # type: ignore[arg-type]
+        else:
+            description.append(line.lstrip("#").strip())
+    return ReadyQuery(name, " ".join(d for d in description if d), tuple(params), text)
+
+
+def _queries_dir() -> Any:
+    return files("kg.schemas").joinpath("queries")
+
+
+def list_queries() -> list[ReadyQuery]:
+    """Return the ready-made queries of ``schemas/queries/``, sorted by name."""
+    out = []
+    for entry in sorted(_queries_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            out.append(_parse_ready(entry.name[:-3], entry.read_text(encoding="utf-8")))
+    return out
+
+
+def sparql_string(value: str) -> str:
+    """Return ``value`` as a safe SPARQL string literal (quotes, backslashes, newlines escaped).
+
+    >>> sparql_string('say "hi"\\n')
+    '"say \\\\"hi\\\\"\\\\n"'
+    """
+    return '"' + value.translate(_N3_ESCAPES) + '"'
+
+
+def _unescape(literal: str) -> str:
+    m = re.fullmatch(r'"((?:[^"\\]|\\.)*)"', literal.strip())
+    if not m:
+        return literal
+    return re.sub(
+        r"\\(.)", lambda e: {"n": "\n", "r": "\r", "t": "\t"}.get(e.group(1), e.group(1)), m.group(1)
+    )
+
+
+def _replace_line(pattern: re.Pattern[str], text: str, line: str) -> str:
+    """Replace the first line matching ``pattern`` by ``line`` (same indent), taken literally."""
+    found = pattern.search(text)
+    if found is None:
+        return text
+    return text[: found.start()] + found.group("indent") + line + text[found.end() :]
+
+
+def load_query(name: str, **params: Any) -> str:
+    """Return the text of a ready-made query with its parameters bound.
+
+    String parameters are bound by rewriting the query's own
+    ``VALUES ?name { ... }`` line with an escaped literal; integer parameters
+    (``limit``) must be non-negative integers. Untrusted text can therefore
+    never change the query's structure.
+
+    Args:
+        name: the file name without ``.rq`` (see :func:`list_queries`).
+        **params: values for the query's declared parameters.
+
+    Raises:
+        QueryError: unknown query, unknown parameter or a bad value.
+    """
+    available = {q.name: q for q in list_queries()}
+    query = available.get(name)
+    if query is None:
+        raise QueryError(f"no ready-made query {name!r}; available: {', '.join(sorted(available))}")
+    declared = {p.name: p for p in query.params}
+    text = query.text
+    for key, value in sorted(params.items()):
+        param = declared.get(key)
+        if param is None:
+            known = ", ".join(sorted(declared)) or "none"
+            raise QueryError(f"query {name!r} has no parameter {key!r} (parameters: {known})")
+        if param.type == "integer":
+            try:
+                number = int(str(value))
+            except ValueError:
+                raise QueryError(f"parameter {key!r} must be an integer, got {value!r}") from None
+            if number < 0:
+                raise QueryError(f"parameter {key!r} must not be negative, got {number}")
+            text = _replace_line(_limit_line(), text, f"LIMIT {number}")
+        else:
+            literal = sparql_string(str(value))
+            text = _replace_line(_values_line(key), text, f"VALUES ?{key} {{ {literal} }}")
+    return text
+
+
+__all__ = ["QueryParam", "ReadyQuery", "list_queries", "load_query", "sparql_string"]

@@ -1,0 +1,106 @@
+"""Content negotiation for ``kg serve``: which results format a client gets.
+
+The ``format``/``output`` parameter (as SPARQLWrapper and browsers send it)
+wins over the ``Accept`` header; unknown values fall back to SPARQL JSON for
+SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE rather than failing. The
+formats themselves are written by :mod:`kg.query` (HTML by :mod:`kg.serve.pages`).
+"""
+
+from __future__ import annotations
+
+#: result format name -> media type sent back
+RESULT_MEDIA: dict[str, str] = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "turtle": "text/turtle; charset=utf-8",
+    "nt": "application/n-triples; charset=utf-8",
+    "rdfxml": "application/rdf+xml",
+    "jsonld": "application/ld+json",
+}
+#: media types a client may ask for -> (format for SELECT/ASK, format for CONSTRUCT/DESCRIBE)
+_ACCEPT: dict[str, tuple[str | None, str | None]] = {
+    "application/sparql-results+json": ("json", None),
+    "application/json": ("json", "jsonld"),
+    "text/javascript": ("json", None),
+    "application/javascript": ("json", None),
+    "application/sparql-results+xml": ("xml", None),
+    "application/xml": ("xml", "rdfxml"),
+    "text/xml": ("xml", "rdfxml"),
+    "text/csv": ("csv", None),
+    "text/tab-separated-values": ("tsv", None),
+    "text/turtle": (None, "turtle"),
+    "application/turtle": (None, "turtle"),
+    "application/x-turtle": (None, "turtle"),
+    "application/n-triples": (None, "nt"),
+    "text/plain": (None, "nt"),
+    "application/rdf+xml": (None, "rdfxml"),
+    "application/ld+json": (None, "jsonld"),
+    "application/x-json+ld": (None, "jsonld"),
+}
+#: values of the ``format``/``output`` parameter -> (SELECT/ASK format, CONSTRUCT format)
+_FORMAT_PARAM: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "html": ("html", "turtle"),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),
+    "nt": (None, "nt"),
+    "ntriples": (None, "nt"),
+    "rdf+xml": (None, "rdfxml"),
+    "json-ld": (None, "jsonld"),
+    **_ACCEPT,
+}
+
+
+def choose_format(kind: str, accept: str | None, param: str | None) -> str:
+    """Pick the result format for a query of ``kind`` from a format parameter or an Accept header.
+
+    The ``format``/``output`` parameter (as SPARQLWrapper and browsers send
+    it) wins over ``Accept``; among Accept entries the highest ``q`` wins,
+    earlier on ties. Anything unknown falls back to SPARQL JSON (SELECT/ASK)
+    or Turtle (CONSTRUCT/DESCRIBE) rather than failing.
+
+    Args:
+        kind: ``"select"``, ``"ask"`` or ``"graph"`` (the kind of :class:`kg.query.QueryResult`).
+        accept: the Accept header.
+        param: the ``format`` or ``output`` parameter.
+
+    >>> choose_format("select", "text/csv;q=0.5, application/sparql-results+xml", None)
+    'xml'
+    >>> choose_format("graph", "*/*", None)
+    'turtle'
+    >>> choose_format("select", "text/html", "tsv")
+    'tsv'
+    """
+    index = 1 if kind == "graph" else 0
+    default = "turtle" if kind == "graph" else "json"
+    if param:
+        choice = _FORMAT_PARAM.get(param.strip().lower())
+        chosen = choice[index] if choice else None
+        if chosen:
+            return chosen
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept or "").split(",")):
+        media, _, params = part.strip().partition(";")
+        q = 1.0
+        for item in params.split(";"):
+            key, _, value = item.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        choice = _ACCEPT.get(media.strip().lower())
+        chosen = choice[index] if choice else None
+        if q > 0 and chosen:
+            ranked.append((-q, position, chosen))
+    return min(ranked)[2] if ranked else default
+
+
+__all__ = ["RESULT_MEDIA", "choose_format"]
