@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import combinations
 from pathlib import Path
 from typing import Any, Literal
@@ -28,12 +28,13 @@ from kg.errors import InputError
 from kg.io import atomic_write, read_text
 from kg.normalize import short_hash, slugify
 from kg.records import ENTITY_TYPES, Entity, Link, Mention, Paper, PaperExtraction
-from kg.resolve import LexiconLike, dedupe_extractions, resolve
+from kg.resolve import LexiconLike, dedupe_extractions, resolve_stream
 
 __all__ = [
     "ENTITY_KINDS",
     "add_extractions",
     "build_graph",
+    "build_graph_from",
     "entity_node_id",
     "extractions_from_graph",
     "graph_stats",
@@ -134,8 +135,14 @@ def _paper_attrs(paper: Paper) -> dict[str, Any]:
     }
 
 
-def _evidence(mentions: Sequence[Mention]) -> list[dict[str, Any]]:
-    return [{"field": m.field, "start": m.start, "end": m.end, "sentence": m.sentence} for m in mentions]
+def _evidence(mentions: Sequence[Mention], sentences: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Return the evidence list of an edge; ``sentences`` makes equal sentences one string object."""
+    if sentences is None:
+        sentences = {}
+    return [
+        {"field": m.field, "start": m.start, "end": m.end, "sentence": sentences.setdefault(m.sentence, m.sentence)}
+        for m in mentions
+    ]
 
 
 def _paper_links(record: PaperExtraction) -> list[Link]:
@@ -157,10 +164,6 @@ def _paper_links(record: PaperExtraction) -> list[Link]:
     return out
 
 
-def _extractor_summary(records: Sequence[PaperExtraction]) -> str:
-    return ", ".join(sorted({r.extractor for r in records if r.extractor}))
-
-
 def build_graph(
     extractions: Iterable[PaperExtraction],
     *,
@@ -168,22 +171,40 @@ def build_graph(
 ) -> nx.DiGraph:
     """Build the knowledge graph of a set of extractions (the DESIGN.md contract).
 
-    Entities are resolved across papers first (:func:`kg.resolve.resolve`);
-    nodes and edges are then added in sorted order, so the same set of
-    extractions in any order gives an equal graph with the same iteration
-    order.
+    Entities are resolved across papers first (:mod:`kg.resolve`); nodes and
+    edges are then added in sorted order, so the same set of extractions in
+    any order gives an equal graph with the same iteration order.
 
     Args:
         extractions: per-paper extractions; a paper id given twice counts once.
-        lexicon: passed to :func:`kg.resolve.resolve` (``"default"``: the
+        lexicon: passed to :func:`kg.resolve.resolve_stream` (``"default"``: the
             bundled lexicon if available; ``None``: none).
 
     Returns:
         A ``networkx.DiGraph`` with Paper, entity, Repository and Link nodes and
         ``proposes``/``uses``/``has_code``/``has_link``/``co_occurs`` edges.
     """
-    resolution = resolve(extractions, lexicon=lexicon)
-    records = resolution.extractions
+    records = dedupe_extractions(extractions)
+    return build_graph_from(lambda: records, lexicon=lexicon)
+
+
+def build_graph_from(
+    read: Callable[[], Iterable[PaperExtraction]],
+    *,
+    lexicon: LexiconLike | None | Literal["default"] = "default",
+) -> nx.DiGraph:
+    """Build the graph from records read three times, never holding them all (see :func:`build_graph`).
+
+    ``kg build`` passes a reader of ``extractions.jsonl``: resolution reads
+    the records twice (:func:`kg.resolve.resolve_stream`) and the graph is
+    filled paper by paper on a third read, so memory holds the graph and the
+    entities' surface forms, not every record besides.
+
+    Args:
+        read: returns the records, sorted by id with unique ids, each time it is called.
+        lexicon: as for :func:`build_graph`.
+    """
+    resolution = resolve_stream(read, lexicon=lexicon)
 
     # Entity ids: homonyms (same kind and slug) are numbered in key order.
     by_base: dict[str, list[int]] = {}
@@ -202,13 +223,12 @@ def build_graph(
             taken.add(candidate)
             entity_ids[i] = candidate
             index += 1
+    del taken, by_base
 
     nodes: dict[str, dict[str, Any]] = {}
     # Out-edges by source; added source by source with sorted targets, so edge
     # iteration order is sorted without sorting all edges as one list.
     edges: dict[str, dict[str, dict[str, Any]]] = {}
-    for record in records:
-        nodes[paper_node_id(record.id)] = _paper_attrs(record.paper)
     for i, entity in enumerate(resolution.entities):
         nodes[entity_ids[i]] = {
             "kind": entity.type,
@@ -219,23 +239,31 @@ def build_graph(
             "mention_count": entity.mention_count,
         }
 
-    paper_entities: dict[str, list[str]] = {}
-    for link in resolution.links:
-        source, target = paper_node_id(link.paper_id), entity_ids[link.entity]
-        paper_entities.setdefault(source, []).append(target)
-        edges.setdefault(source, {})[target] = {
-            "relation": "proposes" if link.role == "proposed" else "uses",
-            "name": link.name,
-            "aliases": list(link.aliases),
-            "confidence": link.confidence,
-            "component": link.component,
-            "extractor": link.extractor,
-            "evidence": _evidence(link.mentions),
-        }
-
+    weights: Counter[tuple[str, str]] = Counter()
     link_kinds: dict[str, Counter[str]] = {}
-    for record in records:
+    extractors: set[str] = set()
+    papers = 0
+    for position, record in enumerate(read()):
+        papers += 1
+        if record.extractor:
+            extractors.add(record.extractor)
         source = paper_node_id(record.id)
+        nodes[source] = _paper_attrs(record.paper)
+        targets: list[str] = []
+        sentences: dict[str, str] = {}  # one string per distinct evidence sentence of the paper
+        for link in resolution.links_of(position, record):
+            target = entity_ids[link.entity]
+            targets.append(target)
+            edges.setdefault(source, {})[target] = {
+                "relation": "proposes" if link.role == "proposed" else "uses",
+                "name": link.name,
+                "aliases": list(link.aliases),
+                "confidence": link.confidence,
+                "component": link.component,
+                "extractor": link.extractor,
+                "evidence": _evidence(link.mentions, sentences),
+            }
+        weights.update(combinations(sorted(set(targets)), 2))
         for found in _paper_links(record):
             if found.kind == "code":
                 target = repo_node_id(found.url)
@@ -267,26 +295,47 @@ def build_graph(
     for target, counts in link_kinds.items():
         nodes[target]["link_kind"] = min(counts, key=lambda k: (-counts[k], k))
 
-    weights: Counter[tuple[str, str]] = Counter()
-    for targets in paper_entities.values():
-        weights.update(combinations(sorted(set(targets)), 2))
+    # co-occurrence edges with the same weight share one attribute dict: there are millions
+    # of them (1.5M at 92k papers) and a dict each was the biggest part of the graph
+    shared: dict[int, dict[str, Any]] = {}
     for (a, b), weight in weights.items():
-        edges.setdefault(a, {})[b] = {"relation": "co_occurs", "weight": weight}
+        attrs = shared.get(weight)
+        if attrs is None:
+            attrs = shared[weight] = {"relation": "co_occurs", "weight": weight}
+        edges.setdefault(a, {})[b] = attrs
     del weights
 
     graph = nx.DiGraph()
-    graph.graph.update({"kg_version": __version__, "extractor": _extractor_summary(records)})
+    graph.graph.update({"kg_version": __version__, "extractor": ", ".join(sorted(extractors))})
     graph.add_nodes_from(sorted(nodes.items()))
-    graph.add_edges_from(
-        (source, target, out[target]) for source, out in sorted(edges.items()) for target in sorted(out)
-    )
+    del nodes
+    _add_sorted_edges(graph, edges)
     log.debug(
         "built graph: %d nodes, %d edges from %d papers",
         graph.number_of_nodes(),
         graph.number_of_edges(),
-        len(records),
+        papers,
     )
     return graph
+
+
+def _add_sorted_edges(graph: nx.DiGraph, edges: dict[str, dict[str, dict[str, Any]]]) -> None:
+    """Add edges source by source, targets sorted, keeping each attribute dict as given (shared or not).
+
+    ``DiGraph.add_edges_from`` copies every attribute dict; writing the
+    adjacency directly keeps the shared co-occurrence dicts shared (the
+    graph is the same to every reader).
+    """
+    succ, pred = graph._succ, graph._pred
+    for source in sorted(edges):
+        out = edges.pop(source)
+        for target in sorted(out):
+            attrs = out[target]
+            for node in (source, target):
+                if node not in succ:
+                    graph.add_node(node)
+            succ[source][target] = attrs
+            pred[target][source] = attrs
 
 
 # --------------------------------------------------------------------------- inverse

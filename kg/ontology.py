@@ -7,7 +7,9 @@ quotes, non-ASCII letters, ``<>``, ``{}`` or backslashes always give valid,
 stable IRIs; the same node id under the same base always gives the same IRI,
 and two different node ids never collide. The terms of ``schemas/kg.ttl`` are
 exposed as the :class:`KG` ``DefinedNamespace`` (unknown terms raise), next to
-the standard vocabularies kg reuses. This module must not build triples.
+the standard vocabularies kg reuses, and as plain strings (``K_*``, ``P_*``,
+``KIND_CLASSES``, ...) for the code that writes or checks millions of triples.
+This module must not build triples.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from rdflib import Namespace, URIRef
 from rdflib import namespace as _rns  # module alias: pytest's doctest scan trips over namespace objects
 
 from kg.errors import InputError
+from kg.records import ENTITY_TYPES
 
 #: Namespace of the kg ontology (fixed; the data base IRI is configurable).
 KG_NAMESPACE = "https://kg.example.org/ontology#"
@@ -94,6 +97,99 @@ class KG(_rns.DefinedNamespace):
     sourceFile: URIRef
     kgVersion: URIRef
     extractorVersion: URIRef
+
+
+# -- terms as plain strings -----------------------------------------------------------------------
+# The RDF writers, readers and the SHACL check build millions of triples: they use these plain
+# strings, never rdflib terms (a DefinedNamespace look-up is slow in a hot loop).
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+DCT_NS = "http://purl.org/dc/terms/"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+PROV_NS = "http://www.w3.org/ns/prov#"
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+DCAT_NS = "http://www.w3.org/ns/dcat#"
+SCHEMA_NS = str(SCHEMA)
+
+# kg: terms as plain strings (DefinedNamespace look-ups are slow in the hot loop)
+K_CoOccurrence = str(KG.CoOccurrence)
+K_Evidence = str(KG.Evidence)
+K_Link = str(KG.Link)
+K_Mention = str(KG.Mention)
+K_Method = str(KG.Method)
+K_Model = str(KG.Model)
+K_Task = str(KG.Task)
+K_authorList = str(KG.authorList)
+K_categoryList = str(KG.categoryList)
+K_coOccursWith = str(KG.coOccursWith)
+K_component = str(KG.component)
+K_confidence = str(KG.confidence)
+K_endOffset = str(KG.endOffset)
+K_evidenceSentence = str(KG.evidenceSentence)
+K_extractorVersion = str(KG.extractorVersion)
+K_field = str(KG.field)
+K_firstEntity = str(KG.firstEntity)
+K_hasCode = str(KG.hasCode)
+K_hasEvidence = str(KG.hasEvidence)
+K_hasLink = str(KG.hasLink)
+K_host = str(KG.host)
+K_index = str(KG.index)
+K_kgVersion = str(KG.kgVersion)
+K_linkKind = str(KG.linkKind)
+K_mentionCount = str(KG.mentionCount)
+K_nodeId = str(KG.nodeId)
+K_origin = str(KG.origin)
+K_paper = str(KG.paper)
+K_paperCount = str(KG.paperCount)
+K_proposes = str(KG.proposes)
+K_relation = str(KG.relation)
+K_secondEntity = str(KG.secondEntity)
+K_sourceFile = str(KG.sourceFile)
+K_startOffset = str(KG.startOffset)
+K_surfaceAlias = str(KG.surfaceAlias)
+K_surfaceName = str(KG.surfaceName)
+K_target = str(KG.target)
+K_uses = str(KG.uses)
+K_weight = str(KG.weight)
+
+A = RDF_NS + "type"
+SEQ = RDF_NS + "Seq"
+LABEL = RDFS_NS + "label"
+XSD_STRING = XSD_NS + "string"
+XSD_INTEGER = XSD_NS + "integer"
+XSD_DOUBLE = XSD_NS + "double"
+XSD_BOOLEAN = XSD_NS + "boolean"
+XSD_DATE = XSD_NS + "date"
+XSD_ANYURI = XSD_NS + "anyURI"
+
+#: node kind -> RDF class
+KIND_CLASSES: dict[str, str] = {
+    "Paper": SCHEMA_NS + "ScholarlyArticle",
+    "Method": K_Method,
+    "Model": K_Model,
+    "Dataset": SCHEMA_NS + "Dataset",
+    "Task": K_Task,
+    "Repository": SCHEMA_NS + "SoftwareSourceCode",
+    "Link": K_Link,
+}
+CLASS_KINDS = {v: k for k, v in KIND_CLASSES.items()}
+ENTITY_KINDS: tuple[str, ...] = tuple(ENTITY_TYPES)
+#: edge relation -> the kg: property of the direct paper -> node triple
+RELATION_PROPERTIES: dict[str, str] = {
+    "proposes": K_proposes,
+    "uses": K_uses,
+    "has_code": K_hasCode,
+    "has_link": K_hasLink,
+}
+PROPERTY_RELATIONS = {v: k for k, v in RELATION_PROPERTIES.items()}
+
+P_NODE_ID = K_nodeId
+P_TITLE, P_ABSTRACT, P_IDENT = DCT_NS + "title", DCT_NS + "abstract", DCT_NS + "identifier"
+P_CREATOR, P_DATE, P_SUBJECT = DCT_NS + "creator", DCT_NS + "date", DCT_NS + "subject"
+P_URL, P_CODEREPO = SCHEMA_NS + "url", SCHEMA_NS + "codeRepository"
+P_PREF, P_ALT = SKOS_NS + "prefLabel", SKOS_NS + "altLabel"
+P_ATTRIBUTED = PROV_NS + "wasAttributedTo"
+C_AGENT, C_DCAT_DATASET = PROV_NS + "SoftwareAgent", DCAT_NS + "Dataset"
 
 
 _ID_PREFIXES = {"paper", "method", "model", "dataset", "task", "repo", "link"}

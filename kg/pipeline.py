@@ -30,12 +30,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from kg import outdir
 from kg.errors import DiskFullError, InputError
 from kg.failures import FAILURE_KEY, PaperFailure
-from kg.io import dumps_line, read_jsonl, write_jsonl
+from kg.io import atomic_write, dumps_line, read_jsonl, write_jsonl
 from kg.records import Paper, PaperExtraction
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,7 @@ PAPERS = "papers.jsonl"
 GRAPH_JSON = "graph.json"
 RDF_FILES = {"graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
 HTML = "graph.html"
+STORE = "graph.oxigraph"
 
 ProgressCallback = Callable[[int], None]
 
@@ -75,6 +76,11 @@ class BuildSummary:
     links: int = 0
     triples: int = 0
     shacl_conforms: bool | None = None
+    shacl_seconds: float = 0.0
+    shacl_engine: str = ""
+    shacl_note: str = ""
+    formats: list[str] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
     files: dict[str, int] = field(default_factory=dict)
 
@@ -83,55 +89,113 @@ class BuildSummary:
         return dict(self.__dict__)
 
 
+class StoredRecords:
+    """Where every extracted paper's record is on disk: paper id -> (file, byte offset of its line).
+
+    A build never holds all extraction records in memory (at 200k papers they
+    are gigabytes): it keeps this index, and :meth:`records` reads them back
+    one at a time, sorted by id, when the output files are written.
+    """
+
+    def __init__(self) -> None:
+        self._where: dict[str, tuple[int, int]] = {}
+        self._files: list[Path] = []
+
+    def __contains__(self, paper_id: object) -> bool:
+        return paper_id in self._where
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def ids(self) -> list[str]:
+        """Return the paper ids, sorted."""
+        return sorted(self._where)
+
+    def file_number(self, path: Path) -> int:
+        """Return the number under which ``path`` is known (added if new)."""
+        if path not in self._files:
+            self._files.append(path)
+        return self._files.index(path)
+
+    def add(self, paper_id: str, file: int, offset: int) -> None:
+        """Record where a paper's line is; the first place given for an id wins."""
+        self._where.setdefault(paper_id, (file, offset))
+
+    def records(self) -> Iterator[PaperExtraction]:
+        """Yield the records sorted by id, each read from its line (the files stay open meanwhile)."""
+        handles = [path.open("rb") for path in self._files]
+        try:
+            for paper_id in self.ids():
+                file, offset = self._where[paper_id]
+                handle = handles[file]
+                handle.seek(offset)
+                yield PaperExtraction.from_dict(json.loads(handle.readline()))
+        finally:
+            for handle in handles:
+                handle.close()
+
+
 @dataclass
 class BuildState:
-    """What earlier builds left in an output folder: extractions and failures by paper id."""
+    """What earlier builds left in an output folder: where each extraction is, and failures by paper id."""
 
-    done: dict[str, PaperExtraction] = field(default_factory=dict)
+    done: StoredRecords = field(default_factory=StoredRecords)
     failed: dict[str, PaperFailure] = field(default_factory=dict)
 
 
 def load_state(out_dir: Path) -> BuildState:
-    """Read what earlier builds did: the final files, then the journal of an interrupted one.
+    """Find what earlier builds did: the final files, then the journal of an interrupted one.
 
-    A torn last line of the journal (a build killed mid-write) is dropped. A
-    later success of a paper in the journal (a retry) clears its failure.
+    Records are not kept, only where each one is (:class:`StoredRecords`). A
+    torn line of the journal (a build killed mid-write) is dropped. A later
+    success of a paper in the journal (a retry) clears its failure.
     """
     state = BuildState()
-    final = out_dir / EXTRACTIONS
-    if final.exists():
-        for row in read_jsonl(final):
-            record = PaperExtraction.from_dict(row)
-            state.done[record.id] = record
     failures = out_dir / FAILURES
+    failed_before: dict[str, PaperFailure] = {}
     if failures.exists():
         for row in read_jsonl(failures):
             failure = PaperFailure.from_dict(row)
-            if failure.id not in state.done:
-                state.failed[failure.id] = failure
-    journal = out_dir / JOURNAL
-    if journal.exists():
-        with journal.open(encoding="utf-8") as handle:
-            for line in handle:
+            failed_before[failure.id] = failure
+    for path in (out_dir / EXTRACTIONS, out_dir / JOURNAL):
+        if not path.exists():
+            continue
+        number = state.done.file_number(path)
+        offset = 0
+        with path.open("rb") as handle:
+            for lineno, line in enumerate(handle, start=1):
                 try:
                     row = json.loads(line)
                     if FAILURE_KEY in row:
                         failure = PaperFailure.from_dict(row[FAILURE_KEY])
                         if failure.id not in state.done:
                             state.failed[failure.id] = failure
-                        continue
-                    record = PaperExtraction.from_dict(row)
-                except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-                    log.warning("%s: dropping a torn line left by an interrupted build", journal)
-                    continue
-                state.failed.pop(record.id, None)
-                state.done.setdefault(record.id, record)
+                    else:
+                        paper_id = row["id"]
+                        if not isinstance(paper_id, str) or not isinstance(row.get("entities", []), list):
+                            raise TypeError(paper_id)
+                        state.done.add(paper_id, number, offset)
+                        state.failed.pop(paper_id, None)
+                except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError, ValueError, AttributeError):
+                    if path.name == EXTRACTIONS and line.strip():
+                        raise InputError("not an extraction record", path=path, line=lineno) from None
+                    if line.strip():
+                        log.warning("%s: dropping a torn line left by an interrupted build", path)
+                offset += len(line)
+        if path.name == EXTRACTIONS:
+            # failures.jsonl is read after the final extractions and before the journal
+            for paper_id, failure in failed_before.items():
+                if paper_id not in state.done:
+                    state.failed[paper_id] = failure
+    if not (out_dir / EXTRACTIONS).exists():
+        for paper_id, failure in failed_before.items():
+            state.failed.setdefault(paper_id, failure)
     return state
 
 
 def load_extractions(out_dir: Path) -> dict[str, PaperExtraction]:
-    """Read what earlier builds extracted (see :func:`load_state`)."""
-    return load_state(out_dir).done
+    """Read what earlier builds extracted (see :func:`load_state`), all records in memory."""
+    return {record.id: record for record in load_state(out_dir).done.records()}
 
 
 def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
@@ -143,7 +207,7 @@ def _batches(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 def extract_new(
     papers: Iterable[Paper],
     out_dir: Path,
-    state: BuildState | dict[str, PaperExtraction],
+    state: BuildState,
     summary: BuildSummary,
     *,
     engine: str = "local",
@@ -155,7 +219,8 @@ def extract_new(
 ) -> None:
     """Extract the papers not in ``state``, appending each finished batch to the journal.
 
-    ``state`` is updated in place. Papers whose id is already extracted are
+    ``state`` is updated in place (with where each new record's journal line
+    is). Papers whose id is already extracted are
     counted as already built and skipped; papers that failed before are
     skipped too (and counted as failed) unless ``retry_failed``. A paper
     whose extraction raises is journalled as a failure, and the build goes on.
@@ -163,8 +228,6 @@ def extract_new(
     from kg.engines import make_engine
     from kg.extract.pipeline import MAX_CHARS
 
-    if isinstance(state, dict):
-        state = BuildState(done=state)
     done, failed = state.done, state.failed
 
     def fresh() -> Iterator[Paper]:
@@ -192,21 +255,26 @@ def extract_new(
 
     out_dir.mkdir(parents=True, exist_ok=True)
     runner = make_engine(engine, workers=workers, scheduler=scheduler)
+    journal_path = out_dir / JOURNAL
     with ExitStack() as stack:
         stack.callback(runner.close)
-        journal: TextIO | None = None
+        journal: BinaryIO | None = None
+        number = 0
         for batch in runner.run(_batches(fresh(), batch_size)):
             if journal is None:  # opened on the first batch: a build with nothing new leaves no journal
-                journal = stack.enter_context((out_dir / JOURNAL).open("a", encoding="utf-8", newline="\n"))
+                number = done.file_number(journal_path)
+                journal = stack.enter_context(journal_path.open("ab"))
+                if journal.tell() > 0 and _last_byte(journal_path) != b"\n":
+                    journal.write(b"\n")  # end a line torn by a killed build, so it stays one bad line
             for outcome in batch:
                 if isinstance(outcome, PaperFailure):
-                    journal.write(dumps_line({FAILURE_KEY: outcome.to_dict()}) + "\n")
+                    journal.write((dumps_line({FAILURE_KEY: outcome.to_dict()}) + "\n").encode("utf-8"))
                     failed[outcome.id] = outcome
                     summary.papers_failed += 1
                     summary.failures.append(outcome.message())
                 else:
-                    journal.write(dumps_line(outcome.to_dict()) + "\n")
-                    done[outcome.id] = outcome
+                    done.add(outcome.id, number, journal.tell())
+                    journal.write((dumps_line(outcome.to_dict()) + "\n").encode("utf-8"))
                     failed.pop(outcome.id, None)
                     summary.papers_extracted += 1
             journal.flush()
@@ -215,79 +283,181 @@ def extract_new(
                 progress(len(batch))
 
 
+class _Clock:
+    """Time the phases of a build into ``BuildSummary.phases`` (seconds, by phase name)."""
+
+    def __init__(self, phases: dict[str, float]) -> None:
+        self._phases = phases
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self._phases[name] = self._phases.get(name, 0.0) + now - self._last
+        self._last = now
+
+
+def _last_byte(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1)
+
+
 def write_outputs(
-    extractions: list[PaperExtraction],
+    stored: StoredRecords,
     out_dir: Path,
     summary: BuildSummary,
     *,
-    failures: Iterable[PaperFailure] = (),
     base: str | None = None,
     html_max_nodes: int = 500,
     validate: bool | None = None,
-    consume: bool = False,
-) -> None:
-    """Write every output file from the full, id-sorted set of extractions.
+    failures: Iterable[PaperFailure] = (),
+    formats: tuple[str, ...] | None = None,
+) -> list[str]:
+    """Write every output file from the full set of extractions, read back one record at a time.
 
-    :func:`build` writes into a staging folder and swaps the files in
-    together; called on its own, this writes (each file atomically) into ``out_dir``.
+    ``extractions.jsonl`` and ``papers.jsonl`` are written in one pass over
+    the records (sorted by id); the graph is then built from
+    ``extractions.jsonl`` (:func:`kg.graph.build_graph_from`), so the records
+    are never all in memory, nor records and graph together. :func:`build`
+    writes into a staging folder and swaps the files in together; called on
+    its own, this writes (each file atomically) into ``out_dir``.
 
     Args:
-        extractions: all papers' extractions (sorted by id by the caller).
-        out_dir: the folder to write into.
-        summary: updated with counts and file sizes.
+        stored: where every paper's record is (:func:`index_extractions` plus this build's journal).
+        out_dir: the output folder.
+        summary: updated with counts, file sizes, the formats written and the SHACL outcome.
         failures: the papers whose extraction raised (``failures.jsonl``, sorted by id).
         base: base IRI for the RDF (kg's default when ``None``).
         html_max_nodes: how many of the most connected nodes the HTML page draws.
-        validate: run SHACL; ``None`` means only for graphs under 200k triples.
-        consume: empty ``extractions`` once the graph is built, so the records
-            and the graph are not both held while the big files are written.
+        validate: run the SHACL check (:class:`kg.rdf.shacl.StreamingCheck`, in the pass
+            that writes the RDF) unless ``False``; the summary says the outcome and time.
+        formats: the graph files to write (:data:`kg.formats.FORMATS`); ``None``
+            for the size-dependent default of :func:`kg.formats.choose_formats`.
+            Files of formats not chosen are removed, so none is left stale.
+
+    Returns:
+        The names of the files (and the store folder) written.
     """
-    import gc
+    from kg.formats import FORMAT_FILES, choose_formats
+    from kg.graph import build_graph_from, write_node_link
 
-    from kg.graph import build_graph, write_node_link
-    from kg.rdf import write_rdf_files
-
-    write_jsonl(out_dir / PAPERS, (record.paper.to_dict() for record in extractions))
-    write_jsonl(out_dir / EXTRACTIONS, (record.to_dict() for record in extractions))
+    clock = _Clock(summary.phases)
+    with atomic_write(out_dir / PAPERS) as papers, atomic_write(out_dir / EXTRACTIONS) as records:
+        for record in stored.records():
+            papers.write(dumps_line(record.paper.to_dict()) + "\n")
+            records.write(dumps_line(record.to_dict()) + "\n")
     write_jsonl(out_dir / FAILURES, (failure.to_dict() for failure in sorted(failures, key=lambda f: f.id)))
 
-    summary.papers_total = len(extractions)
-    graph = build_graph(extractions)
-    if consume:
-        extractions.clear()
-        gc.collect()
-    write_node_link(graph, out_dir / GRAPH_JSON)
-    rdf_options: dict[str, Any] = {} if base is None else {"base": base}
-    # one sorted pass writes N-Triples and JSON-LD; Turtle is made from the N-Triples file
-    summary.triples = write_rdf_files(
-        graph, {fmt: out_dir / name for name, fmt in RDF_FILES.items()}, **rdf_options
-    )
-
+    summary.papers_total = len(stored)
+    chosen = choose_formats(formats, summary.papers_total)
+    summary.formats = list(chosen)
+    clock.lap("records files")
+    graph = build_graph_from(lambda: (PaperExtraction.from_dict(row) for row in read_jsonl(out_dir / EXTRACTIONS)))
+    clock.lap("resolution and graph")
+    if "json" in chosen:
+        write_node_link(graph, out_dir / GRAPH_JSON)
+        clock.lap("graph.json")
     summary.entities = sum(1 for _, data in graph.nodes(data=True) if data.get("kind") in ENTITY_KINDS)
     summary.links = sum(
         1 for _, _, data in graph.edges(data=True) if data.get("relation") in ("has_code", "has_link")
     )
-    if validate is None:
-        validate = summary.triples <= 200_000
-    if validate:
-        from kg.rdf import load_rdflib
-        from kg.rdf import validate as shacl_validate
+    _write_rdf(graph, out_dir, summary, chosen, base=base, validate=validate)
+    clock.lap("RDF, store and SHACL")
+    if "html" in chosen:
+        from kg.view import write_html
 
-        report = shacl_validate(load_rdflib(out_dir / "graph.nt"))
-        summary.shacl_conforms = report.conforms
-        if not report.conforms:
-            log.error("the graph does not conform to kg's SHACL shapes:\n%s", report.text)
+        write_html(graph, out_dir / HTML, max_nodes=html_max_nodes)
+        clock.lap("graph.html")
+    del graph
+    for fmt, name in FORMAT_FILES.items():
+        if fmt not in chosen:
+            _remove(out_dir / name)
+    written = [PAPERS, EXTRACTIONS, FAILURES, *(FORMAT_FILES[fmt] for fmt in chosen)]
+    for name in written:
+        summary.files[name] = _size(out_dir / name)
+    return written
 
-    from kg.view import write_html
 
-    write_html(graph, out_dir / HTML, max_nodes=html_max_nodes)
-    for name in OUTPUT_FILES:
-        summary.files[name] = (out_dir / name).stat().st_size
+def _write_rdf(
+    graph: Any,
+    out_dir: Path,
+    summary: BuildSummary,
+    chosen: tuple[str, ...],
+    *,
+    base: str | None,
+    validate: bool | None,
+) -> None:
+    """Write the chosen RDF files and the store in one pass that also runs the SHACL check; swap the store in."""
+    from kg.formats import FORMAT_FILES
+    from kg.rdf import write_rdf_files
+
+    rdf_options: dict[str, Any] = {} if base is None else {"base": base}
+    targets: dict[str, Path] = {
+        writer: out_dir / FORMAT_FILES[fmt]
+        for fmt, writer in (("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld"))
+        if fmt in chosen
+    }
+    new_store: Path | None = None
+    if "store" in chosen:
+        new_store = out_dir / f".{STORE}.new"
+        _remove(new_store)
+        targets["store"] = new_store
+    check = None
+    if validate is False:
+        summary.shacl_note = "not run (--no-validate)"
+    else:
+        from kg.rdf.shacl import StreamingCheck
+
+        check = StreamingCheck()
+    try:
+        # one sorted pass writes N-Triples, JSON-LD and the store, and runs the SHACL check;
+        # Turtle is then made from the N-Triples
+        summary.triples = write_rdf_files(
+            graph, targets, on_subject=None if check is None else check.add, **rdf_options
+        )
+        if check is not None:
+            from kg.rdf import iter_subjects
+
+            report = check.finish(rescan=lambda: iter_subjects(graph, **rdf_options))
+            summary.shacl_conforms = report.conforms
+            summary.shacl_seconds = check.seconds
+            summary.shacl_engine = "kg streaming check, in the export pass"
+            if not report.conforms:
+                log.error("the graph does not conform to kg's SHACL shapes:\n%s", report.text)
+        if new_store is not None:
+            _swap_in(new_store, out_dir / STORE)
+    finally:
+        if new_store is not None:
+            _remove(new_store)
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in place of ``target``: two renames, the old one removed after."""
+    old = target.with_name(f".{target.name}.old")
+    _remove(old)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    _remove(old)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def _size(path: Path) -> int:
+    """Return the size of a file, or of every file in a folder (the store)."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
 
 
 ENTITY_KINDS = frozenset({"Method", "Model", "Dataset", "Task"})
-#: Every file a build writes, swapped into the output folder together.
-OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, GRAPH_JSON, *RDF_FILES, HTML)
+#: Every file a build with every format writes (``--formats all``), swapped into the output folder together.
+OUTPUT_FILES = (PAPERS, EXTRACTIONS, FAILURES, GRAPH_JSON, *RDF_FILES, HTML, STORE)
 
 
 def build(
@@ -304,6 +474,7 @@ def build(
     html_max_nodes: int = 500,
     validate: bool | None = None,
     retry_failed: bool = False,
+    formats: tuple[str, ...] | None = None,
     progress: ProgressCallback | None = None,
 ) -> BuildSummary:
     """Read, extract, resolve and write the graph files of ``out_dir``; resumable and idempotent.
@@ -325,8 +496,9 @@ def build(
         batch_size: papers per extraction batch (and per journal flush).
         base: base IRI for RDF.
         html_max_nodes: node cap of the HTML page.
-        validate: SHACL-validate the written graph (default: small graphs only).
+        validate: SHACL-validate the graph (default: yes; ``False`` skips it, and the summary says so).
         retry_failed: extract again the papers that failed in earlier builds.
+        formats: graph files to write (see :mod:`kg.formats`); ``None`` for the default.
         progress: called with the number of papers just handled.
 
     Returns:
@@ -360,7 +532,10 @@ def build(
             summary.skip_reasons = [str(error) for error in report.errors]
             summary.warnings[:0] = report.warnings
             report.raise_if_nothing_read()  # every record bad: an error, and the folder stays as it was
-            _write_and_swap(state, out, summary, base=base, html_max_nodes=html_max_nodes, validate=validate)
+            summary.phases["read and extract"] = time.perf_counter() - started
+            _write_and_swap(
+                state, out, summary, base=base, html_max_nodes=html_max_nodes, validate=validate, formats=formats
+            )
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
             raise DiskFullError(
@@ -377,13 +552,19 @@ def build(
 
 
 def _write_and_swap(state: BuildState, out: Path, summary: BuildSummary, **options: Any) -> None:
-    """Write every output into the staging folder, then swap the set into ``out`` (lock held)."""
-    extractions = [state.done[key] for key in sorted(state.done)]
-    state.done.clear()
+    """Write every output into the staging folder, then swap the set into ``out`` (lock held).
+
+    The records are read from where they are in ``out`` (the old
+    ``extractions.jsonl`` and the journal) while the new files are written;
+    files of formats not written this time are removed in the same swap.
+    """
+    from kg.formats import FORMAT_FILES
+
     stage = outdir.staging(out)
     try:
-        write_outputs(extractions, stage, summary, failures=state.failed.values(), consume=True, **options)
-        outdir.commit(out, OUTPUT_FILES, remove=[JOURNAL])
+        written = write_outputs(state.done, stage, summary, failures=state.failed.values(), **options)
+        stale = [name for name in FORMAT_FILES.values() if name not in written]
+        outdir.commit(out, written, remove=[JOURNAL, *stale])
     finally:
         outdir.discard(out)
 

@@ -34,11 +34,12 @@ import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, Protocol
 
+from kg.errors import KGError
 from kg.lexicons import default_index
 from kg.normalize import collapse_whitespace, match_key
 from kg.records import Entity, EntityType, Mention, PaperExtraction, Role
@@ -48,9 +49,11 @@ __all__ = [
     "LexiconLike",
     "PaperEntity",
     "Resolution",
+    "StreamedResolution",
     "dedupe_extractions",
     "is_short_form",
     "resolve",
+    "resolve_stream",
     "variant_key",
 ]
 
@@ -292,7 +295,7 @@ class _UnionFind:
                 self.parent[ra] = rb
 
 
-@dataclass
+@dataclass(slots=True)
 class _Occurrence:
     """One entity of one paper, with its surface forms split into long and short."""
 
@@ -336,19 +339,6 @@ def _surfaces(entity: Entity) -> tuple[str, ...]:
     """Return the entity's distinct surface forms, whitespace collapsed, name first."""
     forms = (_clean(s) for s in (entity.name, *entity.aliases))
     return tuple(dict.fromkeys(s for s in forms if s))
-
-
-def _occurrences(extractions: Sequence[PaperExtraction]) -> list[_Occurrence]:
-    occs: list[_Occurrence] = []
-    for p, record in enumerate(extractions):
-        for i, entity in enumerate(record.entities):
-            surfaces = _surfaces(entity)
-            if not surfaces:
-                continue
-            long_forms = tuple(s for s in surfaces if not is_short_form(s))
-            short_forms = tuple(s for s in surfaces if is_short_form(s))
-            occs.append(_Occurrence(p, i, entity.type, surfaces, long_forms, short_forms))
-    return occs
 
 
 def _strong_keys(occ: _Occurrence, lexicon: _Lexicon) -> set[str]:
@@ -467,14 +457,6 @@ def _merge_paper_entities(record: PaperExtraction, indices: list[int], entity: i
     )
 
 
-def _canonical_name(links: list[PaperEntity]) -> str:
-    """Return the most frequent long form among the links (short forms only if there is none)."""
-    as_name: Counter[str] = Counter(link.name for link in links)
-    anywhere: Counter[str] = Counter(s for link in links for s in {link.name, *link.aliases})
-    forms = [s for s in anywhere if not is_short_form(s)] or list(anywhere)
-    return min(forms, key=lambda s: (-as_name[s], -anywhere[s], s))
-
-
 def resolve(
     extractions: Iterable[PaperExtraction],
     *,
@@ -495,66 +477,147 @@ def resolve(
         The canonical entities, the per-paper links and the assignment.
     """
     records = dedupe_extractions(extractions)
+    streamed = resolve_stream(lambda: records, lexicon=lexicon)
+    links: list[PaperEntity] = []
+    assignment: dict[tuple[str, int], int] = {}
+    for position, record in enumerate(records):
+        links.extend(streamed.links_of(position, record))
+        for entity, indices in streamed.groups_of(position):
+            for index in indices:
+                assignment[(record.id, index)] = entity
+    return Resolution(
+        extractions=tuple(records), entities=streamed.entities, links=tuple(links), assignment=assignment
+    )
+
+
+@dataclass
+class _Cluster:
+    """What the per-paper links of one cluster add up to (all :func:`resolve` keeps of them)."""
+
+    as_name: Counter[str] = field(default_factory=Counter)
+    anywhere: Counter[str] = field(default_factory=Counter)
+    papers: list[str] = field(default_factory=list)
+    mention_count: int = 0
+
+
+class StreamedResolution:
+    """The outcome of :func:`resolve_stream`: the canonical entities, and each paper's links on demand.
+
+    Unlike :class:`Resolution` it holds no extraction record and no
+    :class:`PaperEntity`: :meth:`links_of` merges a paper's entities again
+    when the graph is built, paper by paper, from records read once more.
+
+    Attributes:
+        entities: the canonical entities, sorted by (type, name, key), as :func:`resolve` gives them.
+    """
+
+    def __init__(
+        self,
+        entities: tuple[CanonicalEntity, ...],
+        paper_ids: list[str],
+        groups: list[list[tuple[int, list[int]]]],
+    ) -> None:
+        self.entities = entities
+        self._paper_ids = paper_ids
+        self._groups = groups  # per paper: (entity index, entity indices in the record), sorted
+
+    def groups_of(self, position: int) -> list[tuple[int, list[int]]]:
+        """Return the ``position``-th paper's (entity index, indices of its entities in the record) pairs."""
+        return self._groups[position]
+
+    def links_of(self, position: int, record: PaperExtraction) -> list[PaperEntity]:
+        """Return the links of the ``position``-th paper (``record``), sorted by entity index.
+
+        Raises:
+            KGError: ``record`` is not the paper resolved at ``position`` (the records changed).
+        """
+        if self._paper_ids[position] != record.id:
+            raise KGError(f"records changed while resolving: expected paper {self._paper_ids[position]!r}")
+        return [_merge_paper_entities(record, indices, entity=idx) for idx, indices in self._groups[position]]
+
+
+def resolve_stream(
+    read: Callable[[], Iterable[PaperExtraction]],
+    *,
+    lexicon: LexiconLike | None | Literal["default"] = "default",
+) -> StreamedResolution:
+    """Resolve entities like :func:`resolve`, reading the records twice instead of holding them.
+
+    Memory grows with the entities' surface forms, not with the records
+    (evidence sentences, abstracts): a build of 200k papers resolves without
+    holding 200k records.
+
+    Args:
+        read: returns the records, sorted by id with unique ids (as
+            ``extractions.jsonl`` holds them), each time it is called.
+        lexicon: as for :func:`resolve`.
+
+    Returns:
+        The same canonical entities as :func:`resolve` on the same records;
+        the graph builder asks :meth:`StreamedResolution.links_of` for each
+        paper's links on a third read.
+
+    Raises:
+        KGError: the records are not sorted by id, or not the same on both reads.
+    """
     lex = _Lexicon(default_index() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
-    occs = _occurrences(records)
-    uf = _cluster(occs, len(records), lex)
+    occs: list[_Occurrence] = []
+    paper_ids: list[str] = []
+    interned: dict[str, str] = {}
+    for p, record in enumerate(read()):
+        if paper_ids and record.id <= paper_ids[-1]:
+            raise KGError(f"records must be sorted by id with unique ids; {record.id!r} comes too late")
+        paper_ids.append(record.id)
+        for i, found in enumerate(record.entities):
+            forms = tuple(interned.setdefault(s, s) for s in _surfaces(found))
+            if not forms:
+                continue
+            long_forms = tuple(s for s in forms if not is_short_form(s))
+            short_forms = tuple(s for s in forms if is_short_form(s))
+            occs.append(_Occurrence(p, i, found.type, forms, long_forms, short_forms))
+    del interned
+    uf = _cluster(occs, len(paper_ids), lex)
 
-    members: dict[int, list[int]] = {}
-    for n in range(len(occs)):
-        members.setdefault(uf.find(n), []).append(n)
+    # per paper: cluster root -> entity indices in its record (occurrences are in paper order)
+    by_paper: list[dict[int, list[int]]] = [{} for _ in paper_ids]
+    for n, occ in enumerate(occs):
+        by_paper[occ.paper].setdefault(uf.find(n), []).append(occ.index)
+    types = {uf.find(n): occ.type for n, occ in enumerate(occs) if uf.find(n) == n}
+    del occs, uf
 
-    # Per paper, group entity indices by cluster root, then merge each group.
-    by_cluster_links: dict[int, list[PaperEntity]] = {}
-    per_paper: dict[tuple[int, int], list[int]] = {}
-    for root, occ_ids in members.items():
-        for n in occ_ids:
-            per_paper.setdefault((occs[n].paper, root), []).append(occs[n].index)
-    for (paper, root), indices in per_paper.items():
-        by_cluster_links.setdefault(root, []).append(
-            _merge_paper_entities(records[paper], sorted(indices), entity=-1)
-        )
+    clusters: dict[int, _Cluster] = {}
+    for p, record in enumerate(read()):
+        if p >= len(paper_ids) or record.id != paper_ids[p]:
+            raise KGError("records changed between the two reads of entity resolution")
+        for root, indices in by_paper[p].items():
+            link = _merge_paper_entities(record, sorted(indices), entity=-1)
+            cluster = clusters.setdefault(root, _Cluster())
+            cluster.as_name[link.name] += 1
+            cluster.anywhere.update({link.name, *link.aliases})
+            cluster.papers.append(link.paper_id)
+            cluster.mention_count += link.mention_count
 
     drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity]] = []
-    for root, links in by_cluster_links.items():
-        etype = occs[root].type
-        name = _canonical_name(links)
-        surfaces = {s for link in links for s in (link.name, *link.aliases)}
-        papers = tuple(sorted(link.paper_id for link in links))
+    for root, cluster in clusters.items():
+        etype = types[root]
+        candidates = [s for s in cluster.anywhere if not is_short_form(s)] or list(cluster.anywhere)
+        name = min(candidates, key=lambda s: (-cluster.as_name[s], -cluster.anywhere[s], s))
+        surfaces = set(cluster.anywhere)
+        papers = tuple(sorted(cluster.papers))
         key = "\x1f".join(sorted({variant_key(s) for s in surfaces})) + "\x1e" + "\x1f".join(papers)
         entity = CanonicalEntity(
             type=etype,
             name=name,
             aliases=tuple(sorted(surfaces - {name})),
             papers=papers,
-            mention_count=sum(link.mention_count for link in links),
+            mention_count=cluster.mention_count,
             key=key,
         )
         drafts.append(((etype, name, key), root, entity))
+    del clusters
     drafts.sort(key=lambda item: item[0])
-
     index_of_root = {root: i for i, (_, root, _) in enumerate(drafts)}
-    entities = tuple(entity for _, _, entity in drafts)
-    links_out: list[PaperEntity] = []
-    for root, links in by_cluster_links.items():
-        idx = index_of_root[root]
-        links_out.extend(
-            PaperEntity(
-                link.paper_id,
-                idx,
-                link.name,
-                link.aliases,
-                link.role,
-                link.confidence,
-                link.component,
-                link.mentions,
-                link.extractor,
-            )
-            for link in links
-        )
-    links_out.sort(key=lambda link: (link.paper_id, link.entity))
-    assignment = {
-        (records[occs[n].paper].id, occs[n].index): index_of_root[uf.find(n)] for n in range(len(occs))
-    }
-    return Resolution(
-        extractions=tuple(records), entities=entities, links=tuple(links_out), assignment=assignment
-    )
+    groups = [
+        sorted((index_of_root[root], sorted(indices)) for root, indices in paper.items()) for paper in by_paper
+    ]
+    return StreamedResolution(tuple(entity for _, _, entity in drafts), paper_ids, groups)

@@ -13,13 +13,13 @@ import pytest
 from kg.errors import KGError
 from kg.graph import write_node_link
 from kg.rdf import (
-    _PrefixRewriter,
     iter_subjects,
     iter_triples,
     load_rdf,
     serialize,
     write_rdf_files,
 )
+from kg.rdf.writers import _PrefixRewriter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rdf"
 _spec = importlib.util.spec_from_file_location("rdf_graphs_stream", FIXTURES / "graphs.py")

@@ -355,11 +355,15 @@ def test_library_prints_nothing(server: SparqlServer, capfd: pytest.CaptureFixtu
         ("select", "application/sparql-results+json", "tsv", "tsv"),
         ("graph", "application/n-triples", None, "nt"),
         ("graph", "application/rdf+xml", None, "rdfxml"),
-        ("graph", "text/csv", None, "turtle"),
+        ("graph", "text/csv", None, None),
+        ("graph", "text/*", None, "turtle"),
+        ("select", "application/*", None, "json"),
+        ("select", "text/turtle", None, None),
+        ("select", "", None, "json"),
         ("ask", "application/sparql-results+xml", None, "xml"),
     ],
 )
-def test_choose_format(kind: str, accept: str | None, param: str | None, expected: str) -> None:
+def test_choose_format(kind: str, accept: str | None, param: str | None, expected: str | None) -> None:
     assert choose_format(kind, accept, param) == expected
 
 

@@ -137,3 +137,111 @@ def test_broken_graphs_fail(break_it: Callable[[rdflib.Graph], None]) -> None:
     report = validate(rdf)
     assert not report.conforms
     assert "Constraint Violation" in report.text
+
+
+# -- the streaming check a build runs (kg.rdf.shacl.StreamingCheck) ---------------------------------
+@pytest.mark.parametrize("make", [graphs.contract_graph, graphs.nasty_graph])
+def test_streaming_check_passes_what_pyshacl_passes(make: Callable) -> None:
+    from kg.rdf.shacl import check_rdflib
+
+    rdf = to_rdf(make())
+    assert validate(rdf).conforms
+    report = check_rdflib(rdf)
+    assert report.conforms, report.text
+
+
+@pytest.mark.parametrize("break_it", BREAKS, ids=[f.__name__.strip("_") for f in BREAKS])
+def test_streaming_check_fails_what_pyshacl_fails(break_it: Callable[[rdflib.Graph], None]) -> None:
+    from kg.rdf.shacl import check_rdflib
+
+    rdf = to_rdf(graphs.contract_graph())
+    break_it(rdf)
+    report = check_rdflib(rdf)
+    assert not report.conforms
+    assert "Constraint Violation" in report.text
+    assert str(P1) in report.text or "quillnet" in report.text  # the report names the broken node
+
+
+def test_streaming_check_refuses_shapes_it_cannot_check() -> None:
+    from kg.rdf.shacl import UnsupportedShape, _compile
+
+    shapes = rdflib.Graph().parse(
+        data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        @prefix ex: <https://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:pattern "^a" ] .
+        """,
+        format="turtle",
+    )
+    with pytest.raises(UnsupportedShape, match="sh:pattern"):
+        _compile(shapes)
+
+
+@pytest.mark.parametrize(
+    ("lexical", "datatype", "ok"),
+    [
+        ("12", "integer", True),
+        ("-3", "integer", True),
+        ("1.5", "integer", False),
+        ("many", "integer", False),
+        ("0.25", "double", True),
+        ("1e-3", "double", True),
+        ("INF", "double", True),
+        ("x", "double", False),
+        ("2025-02-29", "date", False),
+        ("2024-02-29", "date", True),
+        ("true", "boolean", True),
+        ("yes", "boolean", False),
+    ],
+)
+def test_streaming_check_reads_literals_like_xsd(lexical: str, datatype: str, ok: bool) -> None:
+    from kg.rdf.shacl import _well_formed
+
+    assert _well_formed(lexical, f"http://www.w3.org/2001/XMLSchema#{datatype}") is ok
+
+
+def test_streaming_check_on_a_written_file(tmp_path: Path) -> None:
+    from kg.rdf import parse_plain
+    from kg.rdf.shacl import check_triples
+
+    path = tmp_path / "graph.nt"
+    write_rdf(graphs.nasty_graph(), path, format="nt")
+    report = check_triples(parse_plain(path))
+    assert report.conforms, report.text
+    assert f"triples: {len(path.read_bytes().splitlines())}" in report.text
+
+
+def _orphan_evidence(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    rdf.remove((m, KG.hasEvidence, None))
+
+
+def _evidence_of_two_mentions(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    evidence = next(rdf.objects(m, KG.hasEvidence))
+    other = next(x for x in rdf.subjects(rdflib.RDF.type, KG.Mention) if x != m)
+    rdf.add((other, KG.hasEvidence, evidence))
+
+
+def _evidence_pointed_to_by_a_paper(rdf: rdflib.Graph) -> None:
+    m = _mention(rdf, QUILL)
+    evidence = next(rdf.objects(m, KG.hasEvidence))
+    rdf.remove((m, KG.hasEvidence, evidence))
+    rdf.add((P1, KG.hasEvidence, evidence))
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [_orphan_evidence, _evidence_of_two_mentions, _evidence_pointed_to_by_a_paper],
+    ids=["orphan_evidence", "evidence_of_two_mentions", "evidence_pointed_to_by_a_paper"],
+)
+def test_inverse_paths_are_checked_like_pyshacl(break_it: Callable[[rdflib.Graph], None]) -> None:
+    from kg.rdf.shacl import check_rdflib
+
+    rdf = to_rdf(graphs.contract_graph())
+    break_it(rdf)
+    assert not validate(rdf).conforms
+    report = check_rdflib(rdf)
+    assert not report.conforms
+    assert "/evidence/1>, path ^<https://kg.example.org/ontology#hasEvidence>" in report.text

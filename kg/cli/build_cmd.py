@@ -16,7 +16,8 @@ from kg.cli.pipeline_option import pipeline_option
 if TYPE_CHECKING:
     from kg.pipeline import BuildSummary
 
-from kg.sources import FORMATS
+from kg.formats import AUTO_ALL_MAX_PAPERS, FORMATS, LARGE_DEFAULT
+from kg.sources import FORMATS as INPUT_FORMATS
 
 LINE_FORMATS = {".jsonl", ".ndjson", ".csv"}
 
@@ -42,7 +43,7 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
 @click.option("-o", "--out", "out_dir", default="outputs", show_default=True, type=click.Path(path_type=Path),
               help="Output folder; papers already built there are skipped.")
 @click.option("--format", "format_", default=None,
-              help=f"Force the input format ({', '.join(FORMATS)}) instead of sniffing it.")
+              help=f"Force the input format ({', '.join(INPUT_FORMATS)}) instead of sniffing it.")
 @click.option("--strict", is_flag=True, help="Stop at the first bad record instead of skipping it.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
               help="Extraction processes (or Dask workers with --engine dask).")
@@ -55,7 +56,12 @@ def estimate_total(paths: tuple[Path, ...]) -> int | None:
 @click.option("--html-max-nodes", default=500, show_default=True, type=click.IntRange(min=1),
               help="How many of the most connected nodes graph.html draws.")
 @click.option("--validate/--no-validate", default=None,
-              help="SHACL-validate the graph (default: only graphs under 200k triples).")
+              help="SHACL-validate the graph against schemas/shapes.ttl (default: on; the summary says how long "
+                   "it took or why it did not run).")
+@click.option("--formats", "formats_", default="auto", show_default=True, metavar="LIST",
+              help=f"Graph files to write, comma-separated: {', '.join(FORMATS)}, or all. auto: all of them up "
+                   f"to {AUTO_ALL_MAX_PAPERS:,} papers, else {','.join(LARGE_DEFAULT)} (the store answers kg "
+                   "query and kg serve; N-Triples, Turtle and JSON-LD of a big graph are gigabytes).")
 @click.option("--retry-failed", is_flag=True,
               help="Extract again the papers that failed in earlier builds (listed in failures.jsonl).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary (failures and warnings still show).")
@@ -71,6 +77,7 @@ def build(
     base_iri: str | None,
     html_max_nodes: int,
     validate: bool | None,
+    formats_: str,
     retry_failed: bool,
     quiet: bool,
 ) -> None:
@@ -78,11 +85,14 @@ def build(
 
     INPUTS are paper files in any supported format (the bundled Daily Papers
     sample when none is given). Writes papers.jsonl, extractions.jsonl,
-    failures.jsonl, graph.json, graph.ttl, graph.nt, graph.jsonld and
-    graph.html into the output folder, all swapped in together. Papers
-    already there are not extracted again, so running a build twice changes
-    nothing, and an interrupted build resumes. One build at a time may write
-    to a folder; a second one stops at once.
+    failures.jsonl and the graph files chosen with --formats (graph.oxigraph/,
+    the on-disk store kg query and kg serve answer from; graph.json;
+    graph.html; graph.nt, graph.ttl, graph.jsonld) into the output folder,
+    all swapped in together. Papers already there are not extracted again,
+    so running a build twice changes nothing, and an interrupted build
+    resumes. One build at a time may write to a folder; a second one stops
+    at once. The graph is SHACL-validated on every build (--no-validate
+    turns it off).
 
     A paper whose extraction raises is left out and listed (file:line,
     component, error) in the summary and in failures.jsonl; the build goes
@@ -96,10 +106,17 @@ def build(
       kg build
       kg build papers.jsonl arxiv.xml -o outputs --workers 2
       kg build big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786
+      kg build big.jsonl --formats store,json,html,nt
     """
     from tqdm import tqdm
 
+    from kg.formats import parse_formats
     from kg.pipeline import build as run_build
+
+    try:
+        formats = parse_formats(formats_)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--formats") from None
 
     show_bar = not quiet and sys.stderr.isatty()
     bar = tqdm(total=estimate_total(inputs), unit="paper", desc="extracting", disable=not show_bar, file=sys.stderr)
@@ -109,7 +126,7 @@ def build(
         summary = run_build(
             inputs, out_dir=out_dir, format=format_, strict=strict, engine=engine, workers=workers,
             scheduler=scheduler, batch_size=batch_size, base=base_iri, html_max_nodes=html_max_nodes,
-            validate=validate, retry_failed=retry_failed, progress=bar.update,
+            validate=validate, retry_failed=retry_failed, formats=formats, progress=bar.update,
         )
     finally:
         bar.close()
@@ -122,7 +139,7 @@ def build(
     if summary.shacl_conforms is False:
         from kg.errors import ValidationError
 
-        raise ValidationError(f"{out_dir / 'graph.nt'} does not conform to kg's SHACL shapes (see the log above)")
+        raise ValidationError(f"the graph of {out_dir} does not conform to kg's SHACL shapes (see the log above)")
     if summary.papers_failed:
         from kg.errors import PapersFailed
         from kg.pipeline import FAILURES
@@ -179,7 +196,13 @@ def print_summary(summary: BuildSummary, out_dir: Path) -> None:
     click.echo(f"links            {summary.links:>10,}", err=True)
     click.echo(f"triples          {summary.triples:>10,}", err=True)
     if summary.shacl_conforms is not None:
-        click.echo(f"SHACL            {'conforms' if summary.shacl_conforms else 'DOES NOT CONFORM':>10}", err=True)
+        verdict = "conforms" if summary.shacl_conforms else "DOES NOT CONFORM"
+        click.echo(f"SHACL            {verdict:>10}  ({summary.shacl_engine}, {summary.shacl_seconds:.1f}s)", err=True)
+    else:
+        click.echo(f"SHACL            not validated: {summary.shacl_note}", err=True)
+    click.echo(f"formats          {','.join(summary.formats):>10}", err=True)
     click.echo(f"time             {summary.seconds:>9.1f}s", err=True)
+    for phase, seconds in summary.phases.items():
+        click.echo(f"  {phase:<22} {seconds:>8.1f}s", err=True)
     for name, size in sorted(summary.files.items()):
         click.echo(f"  {out_dir / name}  ({size:,} bytes)", err=True)

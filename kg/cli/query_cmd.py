@@ -31,7 +31,9 @@ def _ready_help() -> str:
 
     lines = []
     for q in list_queries():
-        params = " ".join(f"{p.name}=<{p.type}> (default {p.default!r})" for p in q.params)
+        params = " ".join(
+            f"{p.name}=<{p.type}>" + (f" (default {p.default!r})" if p.default else "") for p in q.params
+        )
         lines.append(f"{q.name}\n    {q.description}" + (f"\n    params: {params}" if params else ""))
     return "\n".join(lines)
 
@@ -73,10 +75,15 @@ def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "tsv", "json"]),
-    default="table",
-    show_default=True,
-    help="table (aligned), csv/tsv (SPARQL 1.1 CSV/TSV) or json (SPARQL 1.1 Results JSON).",
+    type=click.Choice(["table", "csv", "tsv", "json", "turtle", "nt", "jsonld"]),
+    default=None,
+    help="SELECT/ASK: table (aligned, the default), csv/tsv (SPARQL 1.1 CSV/TSV) or json "
+    "(SPARQL 1.1 Results JSON). CONSTRUCT/DESCRIBE: turtle (the default), nt (N-Triples) or jsonld.",
+)
+@click.option(
+    "--wide",
+    is_flag=True,
+    help="Table: print every cell whole on one line instead of wrapping cells over 80 characters.",
 )
 @click.option(
     "--timeout",
@@ -99,7 +106,8 @@ def query(
     query_file: Path | None,
     named: str | None,
     params: tuple[str, ...],
-    fmt: Format,
+    fmt: Format | None,
+    wide: bool,
     timeout: float | None,
     max_results: int | None,
     list_: bool,
@@ -112,10 +120,18 @@ def query(
     --file, or pick a ready-made one with --named (list them with --list).
     Rows are printed as they are found. Queries are read-only and offline:
     updates and SERVICE are refused, and so are brackets nested over 100 deep.
+    The prefixes rdf rdfs xsd owl skos dcterms schema prov dcat kg are
+    predeclared; a query's own PREFIX lines override them. Long table cells
+    wrap within their column (nothing is cut); --wide keeps each row on one
+    line. CONSTRUCT and DESCRIBE answers print as Turtle unless --format says
+    nt or jsonld.
 
     \b
     Examples:
       kg query outputs/ 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+      kg query outputs/ 'SELECT ?name WHERE { ?d a schema:Dataset ; skos:prefLabel ?name }'
+      kg query outputs/ 'DESCRIBE ?d WHERE { ?d skos:prefLabel "ImageNet" }' --format nt
+      kg query outputs/ --named evidence --wide
       kg query outputs/graph.nt --file my-query.rq --format csv
       kg query outputs/ --named papers_using_dataset --param dataset=ImageNet-1k
       kg query outputs/ --named top_methods --param limit=10 --format json
@@ -156,13 +172,19 @@ def query(
     # literals may hold escape sequences: on a terminal show them, never run them
     clean: Callable[[str], str]
     if stdout_is_terminal():
-        clean = safe_json_text if fmt == "json" else safe_text
+        clean = safe_json_text if fmt in ("json", "jsonld") else safe_text
     else:
         clean = _unchanged
     try:
         with stream_query(graph, text, timeout=timeout, max_results=max_results, name=name) as stream:
+            chosen = fmt or ("turtle" if stream.kind == "graph" else "table")
             for chunk in iter_formatted(
-                stream.kind, stream.variables, stream.batches(), boolean=stream.boolean, fmt=fmt
+                stream.kind,
+                stream.variables,
+                stream.batches(),
+                boolean=stream.boolean,
+                fmt=chosen,
+                max_width=None if wide else 80,
             ):
                 click.echo(clean(chunk), nl=False)
     except BrokenPipeError:  # `kg query ... | head`: the reader has all it wants

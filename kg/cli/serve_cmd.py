@@ -44,8 +44,12 @@ def serve(
     PATH is an outputs/ folder written by `kg build` (the default; its
     graph.oxigraph/ store is opened read-only when there is one) or a graph
     file (.nt, .ttl, .jsonld, .json, .jsonl). Routes: /sparql (SPARQL 1.1
-    Protocol, GET and POST; JSON, XML, CSV or TSV results by Accept), /
-    (graph view), /query (a query form), /graph.ttl, /graph.nt, /graph.jsonld.
+    Protocol, GET and POST; JSON, XML, CSV or TSV results by Accept, 406 for
+    an Accept it cannot serve, gzip when accepted, CORS for any origin;
+    without a query its Service Description, or in a browser the YASGUI
+    editor), / (graph view), /query (a plain query form), /graph.ttl,
+    /graph.nt, /graph.jsonld. The prefixes rdf rdfs xsd owl skos dcterms
+    schema prov dcat kg are predeclared.
     Queries run in worker processes that are stopped at the time limit and
     cannot reach the network. Stop with Ctrl-C.
 
@@ -69,7 +73,7 @@ def serve(
     def ready(server: Any) -> None:
         size = f"{server.graph.triples:,} triples" if server.graph.triples is not None else "Oxigraph store"
         click.echo(f"kg: serving {path} ({size})", err=True)
-        click.echo(f"  SPARQL endpoint  {server.url}sparql", err=True)
+        click.echo(f"  SPARQL endpoint  {server.url}sparql (YASGUI editor in a browser)", err=True)
         click.echo(f"  graph view       {server.url}", err=True)
         click.echo(f"  query page       {server.url}query", err=True)
         if not server.pool.sandboxed:

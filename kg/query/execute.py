@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import QueryError
+from kg.query.prefixes import PREFIXES
 from kg.query.results import Row, Term
 from kg.query.syntax import syntax_error
 
@@ -73,7 +74,7 @@ def iter_events(
     import pyoxigraph as ox
 
     try:
-        answer = store.query(sparql)
+        answer = store.query(sparql, prefixes=PREFIXES)  # the query's own PREFIX lines win
     except SyntaxError as exc:
         raise syntax_error(exc, sparql, source=source) from None
     except (OSError, ValueError, RuntimeError) as exc:

@@ -21,7 +21,12 @@ _N3_ESCAPES = {0x5C: "\\\\", 0x22: '\\"', 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
 
 @dataclass(frozen=True)
 class QueryParam:
-    """A parameter of a ready-made query: ``string`` (a literal), ``integer`` or ``choice``."""
+    """A parameter of a ready-made query: ``string`` (a literal) or ``integer``.
+
+    ``default`` is ``""`` for a string parameter whose ``VALUES`` line says
+    ``UNDEF``: the query then picks a value itself (its description says how,
+    e.g. the most linked entity), so the defaults give rows on any graph.
+    """
 
     name: str
     type: Literal["string", "integer"]
@@ -67,7 +72,8 @@ def _parse_ready(name: str, text: str) -> ReadyQuery:
                 )
             default = found.group("value")
             if ptype == "string":
-                default = _unescape(default)
+                # UNDEF: the query chooses by itself when the parameter is not given (see its description)
+                default = "" if default.strip() == "UNDEF" else _unescape(default)
             params.append(QueryParam(pname, ptype, pdesc.strip(), default))  # type: ignore[arg-type]
         else:
             description.append(line.lstrip("#").strip())
@@ -106,11 +112,12 @@ def _unescape(literal: str) -> str:
 
 
 def _replace_line(pattern: re.Pattern[str], text: str, line: str) -> str:
-    """Replace the first line matching ``pattern`` by ``line`` (same indent), taken literally."""
-    found = pattern.search(text)
-    if found is None:
-        return text
-    return text[: found.start()] + found.group("indent") + line + text[found.end() :]
+    """Replace every line matching ``pattern`` by ``line`` (same indent), taken literally.
+
+    A parameter may be read by more than one subquery (each subquery sees only
+    its own bindings), so each of its ``VALUES`` lines is bound.
+    """
+    return pattern.sub(lambda found: found.group("indent") + line, text)
 
 
 def load_query(name: str, **params: Any) -> str:

@@ -23,9 +23,13 @@ from xml.sax.saxutils import quoteattr
 
 from kg.errors import QueryError
 
-Format = Literal["table", "csv", "tsv", "json"]
-#: formats of :func:`format_result` and ``kg query --format``
-FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
+Format = Literal["table", "csv", "tsv", "json", "turtle", "nt", "jsonld"]
+#: formats of :func:`format_result` and ``kg query --format`` for SELECT/ASK results
+TABLE_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json")
+#: formats of :func:`format_result` and ``kg query --format`` for CONSTRUCT/DESCRIBE results (Turtle first: the default)
+TEXT_GRAPH_FORMATS: tuple[str, ...] = ("turtle", "nt", "jsonld")
+#: every format of :func:`format_result` and ``kg query --format``
+FORMATS: tuple[str, ...] = TABLE_FORMATS + TEXT_GRAPH_FORMATS
 #: formats of :func:`serialize_result` for SELECT/ASK results
 RESULT_FORMATS: tuple[str, ...] = ("json", "xml", "csv", "tsv")
 #: formats of :func:`serialize_result` for CONSTRUCT/DESCRIBE results
@@ -164,9 +168,25 @@ def _plain(term: Term | None) -> str:
     return f"_:{term.value}" if term.type == "bnode" else term.value
 
 
-def _cell(term: Term | None, width: int) -> str:
-    text = _CONTROL.sub(" ", _plain(term))  # untrusted text: no newlines or terminal escapes in a table
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _cell(term: Term | None) -> str:
+    return _CONTROL.sub(" ", _plain(term))  # untrusted text: no newlines or terminal escapes in a table
+
+
+def _wrapped(text: str, width: int | None) -> list[str]:
+    """Split a cell into lines of at most ``width`` characters, at spaces where it can (nothing is dropped)."""
+    if width is None or len(text) <= width:
+        return [text]
+    lines: list[str] = []
+    while len(text) > width:
+        cut = text.rfind(" ", 0, width + 1)
+        if cut <= 0:  # one long word (an IRI): break it
+            lines.append(text[:width])
+            text = text[width:]
+        else:
+            lines.append(text[:cut])
+            text = text[cut + 1 :]
+    lines.append(text)
+    return lines
 
 
 def _ask_text(value: bool, fmt: str) -> str:
@@ -192,7 +212,7 @@ def iter_formatted(
     *,
     boolean: bool | None = None,
     fmt: str = "table",
-    max_width: int = 80,
+    max_width: int | None = 80,
 ) -> Iterator[str]:
     """Yield a result as text, chunk by chunk, reading its rows batch by batch.
 
@@ -202,15 +222,25 @@ def iter_formatted(
         batches: the rows, in batches of any size (ignored for ``"ask"``).
         boolean: the answer of an ASK query.
         fmt: ``"table"`` (aligned columns; widths from the first
-            :data:`TABLE_SAMPLE_ROWS` rows, longer cells cut), ``"csv"`` /
-            ``"tsv"`` / ``"json"`` / ``"xml"`` (SPARQL 1.1 Query Results).
-        max_width: widest table cell.
+            :data:`TABLE_SAMPLE_ROWS` rows, longer cells wrapped onto more
+            lines, never cut), ``"csv"`` / ``"tsv"`` / ``"json"`` / ``"xml"``
+            (SPARQL 1.1 Query Results); for ``"graph"`` results also
+            ``"turtle"``, ``"nt"`` (written batch by batch) and ``"jsonld"``.
+        max_width: widest table column before its cells wrap; ``None`` never wraps.
 
     Raises:
-        QueryError: an unknown format.
+        QueryError: an unknown format, or an RDF format for a SELECT/ASK result.
     """
-    if fmt not in (*FORMATS, "xml"):
+    if fmt not in (*FORMATS, "xml", "rdfxml"):
         raise QueryError(f"unknown result format {fmt!r}; expected one of {', '.join(FORMATS)}")
+    if fmt in GRAPH_FORMATS:
+        if kind != "graph":
+            raise QueryError(
+                f"{fmt} is a format for CONSTRUCT/DESCRIBE results; a {kind.upper()} result "
+                f"prints as {', '.join(TABLE_FORMATS)}"
+            )
+        yield from _graph_text(batches, fmt)
+        return
     if kind == "ask":
         yield _ask_text(bool(boolean), fmt)
         return
@@ -278,29 +308,48 @@ def _xml_term(term: Term) -> str:
     return f"<literal>{value}</literal>"
 
 
-def _table(names: list[str], batches: Iterable[Sequence[Row]], max_width: int) -> Iterator[str]:
+def _graph_text(batches: Iterable[Sequence[Row]], fmt: str) -> Iterator[str]:
+    """Write triples as RDF text: N-Triples batch by batch, the other formats whole (they group by subject)."""
+    if fmt == "nt":
+        for batch in batches:
+            if batch:
+                yield _rdf_bytes(batch, fmt).decode("utf-8")
+        return
+    yield _rdf_bytes([row for batch in batches for row in batch], fmt).decode("utf-8")
+
+
+def _table(names: list[str], batches: Iterable[Sequence[Row]], max_width: int | None) -> Iterator[str]:
     sample: list[Row] = []
     rest = iter(batches)
     for batch in rest:
         sample.extend(batch)
         if len(sample) >= TABLE_SAMPLE_ROWS:
             break
-    cells = [[_cell(term, max_width) for term in row] for row in sample]
+    cells = [[_cell(term) for term in row] for row in sample]
     widths = [max([len(name), *(len(row[i]) for row in cells)]) for i, name in enumerate(names)]
+    if max_width is not None:
+        widths = [max(min(w, max_width), len(name)) for w, name in zip(widths, names)]
 
     def line(row: Sequence[str]) -> str:
         return "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() + "\n"
 
+    def lines(row: Sequence[str]) -> str:
+        if max_width is None:  # --wide: one line per row, cells whole
+            return line(row)
+        parts = [_wrapped(cell, w) for cell, w in zip(row, widths)]
+        height = max((len(p) for p in parts), default=1)
+        return "".join(line([p[i] if i < len(p) else "" for p in parts]) for i in range(height))
+
     yield line(names) + "  ".join("-" * w for w in widths) + "\n"
-    yield "".join(line(row) for row in cells)
+    yield "".join(lines(row) for row in cells)
     count = len(cells)
     for batch in rest:
-        yield "".join(line([_cell(term, w) for term, w in zip(row, widths)]) for row in batch)
+        yield "".join(lines([_cell(term) for term in row]) for row in batch)
         count += len(batch)
     yield f"({count} row{'s' if count != 1 else ''})\n"
 
 
-def format_result(result: QueryResult, *, fmt: Format = "table", max_width: int = 80) -> str:
+def format_result(result: QueryResult, *, fmt: Format = "table", max_width: int | None = 80) -> str:
     """Format a whole result as text (see :func:`iter_formatted` for the formats).
 
     Raises:
@@ -331,9 +380,40 @@ def serialize_result(result: QueryResult, fmt: str) -> bytes:
     return format_result(result, fmt=fmt).encode("utf-8")  # type: ignore[arg-type]
 
 
+def convert_turtle(turtle: str, fmt: str) -> bytes:
+    """Return Turtle text (kg's own, e.g. a service description) in one of :data:`GRAPH_FORMATS`.
+
+    Raises:
+        QueryError: an unknown format, or text that is not Turtle.
+    """
+    import pyoxigraph as ox
+
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(f"cannot write RDF as {fmt!r}")
+    if fmt == "turtle":
+        return turtle.encode("utf-8")
+    try:
+        triples = list(ox.parse(turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:
+        raise QueryError(f"not Turtle: {exc}") from None
+
+    def term(node: Any) -> Term:
+        if isinstance(node, ox.NamedNode):
+            return Term("uri", node.value)
+        if isinstance(node, ox.BlankNode):
+            return Term("bnode", node.value)
+        if node.language:
+            return Term("literal", node.value, None, node.language)
+        return Term("literal", node.value, node.datatype.value)
+
+    return _rdf_bytes([(term(t.subject), term(t.predicate), term(t.object)) for t in triples], fmt)
+
+
 def _rdf_bytes(rows: Sequence[Row], fmt: str) -> bytes:
     """Write triples with pyoxigraph's serialisers (the only RDF writers this layer may use)."""
     import pyoxigraph as ox
+
+    from kg.query.prefixes import PREFIXES
 
     def node(term: Term | None) -> Any:
         if term is None or term.type == "triple":
@@ -353,6 +433,8 @@ def _rdf_bytes(rows: Sequence[Row], fmt: str) -> bytes:
         "jsonld": ox.RdfFormat.JSON_LD,
     }[fmt]
     triples = [ox.Triple(node(s), node(p), node(o)) for s, p, o in rows]
+    if fmt == "turtle":  # the prefixes a query may use unprefixed are the ones its Turtle answer uses
+        return ox.serialize(triples, format=rdf_format, prefixes=PREFIXES) or b""
     return ox.serialize(triples, format=rdf_format) or b""
 
 
@@ -360,10 +442,13 @@ __all__ = [
     "FORMATS",
     "GRAPH_FORMATS",
     "RESULT_FORMATS",
+    "TABLE_FORMATS",
+    "TEXT_GRAPH_FORMATS",
     "Format",
     "QueryResult",
     "Row",
     "Term",
+    "convert_turtle",
     "format_result",
     "iter_formatted",
     "serialize_result",

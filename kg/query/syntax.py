@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import QueryError, QueryRefused
+from kg.query.prefixes import PREFIXES, undeclared_prefix
 
 #: longest query accepted, in characters (deeper recursion than the engine's stack allows needs more)
 MAX_QUERY_CHARS = 100_000
@@ -248,7 +249,9 @@ def check_query(sparql: str, *, source: str | None = None) -> list[Token]:
 
     Raises:
         QueryRefused: an update or ``SERVICE`` (with line and column).
-        QueryError: too long, too deeply nested, or not made of SPARQL tokens.
+        QueryError: too long, too deeply nested, not made of SPARQL tokens, or
+            a prefixed name whose prefix is neither predeclared
+            (:data:`kg.query.prefixes.PREFIXES`) nor declared.
 
     >>> check_query("SELECT * WHERE { ?s ?p 'a service' }")[-2].text
     "'a service'"
@@ -283,6 +286,18 @@ def check_query(sparql: str, *, source: str | None = None) -> list[Token]:
                 source,
                 QueryRefused,
             )
+    unknown = undeclared_prefix(tokens)
+    if unknown is not None:
+        prefix = unknown.text.split(":", 1)[0]
+        line, column = line_col(sparql, unknown.start)
+        raise QueryError(
+            f"unknown prefix {prefix + ':'!r} in {unknown.text!r}: declare it with "
+            f"PREFIX {prefix}: <IRI> (predeclared: {' '.join(sorted(PREFIXES))})"
+            + _context(sparql, line, column),
+            line=line,
+            column=column,
+            source=source,
+        )
     return tokens
 
 
@@ -322,17 +337,21 @@ def syntax_error(exc: BaseException, sparql: str, *, source: str | None = None) 
         message = "unknown prefix (declare it with PREFIX name: <IRI>)"
     if len(message) > 200:
         message = message[:200].rsplit(" ", 1)[0] + " ..."
+    return QueryError(f"invalid SPARQL: {message}{_context(sparql, line, col)}", line=line, column=col, source=source)
+
+
+def _context(sparql: str, line: int, col: int) -> str:
+    """Return the query's line ``line`` with a caret under column ``col`` (two more lines of a message)."""
     lines = sparql.split("\n")
-    context = ""
-    if 1 <= line <= len(lines):
-        shown = lines[line - 1].replace("\t", " ")
-        if len(shown) > 160:  # a long line: show the part around the mistake
-            start = max(col - 80, 0)
-            shown, col_shown = shown[start : start + 160], col - start
-        else:
-            col_shown = col
-        context = f"\n  {shown}\n  {' ' * max(col_shown - 1, 0)}^"
-    return QueryError(f"invalid SPARQL: {message}{context}", line=line, column=col, source=source)
+    if not 1 <= line <= len(lines):
+        return ""
+    shown = lines[line - 1].replace("\t", " ")
+    if len(shown) > 160:  # a long line: show the part around the mistake
+        start = max(col - 80, 0)
+        shown, col_shown = shown[start : start + 160], col - start
+    else:
+        col_shown = col
+    return f"\n  {shown}\n  {' ' * max(col_shown - 1, 0)}^"
 
 
 __all__ = [

@@ -1,8 +1,10 @@
 """Content negotiation for ``kg serve``: which results format a client gets.
 
 The ``format``/``output`` parameter (as SPARQLWrapper and browsers send it)
-wins over the ``Accept`` header; unknown values fall back to SPARQL JSON for
-SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE rather than failing. The
+wins over the ``Accept`` header; unknown parameter values fall back to SPARQL
+JSON for SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE rather than failing. An
+``Accept`` header that names nothing kg can write for that kind of answer
+(wildcards included) gets ``None``, which the server answers with 406. The
 formats themselves are written by :mod:`kg.query` (HTML by :mod:`kg.serve.pages`).
 """
 
@@ -58,13 +60,33 @@ _FORMAT_PARAM: dict[str, tuple[str | None, str | None]] = {
 }
 
 
-def choose_format(kind: str, accept: str | None, param: str | None) -> str:
+#: formats a wildcard (``*/*``, ``text/*``) may give, best first
+_PREFERRED: dict[int, tuple[str, ...]] = {0: ("json", "xml", "csv", "tsv"), 1: ("turtle", "nt", "jsonld", "rdfxml")}
+
+
+def _wildcard(media: str, index: int) -> str | None:
+    if media == "*/*" or media == "*":
+        return _PREFERRED[index][0]
+    if media.endswith("/*"):
+        major = media[:-2]
+        for fmt in _PREFERRED[index]:
+            if RESULT_MEDIA[fmt].split("/", 1)[0] == major:
+                return fmt
+    return None
+
+
+def choose_format(kind: str, accept: str | None, param: str | None) -> str | None:
     """Pick the result format for a query of ``kind`` from a format parameter or an Accept header.
 
     The ``format``/``output`` parameter (as SPARQLWrapper and browsers send
     it) wins over ``Accept``; among Accept entries the highest ``q`` wins,
-    earlier on ties. Anything unknown falls back to SPARQL JSON (SELECT/ASK)
-    or Turtle (CONSTRUCT/DESCRIBE) rather than failing.
+    earlier on ties; ``*/*`` and ``type/*`` match the best format of that
+    type. No parameter and no ``Accept`` (or an empty one) give SPARQL JSON
+    (SELECT/ASK) or Turtle (CONSTRUCT/DESCRIBE).
+
+    Returns:
+        The format, or ``None`` when the ``Accept`` header names nothing kg
+        can write for this kind of answer (the server then answers 406).
 
     Args:
         kind: ``"select"``, ``"ask"`` or ``"graph"`` (the kind of :class:`kg.query.QueryResult`).
@@ -77,6 +99,8 @@ def choose_format(kind: str, accept: str | None, param: str | None) -> str:
     'turtle'
     >>> choose_format("select", "text/html", "tsv")
     'tsv'
+    >>> choose_format("graph", "application/sparql-results+json", None) is None
+    True
     """
     index = 1 if kind == "graph" else 0
     default = "turtle" if kind == "graph" else "json"
@@ -96,11 +120,14 @@ def choose_format(kind: str, accept: str | None, param: str | None) -> str:
                     q = float(value)
                 except ValueError:
                     q = 0.0
-        choice = _ACCEPT.get(media.strip().lower())
-        chosen = choice[index] if choice else None
+        media = media.strip().lower()
+        choice = _ACCEPT.get(media)
+        chosen = choice[index] if choice else _wildcard(media, index)
         if q > 0 and chosen:
             ranked.append((-q, position, chosen))
-    return min(ranked)[2] if ranked else default
+    if ranked:
+        return min(ranked)[2]
+    return default if not (accept or "").strip() else None
 
 
 __all__ = ["RESULT_MEDIA", "choose_format"]

@@ -8,18 +8,26 @@ format (:mod:`kg.serve.negotiate`), sends answers, and keeps slow clients
 from holding every connection (:mod:`kg.serve.guard`). Routes:
 
 * ``/sparql``: the SPARQL 1.1 Protocol query operation (GET ``?query=``,
-  POST form ``query=``, POST ``application/sparql-query``);
+  POST form ``query=``, POST ``application/sparql-query``); fetched without
+  a query, the SPARQL 1.1 Service Description (:mod:`kg.serve.describe`);
+* ``/sparql`` opened by a browser (``Accept: text/html``, no query): the
+  YASGUI query editor (:mod:`kg.serve.editor`), its files under ``/yasgui/``;
 * ``/``: the HTML view; ``/graph.ttl``, ``/graph.nt``, ``/graph.jsonld``: downloads;
 * ``/query``: a form listing the ready-made queries.
 
 The server is read-only by construction: its workers open the store
 read-only and run only queries; SPARQL Update, ``SERVICE`` and methods other
-than GET/HEAD/POST get a 4xx. This module prints nothing: requests are logged
-on the ``kg.serve`` logger.
+than GET/HEAD/POST/OPTIONS get a 4xx. Browser clients on other origins may
+use it: every answer allows any origin (``Access-Control-Allow-Origin: *``,
+no credentials, so no cookie or login is ever shared) and ``OPTIONS``
+answers the CORS preflight. Answers are gzip-compressed when the client
+accepts it, and an ``Accept`` the server cannot satisfy gets 406. This
+module prints nothing: requests are logged on the ``kg.serve`` logger.
 """
 
 from __future__ import annotations
 
+import gzip
 import logging
 import re
 import socket
@@ -33,8 +41,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from kg.errors import InputError, QueryError, QueryRefused, QueryTimeout
 from kg.query import GRAPH_FORMATS, RESULT_FORMATS, QueryPool, QueryResult, list_queries, serialize_result
+from kg.query.results import convert_turtle
 from kg.query.syntax import MAX_QUERY_CHARS
 from kg.query.worker import WorkerDied
+from kg.serve.describe import service_description
+from kg.serve.editor import EDITOR_CSP, EDITOR_FILES, editor_file, editor_page, wants_html
 from kg.serve.graph import DOWNLOADS, VIEW_ROUTE, ServedGraph, open_graph
 from kg.serve.guard import ConnectionGuard, Ticket
 from kg.serve.negotiate import RESULT_MEDIA, choose_format
@@ -53,6 +64,40 @@ DEFAULT_REQUEST_TIMEOUT = 10.0
 MAX_BODY_BYTES = 1_000_000
 _CHUNK = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: smallest body worth compressing, in bytes (below it gzip's header costs more than it saves)
+GZIP_MIN_BYTES = 1024
+#: headers every answer carries so that browser clients on any origin can read it
+CORS_HEADERS: dict[str, str] = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-KG-Results-Truncated, Content-Length, Content-Type",
+}
+#: what the CORS preflight allows: the SPARQL Protocol's methods and the headers its clients send
+PREFLIGHT_HEADERS: dict[str, str] = {
+    "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type, Accept-Encoding",
+    "Access-Control-Max-Age": "600",
+}
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether an ``Accept-Encoding`` header accepts gzip (``q=0`` refuses it).
+
+    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1, gzip;q=0"), accepts_gzip("*"), accepts_gzip(None)
+    (True, False, True, False)
+    """
+    for part in (header or "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            q = 1.0
+            for item in params.split(";"):
+                key, _, value = item.strip().partition("=")
+                if key.strip().lower() == "q":
+                    try:
+                        q = float(value)
+                    except ValueError:
+                        q = 0.0
+            return q > 0
+    return False
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -188,11 +233,16 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", media_type)
         self.send_header("Content-Length", str(length))
         self.send_header("X-Content-Type-Options", "nosniff")
-        for key, value in (headers or {}).items():
+        for key, value in {**CORS_HEADERS, **(headers or {})}.items():
             self.send_header(key, value)
         self.end_headers()
 
     def _send(self, status: int, body: bytes, media_type: str, headers: dict[str, str] | None = None) -> None:
+        headers = dict(headers or {})
+        headers["Vary"] = "Accept, Accept-Encoding"
+        if len(body) >= GZIP_MIN_BYTES and accepts_gzip(self.headers.get("Accept-Encoding")):
+            body = gzip.compress(body, compresslevel=6, mtime=0)  # mtime 0: the same answer gives the same bytes
+            headers["Content-Encoding"] = "gzip"
         self._send_headers(status, media_type, len(body), headers)
         if self.command != "HEAD":
             view = memoryview(body)
@@ -229,6 +279,8 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
                 self._send_file(VIEW_ROUTE, "text/html; charset=utf-8")
             elif route in DOWNLOADS:
                 self._send_file(route, DOWNLOADS[route][1])
+            elif route in EDITOR_FILES:
+                self._send(HTTPStatus.OK, editor_file(route), EDITOR_FILES[route][1], {"Cache-Control": "max-age=3600"})
             elif route == "/query":
                 name = _first(parse_qs(url.query), "name")
                 page = query_page(self.server.queries, selected=name, triples=self.server.graph.triples)
@@ -298,7 +350,17 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
     def _refuse_method(self) -> None:
         self._error(HTTPStatus.METHOD_NOT_ALLOWED, "read-only server: use GET or POST", {"Allow": "GET, HEAD, POST"})
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_TRACE = do_CONNECT = _refuse_method
+    do_PUT = do_DELETE = do_PATCH = do_TRACE = do_CONNECT = _refuse_method
+
+    def do_OPTIONS(self) -> None:
+        """Answer a CORS preflight (or a plain OPTIONS): which methods and headers a client may use."""
+        if not self._enter("working"):
+            return
+        allow = "GET, HEAD, POST, OPTIONS" if urlsplit(self.path).path == "/sparql" else "GET, HEAD, OPTIONS"
+        try:
+            self._send_headers(HTTPStatus.NO_CONTENT, "text/plain", 0, {"Allow": allow, **PREFLIGHT_HEADERS})
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            log.debug("client went away")
 
     # -- SPARQL -------------------------------------------------------------------------------
 
@@ -307,6 +369,13 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only: SPARQL Update is not accepted")
             return
         queries = params.get("query", [])
+        if not queries and self.command in ("GET", "HEAD") and wants_html(self.headers.get("Accept")):
+            page = editor_page(self.server.queries)
+            self._send(HTTPStatus.OK, page, "text/html; charset=utf-8", {"Content-Security-Policy": EDITOR_CSP})
+            return
+        if not queries and self.command in ("GET", "HEAD"):
+            self._describe(_first(params, "format") or _first(params, "output"))
+            return
         if len(queries) != 1 or not queries[0].strip():
             self._error(HTTPStatus.BAD_REQUEST, "give exactly one non-empty 'query' parameter")
             return
@@ -333,8 +402,28 @@ class SparqlRequestHandler(BaseHTTPRequestHandler):
             return
         self._answer(result, _first(params, "format") or _first(params, "output"))
 
+    def _not_acceptable(self, kind: str) -> None:
+        formats = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+        media = ", ".join(RESULT_MEDIA[f].split(";")[0] for f in formats)
+        accept = _CONTROL.sub("?", (self.headers.get("Accept") or "")[:200])
+        self._error(HTTPStatus.NOT_ACCEPTABLE, f"cannot answer with Accept: {accept}; this answer is available as {media}")
+
+    def _describe(self, fmt_param: str | None) -> None:
+        """Send the SPARQL 1.1 Service Description (``/sparql`` fetched without a query)."""
+        fmt = choose_format("graph", self.headers.get("Accept"), fmt_param)
+        if fmt is None:
+            self._not_acceptable("graph")
+            return
+        if fmt not in GRAPH_FORMATS:
+            fmt = "turtle"
+        text = service_description(self.server.url + "sparql", self.server.graph.triples)
+        self._send(HTTPStatus.OK, convert_turtle(text, fmt), RESULT_MEDIA[fmt])
+
     def _answer(self, result: QueryResult, fmt_param: str | None) -> None:
         fmt = choose_format(result.kind, self.headers.get("Accept"), fmt_param)
+        if fmt is None:
+            self._not_acceptable(result.kind)
+            return
         headers = {"Cache-Control": "no-store"}
         if result.truncated:
             headers["X-KG-Results-Truncated"] = str(self.server.pool.max_results)

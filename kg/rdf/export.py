@@ -1,0 +1,489 @@
+"""The networkx graph as plain RDF triples, grouped by subject (the export half of :mod:`kg.rdf`).
+
+Triples are plain tuples: the subject and predicate are ``str``, the object
+an :class:`Iri` or a ``(lexical form, datatype)`` literal, because millions
+of rdflib terms are too slow and too big. :func:`iter_subjects` yields them
+subject by subject in sorted IRI order without a global sort, which is what
+the streaming writers of :mod:`kg.rdf.writers` need. This module maps the
+graph contract of ``docs/DESIGN.md`` onto ``schemas/kg.ttl``; it must not
+write files or mint IRIs itself (see :mod:`kg.ontology`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import logging
+import math
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from kg.errors import KGError
+from kg.ontology import (
+    C_AGENT,
+    C_DCAT_DATASET,
+    DEFAULT_BASE_IRI,
+    ENTITY_KINDS,
+    KIND_CLASSES,
+    LABEL,
+    P_ABSTRACT,
+    P_ALT,
+    P_ATTRIBUTED,
+    P_CODEREPO,
+    P_CREATOR,
+    P_DATE,
+    P_IDENT,
+    P_NODE_ID,
+    P_PREF,
+    P_SUBJECT,
+    P_TITLE,
+    P_URL,
+    PREFIXES,
+    RDF_NS,
+    RELATION_PROPERTIES,
+    SEQ,
+    XSD_ANYURI,
+    XSD_BOOLEAN,
+    XSD_DATE,
+    XSD_DOUBLE,
+    XSD_INTEGER,
+    XSD_STRING,
+    A,
+    IriMinter,
+    K_authorList,
+    K_categoryList,
+    K_component,
+    K_confidence,
+    K_CoOccurrence,
+    K_coOccursWith,
+    K_endOffset,
+    K_Evidence,
+    K_evidenceSentence,
+    K_extractorVersion,
+    K_field,
+    K_firstEntity,
+    K_hasEvidence,
+    K_host,
+    K_index,
+    K_kgVersion,
+    K_linkKind,
+    K_Mention,
+    K_mentionCount,
+    K_origin,
+    K_paper,
+    K_paperCount,
+    K_relation,
+    K_secondEntity,
+    K_sourceFile,
+    K_startOffset,
+    K_surfaceAlias,
+    K_surfaceName,
+    K_target,
+    K_weight,
+)
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import rdflib
+
+log = logging.getLogger(__name__)
+
+
+class Iri(str):
+    """An IRI object in a plain triple (a literal is a ``(lexical, datatype)`` tuple)."""
+
+    __slots__ = ()
+
+
+I_CoOccurrence = Iri(K_CoOccurrence)
+I_Evidence = Iri(K_Evidence)
+I_Mention = Iri(K_Mention)
+I_AGENT = Iri(C_AGENT)
+#: attributes each node kind / edge relation maps to RDF (the contract of DESIGN.md); any other
+#: attribute is not exported and a warning is logged.
+NODE_ATTRS: dict[str, tuple[str, ...]] = {
+    "Paper": (
+        "kind",
+        "label",
+        "paper_id",
+        "title",
+        "abstract",
+        "url",
+        "authors",
+        "date",
+        "categories",
+        "source",
+    ),
+    "Repository": ("kind", "label", "url", "host"),
+    "Link": ("kind", "label", "url", "link_kind"),
+    **{k: ("kind", "label", "name", "aliases", "paper_count", "mention_count") for k in ENTITY_KINDS},
+}
+EDGE_ATTRS: dict[str, tuple[str, ...]] = {
+    "proposes": ("relation", "name", "aliases", "confidence", "component", "extractor", "evidence"),
+    "uses": ("relation", "name", "aliases", "confidence", "component", "extractor", "evidence"),
+    "has_code": ("relation", "sentence", "origin"),
+    "has_link": ("relation", "sentence", "origin", "link_kind"),
+    "co_occurs": ("relation", "weight"),
+}
+
+
+Obj = Iri | tuple[str, str]
+Triple = tuple[str, str, Obj]
+
+
+# -- literals ------------------------------------------------------------------------------------
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _lit(value: Any) -> tuple[str, str]:
+    """Return the (lexical form, datatype) of a Python value."""
+    if isinstance(value, bool):
+        return ("true" if value else "false", XSD_BOOLEAN)
+    if isinstance(value, int):
+        return (str(value), XSD_INTEGER)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ("NaN", XSD_DOUBLE)
+        if math.isinf(value):
+            return ("INF" if value > 0 else "-INF", XSD_DOUBLE)
+        return (repr(value), XSD_DOUBLE)
+    return (str(value), XSD_STRING)
+
+
+def _date_lit(value: str) -> tuple[str, str]:
+    """Type a date as ``xsd:date`` only when it is a real ISO date, else keep it a string."""
+    if _DATE.match(value):
+        try:
+            _dt.date.fromisoformat(value)
+            return (value, XSD_DATE)
+        except ValueError:
+            pass
+    return (value, XSD_STRING)
+
+
+# -- graph -> plain triples, grouped by subject ----------------------------------------------------
+Props = list[tuple[str, Obj]]
+Group = tuple[str, Props]
+
+
+def _seq_group(
+    props: Props, owner: str, prop: str, name: str, items: list[Any], m: IriMinter
+) -> Group | None:
+    """Add the link to an ordered list to ``props``; return the ``rdf:Seq`` subject (an IRI, no blank node)."""
+    if not items:
+        return None
+    seq = m.sequence(owner, name)
+    props.append((prop, Iri(seq)))
+    seq_props: Props = [(A, Iri(SEQ))]
+    for i, item in enumerate(items, start=1):
+        seq_props.append((f"{RDF_NS}_{i}", _lit(item)))
+    return seq, seq_props
+
+
+def _dataset_group(graph: nx.DiGraph, m: IriMinter) -> Group:
+    """Return the subject describing the graph as a whole (kg and extractor versions)."""
+    meta = graph.graph or {}
+    props: Props = [(A, Iri(C_DCAT_DATASET))]
+    if meta.get("kg_version") is not None:
+        props.append((K_kgVersion, _lit(meta["kg_version"])))
+    if meta.get("extractor") is not None:
+        props.append((K_extractorVersion, _lit(meta["extractor"])))
+    return m.dataset(), props
+
+
+def _agent_group(agent: str, extractor: str) -> Group:
+    return agent, [(A, I_AGENT), (LABEL, _lit(extractor))]
+
+
+def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> list[Group]:
+    """Return a node's own subject (its attributes, not its edges) followed by its ``rdf:Seq`` subjects.
+
+    Raises:
+        KGError: a node kind the contract does not know.
+    """
+    kind = data.get("kind")
+    cls = KIND_CLASSES.get(kind)  # type: ignore[arg-type]
+    if cls is None:
+        raise KGError(f"node {node_id!r} has unknown kind {kind!r}; expected one of {sorted(KIND_CLASSES)}")
+    out: Props = [(A, Iri(cls)), (P_NODE_ID, (node_id, XSD_STRING))]
+    seqs: list[Group | None] = []
+    if data.get("label") is not None:
+        out.append((LABEL, _lit(data["label"])))
+    if kind == "Paper":
+        if data.get("paper_id") is not None:
+            out.append((P_IDENT, _lit(data["paper_id"])))
+        out.append((P_TITLE, _lit(data.get("title") or "")))
+        if data.get("abstract") is not None:
+            out.append((P_ABSTRACT, _lit(data["abstract"])))
+        if data.get("url"):
+            out.append((P_URL, (str(data["url"]), XSD_ANYURI)))
+        if data.get("date"):
+            out.append((P_DATE, _date_lit(str(data["date"]))))
+        if data.get("source") is not None:
+            out.append((K_sourceFile, _lit(data["source"])))
+        authors = list(data.get("authors") or ())
+        for name in sorted(set(authors)):
+            out.append((P_CREATOR, _lit(name)))
+        seqs.append(_seq_group(out, s, K_authorList, "authors", authors, m))
+        categories = list(data.get("categories") or ())
+        for name in sorted(set(categories)):
+            out.append((P_SUBJECT, _lit(name)))
+        seqs.append(_seq_group(out, s, K_categoryList, "categories", categories, m))
+    elif kind == "Repository":
+        if data.get("url"):
+            out.append((P_CODEREPO, (str(data["url"]), XSD_ANYURI)))
+        if data.get("host") is not None:
+            out.append((K_host, _lit(data["host"])))
+    elif kind == "Link":
+        if data.get("url"):
+            out.append((P_URL, (str(data["url"]), XSD_ANYURI)))
+        if data.get("link_kind") is not None:
+            out.append((K_linkKind, _lit(data["link_kind"])))
+    else:
+        out.append((P_PREF, _lit(data.get("name") or data.get("label") or "")))
+        for alias in sorted(set(data.get("aliases") or ())):
+            out.append((P_ALT, _lit(alias)))
+        out.append((K_paperCount, _lit(int(data.get("paper_count") or 0))))
+        out.append((K_mentionCount, _lit(int(data.get("mention_count") or 0))))
+    _warn_extra(node_id, data, NODE_ATTRS[kind])  # type: ignore[index]
+    return [(s, out), *(g for g in seqs if g is not None)]
+
+
+def _edge_groups(
+    u: str, v: str, data: dict[str, Any], m: IriMinter, agents: dict[str, Iri]
+) -> tuple[tuple[str, Obj], list[Group]]:
+    """Return an edge's triple on its source node, as (predicate, object), and the edge's own subjects.
+
+    The subjects are the ``kg:Mention`` (or ``kg:CoOccurrence``) node first,
+    then its ``kg:Evidence`` nodes. ``agents`` maps extractor versions to
+    agent IRIs; versions not seen before are added to it.
+
+    Raises:
+        KGError: an edge relation the contract does not know.
+    """
+    relation = data.get("relation")
+    iri = m.node
+    if relation == "co_occurs":
+        ou, ov = Iri(iri(u)), Iri(iri(v))
+        props: Props = [
+            (A, I_CoOccurrence),
+            (K_firstEntity, ou),
+            (K_secondEntity, ov),
+            (K_weight, _lit(data.get("weight", 1))),
+        ]
+        _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])
+        return (K_coOccursWith, ov), [(m.cooccurrence(u, v), props)]
+    prop = RELATION_PROPERTIES.get(relation)  # type: ignore[arg-type]
+    if prop is None:
+        raise KGError(f"edge {u!r} -> {v!r} has unknown relation {relation!r}")
+    s, o = Iri(iri(u)), Iri(iri(v))
+    mi = m.mention(u, v)
+    groups: list[Group] = []
+    props = [(A, I_Mention), (K_paper, s), (K_target, o), (K_relation, Iri(prop))]
+    if relation in ("proposes", "uses"):
+        props.append((K_surfaceName, (data.get("name") or "", XSD_STRING)))
+        aliases = data.get("aliases")
+        if aliases:
+            for alias in sorted(set(aliases)):
+                props.append((K_surfaceAlias, (alias, XSD_STRING)))
+        if data.get("confidence") is not None:
+            props.append((K_confidence, _lit(float(data["confidence"]))))
+        if data.get("component") is not None:
+            props.append((K_component, _lit(data["component"])))
+        extractor = data.get("extractor")
+        if extractor:
+            agent = agents.get(extractor)
+            if agent is None:
+                agent = agents[extractor] = Iri(m.agent(extractor))
+            props.append((P_ATTRIBUTED, agent))
+        for i, ev in enumerate(data.get("evidence") or (), start=1):
+            e = f"{mi}/evidence/{i}"  # == m.evidence(mi, i), inlined for speed
+            props.append((K_hasEvidence, Iri(e)))
+            groups.append(
+                (
+                    e,
+                    [
+                        (A, I_Evidence),
+                        (K_index, (str(i), XSD_INTEGER)),
+                        (K_field, (str(ev.get("field", "abstract")), XSD_STRING)),
+                        (K_startOffset, (str(int(ev.get("start", 0))), XSD_INTEGER)),
+                        (K_endOffset, (str(int(ev.get("end", 0))), XSD_INTEGER)),
+                        (K_evidenceSentence, (str(ev.get("sentence", "")), XSD_STRING)),
+                    ],
+                )
+            )
+    else:
+        if data.get("sentence"):
+            props.append((K_evidenceSentence, _lit(data["sentence"])))
+        if data.get("origin") is not None:
+            props.append((K_origin, _lit(data["origin"])))
+        if relation == "has_link" and data.get("link_kind") is not None:
+            props.append((K_linkKind, _lit(data["link_kind"])))
+    _warn_extra(f"{u} -> {v}", data, EDGE_ATTRS[relation])  # type: ignore[index]
+    return (prop, o), [(mi, props), *groups]
+
+
+def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator[Triple]:
+    """Yield the graph's RDF triples as plain tuples (unsorted; see :func:`iter_subjects` for sorted).
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        base: base IRI for minted resources.
+
+    Raises:
+        KGError: a node kind or edge relation the contract does not know.
+    """
+    m = IriMinter(base)  # a fresh minter per export: its caches die with it
+    groups: list[Group] = [_dataset_group(graph, m)]
+    for node_id, data in graph.nodes(data=True):
+        groups.extend(_node_groups(node_id, data, m.node(node_id), m))
+    for s, props in groups:
+        for p, o in props:
+            yield s, p, o
+    agents: dict[str, Iri] = {}
+    for u, v, data in graph.edges(data=True):
+        (p, o), groups = _edge_groups(u, v, data, m, agents)
+        yield m.node(u), p, o
+        for s, props in groups:
+            for p, o in props:
+                yield s, p, o
+    for extractor, agent in agents.items():
+        s, props = _agent_group(agent, extractor)
+        for p, o in props:
+            yield s, p, o
+
+
+def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator[Group]:
+    """Yield every RDF subject of the graph with its (predicate, object) pairs, subjects sorted.
+
+    Subjects come in code-point order of their IRIs without sorting all of
+    them in memory: nodes are sorted by IRI, mention and co-occurrence
+    subjects source by source (their IRIs start with the source's segment),
+    and the subjects whose IRI extends another one (``rdf:Seq`` lists of a
+    paper, evidence of a mention) wait in a small heap until their turn.
+    Every triple of a subject is in its one group (a node's group includes
+    the triples of its out-edges), so writers can stream subject by subject.
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        base: base IRI for minted resources.
+
+    Raises:
+        KGError: a node kind or edge relation the contract does not know.
+    """
+    import heapq
+    from itertools import count
+
+    from kg.ontology import segment
+
+    m = IriMinter(base)
+    iri = m.node
+    succ = graph.succ
+    mention_sources: list[str] = []
+    cooc_sources: list[str] = []
+    extractors: set[str] = set()
+    for u, nbrs in graph.adjacency():
+        mentions = cooc = False
+        for v, d in nbrs.items():
+            relation = d.get("relation")
+            if relation == "co_occurs":
+                cooc = True
+            elif relation in RELATION_PROPERTIES:
+                mentions = True
+                if relation in ("proposes", "uses") and d.get("extractor"):
+                    extractors.add(d["extractor"])
+            else:
+                raise KGError(f"edge {u!r} -> {v!r} has unknown relation {relation!r}")
+        if mentions:
+            mention_sources.append(u)
+        if cooc:
+            cooc_sources.append(u)
+    agents = {x: Iri(m.agent(x)) for x in extractors}
+
+    def edge_subjects(sources: list[str], tag: int) -> Iterator[tuple[str, int, str, str]]:
+        # an edge IRI is <family>/<segment(u)>/<segment(v)> and segments hold no "/",
+        # so ordering sources by segment + "/" and then each source's IRIs sorts them all
+        mint = m.cooccurrence if tag == 2 else m.mention
+        for u in sorted(sources, key=lambda n: segment(n) + "/"):
+            items = sorted(
+                (mint(u, v), v)
+                for v, d in succ[u].items()
+                if (d.get("relation") == "co_occurs") == (tag == 2)
+            )
+            for e, v in items:
+                yield e, tag, u, v
+
+    node_stream = sorted((iri(n), 0, n, "") for n in graph)
+    agent_stream = sorted((agent, 3, x, "") for x, agent in agents.items())
+    dataset = [(m.dataset(), 4, "", "")]
+    waiting: list[tuple[str, int, Props]] = []
+    order = count()
+    nodes = graph.nodes
+    for s, tag, a, b in heapq.merge(
+        node_stream, edge_subjects(mention_sources, 1), edge_subjects(cooc_sources, 2), agent_stream, dataset
+    ):
+        while waiting and waiting[0][0] < s:
+            w, _, wprops = heapq.heappop(waiting)
+            yield w, wprops
+        if tag == 0:
+            groups = _node_groups(a, nodes[a], s, m)
+            props = groups[0][1]
+            for v, d in succ[a].items():
+                relation = d["relation"]
+                prop = K_coOccursWith if relation == "co_occurs" else RELATION_PROPERTIES[relation]
+                props.append((prop, Iri(iri(v))))
+        elif tag in (1, 2):
+            _, groups = _edge_groups(a, b, succ[a][b], m, agents)
+        elif tag == 3:
+            groups = [_agent_group(s, a)]
+        else:
+            groups = [_dataset_group(graph, m)]
+        yield groups[0]
+        for child in groups[1:]:
+            heapq.heappush(waiting, (child[0], next(order), child[1]))
+    while waiting:
+        w, _, wprops = heapq.heappop(waiting)
+        yield w, wprops
+
+
+_warned: set[tuple[str, ...]] = set()
+
+
+def _warn_extra(where: str, data: dict[str, Any], known: tuple[str, ...]) -> None:
+    """Log (once per set of keys) attributes that have no RDF mapping and will not round-trip."""
+    extra = tuple(sorted(k for k in data if k not in known))
+    if extra and extra not in _warned:
+        _warned.add(extra)
+        log.warning("attributes %s of %s have no RDF mapping and are not exported", list(extra), where)
+
+
+def to_rdf(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> rdflib.Graph:
+    """Return the graph as an ``rdflib.Graph`` in kg's vocabulary, prefixes bound.
+
+    Args:
+        graph: a graph following the contract of ``docs/DESIGN.md``.
+        base: base IRI for minted resources.
+    """
+    import rdflib
+
+    g = rdflib.Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True)
+    uri = rdflib.URIRef
+    add = g.add
+    for s, p, o in iter_triples(graph, base=base):
+        if type(o) is Iri:
+            add((uri(s), uri(p), uri(o)))
+        else:
+            add((uri(s), uri(p), _rdflib_literal(o)))  # type: ignore[arg-type]
+    return g
+
+
+def _rdflib_literal(o: tuple[str, str]) -> rdflib.Literal:
+    """Make an rdflib Literal; ``xsd:string`` stays a plain literal (same thing in RDF 1.1)."""
+    import rdflib
+
+    lexical, datatype = o
+    if datatype == XSD_STRING:
+        return rdflib.Literal(lexical)
+    return rdflib.Literal(lexical, datatype=rdflib.URIRef(datatype))
