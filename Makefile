@@ -19,8 +19,8 @@ install: $(STAMP)  ## create .venv and install kg with pinned dependencies
 demo: install  ## build the graph of the bundled sample into outputs/
 	$(BIN)/kg build
 
-test: install  ## run the whole test suite
-	$(BIN)/python -m pytest -q
+test: install  ## run the whole test suite, slow tests included (CI runs this)
+	$(BIN)/python -m pytest -q --runslow
 
 lint: install
 	$(BIN)/ruff check kg tests bench

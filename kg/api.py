@@ -454,6 +454,24 @@ class KnowledgeGraph:
 
         return write_html(self._graph, Path(path), **options)
 
+    def to_pyvis(self, **options: Any) -> Any:
+        """Return a ``pyvis.network.Network`` of what the HTML page would draw (same ``options``).
+
+        Built without pyvis's quadratic ``add_node`` loop, with kg's positions,
+        sizes and colours, physics off, and only labels that do not overlap.
+        See :func:`kg.view.notebook.to_network`.
+        """
+        from kg.view.notebook import to_network
+
+        return to_network(self._graph, **options)
+
+    def _repr_html_(self) -> str:
+        """Show the map in a notebook cell: the default page in a sandboxed iframe."""
+        from kg.view import render_html
+        from kg.view.notebook import notebook_html
+
+        return notebook_html(render_html(self._graph))
+
 
 # -- module-level entry points ----------------------------------------------------------------
 

@@ -107,6 +107,10 @@ class StoredRecords:
     def __len__(self) -> int:
         return len(self._where)
 
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the paper ids, sorted (a container of ids, like the dict it replaced)."""
+        return iter(self.ids())
+
     def ids(self) -> list[str]:
         """Return the paper ids, sorted."""
         return sorted(self._where)

@@ -549,3 +549,130 @@ def launch_chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# Three invented research topics, each with its own invented method, model, dataset and task names,
+# so the entity map has known clusters to find. One name per topic is written the British way
+# ("...isation") and one hub ("Shared Backbone") appears in every topic.
+FIELD_TOPICS: dict[str, list[tuple[str, str]]] = {
+    "speech": [
+        ("Method", "Warble Adapter"),
+        ("Method", "Echo Distillation"),
+        ("Model", "Chirp-7B"),
+        ("Dataset", "HumSet"),
+        ("Dataset", "Lullaby Corpus"),
+        ("Task", "song transcription"),
+        ("Task", "pitch normalisation"),
+    ],
+    "vision": [
+        ("Method", "Prism Pooling"),
+        ("Method", "Lens Mixing"),
+        ("Model", "Iris-ViT"),
+        ("Dataset", "Glimpse-10K"),
+        ("Dataset", "Shutter Bench"),
+        ("Task", "glare removal"),
+        ("Task", "frame colourisation"),
+    ],
+    "proofs": [
+        ("Method", "Lemma Search"),
+        ("Method", "Axiom Replay"),
+        ("Model", "Quill-13B"),
+        ("Dataset", "TheoremPile"),
+        ("Dataset", "Conjecture Set"),
+        ("Task", "proof completion"),
+        ("Task", "goal summarisation"),
+    ],
+}
+FIELD_HUB = ("Method", "Shared Backbone")
+
+
+def field_papers(n_papers: int = 240, *, seed: int = 11) -> list[PaperSpec]:
+    """Invented papers over :data:`FIELD_TOPICS`: each names 3-4 entities of one topic, a third also the hub.
+
+    The first paper of each topic proposes that topic's first method and links its code.
+    """
+    import random
+
+    rnd = random.Random(seed)
+    topics = sorted(FIELD_TOPICS)
+    papers: list[PaperSpec] = []
+    for number in range(n_papers):
+        topic = topics[number % len(topics)]
+        pool = FIELD_TOPICS[topic]
+        picked = rnd.sample(pool, rnd.randint(3, 4))
+        if number < len(topics):
+            picked = [pool[0]] + [e for e in picked if e != pool[0]]
+        if rnd.random() < 0.33:
+            picked.append(FIELD_HUB)
+        title = f"A study of {topic} number {number}"
+        sentence = f"We study {', '.join(name for _, name in picked)} in this {topic} paper."
+        entities: list[Entity] = []
+        for k, (kind, name) in enumerate(picked):
+            role = "proposed" if number < len(topics) and k == 0 else "used"
+            entities.append((kind, name, (), role, sentence))
+        links: list[tuple[str, str, str]] = []
+        if number < len(topics):
+            url = f"https://github.com/example-lab/{topic}-code"
+            links.append(("has_code", url, f"Code: {url}"))
+        papers.append(
+            (
+                title,
+                sentence + " " + "More words. " * 5,
+                f"https://arxiv.org/abs/2502.{number:05d}",
+                entities,
+                links,
+            )
+        )
+    return papers
+
+
+def field_graph(n_papers: int = 240) -> nx.DiGraph:
+    """A graph with enough papers for the entity map and three known topics (see :func:`field_papers`)."""
+    return graph_from_papers(field_papers(n_papers))
+
+
+REAL_CORPUS = "data/arxiv/ai-2025-2026.jsonl.gz"
+
+
+def real_corpus() -> Path | None:
+    """The shared corpus of real 2025-2026 AI abstracts (beside the checkout in CI), or ``None``."""
+    from shared_data import SHARED
+
+    path = SHARED / REAL_CORPUS
+    return path if path.is_file() else None
+
+
+def build_real_graph(n_papers: int, workdir: Path, *, workers: int = 2) -> nx.DiGraph:
+    """Build the graph of the first ``n_papers`` real abstracts as ``kg build`` does, without its files.
+
+    Extraction runs on kg's process engine and the graph comes from
+    :func:`kg.graph.build_graph`, the same steps as ``kg build``; the RDF
+    files, which the view never reads, are not written.
+    """
+    import gzip
+
+    from kg.engines import make_engine
+    from kg.graph import build_graph
+    from kg.records import PaperExtraction
+    from kg.sources import read_papers
+
+    source = real_corpus()
+    if source is None:
+        raise FileNotFoundError(REAL_CORPUS)
+    head = workdir / f"ai-first-{n_papers}.jsonl"
+    with gzip.open(source, "rt", encoding="utf-8") as lines, head.open("w", encoding="utf-8") as out:
+        for number, line in enumerate(lines):
+            if number >= n_papers:
+                break
+            out.write(line)
+    papers = list(read_papers([head]))
+    batches = [papers[i : i + 64] for i in range(0, len(papers), 64)]
+    engine = make_engine("local", workers=workers)
+    try:
+        # a paper the extractor fails on comes back as a failure record; kg build leaves it out too
+        extractions = [
+            record for batch in engine.run(batches) for record in batch if isinstance(record, PaperExtraction)
+        ]
+    finally:
+        engine.close()
+    return build_graph(extractions)

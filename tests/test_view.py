@@ -19,15 +19,20 @@ from browser_support import (
 )
 from click.testing import CliRunner
 
+import kg.view
 from kg.cli import cli, main
 from kg.errors import InputError
 from kg.view import render_html, write_html
-from kg.view.layout import compute_layout
-from kg.view.page import asset
-from kg.view.payload import embed_json
-from kg.view.select import most_connected, select_nodes
+from kg.view.entity_map import MAX_RADIUS, MIN_RADIUS, find_ties, strongest
+from kg.view.labels import CHAR_WIDTH, LINE_HEIGHT, fitted_scale
+from kg.view.layout import compute_layout, spread_overlaps
+from kg.view.map_payload import PANEL_PAPERS
+from kg.view.page import APP_SCRIPTS, asset, vis_asset
+from kg.view.payload import MIN_FONT, embed_json
+from kg.view.select import find_nodes, most_connected, select_nodes
+from kg.view.spelling import parse_spelling, search_key, spelling_rules
 
-PYVIS_LIB = Path(__import__("pyvis").__file__).parent / "lib" / "vis-9.1.2"
+PYVIS_LIB = Path(__import__("pyvis").__file__).parent / "templates" / "lib" / "vis-9.1.2"
 
 
 class _Tags(HTMLParser):
@@ -73,8 +78,10 @@ def _data(page: str) -> dict:
 def test_hostile_text_is_escaped_in_embedded_json() -> None:
     page = render_html(hostile_graph(), title="<b>t</b>")
     parsed = _parse(page)
-    # exactly our three script elements: data, vis-network, app; no injected one
-    assert [attrs.get("type") for attrs, _ in parsed.scripts] == ["application/json", None, None]
+    # exactly our script elements: data, vis-network, the page's own scripts; no injected one
+    assert [attrs.get("type") for attrs, _ in parsed.scripts] == ["application/json"] + [None] * (
+        1 + len(APP_SCRIPTS)
+    )
     assert not any(tag in {"img", "iframe", "svg", "b"} for tag, _ in parsed.tags)
     raw = next(text for attrs, text in parsed.scripts if attrs.get("id") == "kg-data")
     for bad in ("<", ">", "&", "\u2028", "\u2029"):
@@ -122,21 +129,34 @@ def test_csp_hashes_match_inline_scripts() -> None:
         if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"
     )
     code = [text for attrs, text in parsed.scripts if attrs.get("type") is None]
-    assert len(code) == 2
+    assert len(code) == 1 + len(APP_SCRIPTS)
     for text in code:
         digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in csp
 
 
-def test_vis_network_is_pyvis_copy() -> None:
-    assert asset("vis-network.min.js") == (PYVIS_LIB / "vis-network.min.js").read_text(encoding="utf-8")
-    assert asset("vis-network.min.css") == (PYVIS_LIB / "vis-network.css").read_text(encoding="utf-8")
+def test_vis_network_comes_from_the_installed_pyvis() -> None:
+    page = render_html(sample_graph())
+    scripts = [text for attrs, text in _parse(page).scripts if attrs.get("type") is None]
+    assert scripts[0] == (PYVIS_LIB / "vis-network.min.js").read_text(encoding="utf-8")
+    assert (PYVIS_LIB / "vis-network.css").read_text(encoding="utf-8") in page
+    assert vis_asset("js") == scripts[0]
+    shipped = {p.name for p in Path(kg.view.__file__).parent.iterdir()}
+    assert not {name for name in shipped if name.startswith("vis-network")}  # no copy in kg
 
 
-def test_app_script_never_uses_html_sinks() -> None:
-    code = asset("app.js")
-    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
-        assert sink not in code
+def test_app_scripts_never_use_html_sinks() -> None:
+    for name in APP_SCRIPTS:
+        code = asset(name)
+        for sink in (
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+        ):
+            assert sink not in code, (name, sink)
 
 
 # ---------------------------------------------------------------- content
@@ -411,3 +431,265 @@ def test_cli_reads_rdf_and_gives_the_same_page(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["view", str(tmp_path / "graph.ttl"), "-o", str(b)])
     assert result.exit_code == 0, result.output
     assert a.read_bytes() == b.read_bytes()
+
+
+# ---------------------------------------------------------------- the entity map
+
+
+def _field_data(**options: object) -> tuple[dict, nx.DiGraph]:
+    graph = browser_support.field_graph()
+    return _data(render_html(graph, **options)), graph
+
+
+def test_auto_mode_draws_an_entity_map_for_many_papers_and_papers_for_few() -> None:
+    data, graph = _field_data()
+    assert data["mode"] == "map" and data["summary"]["mode"] == "map"
+    kinds = {data["types"][n["k"]]["name"] for n in data["nodes"]}
+    assert kinds <= {"Method", "Model", "Dataset", "Task"}  # papers are folded away
+    assert len(data["nodes"]) == sum(1 for _, k in graph.nodes(data="kind") if k in kinds)
+    assert data["summary"]["message"].startswith("entity map of 240 papers: the 22 of 22 entities")
+    assert _data(render_html(sample_graph()))["mode"] == "papers"  # 8 papers: every paper fits
+    assert _data(render_html(graph, mode="papers"))["mode"] == "papers"
+    assert _data(render_html(sample_graph(), mode="MAP"))["mode"] == "map"
+    assert _data(render_html(graph, types="Method,Task"))["mode"] == "map"  # entities of 240 papers
+    assert _data(render_html(graph, types="Paper,Repository"))["mode"] == "papers"  # no entity to map
+    with pytest.raises(InputError, match="unknown view mode 'tree'"):
+        render_html(graph, mode="tree")
+
+
+def test_map_recovers_the_topics_as_clusters_with_distinct_colours_and_names() -> None:
+    data, _ = _field_data()
+    cluster_of = {n["name"]: n["c"] for n in data["nodes"]}
+    for topic, entities in browser_support.FIELD_TOPICS.items():
+        assert len({cluster_of[name] for _, name in entities}) == 1, topic
+    assert len({cluster_of[entities[0][1]] for entities in browser_support.FIELD_TOPICS.values()}) == 3
+    colours = [c["color"] for c in data["clusters"]]
+    assert len(colours) == len(set(colours)) == 3
+    for cluster, info in enumerate(data["clusters"]):
+        members = [n for n in data["nodes"] if n["c"] == cluster]
+        top = max(members, key=lambda n: (n["papers"], n["name"]))
+        assert info["name"].startswith(top["name"]) and info["size"] == len(members)
+
+
+def test_map_sizes_are_bounded_and_grow_with_papers() -> None:
+    data, _ = _field_data()
+    sizes = {n["name"]: n["s"] for n in data["nodes"]}
+    papers = {n["name"]: n["papers"] for n in data["nodes"]}
+    assert max(sizes.values()) == MAX_RADIUS and min(sizes.values()) >= MIN_RADIUS
+    ranked = sorted(papers, key=lambda name: papers[name])
+    assert [sizes[name] for name in ranked] == sorted(sizes[name] for name in ranked)
+
+
+def test_map_draws_each_entitys_strongest_ties_by_association_not_count() -> None:
+    # a hub in every paper co-occurs most often with everything, but by chance alone
+    graph = nx.DiGraph()
+    total = 400
+    counts = {"method:hub": 400, "method:a": 40, "method:b": 40, "method:c": 40, "method:d": 40}
+    for node, papers in counts.items():
+        graph.add_node(node, kind="Method", label=node, name=node, paper_count=papers, mention_count=papers)
+    for p in range(total):
+        graph.add_node(f"paper:{p}", kind="Paper", label=str(p), title=str(p))
+    for node in ("method:a", "method:b", "method:c", "method:d"):
+        graph.add_edge("method:hub", node, relation="co_occurs", weight=40)  # 40 * 400 / (400 * 40) = 1.0
+    graph.add_edge("method:a", "method:b", relation="co_occurs", weight=12)  # 12 * 400 / 1600 = 3.0
+    graph.add_edge("method:c", "method:d", relation="co_occurs", weight=2, association_strength=9.5)
+    entities = ["method:hub", "method:a", "method:b", "method:c", "method:d"]
+    ties = {(entities[t.a], entities[t.b]): t for t in find_ties(graph, entities, total)}
+    assert ties[("method:hub", "method:a")].strength == 1.0
+    assert ties[("method:a", "method:b")].strength == 3.0
+    assert ties[("method:c", "method:d")].strength == 9.5  # a strength stored on the edge wins
+    tie_list = list(ties.values())
+    best_of_a = [tie_list[k] for k in strongest(5, tie_list, 1) if entities[tie_list[k].a] == "method:a"]
+    assert [(entities[t.a], entities[t.b]) for t in best_of_a] == [("method:a", "method:b")]
+
+
+def test_map_draws_few_ties_per_entity_and_nodes_do_not_overlap() -> None:
+    data, _ = _field_data()
+    n = len(data["nodes"])
+    per_node = [0] * n
+    for a, b, *_ in data["edges"]:
+        per_node[a] += 1
+        per_node[b] += 1
+    assert len(data["edges"]) <= 3 * n and max(per_node) < n - 1
+    for i, first in enumerate(data["nodes"]):
+        for second in data["nodes"][i + 1 :]:
+            gap = ((first["x"] - second["x"]) ** 2 + (first["y"] - second["y"]) ** 2) ** 0.5
+            assert gap >= first["s"] + second["s"] - 0.5, (first["name"], second["name"])
+
+
+def test_map_papers_are_one_click_away_proposing_first() -> None:
+    data, graph = _field_data()
+    warble = next(n for n in data["nodes"] if n["name"] == "Warble Adapter")
+    assert len(warble["pp"]) == PANEL_PAPERS < warble["papers"]
+    first = data["papers"][warble["pp"][0][0]]
+    assert warble["pp"][0][1] == 1 and first["title"] == "A study of speech number 1"
+    assert [row[1] for row in warble["pp"][1:]] == [0] * (PANEL_PAPERS - 1)
+    assert first["links"] == [["https://github.com/example-lab/speech-code", "code"]]
+    index = {n["id"]: i for i, n in enumerate(data["nodes"])}
+    for paper in data["papers"]:
+        node = graph.nodes[paper["id"]]
+        assert paper["abstract"] == node["abstract"]
+        mentioned = [t for t in graph.successors(paper["id"]) if graph.nodes[t]["kind"] != "Repository"]
+        assert sorted(e[0] for e in paper["ents"]) == sorted(index[t] for t in mentioned)
+
+
+def test_map_output_is_deterministic() -> None:
+    graph = browser_support.field_graph()
+    shuffled = nx.DiGraph()
+    shuffled.add_nodes_from(reversed(list(graph.nodes(data=True))))
+    shuffled.add_edges_from(reversed(list(graph.edges(data=True))))
+    assert render_html(graph) == render_html(shuffled)
+
+
+def test_map_focus_keeps_the_focus_entity_and_its_ties() -> None:
+    graph = browser_support.field_graph()
+    data = _data(render_html(graph, mode="map", focus="prism pooling", max_nodes=4))
+    names = {n["name"] for n in data["nodes"]}
+    assert "Prism Pooling" in names and len(names) == 4
+    assert "within 1 hop of 'prism pooling'" in data["summary"]["message"]
+
+
+def test_spread_overlaps_separates_stacked_nodes() -> None:
+    points = [(0.0, 0.0)] * 30 + [(5.0, 5.0)] * 10
+    radii = [10.0] * 40
+    spread = spread_overlaps(points, radii, gap=2.0)
+    for i in range(40):
+        for j in range(i + 1, 40):
+            dist = ((spread[i][0] - spread[j][0]) ** 2 + (spread[i][1] - spread[j][1]) ** 2) ** 0.5
+            assert dist >= 19.9, (i, j)
+
+
+# ---------------------------------------------------------------- search keys
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("low rank adaptation", "Low-Rank Adaptation"),
+        ("LOW-RANK ADAPTATION", "Low-Rank Adaptation"),
+        ("gpt4o", "GPT-4o"),
+        ("colour constancy", "color constancy"),
+        ("image normalisation", "image normalization"),
+        ("modelling", "modeling"),
+        ("analysed", "analyzed"),
+        ("centre loss", "center loss"),
+        ("naïve bayes", "Naive Bayes"),
+    ],
+)
+def test_search_key_folds_what_people_type(typed: str, name: str) -> None:
+    assert search_key(typed) == search_key(name)
+
+
+def test_search_key_keeps_different_names_apart() -> None:
+    assert search_key("GPT-4") != search_key("GPT-4o")
+    assert search_key("Llama 3") != search_key("Llama 3.1")
+
+
+def test_focus_finds_a_name_typed_without_dashes_or_in_british_spelling() -> None:
+    graph = browser_support.field_graph()
+    assert find_nodes(graph, "warble-adapter") == ["method:warble-adapter"]
+    assert find_nodes(graph, "pitch normalization") == ["task:pitch-normalisation"]
+    assert find_nodes(graph, "Frame Colorization") == ["task:frame-colourisation"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("british\tamerican\n", "expected the header"),
+        ("british\tamerican\twhere\nise\tize\n", "expected 3 tab-separated columns"),
+        ("british\tamerican\twhere\nIse\tize\tend\n", "lower-case ASCII"),
+        ("british\tamerican\twhere\nise\tize\tmiddle\n", "where must be 'end' or 'any'"),
+        ("british\tamerican\twhere\nise\tize\tend\nise\tyze\tend\n", "repeats line 2"),
+        ("# only a comment\n", "no header line"),
+    ],
+)
+def test_spelling_file_errors_name_the_line(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=message) as caught:
+        parse_spelling(text, path="spelling.tsv")
+    assert "spelling.tsv" in str(caught.value)
+
+
+def test_page_carries_the_same_spelling_rules_as_python() -> None:
+    data = _data(render_html(sample_graph()))
+    assert [tuple(rule) for rule in data["spelling"]] == list(spelling_rules())
+
+
+# ---------------------------------------------------------------- labels, notebook
+
+
+def test_label_fonts_are_readable_and_priority_puts_shared_entities_first() -> None:
+    data = _data(render_html(sample_graph()))
+    assert all(MIN_FONT >= 11 and n["f"] >= MIN_FONT for n in data["nodes"])
+    order = data["labels"]
+    assert sorted(order) == list(range(len(data["nodes"])))
+    first = data["nodes"][order[0]]
+    most = max(n.get("papers", 0) for n in data["nodes"])
+    assert first.get("papers") == most and first["f"] == max(n["f"] for n in data["nodes"])
+
+
+def test_to_pyvis_fills_a_network_without_add_node_and_without_overlapping_labels(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pyvis.network import Network
+
+    from kg.api import KnowledgeGraph
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("pyvis's quadratic add_node/add_edge must not be used")
+
+    monkeypatch.setattr(Network, "add_node", forbidden)
+    monkeypatch.setattr(Network, "add_edge", forbidden)
+    graph = browser_support.field_graph()
+    net = KnowledgeGraph(graph).to_pyvis()
+    data = _data(render_html(graph))
+    assert isinstance(net, Network)
+    assert net.get_nodes() == [n["id"] for n in data["nodes"]]
+    assert len(net.get_edges()) == len(data["edges"])
+    assert net.get_node("method:warble-adapter")["x"] == next(
+        n["x"] for n in data["nodes"] if n["name"] == "Warble Adapter"
+    )
+    assert net.options.physics.enabled is False
+    labelled = [n for n in net.nodes if "label" in n]
+    assert labelled and len(labelled) < len(net.nodes) + 1
+    # no two labels overlap at the fitted zoom, measured with the same estimate the choice used
+    scale = fitted_scale([(n["x"], n["y"]) for n in net.nodes], [n["size"] for n in net.nodes], 1000, 640)
+    boxes = []
+    for n in labelled:
+        w = CHAR_WIDTH * n["font"]["size"] * scale * len(n["label"])
+        h = LINE_HEIGHT * n["font"]["size"] * scale
+        top = (n["y"] + n["size"]) * scale + 2
+        boxes.append((n["x"] * scale - w / 2, top, n["x"] * scale + w / 2, top + h))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not (
+                a[0] < b[2] - 0.01 and b[0] < a[2] - 0.01 and a[1] < b[3] - 0.01 and b[1] < a[3] - 0.01
+            )
+    assert "Shared Backbone" in {n["label"] for n in labelled}  # the most important always gets its label
+    html_text = net.generate_html()
+    assert "method:warble-adapter" in html_text
+
+
+def test_repr_html_shows_the_map_in_a_sandboxed_iframe() -> None:
+    import html as html_lib
+
+    from kg.api import KnowledgeGraph
+
+    cell = KnowledgeGraph(sample_graph())._repr_html_()
+    assert cell.startswith("<iframe") and cell.endswith("</iframe>")
+    sandbox = re.search(r'sandbox="([^"]*)"', cell)
+    assert sandbox and "allow-scripts" in sandbox.group(1) and "allow-same-origin" not in sandbox.group(1)
+    srcdoc = re.search(r'srcdoc="([^"]*)"', cell)
+    assert srcdoc is not None
+    page = html_lib.unescape(srcdoc.group(1))
+    assert page == render_html(sample_graph())
+
+
+def test_cli_mode_option(tmp_path: Path) -> None:
+    source = _write_graph_json(tmp_path / "graph.json")
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(cli, ["view", str(source), "-o", str(out), "--mode", "map"])
+    assert result.exit_code == 0, result.output
+    assert "entity map of 8 papers" in result.output
+    assert _data(out.read_text(encoding="utf-8"))["mode"] == "map"
+    result = CliRunner().invoke(cli, ["view", str(source), "-o", str(out), "--mode", "tree"])
+    assert result.exit_code == 2 and "tree" in result.output

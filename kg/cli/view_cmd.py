@@ -21,10 +21,19 @@ from kg.errors import InputError
     help="The HTML file to write.",
 )
 @click.option(
+    "--mode",
+    type=click.Choice(["auto", "map", "papers"], case_sensitive=False),
+    default="auto",
+    show_default=True,
+    help="map: entities only (papers in the side panel); papers: papers and entities as nodes; "
+    "auto: papers up to 150 papers, the map above.",
+)
+@click.option(
     "--max-nodes",
     type=click.IntRange(min=1),
     default=None,
-    help="Draw at most N nodes: the most connected part of the graph.",
+    help="Draw at most N nodes: on the map the entities in most papers (default 500), "
+    "with papers the most connected part.",
 )
 @click.option(
     "--focus",
@@ -49,6 +58,7 @@ from kg.errors import InputError
 def view(
     graph_path: Path,
     output: Path,
+    mode: str,
     max_nodes: int | None,
     focus: str | None,
     depth: int,
@@ -60,12 +70,15 @@ def view(
     GRAPH is a node-link graph.json, an RDF file written by kg (.ttl, .nt,
     .jsonld), an extractions.jsonl or an outputs/ folder of `kg build`. The
     page needs no network: open it from disk in any browser. Search by name
-    or alias, filter by type, hover for details and click a node for its
-    papers and evidence.
+    or alias, filter by type or cluster, hover for details and click a node
+    for its papers and evidence. A big graph is drawn as an entity map
+    (entities sized by papers, coloured by cluster, tied by association
+    strength; papers in the side panel), a small one with papers as nodes.
 
     \b
     Examples:
       kg view outputs/ -o graph.html
+      kg view outputs/ --mode papers --focus LoRA -o lora.html
       kg view outputs/graph.json --max-nodes 300 --types Paper,Dataset
       kg view outputs/ --focus LoRA --depth 2 -o lora.html
     """
@@ -76,7 +89,7 @@ def view(
     graph = load(graph_path)
     try:
         summary = graph.to_html(
-            output, max_nodes=max_nodes, focus=focus, depth=depth, types=types, title=title
+            output, mode=mode, max_nodes=max_nodes, focus=focus, depth=depth, types=types, title=title
         )
     except InputError as exc:
         if exc.path is not None:

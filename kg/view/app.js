@@ -1,5 +1,10 @@
-/* kg graph view: draws the embedded graph with vis-network and adds search,
- * type filters, a hover tooltip and a side panel.
+/* kg graph view: draws the embedded graph with vis-network and adds labels
+ * that never overlap (labels.js), search (text.js), filters, a hover tooltip
+ * and the side panel (panel.js), and the read-only window.kgView hooks.
+ *
+ * Two kinds of page share this script (data.mode): the entity map (entities
+ * only, coloured by cluster, papers listed in the side panel from the
+ * data.papers table) and papers-and-entities (every paper a node).
  *
  * Every title, abstract, name and URL in the data is untrusted. It is read
  * with JSON.parse from a <script type="application/json"> element and only
@@ -9,6 +14,14 @@
 (function () {
   "use strict";
 
+  var lib = window.kgLib;
+  var dom = lib.dom;
+  var el = dom.el;
+  var swatch = dom.swatch;
+  var typeSwatch = dom.typeSwatch;
+  var lineSample = dom.lineSample;
+  var formatCount = dom.formatCount;
+  var plural = dom.plural;
   var timings = { start: performance.now() };
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   timings.parsed = performance.now();
@@ -16,10 +29,15 @@
   var edges = data.edges;
   var types = data.types;
   var rels = data.relations;
+  var clusters = data.clusters || [];
+  var papers = data.papers || [];
+  var IS_MAP = data.mode === "map";
   var N = nodes.length;
   var BIG = N > 1500;
-  var SMALL = N <= 300;
+  var SMALL = !IS_MAP && N <= 300;
   var PHYSICS_CAP_MS = 20000;
+  var LABEL_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+  var MARGIN = 40;
 
   var container = document.getElementById("kg-network");
   var tooltip = document.getElementById("kg-tooltip");
@@ -29,108 +47,17 @@
   var suggestions = document.getElementById("kg-suggestions");
   var searchStatus = document.getElementById("kg-search-status");
   var physicsButton = document.getElementById("kg-physics");
-
-  /* ---------- small DOM helpers (text only) ---------- */
-
-  function el(tag, text, cls) {
-    var node = document.createElement(tag);
-    if (text !== undefined && text !== null && text !== "") node.textContent = String(text);
-    if (cls) node.className = cls;
-    return node;
-  }
-
-  function safeUrl(url) {
-    if (typeof url !== "string" || !url) return null;
-    try {
-      var parsed = new URL(url);
-      if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.href;
-    } catch (e) {
-      return null;
-    }
-    return null;
-  }
-
-  function linkEl(url, text) {
-    var href = safeUrl(url);
-    if (!href) return el("span", text || url, "kg-url");
-    var a = el("a", text || url, "kg-url");
-    a.setAttribute("href", href);
-    a.setAttribute("target", "_blank");
-    a.setAttribute("rel", "noopener noreferrer");
-    return a;
-  }
-
-  function swatch(type, px) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", String(px));
-    svg.setAttribute("height", String(px));
-    svg.setAttribute("viewBox", "0 0 20 20");
-    svg.setAttribute("aria-hidden", "true");
-    var shape;
-    var pts = {
-      diamond: "10,1 19,10 10,19 1,10",
-      triangle: "10,2 19,18 1,18",
-      triangleDown: "1,2 19,2 10,18",
-      star: "10,1 12.6,7.4 19.5,7.6 14,11.8 16,18.5 10,14.6 4,18.5 6,11.8 0.5,7.6 7.4,7.4",
-      hexagon: "5,1.5 15,1.5 19.5,10 15,18.5 5,18.5 0.5,10"
-    };
-    if (type.shape === "square") {
-      shape = document.createElementNS(ns, "rect");
-      shape.setAttribute("x", "2");
-      shape.setAttribute("y", "2");
-      shape.setAttribute("width", "16");
-      shape.setAttribute("height", "16");
-    } else if (pts[type.shape]) {
-      shape = document.createElementNS(ns, "polygon");
-      shape.setAttribute("points", pts[type.shape]);
-    } else {
-      shape = document.createElementNS(ns, "circle");
-      shape.setAttribute("cx", "10");
-      shape.setAttribute("cy", "10");
-      shape.setAttribute("r", "8");
-    }
-    shape.setAttribute("fill", type.color);
-    svg.appendChild(shape);
-    return svg;
-  }
-
-  function lineSample(rel) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("width", "34");
-    svg.setAttribute("height", "12");
-    svg.setAttribute("viewBox", "0 0 34 12");
-    svg.setAttribute("aria-hidden", "true");
-    var line = document.createElementNS(ns, "line");
-    line.setAttribute("x1", "1");
-    line.setAttribute("y1", "6");
-    line.setAttribute("x2", rel.arrow ? "26" : "33");
-    line.setAttribute("y2", "6");
-    line.setAttribute("stroke", rel.color);
-    line.setAttribute("stroke-width", String(Math.max(1.5, rel.width)));
-    if (rel.dashes) line.setAttribute("stroke-dasharray", "4 3");
-    svg.appendChild(line);
-    if (rel.arrow) {
-      var head = document.createElementNS(ns, "polygon");
-      head.setAttribute("points", "25,1 33,6 25,11");
-      head.setAttribute("fill", rel.color);
-      svg.appendChild(head);
-    }
-    return svg;
-  }
-
-  function formatCount(n) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  }
+  var summaryLine = document.getElementById("kg-summary");
 
   /* ---------- adjacency ---------- */
 
   var outEdges = [];
   var inEdges = [];
+  var indexOfId = {};
   for (var i = 0; i < N; i++) {
     outEdges.push([]);
     inEdges.push([]);
+    indexOfId[nodes[i].id] = i;
   }
   for (var j = 0; j < edges.length; j++) {
     outEdges[edges[j][0]].push(j);
@@ -144,50 +71,89 @@
     var n = nodes[i];
     return n.name || n.title || n.url || n.l || n.id;
   }
+  function neighboursOf(i) {
+    var out = [];
+    outEdges[i].forEach(function (b) { if (edgeShown(b)) out.push(edges[b][1]); });
+    inEdges[i].forEach(function (b) { if (edgeShown(b)) out.push(edges[b][0]); });
+    return out;
+  }
+
+  /* ---------- colours ---------- */
+
+  function fillOf(i) {
+    if (IS_MAP) return clusters[nodes[i].c] ? clusters[nodes[i].c].color : "#999999";
+    return typeOf(i).color;
+  }
 
   /* ---------- header ---------- */
 
   document.getElementById("kg-title").textContent = data.title;
-  document.getElementById("kg-summary").textContent = data.summary.message;
+  var modeLine = document.getElementById("kg-mode");
+  if (IS_MAP) {
+    modeLine.textContent = "Entity map: papers are folded away; click an entity to list its papers. " +
+      "(kg view --mode papers draws papers as nodes.)";
+  } else {
+    modeLine.textContent = "Papers and their entities as nodes. " +
+      "(Above 150 papers kg draws an entity map; kg view --mode map asks for it.)";
+  }
 
   /* ---------- the network ---------- */
 
-  var groups = {};
-  types.forEach(function (t) {
-    groups[t.name] = {
-      shape: t.shape,
-      color: {
-        background: t.color,
-        border: "#ffffff",
-        highlight: { background: t.color, border: "#111111" },
-        hover: { background: t.color, border: "#333333" }
-      }
-    };
-  });
+  var hiddenTypes = {};
+  var hiddenClusters = {};
+  var hiddenRels = {};
+  if (!IS_MAP && edges.length > 5000 && relIndex.co_occurs !== undefined) hiddenRels[relIndex.co_occurs] = true;
+
+  function nodeHidden(i) {
+    return !!(hiddenTypes[nodes[i].k] || (IS_MAP && hiddenClusters[nodes[i].c]));
+  }
+  function edgeShown(b) {
+    var e = edges[b];
+    return !hiddenRels[e[2]] && !nodeHidden(e[0]) && !nodeHidden(e[1]);
+  }
 
   var visNodes = new Array(N);
   for (var a = 0; a < N; a++) {
     var n = nodes[a];
-    visNodes[a] = { id: a, x: n.x, y: n.y, label: n.l, group: types[n.k].name, size: n.s };
+    var fill = fillOf(a);
+    visNodes[a] = {
+      id: a,
+      x: n.x,
+      y: n.y,
+      size: n.s,
+      shape: typeOf(a).shape,
+      color: {
+        background: fill,
+        border: "#ffffff",
+        highlight: { background: fill, border: "#111111" },
+        hover: { background: fill, border: "#333333" }
+      }
+    };
   }
   function visEdge(b) {
     var e = edges[b];
     var r = rels[e[2]];
+    var colour = r.color;
     var width = r.width;
-    if (r.name === "co_occurs") width = Math.min(4, r.width + 0.4 * Math.log(1 + e[3]));
+    var opacity = 0.85;
+    if (IS_MAP) {
+      var ca = nodes[e[0]].c;
+      colour = ca === nodes[e[1]].c && clusters[ca] ? clusters[ca].color : "#9aa4ae";
+      width = e[6] || 1;
+      opacity = 0.4;
+    } else if (r.name === "co_occurs") {
+      width = Math.min(4, r.width + 0.4 * Math.log(1 + e[3]));
+    }
     return {
       id: b,
       from: e[0],
       to: e[1],
-      color: { color: r.color, highlight: "#222222", hover: "#444444", opacity: 0.85 },
+      color: { color: colour, highlight: "#222222", hover: "#444444", opacity: opacity },
       dashes: r.dashes,
       arrows: r.arrow && !BIG ? "to" : "",
       width: width
     };
   }
-  // on big graphs co-occurrence edges (most of all edges) start hidden: drawing stays fast
-  var hiddenRels = {};
-  if (edges.length > 5000 && relIndex.co_occurs !== undefined) hiddenRels[relIndex.co_occurs] = true;
   var visEdges = [];
   for (var b = 0; b < edges.length; b++) {
     if (!hiddenRels[edges[b][2]]) visEdges.push(visEdge(b));
@@ -198,13 +164,7 @@
   var options = {
     autoResize: true,
     layout: { improvedLayout: false },
-    groups: groups,
-    nodes: {
-      borderWidth: BIG ? 0 : 1,
-      borderWidthSelected: 3,
-      font: { size: 13, face: "system-ui, sans-serif", color: "#222222", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { drawThreshold: 7 } }
-    },
+    nodes: { borderWidth: BIG ? 0 : 1, borderWidthSelected: 3, font: { size: 0 } },
     edges: {
       smooth: false,
       arrows: { to: { scaleFactor: 0.45 } },
@@ -217,6 +177,7 @@
       hideEdgesOnDrag: BIG,
       hideEdgesOnZoom: BIG,
       multiselect: false,
+      selectable: true,
       keyboard: false
     },
     physics: {
@@ -243,7 +204,9 @@
   var ready = false;
   var settled = !SMALL;
   var drawnAt = null;
-  var selected = null;
+  var selected = null;       // node index
+  var selectedPaper = null;  // index into papers (map pages)
+  var hovered = null;
 
   function setPhysics(on) {
     physicsOn = on;
@@ -269,7 +232,88 @@
   } else {
     network.fit();
   }
-  network.on("afterDrawing", function () {
+  physicsButton.addEventListener("click", function () { setPhysics(!physicsOn); });
+  // the map's layout places clusters as regions; vis.js physics would only scramble it
+  if (IS_MAP) physicsButton.hidden = true;
+  document.getElementById("kg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+
+  /* ---------- labels: drawn by this page, never overlapping ---------- */
+
+  var labelOrder = data.labels || [];
+  var labelWidths = {};
+  var placedBoxes = [];
+  var measureCtx = document.createElement("canvas").getContext("2d");
+
+  function fontOf(i, bold) {
+    return (bold ? "600 " : "") + (nodes[i].f || 12) + "px " + LABEL_FONT;
+  }
+
+  function labelWidth(i, bold) {
+    var key = bold ? "b" + i : i;
+    var w = labelWidths[key];
+    if (w === undefined) {
+      measureCtx.font = fontOf(i, bold);
+      w = Math.ceil(measureCtx.measureText(nodes[i].l).width);
+      labelWidths[key] = w;
+    }
+    return w;
+  }
+
+  function screenOf(i, scale, view, width, height) {
+    var body = network.body.nodes[i];
+    if (!body) return null;
+    return { x: (body.x - view.x) * scale + width / 2, y: (body.y - view.y) * scale + height / 2 };
+  }
+
+  function drawLabels(ctx) {
+    var width = container.clientWidth;
+    var height = container.clientHeight;
+    var scale = network.getScale();
+    var view = network.getViewPosition();
+    var ratio = (network.canvas && network.canvas.pixelRatio) || window.devicePixelRatio || 1;
+    // labels only where the side panel leaves the drawing visible
+    var visibleWidth = Math.max(width - panelWidth(), 0);
+    var placer = new lib.LabelPlacer(visibleWidth, height);
+    var first = [];
+    if (selected !== null) first.push(selected);
+    if (hovered !== null && hovered !== selected) first.push(hovered);
+    var done = {};
+    ctx.save();
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    function tryNode(i, bold) {
+      if (done[i] || nodeHidden(i)) return;
+      done[i] = true;
+      var p = screenOf(i, scale, view, width, height);
+      if (!p || p.x < -MARGIN || p.y < -MARGIN || p.x > visibleWidth + MARGIN || p.y > height + MARGIN) return;
+      var w = labelWidth(i, bold);
+      var h = (nodes[i].f || 12) + 3;
+      var spots = lib.labelSpots(p.x, p.y, Math.max(nodes[i].s * scale, 2), w, h, visibleWidth);
+      for (var s = 0; s < spots.length; s++) {
+        if (!placer.fits(spots[s])) continue;
+        var box = spots[s];
+        box.node = i;
+        box.text = nodes[i].l;
+        box.size = nodes[i].f || 12;
+        placer.add(box);
+        ctx.font = fontOf(i, bold);
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = "rgba(255,255,255,0.92)";
+        ctx.strokeText(box.text, box.x, box.y + 1.5);
+        ctx.fillStyle = bold ? "#000000" : "#1f2328";
+        ctx.fillText(box.text, box.x, box.y + 1.5);
+        return;
+      }
+    }
+    first.forEach(function (i) { tryNode(i, true); });
+    for (var k = 0; k < labelOrder.length; k++) tryNode(labelOrder[k], false);
+    ctx.restore();
+    placedBoxes = placer.boxes;
+  }
+
+  network.on("afterDrawing", function (ctx) {
+    drawLabels(ctx);
     if (!ready) {
       ready = true;
       drawnAt = performance.now();
@@ -277,12 +321,44 @@
       document.body.setAttribute("data-kg-ready", "true");
     }
   });
-  physicsButton.addEventListener("click", function () { setPhysics(!physicsOn); });
-  document.getElementById("kg-fit").addEventListener("click", function () { network.fit({ animation: false }); });
 
-  /* ---------- legend and type filters ---------- */
+  /* ---------- header counts that follow the filters ---------- */
 
-  var hiddenTypes = {};
+  function visibleCounts() {
+    var shownNodes = 0;
+    for (var i = 0; i < N; i++) if (!nodeHidden(i)) shownNodes++;
+    var shownEdges = 0;
+    for (var b = 0; b < edges.length; b++) if (edgeShown(b)) shownEdges++;
+    return { nodes: shownNodes, edges: shownEdges };
+  }
+
+  function updateSummary() {
+    var s = data.summary;
+    var c = visibleCounts();
+    var filtered = c.nodes !== N || c.edges !== edges.length;
+    if (!filtered) {
+      summaryLine.textContent = s.message;
+      return;
+    }
+    var text;
+    if (IS_MAP) {
+      text = "entity map of " + plural(s.total_papers, "paper") + ": showing " + formatCount(c.nodes) + " of the " +
+        formatCount(N) + " entities in most papers (of " + formatCount(s.total_entities) + ") and " +
+        formatCount(c.edges) + " of their " + formatCount(edges.length) + " strongest ties";
+    } else {
+      text = "showing " + formatCount(c.nodes) + " of " + formatCount(s.total_nodes) + " nodes and " +
+        formatCount(c.edges) + " of " + formatCount(s.total_edges) + " edges";
+    }
+    var off = [];
+    types.forEach(function (t, k) { if (hiddenTypes[k] && t.count) off.push(t.name); });
+    clusters.forEach(function (cl, k) { if (hiddenClusters[k]) off.push("cluster " + (k + 1)); });
+    rels.forEach(function (r, k) { if (hiddenRels[k]) off.push(r.label + " edges"); });
+    if (off.length) text += " (hidden on this page: " + off.join(", ") + ")";
+    summaryLine.textContent = text;
+  }
+
+  /* ---------- legend and filters ---------- */
+
   var typeBoxes = {};
   var typeList = document.getElementById("kg-types");
   types.forEach(function (t, k) {
@@ -295,21 +371,64 @@
     box.addEventListener("change", function () { setTypeVisible(k, box.checked); });
     typeBoxes[k] = box;
     row.appendChild(box);
-    row.appendChild(swatch(t, 16));
+    row.appendChild(typeSwatch(t, 16));
     row.appendChild(el("span", t.name, "kg-type-name"));
     row.appendChild(el("span", formatCount(t.count), "kg-type-count"));
     typeList.appendChild(row);
   });
 
+  function refreshNodes() {
+    var updates = [];
+    for (var i = 0; i < N; i++) updates.push({ id: i, hidden: nodeHidden(i) });
+    nodeSet.update(updates);
+    if (selected !== null && nodeHidden(selected)) closePanel();
+    updateSummary();
+  }
+
   function setTypeVisible(k, visible) {
     hiddenTypes[k] = !visible;
     if (typeBoxes[k]) typeBoxes[k].checked = visible;
-    var updates = [];
-    for (var i = 0; i < N; i++) {
-      if (nodes[i].k === k) updates.push({ id: i, hidden: !visible });
+    refreshNodes();
+  }
+
+  var clusterBoxes = {};
+  if (IS_MAP && clusters.length) {
+    document.getElementById("kg-clusters-box").hidden = false;
+    var clusterList = document.getElementById("kg-clusters");
+    clusters.forEach(function (cl, k) {
+      var row = el("div", null, "kg-cluster-row");
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.setAttribute("data-cluster", String(k));
+      box.setAttribute("aria-label", "show cluster " + (k + 1));
+      box.addEventListener("change", function () {
+        hiddenClusters[k] = !box.checked;
+        refreshNodes();
+      });
+      clusterBoxes[k] = box;
+      row.appendChild(box);
+      row.appendChild(swatch("dot", cl.color, 14));
+      var name = el("button", cl.name, "kg-cluster-name");
+      name.type = "button";
+      name.setAttribute("data-cluster", String(k));
+      name.setAttribute("title", "zoom to this cluster");
+      name.addEventListener("click", function () { zoomToCluster(k); });
+      row.appendChild(name);
+      row.appendChild(el("span", formatCount(cl.size), "kg-type-count"));
+      clusterList.appendChild(row);
+    });
+  }
+
+  function zoomToCluster(k) {
+    if (hiddenClusters[k]) {
+      hiddenClusters[k] = false;
+      clusterBoxes[k].checked = true;
+      refreshNodes();
     }
-    nodeSet.update(updates);
-    if (!visible && selected !== null && nodes[selected].k === k) closePanel();
+    var members = [];
+    for (var i = 0; i < N; i++) if (nodes[i].c === k) members.push(i);
+    fitNodes(members, 400);
   }
 
   var relList = document.getElementById("kg-relations");
@@ -330,8 +449,12 @@
     relList.appendChild(row);
   });
 
-  if (Object.keys(hiddenRels).length) {
+  if (!IS_MAP && Object.keys(hiddenRels).length) {
     relList.appendChild(el("p", "Co-occurrence edges are not drawn at this size; tick them to draw them.", "kg-hint"));
+  }
+  if (IS_MAP) {
+    relList.appendChild(el("p", "Each entity's " + (data.ties_per_entity || 3) +
+      " strongest ties by association strength: papers together, relative to chance.", "kg-hint"));
   }
 
   function setRelationVisible(k, visible) {
@@ -343,6 +466,60 @@
     }
     if (visible) edgeSet.add(ids.map(visEdge));
     else edgeSet.remove(ids);
+    updateSummary();
+  }
+
+  updateSummary();
+
+  /* ---------- view helpers: the panel never covers what is selected ---------- */
+
+  function panelWidth() {
+    return panel.hidden ? 0 : Math.min(panel.offsetWidth, container.clientWidth / 2);
+  }
+
+  /* The part of the drawing the side panel leaves free, in container pixels. */
+  function freeArea() {
+    return { left: 0, top: 0, right: container.clientWidth - panelWidth(), bottom: container.clientHeight };
+  }
+
+  function moveView(position, scale, duration) {
+    network.moveTo({
+      position: position,
+      scale: scale,
+      offset: { x: -panelWidth() / 2, y: 0 },
+      animation: duration ? { duration: duration, easingFunction: "easeInOutQuad" } : false
+    });
+  }
+
+  /* Zoom and pan so every listed node fits in the free area. */
+  function fitNodes(list, duration) {
+    if (!list.length) return;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    list.forEach(function (i) {
+      var body = network.body.nodes[i];
+      if (!body) return;
+      var r = nodes[i].s;
+      minX = Math.min(minX, body.x - r);
+      maxX = Math.max(maxX, body.x + r);
+      minY = Math.min(minY, body.y - r);
+      maxY = Math.max(maxY, body.y + r);
+    });
+    var area = freeArea();
+    var availW = Math.max(area.right - area.left - 2 * MARGIN, 100);
+    var availH = Math.max(area.bottom - area.top - 2 * MARGIN - 20, 100);
+    var scale = Math.min(availW / Math.max(maxX - minX, 1), availH / Math.max(maxY - minY, 1), 2.5);
+    moveView({ x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale, duration);
+  }
+
+  /* Pan (without zooming) when the node sits under the panel or off screen. */
+  function keepInView(i) {
+    var body = network.body.nodes[i];
+    if (!body) return;
+    var p = network.canvasToDOM({ x: body.x, y: body.y });
+    var area = freeArea();
+    if (p.x < area.left + MARGIN || p.x > area.right - MARGIN || p.y < area.top + MARGIN || p.y > area.bottom - MARGIN) {
+      moveView({ x: body.x, y: body.y }, network.getScale(), 300);
+    }
   }
 
   /* ---------- hover tooltip ---------- */
@@ -370,10 +547,12 @@
     var t = typeOf(i);
     tooltip.textContent = "";
     tooltip.appendChild(el("div", displayName(i), "kg-tip-name"));
-    tooltip.appendChild(el("div", t.name, "kg-tip-type"));
+    var kind = t.name;
+    if (IS_MAP && clusters[n.c]) kind += " \u00b7 cluster " + (n.c + 1) + ": " + clusters[n.c].name;
+    tooltip.appendChild(el("div", kind, "kg-tip-type"));
     if (n.aliases && n.aliases.length) tooltip.appendChild(el("div", "also: " + n.aliases.join(", "), "kg-tip-aliases"));
     if (n.papers !== undefined) {
-      tooltip.appendChild(el("div", n.papers + (n.papers === 1 ? " paper" : " papers"), "kg-tip-count"));
+      tooltip.appendChild(el("div", plural(n.papers, "paper"), "kg-tip-count"));
     } else if (t.name === "Paper") {
       tooltip.appendChild(el("div", outEdges[i].length + " links in this view", "kg-tip-count"));
     }
@@ -381,286 +560,122 @@
     placeTooltip();
   }
 
-  network.on("hoverNode", function (params) { showTooltip(params.node); });
-  network.on("blurNode", function () { tooltip.hidden = true; });
+  network.on("hoverNode", function (params) {
+    hovered = params.node;
+    showTooltip(params.node);
+  });
+  network.on("blurNode", function () {
+    hovered = null;
+    tooltip.hidden = true;
+  });
   network.on("dragStart", function () { tooltip.hidden = true; });
   network.on("zoom", function () { tooltip.hidden = true; });
 
   /* ---------- side panel ---------- */
 
-  function nodeButton(i, text) {
-    var btn = el("button", text || displayName(i), "kg-node-link");
-    btn.type = "button";
-    btn.setAttribute("data-node", nodes[i].id);
-    btn.addEventListener("click", function () { focusNode(i, true); });
-    return btn;
-  }
+  var sidePanel = lib.makePanel({
+    data: data,
+    outEdges: outEdges,
+    inEdges: inEdges,
+    typeOf: typeOf,
+    displayName: displayName,
+    fillOf: fillOf,
+    panel: panel,
+    body: panelBody,
+    onNode: function (i) { focusNode(i, "pan"); },
+    onPaper: function (p) { openPaper(p); }
+  });
 
-  function section(title) {
-    var sec = el("section", null, "kg-section");
-    sec.appendChild(el("h3", title));
-    panelBody.appendChild(sec);
-    return sec;
-  }
+  function openPanel(i) { sidePanel.openNode(i); }
 
-  function roleOf(relName) {
-    if (relName === "proposes") return "proposed";
-    if (relName === "uses") return "used";
-    return relName;
-  }
-
-  function entityPanel(i) {
-    var n = nodes[i];
-    if (n.aliases && n.aliases.length) panelBody.appendChild(el("p", "Also called: " + n.aliases.join(", "), "kg-aliases"));
-    var facts = [];
-    if (n.papers !== undefined) facts.push(n.papers + (n.papers === 1 ? " paper" : " papers"));
-    if (n.mentions) facts.push(n.mentions + (n.mentions === 1 ? " mention" : " mentions"));
-    if (facts.length) panelBody.appendChild(el("p", facts.join(" \u00b7 "), "kg-facts"));
-
-    var mentions = inEdges[i].filter(function (j) {
-      var name = rels[edges[j][2]].name;
-      return name === "proposes" || name === "uses";
-    });
-    mentions.sort(function (x, y) {
-      var rx = rels[edges[x][2]].name === "proposes" ? 0 : 1;
-      var ry = rels[edges[y][2]].name === "proposes" ? 0 : 1;
-      if (rx !== ry) return rx - ry;
-      return displayName(edges[x][0]).localeCompare(displayName(edges[y][0]));
-    });
-    var sec = section("Papers (" + mentions.length + (n.papers > mentions.length ? " of " + n.papers + " in this view" : "") + ")");
-    sec.setAttribute("id", "kg-panel-papers");
-    var list = el("ul", null, "kg-list");
-    var codeSeen = {};
-    var codeItems = [];
-    mentions.forEach(function (j) {
-      var paper = edges[j][0];
-      var relName = rels[edges[j][2]].name;
-      var li = el("li", null, "kg-paper-item");
-      li.appendChild(nodeButton(paper));
-      li.appendChild(el("span", roleOf(relName), "kg-role kg-role-" + relName));
-      if (edges[j][4]) li.appendChild(el("blockquote", edges[j][4], "kg-evidence"));
-      list.appendChild(li);
-      if (relName !== "proposes") return;
-      outEdges[paper].forEach(function (k) {
-        var rn = rels[edges[k][2]].name;
-        var target = edges[k][1];
-        if ((rn === "has_code" || rn === "has_link") && !codeSeen[target]) {
-          codeSeen[target] = true;
-          codeItems.push([rn === "has_code" ? 0 : 1, displayName(target), target]);
-        }
-      });
-    });
-    if (!mentions.length) list.appendChild(el("li", "No paper in this view mentions it.", "kg-empty"));
-    sec.appendChild(list);
-
-    if (codeItems.length) {
-      codeItems.sort(function (x, y) { return x[0] - y[0] || x[1].localeCompare(y[1]); });
-      var codeSec = section("Code and links (from the papers that propose it)");
-      codeSec.setAttribute("id", "kg-panel-links");
-      var codeList = el("ul", null, "kg-list");
-      codeItems.slice(0, 30).forEach(function (item) {
-        var li = el("li");
-        li.appendChild(linkEl(nodes[item[2]].url, nodes[item[2]].url));
-        codeList.appendChild(li);
-      });
-      codeSec.appendChild(codeList);
-    }
-
-    var related = [];
-    outEdges[i].concat(inEdges[i]).forEach(function (j) {
-      if (rels[edges[j][2]].name !== "co_occurs") return;
-      var other = edges[j][0] === i ? edges[j][1] : edges[j][0];
-      related.push([edges[j][3], displayName(other), other]);
-    });
-    if (related.length) {
-      related.sort(function (x, y) { return y[0] - x[0] || x[1].localeCompare(y[1]); });
-      var relSec = section("Often together with");
-      var relList2 = el("ul", null, "kg-list kg-inline-list");
-      related.slice(0, 25).forEach(function (item) {
-        var li = el("li");
-        li.appendChild(nodeButton(item[2]));
-        li.appendChild(el("span", "\u00d7" + item[0], "kg-weight"));
-        relList2.appendChild(li);
-      });
-      relSec.appendChild(relList2);
-    }
-  }
-
-  function paperPanel(i) {
-    var n = nodes[i];
-    var meta = [];
-    if (n.date) meta.push(n.date);
-    if (n.paper_id) meta.push(n.paper_id);
-    if (n.categories && n.categories.length) meta.push(n.categories.join(", "));
-    if (meta.length) panelBody.appendChild(el("p", meta.join(" \u00b7 "), "kg-facts"));
-    if (n.authors && n.authors.length) {
-      var shown = n.authors.slice(0, 8).join(", ") + (n.authors.length > 8 ? ", et al." : "");
-      panelBody.appendChild(el("p", shown, "kg-authors"));
-    }
-    if (n.url) {
-      var p = el("p", null, "kg-paper-url");
-      p.appendChild(linkEl(n.url, n.url));
-      panelBody.appendChild(p);
-    }
-    if (n.abstract) {
-      var absSec = section("Abstract");
-      absSec.appendChild(el("p", n.abstract, "kg-abstract"));
-    }
-    var byType = {};
-    var links = [];
-    outEdges[i].forEach(function (j) {
-      var relName = rels[edges[j][2]].name;
-      var target = edges[j][1];
-      if (relName === "has_code" || relName === "has_link") {
-        links.push(j);
-      } else {
-        var k = nodes[target].k;
-        (byType[k] = byType[k] || []).push(j);
-      }
-    });
-    var entSec = section("Entities");
-    entSec.setAttribute("id", "kg-panel-entities");
-    var any = false;
-    types.forEach(function (t, k) {
-      if (!byType[k]) return;
-      any = true;
-      var group = el("div", null, "kg-entity-group");
-      var head = el("h4");
-      head.appendChild(swatch(t, 12));
-      head.appendChild(el("span", t.name + " (" + byType[k].length + ")"));
-      group.appendChild(head);
-      var list = el("ul", null, "kg-list kg-inline-list");
-      byType[k].sort(function (x, y) { return displayName(edges[x][1]).localeCompare(displayName(edges[y][1])); });
-      byType[k].forEach(function (j) {
-        var li = el("li");
-        li.appendChild(nodeButton(edges[j][1]));
-        li.appendChild(el("span", roleOf(rels[edges[j][2]].name), "kg-role kg-role-" + rels[edges[j][2]].name));
-        list.appendChild(li);
-      });
-      group.appendChild(list);
-      entSec.appendChild(group);
-    });
-    if (!any) entSec.appendChild(el("p", "No entity of this paper is in this view.", "kg-empty"));
-    if (links.length) {
-      var linkSec = section("Code and links");
-      var linkList = el("ul", null, "kg-list");
-      links.forEach(function (j) {
-        var target = edges[j][1];
-        var li = el("li");
-        li.appendChild(el("span", rels[edges[j][2]].label, "kg-role"));
-        li.appendChild(linkEl(nodes[target].url, nodes[target].url));
-        if (edges[j][4]) li.appendChild(el("blockquote", edges[j][4], "kg-evidence"));
-        linkList.appendChild(li);
-      });
-      linkSec.appendChild(linkList);
-    }
-  }
-
-  function resourcePanel(i) {
-    var n = nodes[i];
-    var p = el("p", null, "kg-paper-url");
-    p.appendChild(linkEl(n.url, n.url));
-    panelBody.appendChild(p);
-    if (n.link_kind) panelBody.appendChild(el("p", "kind: " + n.link_kind, "kg-facts"));
-    var sec = section("Papers (" + inEdges[i].length + ")");
-    sec.setAttribute("id", "kg-panel-papers");
-    var list = el("ul", null, "kg-list");
-    inEdges[i].forEach(function (j) {
-      var li = el("li", null, "kg-paper-item");
-      li.appendChild(nodeButton(edges[j][0]));
-      if (edges[j][4]) li.appendChild(el("blockquote", edges[j][4], "kg-evidence"));
-      list.appendChild(li);
-    });
-    sec.appendChild(list);
-  }
-
-  function openPanel(i) {
-    var t = typeOf(i);
-    panelBody.textContent = "";
-    var badge = el("div", null, "kg-badge");
-    badge.appendChild(swatch(t, 14));
-    badge.appendChild(el("span", t.name));
-    panelBody.appendChild(badge);
-    var heading = el("h2", displayName(i), "kg-panel-title");
-    heading.setAttribute("id", "kg-panel-title");
-    panelBody.appendChild(heading);
-    if (t.name === "Paper") paperPanel(i);
-    else if (t.name === "Repository" || t.name === "Link") resourcePanel(i);
-    else entityPanel(i);
-    panel.hidden = false;
-    panel.scrollTop = 0;
+  function openPaper(p) {
+    selectedPaper = p;
+    sidePanel.openPaper(p, selected);
   }
 
   function closePanel() {
     panel.hidden = true;
     panelBody.textContent = "";
     selected = null;
+    selectedPaper = null;
     network.unselectAll();
+    network.redraw();
   }
 
   document.getElementById("kg-panel-close").addEventListener("click", closePanel);
 
-  function focusNode(i, move) {
+  /* how: "pan" keeps the node clear of the panel; "neighbours" also zooms to its neighbours */
+  function focusNode(i, how) {
     if (hiddenTypes[nodes[i].k]) setTypeVisible(nodes[i].k, true);
+    if (IS_MAP && hiddenClusters[nodes[i].c]) {
+      hiddenClusters[nodes[i].c] = false;
+      clusterBoxes[nodes[i].c].checked = true;
+      refreshNodes();
+    }
     selected = i;
+    selectedPaper = null;
     network.selectNodes([i]);
     openPanel(i);
-    if (move) {
-      // centre the node in the part of the canvas the side panel leaves free
-      var scale = Math.max(network.getScale(), 1.0);
-      var offset = { x: -Math.min(panel.offsetWidth, container.offsetWidth / 2) / 2, y: 0 };
-      network.focus(i, { scale: scale, offset: offset, animation: { duration: 300, easingFunction: "easeInOutQuad" } });
+    if (how === "neighbours") fitNodes([i].concat(neighboursOf(i)), 350);
+    else keepInView(i);
+    network.redraw();
+  }
+
+  /* the node under the pointer: the nearest centre among shapes under it, else the label under it */
+  function nodeAtPointer(x, y) {
+    var width = container.clientWidth;
+    var height = container.clientHeight;
+    var scale = network.getScale();
+    var view = network.getViewPosition();
+    var best = null;
+    var bestScore = Infinity;
+    for (var i = 0; i < N; i++) {
+      if (nodeHidden(i)) continue;
+      var p = screenOf(i, scale, view, width, height);
+      if (!p) continue;
+      var r = Math.max(nodes[i].s * scale, 5);
+      var d = Math.sqrt((p.x - x) * (p.x - x) + (p.y - y) * (p.y - y));
+      if (d <= r + 1 && d / r < bestScore) {
+        best = i;
+        bestScore = d / r;
+      }
     }
+    if (best !== null) return best;
+    for (var k = placedBoxes.length - 1; k >= 0; k--) {
+      var box = placedBoxes[k];
+      if (x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height) return box.node;
+    }
+    return null;
   }
 
   network.on("click", function (params) {
     tooltip.hidden = true;
-    if (params.nodes && params.nodes.length) {
-      focusNode(params.nodes[0], false);
+    var pick = nodeAtPointer(params.pointer.DOM.x, params.pointer.DOM.y);
+    if (pick !== null) {
+      focusNode(pick, "pan");
     } else if (!params.edges || !params.edges.length) {
       closePanel();
+    } else {
+      network.unselectAll();
     }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    if (!suggestions.hidden) {
+      suggestions.hidden = true;
+      return;
+    }
+    if (!panel.hidden) closePanel();
   });
 
   /* ---------- search ---------- */
 
-  var searchIndex = null;
-  function buildIndex() {
-    searchIndex = [];
-    for (var i = 0; i < N; i++) {
-      var n = nodes[i];
-      var names = [n.name || n.title || n.url || n.l];
-      if (n.aliases) names = names.concat(n.aliases);
-      if (n.url && names.indexOf(n.url) < 0) names.push(n.url);
-      for (var k = 0; k < names.length; k++) {
-        if (names[k]) searchIndex.push([String(names[k]).toLowerCase(), i, String(names[k])]);
-      }
-    }
+  var searchIndex = lib.makeSearchIndex(data.spelling, nodes, papers);
+  function targetName(target) {
+    return target.node !== undefined ? displayName(target.node) : papers[target.paper].title;
   }
-
-  function findMatches(query, limit) {
-    var q = query.trim().toLowerCase();
-    if (!q) return [];
-    if (!searchIndex) buildIndex();
-    var best = {};
-    for (var k = 0; k < searchIndex.length; k++) {
-      var entry = searchIndex[k];
-      var pos = entry[0].indexOf(q);
-      if (pos < 0) continue;
-      var rank = entry[0] === q ? 0 : (pos === 0 ? 1 : 2);
-      var prev = best[entry[1]];
-      if (!prev || rank < prev[0]) best[entry[1]] = [rank, entry[2]];
-    }
-    var hits = Object.keys(best).map(function (key) {
-      var i = Number(key);
-      return { node: i, rank: best[key][0], matched: best[key][1] };
-    });
-    hits.sort(function (x, y) {
-      return x.rank - y.rank || (nodes[y.node].papers || 0) - (nodes[x.node].papers || 0) ||
-        displayName(x.node).localeCompare(displayName(y.node)) || x.node - y.node;
-    });
-    return hits.slice(0, limit);
-  }
+  function findMatches(query, limit) { return searchIndex.find(query, limit, targetName); }
 
   var currentHits = [];
   var active = -1;
@@ -674,10 +689,12 @@
   }
 
   function showSuggestions() {
-    currentHits = findMatches(searchInput.value, 12);
+    var found = findMatches(searchInput.value, 12);
+    currentHits = found.hits;
     active = -1;
     suggestions.textContent = "";
-    if (!searchInput.value.trim()) {
+    var typed = searchInput.value.trim();
+    if (!typed) {
       suggestions.hidden = true;
       searchStatus.textContent = "";
       return;
@@ -685,23 +702,34 @@
     currentHits.forEach(function (hit) {
       var li = el("li", null, "kg-suggestion");
       li.setAttribute("role", "option");
-      li.appendChild(swatch(typeOf(hit.node), 12));
-      li.appendChild(el("span", displayName(hit.node), "kg-suggestion-name"));
-      if (hit.matched !== displayName(hit.node)) li.appendChild(el("span", "(" + hit.matched + ")", "kg-suggestion-alias"));
+      var name = targetName(hit.target);
+      if (hit.target.node !== undefined) li.appendChild(swatch(typeOf(hit.target.node).shape, fillOf(hit.target.node), 12));
+      else li.appendChild(swatch("square", "#4e79a7", 12));
+      li.appendChild(el("span", name, "kg-suggestion-name"));
+      if (hit.matched !== name) li.appendChild(el("span", "(" + hit.matched + ")", "kg-suggestion-alias"));
       li.addEventListener("mousedown", function (ev) {
         ev.preventDefault();
-        pick(hit.node);
+        pick(hit.target);
       });
       suggestions.appendChild(li);
     });
     suggestions.hidden = currentHits.length === 0;
-    searchStatus.textContent = currentHits.length ? "" : "No node matches \u201c" + searchInput.value.trim() + "\u201d.";
+    if (!currentHits.length) searchStatus.textContent = "Nothing matches \u201c" + typed + "\u201d.";
+    else if (found.near) searchStatus.textContent = "No exact match for \u201c" + typed + "\u201d; did you mean one of these?";
+    else searchStatus.textContent = "";
   }
 
-  function pick(i) {
+  function pick(target) {
     suggestions.hidden = true;
-    searchStatus.textContent = "Found: " + displayName(i) + " (" + typeOf(i).name + ")";
-    focusNode(i, true);
+    if (target.node !== undefined) {
+      searchStatus.textContent = "Found: " + displayName(target.node) + " (" + typeOf(target.node).name + ")";
+      focusNode(target.node, "neighbours");
+    } else {
+      searchStatus.textContent = "Found the paper: " + papers[target.paper].title;
+      selected = null;
+      network.unselectAll();
+      openPaper(target.paper);
+    }
   }
 
   searchInput.addEventListener("input", showSuggestions);
@@ -709,27 +737,58 @@
     if (ev.key === "Enter") {
       ev.preventDefault();
       if (!suggestions.hidden && active >= 0 && currentHits[active]) {
-        pick(currentHits[active].node);
+        pick(currentHits[active].target);
         return;
       }
-      var hits = findMatches(searchInput.value, 1);
-      if (hits.length) pick(hits[0].node);
+      var found = findMatches(searchInput.value, 1);
+      if (found.hits.length && !found.near) pick(found.hits[0].target);
       else showSuggestions();
     } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
       ev.preventDefault();
       if (suggestions.hidden) showSuggestions();
       setActive(active + (ev.key === "ArrowDown" ? 1 : -1));
-    } else if (ev.key === "Escape") {
-      suggestions.hidden = true;
     }
   });
   searchInput.addEventListener("blur", function () { suggestions.hidden = true; });
 
   /* ---------- read-only hooks for tests and benchmarks ---------- */
 
+  function toClient(box) {
+    var rect = container.getBoundingClientRect();
+    return {
+      x: rect.left + box.x, y: rect.top + box.y, width: box.width, height: box.height,
+      text: box.text, size: box.size, id: nodes[box.node].id
+    };
+  }
+
+  /* Labels drawn, nodes on screen, and how many label pairs would overlap if every
+   * on-screen node had its label (what a page without culling shows). */
+  function labelStats() {
+    var width = container.clientWidth - panelWidth();
+    var height = container.clientHeight;
+    var scale = network.getScale();
+    var viewAt = network.getViewPosition();
+    var all = [];
+    for (var i = 0; i < N; i++) {
+      if (nodeHidden(i)) continue;
+      var p = screenOf(i, scale, viewAt, width, height);
+      if (!p || p.x < 0 || p.y < 0 || p.x > width || p.y > height) continue;
+      var w = labelWidth(i, false);
+      all.push(lib.labelSpots(p.x, p.y, Math.max(nodes[i].s * scale, 2), w, (nodes[i].f || 12) + 3)[0]);
+    }
+    return {
+      drawn: placedBoxes.length,
+      onScreen: all.length,
+      overlaps: lib.countOverlaps(placedBoxes),
+      overlapsIfAll: all.length <= 4000 ? lib.countOverlaps(all) : null
+    };
+  }
+
   var view = {
+    mode: data.mode,
     nodeCount: N,
     edgeCount: edges.length,
+    clusterCount: clusters.length,
     drawnNodeCount: function () { return network.body.nodeIndices.length; },
     drawnEdgeCount: function () { return network.body.edgeIndices.length; },
     isReady: function () { return ready; },
@@ -737,17 +796,38 @@
     drawnAt: function () { return drawnAt; },
     timings: function () { return Object.assign({}, timings); },
     physicsEnabled: function () { return physicsOn; },
-    selected: function () { return selected === null ? null : nodes[selected].id; },
+    selected: function () {
+      if (selectedPaper !== null) return papers[selectedPaper].id;
+      return selected === null ? null : nodes[selected].id;
+    },
+    scale: function () { return network.getScale(); },
+    labelBoxes: function () { return placedBoxes.map(toClient); },
+    labelOverlaps: function () { return lib.countOverlaps(placedBoxes); },
+    labelStats: labelStats,
+    clusterOf: function (id) { var i = indexOfId[id]; return i === undefined || !IS_MAP ? null : nodes[i].c; },
+    nodeColor: function (id) {
+      var i = indexOfId[id];
+      if (i === undefined) return null;
+      var body = network.body.nodes[i];
+      return body ? body.options.color.background : null;
+    },
+    neighbours: function (id) {
+      var i = indexOfId[id];
+      return i === undefined ? [] : neighboursOf(i).map(function (k) { return nodes[k].id; });
+    },
+    freeArea: function () {
+      var rect = container.getBoundingClientRect();
+      var area = freeArea();
+      return { left: rect.left + area.left, top: rect.top + area.top, right: rect.left + area.right, bottom: rect.top + area.bottom };
+    },
     domPosition: function (id) {
-      for (var i = 0; i < N; i++) {
-        if (nodes[i].id === id) {
-          var p = network.canvasToDOM(network.getPosition(i));
-          var box = container.getBoundingClientRect();
-          return { x: box.left + p.x, y: box.top + p.y };
-        }
-      }
-      return null;
+      var i = indexOfId[id];
+      if (i === undefined) return null;
+      var p = network.canvasToDOM(network.getPosition(i));
+      var box = container.getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
     }
   };
   Object.defineProperty(window, "kgView", { value: Object.freeze(view), writable: false, configurable: false });
+  Object.freeze(lib);
 })();

@@ -339,3 +339,63 @@ def compute_layout(
         pos[nodes] = part
     pos = np.round((pos - (pos.max(axis=0) + pos.min(axis=0)) / 2.0) * EDGE_PIXELS, 1) + 0.0
     return [(x, y) for x, y in pos.tolist()]
+
+
+def spread_overlaps(
+    positions: Sequence[tuple[float, float]],
+    radii: Sequence[float],
+    *,
+    gap: float = 2.0,
+    rounds: int = 80,
+) -> list[tuple[float, float]]:
+    """Push apart nodes whose circles overlap, keeping the layout's shape.
+
+    A force layout places nodes by their ties, not by their size, so two big
+    hubs can land on each other. Each round finds the overlapping pairs and
+    moves both nodes of each pair apart by half their overlap (plus a
+    little), until no two circles (plus ``gap``) overlap or ``rounds`` run
+    out. Rows are compared in blocks, so memory stays bounded on big maps.
+
+    >>> spread_overlaps([(0.0, 0.0), (1.0, 0.0)], [5.0, 5.0], gap=0.0)
+    [(-4.6, 0.0), (5.6, 0.0)]
+    """
+    pos = np.asarray(positions, dtype=float).reshape(-1, 2).copy()
+    r = np.asarray(radii, dtype=float).reshape(-1)
+    n = len(pos)
+    if n < 2:
+        return [(float(x), float(y)) for x, y in pos]
+    # nodes on the very same spot need a direction: the golden angle gives each index its own
+    angle = np.arange(n) * 2.399963
+    block = max(1, 4_000_000 // n)
+    for _ in range(rounds):
+        firsts, seconds = [], []
+        for start in range(0, n, block):
+            stop = min(n, start + block)
+            dx = pos[start:stop, 0, None] - pos[None, :, 0]
+            dy = pos[start:stop, 1, None] - pos[None, :, 1]
+            need = r[start:stop, None] + r[None, :] + gap
+            hit = dx * dx + dy * dy < need * need
+            a, b = np.nonzero(hit)
+            a = a + start
+            keep = a < b
+            firsts.append(a[keep])
+            seconds.append(b[keep])
+        a = np.concatenate(firsts)
+        b = np.concatenate(seconds)
+        if not len(a):
+            break
+        delta = pos[a] - pos[b]
+        dist = np.sqrt((delta * delta).sum(axis=1))
+        same = dist < 1e-9
+        unit = delta / np.maximum(dist, 1e-9)[:, None]
+        unit[same, 0] = np.cos(angle[a[same]])
+        unit[same, 1] = np.sin(angle[a[same]])
+        push = ((r[a] + r[b] + gap - dist) / 2.0 + 0.05)[:, None] * unit
+        move = np.zeros_like(pos)
+        np.add.at(move, a, push)
+        np.add.at(move, b, -push)
+        # a node in k overlaps moves by the sum over sqrt(k): crowds loosen without exploding
+        hits = np.bincount(a, minlength=n) + np.bincount(b, minlength=n)
+        pos += move / np.sqrt(np.maximum(hits, 1))[:, None]
+    pos = np.round(pos, 1) + 0.0
+    return [(float(x), float(y)) for x, y in pos]

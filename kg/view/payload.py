@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg.view.layout import compute_layout
-from kg.view.select import NODE_TYPES, ViewSummary, node_kind
+from kg.view.select import ENTITY_TYPES, NODE_TYPES, ViewSummary, node_kind
+from kg.view.spelling import spelling_rules
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -47,23 +48,25 @@ OTHER_RELATION = ("related", "#bbbbbb", False, False, 1.0, 1.0)
 
 LABEL_CHARS = 40
 """Longest label drawn on the canvas; the side panel shows the full text."""
+PAPER_LABEL_CHARS = 32
+"""Longest paper title drawn as a label (titles are long; the tooltip has the whole)."""
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
     """Coerce an attribute to text; ``None`` becomes empty."""
     if value is None:
         return ""
     return value if isinstance(value, str) else str(value)
 
 
-def _texts(value: Any) -> list[str]:
+def texts_of(value: Any) -> list[str]:
     """Coerce a list-like attribute to a list of non-empty strings."""
     if value is None or isinstance(value, (str, bytes)):
-        return [_text(value)] if value else []
+        return [text_of(value)] if value else []
     try:
-        return [_text(v) for v in value if v not in (None, "")]
+        return [text_of(v) for v in value if v not in (None, "")]
     except TypeError:
-        return [_text(value)]
+        return [text_of(value)]
 
 
 def _number(value: Any, default: float = 0.0) -> float:
@@ -73,6 +76,22 @@ def _number(value: Any, default: float = 0.0) -> float:
     except (TypeError, ValueError):
         return default
     return number if math.isfinite(number) else default
+
+
+#: smallest and largest label font in screen pixels (the page never draws a label smaller)
+MIN_FONT = 12
+MAX_FONT = 17
+
+
+def label_font(papers: int, most: int) -> int:
+    """Label size in screen pixels: 12 px, up to 17 px for the entity in most papers.
+
+    >>> label_font(100, 100), label_font(1, 100), label_font(0, 0)
+    (17, 12, 12)
+    """
+    if most <= 0 or papers <= 0:
+        return MIN_FONT
+    return int(MIN_FONT + (MAX_FONT - MIN_FONT) * math.sqrt(min(papers, most) / most))
 
 
 def short_label(text: str, *, limit: int = LABEL_CHARS) -> str:
@@ -90,31 +109,38 @@ def _node_record(
 ) -> dict[str, Any]:
     """The JSON record of one node: drawing fields plus the details the side panel shows."""
     kind = node_kind(attrs)
-    label = _text(
+    label = text_of(
         attrs.get("label") or attrs.get("name") or attrs.get("title") or attrs.get("url") or node_id
     )
-    record: dict[str, Any] = {"id": node_id, "k": kind_index[kind], "l": short_label(label), "x": x, "y": y}
+    limit = PAPER_LABEL_CHARS if kind == "Paper" else LABEL_CHARS
+    record: dict[str, Any] = {
+        "id": node_id,
+        "k": kind_index[kind],
+        "l": short_label(label, limit=limit),
+        "x": x,
+        "y": y,
+    }
     details: dict[str, Any] = {}
     if kind == "Paper":
         size = 11.0
         details = {
-            "title": _text(attrs.get("title") or label),
-            "abstract": _text(attrs.get("abstract")),
-            "url": _text(attrs.get("url")),
-            "paper_id": _text(attrs.get("paper_id")),
-            "authors": _texts(attrs.get("authors")),
-            "date": _text(attrs.get("date")),
-            "categories": _texts(attrs.get("categories")),
+            "title": text_of(attrs.get("title") or label),
+            "abstract": text_of(attrs.get("abstract")),
+            "url": text_of(attrs.get("url")),
+            "paper_id": text_of(attrs.get("paper_id")),
+            "authors": texts_of(attrs.get("authors")),
+            "date": text_of(attrs.get("date")),
+            "categories": texts_of(attrs.get("categories")),
         }
     elif kind in ("Repository", "Link"):
         size = 10.0
-        details = {"url": _text(attrs.get("url")), "link_kind": _text(attrs.get("link_kind"))}
+        details = {"url": text_of(attrs.get("url")), "link_kind": text_of(attrs.get("link_kind"))}
     else:
         papers = int(_number(attrs.get("paper_count"), 0))
-        size = round(min(48.0, 9.0 + 5.0 * math.sqrt(max(papers, 0))), 1)
+        size = round(min(30.0, 9.0 + 4.0 * math.sqrt(max(papers, 0))), 1)
         details = {
-            "name": _text(attrs.get("name") or label),
-            "aliases": _texts(attrs.get("aliases")),
+            "name": text_of(attrs.get("name") or label),
+            "aliases": texts_of(attrs.get("aliases")),
             "papers": papers,
             "mentions": int(_number(attrs.get("mention_count"), 0)),
         }
@@ -123,14 +149,14 @@ def _node_record(
     return record
 
 
-def _evidence_sentence(attrs: dict[str, Any]) -> str:
+def evidence_sentence(attrs: dict[str, Any]) -> str:
     """The first evidence sentence of an edge (mention edges keep a list, link edges one)."""
     evidence = attrs.get("evidence")
     if isinstance(evidence, (list, tuple)):
         for item in evidence:
             if isinstance(item, dict) and item.get("sentence"):
-                return _text(item["sentence"])
-    return _text(attrs.get("sentence"))
+                return text_of(item["sentence"])
+    return text_of(attrs.get("sentence"))
 
 
 def build_payload(
@@ -158,7 +184,7 @@ def build_payload(
     for a, node in enumerate(kept):
         targets = sorted((index[v], attrs) for v, attrs in successors[node].items() if v in index)
         for b, attrs in targets:
-            raw_edges.append((a, b, _text(attrs.get("relation") or "related"), attrs))
+            raw_edges.append((a, b, text_of(attrs.get("relation") or "related"), attrs))
     relations_present = {e[2] for e in raw_edges}
     relations = list(RELATION_STYLES) + sorted(relations_present - set(RELATION_STYLES))
     relation_index = {name: i for i, name in enumerate(relations)}
@@ -181,7 +207,7 @@ def build_payload(
             edges.append([a, b, relation_index[relation], round(_number(attrs.get("weight"), 1.0), 3), ""])
         else:
             weight = round(_number(attrs.get("confidence"), 1.0), 3)
-            edges.append([a, b, relation_index[relation], weight, _evidence_sentence(attrs)])
+            edges.append([a, b, relation_index[relation], weight, evidence_sentence(attrs)])
 
     counts = {kind: 0 for kind in kinds}
     for kind in kind_of:
@@ -196,14 +222,46 @@ def build_payload(
         rels.append(
             {"name": name, "label": label, "color": colour, "dashes": dashed, "arrow": arrow, "width": width}
         )
+    _add_label_priority(nodes, kinds)
     return {
+        "mode": "papers",
         "title": title,
         "summary": summary.to_dict(),
         "types": types,
         "relations": rels,
+        "clusters": [],
         "nodes": nodes,
         "edges": edges,
+        "labels": _label_order(nodes, kinds),
+        "spelling": [list(rule) for rule in spelling_rules()],
     }
+
+
+def _label_rank(node: dict[str, Any], kinds: list[str]) -> tuple[int, int]:
+    """Which labels win a place first: shared entities, then papers, then the rest."""
+    kind = kinds[node["k"]]
+    papers = int(node.get("papers", 0))
+    if kind in ENTITY_TYPES and papers >= 2:
+        return (0, -papers)
+    if kind == "Paper":
+        return (1, 0)
+    if kind in ENTITY_TYPES:
+        return (2, 0)
+    return (3, 0)
+
+
+def _label_order(nodes: list[dict[str, Any]], kinds: list[str]) -> list[int]:
+    """Node indices in label priority order (ties by node order, which is sorted by id)."""
+    return sorted(range(len(nodes)), key=lambda i: (*_label_rank(nodes[i], kinds), i))
+
+
+def _add_label_priority(nodes: list[dict[str, Any]], kinds: list[str]) -> None:
+    """Give each node its label font size: bigger for entities in more papers."""
+    most = max((int(n.get("papers", 0)) for n in nodes if kinds[n["k"]] in ENTITY_TYPES), default=0)
+    for node in nodes:
+        node["f"] = (
+            label_font(int(node.get("papers", 0)), most) if kinds[node["k"]] in ENTITY_TYPES else MIN_FONT
+        )
 
 
 def embed_json(data: Any) -> str:
