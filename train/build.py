@@ -39,6 +39,8 @@ from train import convert, roles, tagger, vectors
 DATA = REPO / "train" / "data"
 CONFIG = REPO / "train" / "tagger.cfg"
 SEED = 0
+GAZETTEER_FOLDS = 0
+"""Folds of the gazetteer feature (``train/gazetteer.py``); 0 trains without it."""
 
 
 def default_corpus() -> Path:
@@ -120,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blind", action="store_true", help="hide the rules' tags from the tagger (ablation)")
     parser.add_argument("--vectors-rows", type=int, default=40000)
     parser.add_argument(
+        "--gazetteer-folds", type=int, default=GAZETTEER_FOLDS, help="the gazetteer feature's folds (0: without)"
+    )
+    parser.add_argument(
         "--rebuild-vectors", action="store_true", help="train the vectors again (ignore WORK/vectors and the shipped tagger's)"
     )
     args = parser.parse_args(argv)
@@ -152,7 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     step(f"train the tagger on {len(records)} papers")
     model_dir = work / "tagger"
     shutil.rmtree(model_dir, ignore_errors=True)
-    tagger.train(records, model_dir, vectors=vectors_dir, epochs=args.epochs, seed=SEED, blind=args.blind)
+    tagger.train(
+        records,
+        model_dir,
+        vectors=vectors_dir,
+        epochs=args.epochs,
+        seed=SEED,
+        blind=args.blind,
+        gazetteer_folds=args.gazetteer_folds,
+    )
 
     step(f"install into {args.out}")
     args.out.mkdir(parents=True, exist_ok=True)
