@@ -32,6 +32,8 @@ from train.convert import paper_text, read_records, to_docs
 
 CONFIG = REPO / "train" / "tagger.cfg"
 BATCH_PAPERS = 8
+GAZETTEER_ROWS = 50
+"""Hash-embedding rows of the gazetteer tag (17 values), as many as the rule tag's."""
 DROPOUT = 0.2
 
 
@@ -103,6 +105,10 @@ def train(
     )
     if vectors is None:
         config["components"]["tagger"]["model"]["tok2vec"]["embed"]["include_static_vectors"] = False
+    embed = config["components"]["tagger"]["model"]["tok2vec"]["embed"]
+    if gazetteer_folds > 1 and not blind and "LEMMA" not in embed["attrs"]:  # the gazetteer tag's attribute
+        embed["attrs"] = [*embed["attrs"], "LEMMA"]
+        embed["rows"] = [*embed["rows"], GAZETTEER_ROWS]
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     rules = rules_pipeline(blind=blind)
     started = time.time()
