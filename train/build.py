@@ -105,6 +105,14 @@ def shipped_vectors(tagger_dir: Path, target: Path) -> bool:
     return True
 
 
+def reuse_vectors(out: Path, target: Path) -> Path | None:
+    """Write the vectors of the output's tagger, else of the package's own, to ``target``; return which."""
+    for tagger_dir in dict.fromkeys([out / "tagger", REPO / "kg" / "extract" / "learned" / "tagger"]):
+        if shipped_vectors(tagger_dir, target):
+            return tagger_dir
+    return None
+
+
 def step(message: str) -> None:
     """Print a progress line with the time of day."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -139,8 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     vectors_dir = work / "vectors"
     if not args.rebuild_vectors and (vectors_dir / "vocab" / "vectors").exists():
         step(f"vectors: reusing {vectors_dir}")
-    elif not args.rebuild_vectors and shipped_vectors(args.out / "tagger", vectors_dir):
-        step(f"vectors: reusing the shipped tagger's ({args.out / 'tagger'}) as {vectors_dir}")
+    elif not args.rebuild_vectors and (source := reuse_vectors(args.out, vectors_dir)) is not None:
+        step(f"vectors: reusing the vectors of {source} as {vectors_dir}")
     else:
         if not corpus.is_dir():
             raise SystemExit(f"{corpus}: unlabelled corpus not found (pass --corpus)")
