@@ -3,7 +3,9 @@
 Steps (each deterministic; fixed seed, one thread where order matters):
 
 1. static vectors on the unlabelled arXiv abstracts (``train/vectors.py``),
-   dev papers left out; reused when ``WORK/vectors`` exists;
+   dev papers left out; reused when ``WORK/vectors`` exists, else taken
+   from the shipped tagger's vocab (the same table: the tagger copies it at
+   initialisation) unless ``--rebuild-vectors`` is given;
 2. the tagger (``train/tagger.py``: the annotated training papers,
    optionally only the first ``--limit``, with BILUO tags from
    ``train/convert.py`` and the rules pipeline's tags as features; the
@@ -16,7 +18,7 @@ Steps (each deterministic; fixed seed, one thread where order matters):
 Usage::
 
     python train/build.py [--corpus DIR] [--work build/train] [--out kg/extract/learned]
-                          [--limit N] [--epochs N]
+                          [--limit N] [--epochs N] [--rebuild-vectors]
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from train import convert, roles, tagger, vectors
 DATA = REPO / "train" / "data"
 CONFIG = REPO / "train" / "tagger.cfg"
 SEED = 0
+GAZETTEER_FOLDS = 0
+"""Folds of the gazetteer feature (``train/gazetteer.py``); 0 trains without it."""
 
 
 def default_corpus() -> Path:
@@ -65,6 +69,50 @@ def drop_paths(path: Path) -> None:
     config.to_disk(path)
 
 
+def shipped_vectors(tagger_dir: Path, target: Path) -> bool:
+    """Write the static vectors of a trained tagger folder as a vectors pipeline folder at ``target``.
+
+    Training them again (``train/vectors.py``) takes half an hour on two shared
+    cores and gives the same table: the tagger copies the vectors it was
+    initialised with into its vocab. The rows keep their order and keys, so the
+    folder holds what ``train/vectors.py`` wrote. Returns False (nothing
+    written) when the folder holds no vectors.
+    """
+    import numpy
+    import spacy
+    from spacy.vectors import Vectors
+    from spacy.vocab import Vocab
+
+    if not (tagger_dir / "vocab" / "vectors").is_file():
+        return False
+    vocab = Vocab()
+    vocab.from_disk(tagger_dir / "vocab")
+    table = vocab.vectors
+    if table.shape[0] == 0:
+        return False
+    by_row = sorted((row, key) for key, row in table.key2row.items())
+    words = [vocab.strings[key] for _, key in by_row]
+    data = numpy.asarray(table.data)[[row for row, _ in by_row]].astype("float32")
+    out = spacy.blank("en")
+    out.vocab.vectors = Vectors(
+        strings=out.vocab.strings, data=data, keys=[out.vocab.strings.add(w) for w in words], attr="LOWER"
+    )
+    staging = target.with_name(target.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    out.to_disk(staging)
+    shutil.rmtree(target, ignore_errors=True)
+    staging.rename(target)
+    return True
+
+
+def reuse_vectors(out: Path, target: Path) -> Path | None:
+    """Write the vectors of the output's tagger, else of the package's own, to ``target``; return which."""
+    for tagger_dir in dict.fromkeys([out / "tagger", REPO / "kg" / "extract" / "learned" / "tagger"]):
+        if shipped_vectors(tagger_dir, target):
+            return tagger_dir
+    return None
+
+
 def step(message: str) -> None:
     """Print a progress line with the time of day."""
     print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -81,6 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=12, help="passes over the training papers")
     parser.add_argument("--blind", action="store_true", help="hide the rules' tags from the tagger (ablation)")
     parser.add_argument("--vectors-rows", type=int, default=40000)
+    parser.add_argument(
+        "--gazetteer-folds", type=int, default=GAZETTEER_FOLDS, help="the gazetteer feature's folds (0: without)"
+    )
+    parser.add_argument(
+        "--rebuild-vectors", action="store_true", help="train the vectors again (ignore WORK/vectors and the shipped tagger's)"
+    )
     args = parser.parse_args(argv)
     corpus = args.corpus or default_corpus()
     work: Path = args.work
@@ -91,8 +145,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{train_file}: no training data (see train/README.md)")
 
     vectors_dir = work / "vectors"
-    if (vectors_dir / "vocab" / "vectors").exists():
+    if not args.rebuild_vectors and (vectors_dir / "vocab" / "vectors").exists():
         step(f"vectors: reusing {vectors_dir}")
+    elif not args.rebuild_vectors and (source := reuse_vectors(args.out, vectors_dir)) is not None:
+        step(f"vectors: reusing the vectors of {source} as {vectors_dir}")
     else:
         if not corpus.is_dir():
             raise SystemExit(f"{corpus}: unlabelled corpus not found (pass --corpus)")
@@ -109,7 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     step(f"train the tagger on {len(records)} papers")
     model_dir = work / "tagger"
     shutil.rmtree(model_dir, ignore_errors=True)
-    tagger.train(records, model_dir, vectors=vectors_dir, epochs=args.epochs, seed=SEED, blind=args.blind)
+    tagger.train(
+        records,
+        model_dir,
+        vectors=vectors_dir,
+        epochs=args.epochs,
+        seed=SEED,
+        blind=args.blind,
+        gazetteer_folds=args.gazetteer_folds,
+    )
 
     step(f"install into {args.out}")
     args.out.mkdir(parents=True, exist_ok=True)

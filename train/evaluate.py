@@ -44,14 +44,18 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
 }
 
 
-def evaluate(gold_path: Path, variant: str, weights: Path | None) -> tuple[Any, float]:
-    """Return (scores, CPU seconds of extraction) of one variant on a gold file."""
+def evaluate(
+    gold_path: Path, variant: str, weights: Path | None, extra: dict[str, Any] | None = None
+) -> tuple[Any, float]:
+    """Return (scores, CPU seconds of extraction) of one variant on a gold file (``extra``: config overrides)."""
     from kg.eval import load_extractions, score
     from kg.extract.pipeline import build_pipeline, run
     from kg.extract.pipelines import pipeline_config
 
     name, overrides = VARIANTS[variant]
     overrides = dict(overrides)
+    if name == "default":
+        overrides.update(extra or {})
     if name == "default" and weights is not None:
         overrides["components.kg_learned.tagger.path"] = str(weights)
         roles = weights.parent / "roles.json"

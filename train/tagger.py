@@ -20,6 +20,7 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,8 @@ from train.convert import paper_text, read_records, to_docs
 
 CONFIG = REPO / "train" / "tagger.cfg"
 BATCH_PAPERS = 8
+GAZETTEER_ROWS = 50
+"""Hash-embedding rows of the gazetteer tag (17 values), as many as the rule tag's."""
 DROPOUT = 0.2
 
 
@@ -41,6 +44,22 @@ def feature_docs(records: list[dict[str, Any]], rules: Any) -> list[Any]:
 
     papers = (Paper(id=r.get("id", ""), title=r.get("title") or "", abstract=r.get("abstract") or "") for r in records)
     return list(rules.pipe((make_doc(rules, p) for p in papers), batch_size=64))
+
+
+def add_gazetteer(nlp: Any, records: list[dict[str, Any]], docs: list[Any], tokenizer: Any, *, folds: int, log: bool) -> None:
+    """Tag each Doc with the gazetteer of the other folds; store the all-papers gazetteer in ``nlp.meta``."""
+    from kg.extract.components.gazetteer import META_KEY
+    from train.gazetteer import mine
+
+    for fold in range(folds):
+        others = [r for i, r in enumerate(records) if i % folds != fold]
+        gazetteer = mine(others, tokenizer)
+        for i in range(fold, len(docs), folds):
+            gazetteer.annotate(docs[i])
+    final = mine(records, tokenizer)
+    nlp.meta[META_KEY] = final.to_meta()
+    if log:
+        print(f"gazetteer: {len(final)} names ({folds} folds for the training features)", flush=True)
 
 
 def rules_pipeline(*, blind: bool = False) -> Any:
@@ -62,16 +81,34 @@ def train(
     seed: int,
     blind: bool = False,
     log: bool = True,
+    overrides: dict[str, Any] | None = None,
+    on_epoch: Callable[[int, Any, Any], None] | None = None,
+    gazetteer_folds: int = 0,
 ) -> None:
-    """Train and save the tagger pipeline folder to ``out``."""
+    """Train and save the tagger pipeline folder to ``out``.
+
+    ``overrides`` change ``train/tagger.cfg`` (dotted keys, e.g. the encoder
+    width); ``on_epoch(epoch, nlp, optimizer)`` runs after every pass (the
+    held-out selection of ``train/holdout.py`` saves checkpoints there).
+    ``gazetteer_folds`` > 1 gives the tagger the gazetteer feature
+    (:mod:`kg.extract.components.gazetteer`): each training paper's tags come
+    from the names mined from the other folds (as a new paper's would), and
+    the gazetteer mined from all the papers ships in the tagger's meta.
+    """
     import spacy
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
 
     fix_random_seed(seed)
-    config = spacy.util.load_config(CONFIG, overrides={"paths.vectors": str(vectors) if vectors else None})
+    config = spacy.util.load_config(
+        CONFIG, overrides={"paths.vectors": str(vectors) if vectors else None, **(overrides or {})}
+    )
     if vectors is None:
         config["components"]["tagger"]["model"]["tok2vec"]["embed"]["include_static_vectors"] = False
+    embed = config["components"]["tagger"]["model"]["tok2vec"]["embed"]
+    if gazetteer_folds > 1 and not blind and "LEMMA" not in embed["attrs"]:  # the gazetteer tag's attribute
+        embed["attrs"] = [*embed["attrs"], "LEMMA"]
+        embed["rows"] = [*embed["rows"], GAZETTEER_ROWS]
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     rules = rules_pipeline(blind=blind)
     started = time.time()
@@ -83,6 +120,8 @@ def train(
         vocab.from_disk(vectors / "vocab")
         rules.vocab.vectors = vocab.vectors
     predicted = feature_docs(records, rules)
+    if gazetteer_folds > 1 and not blind:
+        add_gazetteer(nlp, records, predicted, rules.tokenizer, folds=gazetteer_folds, log=log)
     examples = []
     for pred, ref, record in zip(predicted, gold, records):
         if pred.text != ref.text or len(pred) != len(ref):
@@ -103,6 +142,8 @@ def train(
             nlp.update(batch, drop=DROPOUT, sgd=optimizer, losses=losses)
         if log:
             print(f"epoch {epoch + 1}/{epochs}: loss {losses.get('tagger', 0.0):.1f} ({time.time() - started:.0f} s)", flush=True)
+        if on_epoch is not None:
+            on_epoch(epoch + 1, nlp, optimizer)
     out.mkdir(parents=True, exist_ok=True)
     with nlp.use_params(optimizer.averages):
         nlp.to_disk(out)
@@ -118,12 +159,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--blind", action="store_true", help="hide the rules' tags (the learned-only ablation)")
+    parser.add_argument("--gazetteer-folds", type=int, default=0, help="train with the gazetteer feature (0: without)")
     args = parser.parse_args(argv)
     records = list(read_records([args.train]))
     if args.limit:
         records = records[: args.limit]
     _ = paper_text  # the text both Docs are made of (see train/convert.py)
-    train(records, args.out, vectors=args.vectors, epochs=args.epochs, seed=args.seed, blind=args.blind)
+    train(
+        records,
+        args.out,
+        vectors=args.vectors,
+        epochs=args.epochs,
+        seed=args.seed,
+        blind=args.blind,
+        gazetteer_folds=args.gazetteer_folds,
+    )
     return 0
 
 

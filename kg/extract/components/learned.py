@@ -31,6 +31,7 @@ from spacy.util import minibatch, registry
 
 from kg.errors import KGError
 from kg.extract.components.common import Candidate, candidates, doc_text, register_extensions
+from kg.extract.components.gazetteer import META_KEY, Gazetteer
 from kg.records import ENTITY_TYPES
 
 logger = logging.getLogger(__name__)
@@ -240,6 +241,7 @@ class LearnedTagger:
         self.labels: tuple[str, ...] = tuple(tagger.labels)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
         self._constraints = allowed_transitions(self.labels)
+        self.gazetteer = Gazetteer.from_meta(tagger_nlp.meta.get(META_KEY))  # None: trained without one
         if tagger_nlp.vocab.vectors.shape[0]:
             self._host_vocab.vectors = tagger_nlp.vocab.vectors  # the static-vector layer reads the Doc's vocab
 
@@ -252,6 +254,9 @@ class LearnedTagger:
         for batch in minibatch(stream, size=batch_size):
             docs = list(batch)
             predictable = [d for d in docs if len(d)]
+            if self.gazetteer is not None:
+                for doc in predictable:
+                    self.gazetteer.annotate(doc)
             scores = [self.model.ops.to_numpy(s) for s in self.model.predict(predictable)] if predictable else []
             for doc, probs, path in zip(predictable, scores, viterbi(scores, self._constraints)):
                 self._add_candidates(doc, probs, path)
