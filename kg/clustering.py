@@ -40,6 +40,7 @@ from kg.names import (
     variant_key,
 )
 from kg.normalize import collapse_whitespace, match_key
+from kg.not_names import not_entity_reason
 from kg.records import ENTITY_TYPES, EntityType
 
 __all__ = [
@@ -124,7 +125,7 @@ def _generic() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1 << 18)
 def _drop_reason(surface: str) -> str:
-    """Return why a surface is not a name (``"compound"``, ``"score"``, ``"generic"``), or ``""``."""
+    """Return why a surface is not a name (``"compound"``, ``"score"``, ``"generic"``, ``"not an entity: <reason>"``), or ``""``."""
     if compound_head(surface) is not None:
         return "compound"
     if is_score_like(surface):
@@ -132,7 +133,8 @@ def _drop_reason(surface: str) -> str:
     phrases, acronyms = _generic()
     if surface in acronyms or match_key(surface) in phrases:
         return "generic"
-    return ""
+    kind = not_entity_reason(surface)  # modalities, sensors, measures, laws ... (kg/data/not-entities.tsv)
+    return f"not an entity: {kind}" if kind else ""
 
 
 def cleaned_surfaces(
