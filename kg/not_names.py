@@ -230,7 +230,8 @@ def name_evidence(
     longer: list[str] = []
     if previous is not None and not before[previous.end(1) :].strip():
         word = previous.group(1)
-        if word[:1].isupper() and not sentence_start and not word.endswith("'s"):
+        first_of_sentence = not before[: previous.start(1)].strip() or before[: previous.start(1)].rstrip()[-1] in ".!?:;\n"
+        if word[:1].isupper() and not sentence_start and not first_of_sentence and not word.endswith("'s"):
             return False, ()
         longer.append(f"{word} {mention}")
     rest = text[end:]
