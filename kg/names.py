@@ -678,8 +678,11 @@ def extends(longer: str, shorter: str) -> bool:
             # a trailing "s" is a plural ("ViTs"), except after a digit, where it is a size ("Zorb8s")
             return a[len(b) :] != "s" or _SIZE_AFTER_DIGIT.search(longer) is not None
         # a code before a dash or space names another thing built on it ("QX-Zorb" is not "Zorb")
-        return len(a) >= len(b) + 2 and a.endswith(b) and _PREFIXED.search(longer) is not None and (
-            _letters(_PREFIXED.split(longer, maxsplit=1)[-1]) == b
+        return (
+            len(a) >= len(b) + 2
+            and a.endswith(b)
+            and _PREFIXED.search(longer) is not None
+            and (_letters(_PREFIXED.split(longer, maxsplit=1)[-1]) == b)
         )
     ta, tb = tokens(longer), tokens(shorter)
     if len(ta) <= len(tb) or not tb:

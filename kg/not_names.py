@@ -42,10 +42,10 @@ __all__ = [
     "NOT_ENTITY_REASONS",
     "NameContext",
     "common_word_forms",
-    "name_evidence",
     "load_name_context",
     "load_not_entities",
     "name_context",
+    "name_evidence",
     "needs_name_evidence",
     "not_entity_reason",
 ]
@@ -56,7 +56,18 @@ CONTEXT_FILE = "name-context.tsv"
 
 #: Why a phrase is no entity (column ``reason`` of ``not-entities.tsv``).
 NOT_ENTITY_REASONS = frozenset(
-    {"modality", "hardware", "platform", "measure", "law", "pattern", "capability", "category", "field", "generic"}
+    {
+        "modality",
+        "hardware",
+        "platform",
+        "measure",
+        "law",
+        "pattern",
+        "capability",
+        "category",
+        "field",
+        "generic",
+    }
 )
 #: Kinds of ``name-context.tsv``: a ``type`` word after a name says it is one; an ``after_not`` word after it says
 #: it is not; only an ``after_gerund`` word may follow a name that is a gerund ("boosting").
@@ -77,7 +88,9 @@ def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]
             continue
         cols = [c.strip() for c in raw.split("\t")]
         if len(cols) != len(header) or not all(cols):
-            raise InputError(f"expected {len(header)} non-empty tab-separated columns", path=path, line=line_no)
+            raise InputError(
+                f"expected {len(header)} non-empty tab-separated columns", path=path, line=line_no
+            )
         yield line_no, cols
 
 
@@ -92,7 +105,11 @@ def load_not_entities(folder: str | Path = DATA_DIR) -> dict[str, str]:
     first: dict[str, int] = {}
     for line_no, (phrase, reason) in _rows(path, ("phrase", "reason")):
         if reason not in NOT_ENTITY_REASONS:
-            raise InputError(f"unknown reason {reason!r}; expected one of {sorted(NOT_ENTITY_REASONS)}", path=path, line=line_no)
+            raise InputError(
+                f"unknown reason {reason!r}; expected one of {sorted(NOT_ENTITY_REASONS)}",
+                path=path,
+                line=line_no,
+            )
         key = variant_key(phrase) if phrase == phrase.lower() else collapse_whitespace(phrase)
         if key in first:
             raise InputError(f"{phrase!r} already listed on line {first[key]}", path=path, line=line_no)
@@ -147,14 +164,20 @@ def load_name_context(folder: str | Path = DATA_DIR) -> NameContext:
     first: dict[tuple[str, str], int] = {}
     for line_no, (kind, word) in _rows(path, ("kind", "word")):
         if kind not in CONTEXT_KINDS:
-            raise InputError(f"unknown kind {kind!r}; expected one of {sorted(CONTEXT_KINDS)}", path=path, line=line_no)
+            raise InputError(
+                f"unknown kind {kind!r}; expected one of {sorted(CONTEXT_KINDS)}", path=path, line=line_no
+            )
         if word != word.lower():
             raise InputError("words are lower case", path=path, line=line_no)
         if (kind, word) in first:
-            raise InputError(f"{kind} {word!r} already listed on line {first[(kind, word)]}", path=path, line=line_no)
+            raise InputError(
+                f"{kind} {word!r} already listed on line {first[(kind, word)]}", path=path, line=line_no
+            )
         first[(kind, word)] = line_no
         words[kind].add(word)
-    return NameContext(frozenset(words["type"]), frozenset(words["after_not"]), frozenset(words["after_gerund"]))
+    return NameContext(
+        frozenset(words["type"]), frozenset(words["after_not"]), frozenset(words["after_gerund"])
+    )
 
 
 @lru_cache(maxsize=1)
@@ -196,7 +219,13 @@ def needs_name_evidence(surfaces: Iterable[str], common: Mapping[str, object] | 
 
 
 def name_evidence(
-    text: str, start: int, end: int, spelled: Iterable[str], *, title: bool = False, context: NameContext | None = None
+    text: str,
+    start: int,
+    end: int,
+    spelled: Iterable[str],
+    *,
+    title: bool = False,
+    context: NameContext | None = None,
 ) -> tuple[bool, tuple[str, ...]]:
     """Read whether the mention ``text[start:end]`` of a common word may be a name, and which longer terms it could start or end.
 
@@ -230,7 +259,9 @@ def name_evidence(
     longer: list[str] = []
     if previous is not None and not before[previous.end(1) :].strip():
         word = previous.group(1)
-        first_of_sentence = not before[: previous.start(1)].strip() or before[: previous.start(1)].rstrip()[-1] in ".!?:;\n"
+        first_of_sentence = (
+            not before[: previous.start(1)].strip() or before[: previous.start(1)].rstrip()[-1] in ".!?:;\n"
+        )
         if word[:1].isupper() and not sentence_start and not first_of_sentence and not word.endswith("'s"):
             return False, ()
         longer.append(f"{word} {mention}")

@@ -427,7 +427,7 @@ def resolve_stream(
     """
     chosen = default_index() if lexicon == "default" else lexicon
     view = LexiconView(chosen)  # type: ignore[arg-type]
-    common = common_word_forms(chosen) if isinstance(chosen, Iterable) else {}
+    common: Mapping[str, frozenset[str]] = common_word_forms(chosen) if isinstance(chosen, Iterable) else {}
     with _collector_paused():
         return _resolve_stream(read, view, common)
 
@@ -466,7 +466,7 @@ def _resolve_stream(
         if paper_ids and record.id <= paper_ids[-1]:
             raise KGError(f"records must be sorted by id with unique ids; {record.id!r} comes too late")
         paper_ids.append(record.id)
-        per_paper = []
+        per_paper: list[tuple[EntityType, tuple[str, ...]]] = []
         for entity in record.entities:
             surfaces = tuple(
                 interned.setdefault(s, s) for s in cleaned_surfaces(entity.name, entity.aliases, dropped)
@@ -478,7 +478,9 @@ def _resolve_stream(
                     if len(words) > 1 and (words[0] in common or words[-1] in common):
                         longer_terms.add(variant_key(clean_surface(raw)))
                 if entity.mentions and needs_name_evidence(surfaces, common):
-                    readings = _name_readings(record, entity.mentions, {f for s in surfaces for f in common[s.lower()]})
+                    readings = _name_readings(
+                        record, entity.mentions, {f for s in surfaces for f in common[s.lower()]}
+                    )
                     if readings is None:
                         dropped[f"common word\t{surfaces[0]}"] += 1
                         surfaces = ()

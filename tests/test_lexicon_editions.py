@@ -34,12 +34,18 @@ def test_the_check_finds_sizes_and_editions_on_invented_entries() -> None:
         "zorb-base",
         "ZRB Mini",
     ]
-    assert edition_aliases(LexiconEntry("Dataset", "Blorpset", ("Blorpset Plus", "Blorpset-v1"))) == ["Blorpset Plus"]
+    assert edition_aliases(LexiconEntry("Dataset", "Blorpset", ("Blorpset Plus", "Blorpset-v1"))) == [
+        "Blorpset Plus"
+    ]
     # an edition word of the name itself, a release tag, an expansion holding such a word: fine
     assert edition_aliases(LexiconEntry("Model", "Zorb Pro", ("Zorb-Pro", "zorb-pro-preview"))) == []
     assert edition_aliases(LexiconEntry("Model", "ZLVA", ("Zorb Large Vision Assistant",))) == []
 
 
 def test_no_model_or_dataset_alias_is_another_size_or_edition() -> None:
-    found = {(e.type, e.name): bad for e in load_lexicon() if e.type in ("Model", "Dataset") and (bad := edition_aliases(e))}
+    found = {
+        (e.type, e.name): bad
+        for e in load_lexicon()
+        if e.type in ("Model", "Dataset") and (bad := edition_aliases(e))
+    }
     assert found == {}

@@ -47,7 +47,9 @@ def test_listed_phrases_are_no_entities_in_any_spelling(surface: str, reason: st
     assert not_entity_reason(surface) == reason
 
 
-@pytest.mark.parametrize("surface", ["LoRA", "ct", "Lora", "domain generalization", "CT-Glorp", "Glorpformer"])
+@pytest.mark.parametrize(
+    "surface", ["LoRA", "ct", "Lora", "domain generalization", "CT-Glorp", "Glorpformer"]
+)
 def test_other_surfaces_and_other_casings_of_acronyms_are_kept(surface: str) -> None:
     # an entry written with capitals matches that casing only: "LoRa" the radio is not "LoRA" the method
     assert not_entity_reason(surface) == ""
@@ -58,12 +60,18 @@ def test_every_bundled_reason_is_known() -> None:
 
 
 def test_the_loader_names_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "not-entities.tsv").write_text("phrase\treason\nglorp scan\tmodality\nGlorp Scan\tweird\n", "utf-8")
+    (tmp_path / "not-entities.tsv").write_text(
+        "phrase\treason\nglorp scan\tmodality\nGlorp Scan\tweird\n", "utf-8"
+    )
     with pytest.raises(InputError, match=r"not-entities.tsv:3: unknown reason 'weird'"):
         load_not_entities(tmp_path)
-    (tmp_path / "not-entities.tsv").write_text("phrase\treason\nglorp scan\tmodality\nGlorp scans\tmodality\n")
+    (tmp_path / "not-entities.tsv").write_text(
+        "phrase\treason\nglorp scan\tmodality\nGlorp scans\tmodality\n"
+    )
     load_not_entities(tmp_path)  # different casing: the second is an exact-case entry, no clash
-    (tmp_path / "not-entities.tsv").write_text("phrase\treason\nglorp scan\tmodality\nglorp scans\tmodality\n")
+    (tmp_path / "not-entities.tsv").write_text(
+        "phrase\treason\nglorp scan\tmodality\nglorp scans\tmodality\n"
+    )
     with pytest.raises(InputError, match=r":3: 'glorp scans' already listed on line 2"):
         load_not_entities(tmp_path)
     (tmp_path / "not-entities.tsv").write_text("surface\treason\n")
@@ -87,7 +95,11 @@ def test_resolution_drops_a_listed_acronym_but_keeps_the_long_form_it_was_given_
     ]
     res = resolve(records, lexicon=None)
     assert [(e.name, e.aliases) for e in res.entities] == [("Glorp Flow Matching", ())]
-    assert res.dropped == {"not an entity: category\tFM": 1, "not an entity: modality\tMagnetic Resonance Imaging": 1, "not an entity: modality\tMRI": 1}
+    assert res.dropped == {
+        "not an entity: category\tFM": 1,
+        "not an entity: modality\tMagnetic Resonance Imaging": 1,
+        "not an entity: modality\tMRI": 1,
+    }
 
 
 # --------------------------------------------------------------------------- common words as names
