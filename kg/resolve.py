@@ -8,7 +8,10 @@ it has and which family it belongs to. Rules, in the order they apply:
 
 1. **Clean surfaces.** An adjectival compound ("CLIP-based", "LLM-powered")
    or a name with a score glued on ("ViT 86.54") is not a name: it is
-   dropped (an entity left with no name is dropped); a name that took in
+   dropped (an entity left with no name is dropped), and so is a thing the
+   guide does not count (an imaging modality, a statistical measure, a
+   capability phrase: :mod:`kg.not_names`); a name that is a common word
+   ("Weather", "boosting") counts only where a mention reads as one; a name that took in
    prose ("baselines such as FooNet") is cut to the attested name. The
    surfaces one extracted entity lists together are split where they name
    different versions, more specific things or an acronym that does not
