@@ -201,6 +201,12 @@ def _split_groups(surfaces: Sequence[str]) -> list[list[str]]:
     return groups
 
 
+def _connector_in_term(surface: str, rest: str, attested: set[str] | frozenset[str]) -> bool:
+    """Say whether the connector before ``rest`` starts a term the corpus names ("named entity recognition")."""
+    head = surface[: surface.rfind(rest)].rstrip(" ,:;-").split()
+    return bool(head) and variant_key(f"{head[-1]} {rest}") in attested
+
+
 def occurrences_of(
     paper: int,
     index: int,
@@ -213,14 +219,16 @@ def occurrences_of(
 
     A long surface holding a prose connector ("baselines such as FooNet")
     is cut to what follows it when that rest is ``attested`` (a variant key
-    of some surface of the corpus); then the surfaces are grouped so that
+    of some surface of the corpus) and the connector does not start an
+    attested term itself ("Glorp named entity tagging" keeps its "named" when
+    "named entity tagging" is a surface of the corpus); then the surfaces are grouped so that
     no group mixes versions, more specific names or an acronym that does
     not fit (:func:`kg.names.incompatibility`).
     """
     kept: list[str] = []
     for s in surfaces:
         rest = after_connector(s) if " " in s else None
-        if rest is not None and variant_key(rest) in attested:
+        if rest is not None and variant_key(rest) in attested and not _connector_in_term(s, rest, attested):
             if dropped is not None:
                 dropped[f"connector\t{s}"] += 1
             s = rest

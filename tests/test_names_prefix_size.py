@@ -33,3 +33,25 @@ def test_resolution_splits_a_prefixed_compound_and_a_size_from_the_name_they_wer
     ]
     names = sorted(e.name for e in resolve(records, lexicon=None).entities)
     assert names == ["QX-ZorbNet", "ZorbNet", "Zorbv7", "Zorbv7s"]
+
+
+def test_a_connector_word_that_starts_a_known_term_is_no_connector() -> None:
+    def paper(pid: str, *entities: Entity) -> PaperExtraction:
+        return PaperExtraction(
+            paper=Paper(id=pid, title="t", abstract=""), entities=entities, extractor="t/1"
+        )
+
+    records = [
+        paper("p1", Entity("Task", "named quibble parsing")),
+        paper("p2", Entity("Task", "Zorbish named quibble parsing")),
+        paper("p3", Entity("Task", "quibble parsing")),
+    ]
+    names = sorted(e.name for e in resolve(records, lexicon=None).entities)
+    # "named quibble parsing" is a term of the corpus: the Zorbish variant keeps its "named"
+    assert names == sorted(["named quibble parsing", "quibble parsing", "Zorbish named quibble parsing"])
+    # a prose connector before a known name is still cut ("baselines called QuibNet")
+    cut = resolve(
+        [paper("q1", Entity("Model", "baselines called QuibNet")), paper("q2", Entity("Model", "QuibNet"))],
+        lexicon=None,
+    )
+    assert [e.name for e in cut.entities] == ["QuibNet"]
