@@ -8,10 +8,13 @@ same model ("-preview") and an edition word the name itself holds are fine.
 
 from __future__ import annotations
 
+import re
+
 from kg.lexicons import LexiconEntry, load_lexicon
 from kg.names import name_rules, tokens, variant_key
 
 RELEASE_TAGS = frozenset({"preview", "exp"})
+_SIZE_LETTER = re.compile(r"\d[nsmlxbt]$")
 
 
 def edition_aliases(entry: LexiconEntry) -> list[str]:
@@ -25,6 +28,8 @@ def edition_aliases(entry: LexiconEntry) -> list[str]:
         rest = [t for t in toks if t not in (variants - own - RELEASE_TAGS)]
         if rest and len(rest) < len(toks) and variant_key(" ".join(rest)) in keys:
             out.append(alias)
+        elif _SIZE_LETTER.search(alias) and variant_key(alias)[:-1] in keys:
+            out.append(alias)  # a size letter after the version: "Zorb8s" is not "Zorb8"
     return out
 
 
