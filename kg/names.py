@@ -418,12 +418,12 @@ def case_key(surface: str) -> str:
 def acronym_key(surface: str) -> str:
     """Return the case-kept key of an acronym with a plural "s" dropped ("ViTs" -> "ViT").
 
-    >>> acronym_key("ViTs"), acronym_key("VITS"), acronym_key("SAM-2")
-    ('ViT', 'VITS', 'SAM2')
+    >>> acronym_key("ViTs"), acronym_key("VITS"), acronym_key("SAM-2"), acronym_key("Zorb8s")
+    ('ViT', 'VITS', 'SAM2', 'Zorb8s')
     """
     key = case_key(surface)
-    if len(key) > 2 and key.endswith("s") and is_short_form(key[:-1]):
-        return key[:-1]
+    if len(key) > 2 and key.endswith("s") and not key[-2].isdigit() and is_short_form(key[:-1]):
+        return key[:-1]  # after a digit an "s" is a size ("Zorb8s"), no plural
     return key
 
 

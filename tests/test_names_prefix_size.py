@@ -55,3 +55,22 @@ def test_a_connector_word_that_starts_a_known_term_is_no_connector() -> None:
         lexicon=None,
     )
     assert [e.name for e in cut.entities] == ["QuibNet"]
+
+
+def test_a_bare_size_variant_does_not_attach_to_its_version() -> None:
+    from kg.lexicons import LexiconEntry, LexiconIndex
+
+    lexicon = LexiconIndex([LexiconEntry("Model", "QZRv7", ("QZR-v7",))])
+    records = [
+        PaperExtraction(
+            paper=Paper(id="a", title="t", abstract=""),
+            entities=(Entity("Model", "QZRv7s"),),
+            extractor="t/1",
+        ),
+        PaperExtraction(
+            paper=Paper(id="b", title="t", abstract=""),
+            entities=(Entity("Model", "QZRv7"),),
+            extractor="t/1",
+        ),
+    ]
+    assert sorted(e.name for e in resolve(records, lexicon=lexicon).entities) == ["QZRv7", "QZRv7s"]
