@@ -48,6 +48,9 @@ _INNER_SPLIT = re.compile(r"(?<=[a-z]{2})(?=v\d)|(?<=[a-uw-z]{2})(?=\d)")
 _DIGIT_RUN = re.compile(r"\d+(?:\.\d+)*")
 _YEAR = re.compile(r"20[0-3]\d")
 _TRAILING_YEAR = re.compile(r"(?<![\d.])20([0-3]\d)$")
+# A size letter after a digit ("Zorb8s"), and a code before a dash or space ("QX-Zorb").
+_SIZE_AFTER_DIGIT = re.compile(r"\ds$")
+_PREFIXED = re.compile(r"^[A-Za-z0-9]+[\s\-_]+")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -212,14 +215,25 @@ def extends(longer: str, shorter: str) -> bool:
     Such a name is something more specific: "Kvasir-SEG" and "Kvasir",
     "Swin Transformer-Hybrid" and "Swin Transformer", "3D Gaussian
     Splatting" and "Gaussian Splatting". Two acronyms extend when one spells
-    the other plus more letters ("SAM-HQ" and "SAM"; a plural "s" does not count).
+    the other plus more letters ("SAM-HQ" and "SAM"; a plural "s" does not count,
+    a size letter after a digit does: "Zorb8s" and "Zorb8"), or the other after a
+    code and a dash ("QX-Zorb" and "Zorb").
 
     >>> extends("Kvasir-SEG", "Kvasir"), extends("KITTI dataset", "KITTI"), extends("ViTs", "ViT")
     (True, False, False)
     """
     if is_short_form(longer) and is_short_form(shorter):
         a, b = _letters(longer), _letters(shorter)
-        return len(a) > len(b) and a.startswith(b) and a[len(b) :] != "s"
+        if len(a) > len(b) and a.startswith(b):
+            # a trailing "s" is a plural ("ViTs"), except after a digit, where it is a size ("Zorb8s")
+            return a[len(b) :] != "s" or _SIZE_AFTER_DIGIT.search(longer) is not None
+        # a code before a dash or space names another thing built on it ("QX-Zorb" is not "Zorb")
+        return (
+            len(a) >= len(b) + 2
+            and a.endswith(b)
+            and _PREFIXED.search(longer) is not None
+            and (_letters(_PREFIXED.split(longer, maxsplit=1)[-1]) == b)
+        )
     ta, tb = tokens(longer), tokens(shorter)
     if len(ta) <= len(tb) or not tb:
         return False

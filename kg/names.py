@@ -48,7 +48,7 @@ _SPLIT = re.compile(r"[\s\-]+")
 _JOINERS = re.compile(r"[\s\-_]+")
 _WORD = re.compile(r"[a-z]+")
 _PLURAL_WORD = re.compile(r"^[A-Za-z][a-z]{2,}s$")
-_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z0-9]s$")
+_ACRONYM_PLURAL = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z]s$")  # not after a digit: "Zorb8s" is a size
 # Endings whose final "s" is not a plural ("loss", "corpus", "analysis", "dynamics") and invariant plurals.
 _NOT_PLURAL_ENDINGS = ("ss", "us", "is", "ics", "ous", "as", "series", "species", "news")
 _WS = re.compile(r"\s+")
@@ -242,12 +242,12 @@ def case_key(surface: str) -> str:
 def acronym_key(surface: str) -> str:
     """Return the case-kept key of an acronym with a plural "s" dropped ("ViTs" -> "ViT").
 
-    >>> acronym_key("ViTs"), acronym_key("VITS"), acronym_key("SAM-2")
-    ('ViT', 'VITS', 'SAM2')
+    >>> acronym_key("ViTs"), acronym_key("VITS"), acronym_key("SAM-2"), acronym_key("Zorb8s")
+    ('ViT', 'VITS', 'SAM2', 'Zorb8s')
     """
     key = case_key(surface)
-    if len(key) > 2 and key.endswith("s") and is_short_form(key[:-1]):
-        return key[:-1]
+    if len(key) > 2 and key.endswith("s") and not key[-2].isdigit() and is_short_form(key[:-1]):
+        return key[:-1]  # after a digit an "s" is a size ("Zorb8s"), no plural
     return key
 
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from kg.name_versions import incompatibility, names_compatible
 from kg.names import after_connector, compound_head, is_score_like, is_short_form, variant_key
 from kg.normalize import collapse_whitespace, match_key
+from kg.not_names import not_entity_reason
 from kg.records import EntityType
 
 __all__ = ["Occurrence", "clean_surface", "cleaned_surfaces", "occurrences_of"]
@@ -49,7 +50,7 @@ def _generic() -> tuple[frozenset[str], frozenset[str]]:
 
 @lru_cache(maxsize=1 << 18)
 def _drop_reason(surface: str) -> str:
-    """Return why a surface is not a name (``"compound"``, ``"score"``, ``"generic"``), or ``""``."""
+    """Return why a surface is not a name (``"compound"``, ``"score"``, ``"generic"``, ``"not an entity: <reason>"``), or ``""``."""
     if compound_head(surface) is not None:
         return "compound"
     if is_score_like(surface):
@@ -57,7 +58,8 @@ def _drop_reason(surface: str) -> str:
     phrases, acronyms = _generic()
     if surface in acronyms or match_key(surface) in phrases:
         return "generic"
-    return ""
+    kind = not_entity_reason(surface)  # modalities, sensors, measures, laws ... (kg/data/not-entities.tsv)
+    return f"not an entity: {kind}" if kind else ""
 
 
 def cleaned_surfaces(
@@ -124,6 +126,12 @@ def _split_groups(surfaces: Sequence[str]) -> list[list[str]]:
     return groups
 
 
+def _connector_in_term(surface: str, rest: str, attested: set[str] | frozenset[str]) -> bool:
+    """Say whether the connector before ``rest`` starts a term the corpus names ("named entity recognition")."""
+    head = surface[: surface.rfind(rest)].rstrip(" ,:;-").split()
+    return bool(head) and variant_key(f"{head[-1]} {rest}") in attested
+
+
 def occurrences_of(
     paper: int,
     index: int,
@@ -136,14 +144,16 @@ def occurrences_of(
 
     A long surface holding a prose connector ("baselines such as FooNet")
     is cut to what follows it when that rest is ``attested`` (a variant key
-    of some surface of the corpus); then the surfaces are grouped so that
+    of some surface of the corpus) and the connector does not start an
+    attested term itself ("Glorp named entity tagging" keeps its "named" when
+    "named entity tagging" is a surface of the corpus); then the surfaces are grouped so that
     no group mixes versions, more specific names or an acronym that does
     not fit (:func:`kg.name_versions.incompatibility`).
     """
     kept: list[str] = []
     for s in surfaces:
         rest = after_connector(s) if " " in s else None
-        if rest is not None and variant_key(rest) in attested:
+        if rest is not None and variant_key(rest) in attested and not _connector_in_term(s, rest, attested):
             if dropped is not None:
                 dropped[f"connector\t{s}"] += 1
             s = rest

@@ -8,7 +8,10 @@ it has and which family it belongs to. Rules, in the order they apply:
 
 1. **Clean surfaces.** An adjectival compound ("CLIP-based", "LLM-powered")
    or a name with a score glued on ("ViT 86.54") is not a name: it is
-   dropped (an entity left with no name is dropped); a name that took in
+   dropped (an entity left with no name is dropped), and so is a thing the
+   guide does not count (an imaging modality, a statistical measure, a
+   capability phrase: :mod:`kg.not_names`); a name that is a common word
+   ("Weather", "boosting") counts only where a mention reads as one; a name that took in
    prose ("baselines such as FooNet") is cut to the attested name. The
    surfaces one extracted entity lists together are split where they name
    different versions, more specific things or an acronym that does not
@@ -47,7 +50,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -58,6 +61,7 @@ from kg.extractions import dedupe_by_id
 from kg.labels import choose_label, choose_type, families
 from kg.lexicons import default_index
 from kg.names import acronym_key, is_short_form, variant_key
+from kg.not_names import common_word_forms, name_evidence, needs_name_evidence
 from kg.occurrences import Occurrence, clean_surface, cleaned_surfaces, occurrences_of
 from kg.records import ENTITY_TYPES, EntityType, Mention, PaperExtraction, Role
 
@@ -395,30 +399,77 @@ def resolve_stream(
     Raises:
         KGError: the records are not sorted by id, or not the same on both reads.
     """
-    view = LexiconView(default_index() if lexicon == "default" else lexicon)  # type: ignore[arg-type]
+    chosen = default_index() if lexicon == "default" else lexicon
+    view = LexiconView(chosen)  # type: ignore[arg-type]
+    common: Mapping[str, frozenset[str]] = common_word_forms(chosen) if isinstance(chosen, Iterable) else {}
     with _collector_paused():
-        return _resolve_stream(read, view)
+        return _resolve_stream(read, view, common)
 
 
-def _resolve_stream(read: Callable[[], Iterable[PaperExtraction]], view: LexiconView) -> StreamedResolution:
+def _name_readings(
+    record: PaperExtraction, mentions: Sequence[Mention], spelled: Iterable[str]
+) -> list[tuple[str, ...]] | None:
+    """Return, for the mentions of a common-word name that may be names, the longer terms each could be part of.
+
+    ``None`` when no mention can be a name (:func:`kg.not_names.name_evidence`).
+    """
+    forms = tuple(spelled)
+    out = []
+    for m in mentions:
+        text = record.paper.title if m.field == "title" else record.paper.abstract
+        possible, longer = name_evidence(text, m.start, m.end, forms, title=m.field == "title")
+        if possible:
+            out.append(tuple(variant_key(t) for t in longer))
+    return out or None
+
+
+def _resolve_stream(
+    read: Callable[[], Iterable[PaperExtraction]],
+    view: LexiconView,
+    common: Mapping[str, frozenset[str]] | None = None,
+) -> StreamedResolution:
     dropped: Counter[str] = Counter()
     paper_ids: list[str] = []
     cleaned: list[list[tuple[EntityType, tuple[str, ...]]]] = []
     attested: set[str] = set()
     interned: dict[str, str] = {}
+    # Common-word names waiting for the whole corpus: (paper, entity, the longer terms of each mention).
+    pending: list[tuple[int, int, list[tuple[str, ...]]]] = []
+    longer_terms: set[str] = set()
     for record in read():
         if paper_ids and record.id <= paper_ids[-1]:
             raise KGError(f"records must be sorted by id with unique ids; {record.id!r} comes too late")
         paper_ids.append(record.id)
-        per_paper = []
+        per_paper: list[tuple[EntityType, tuple[str, ...]]] = []
         for entity in record.entities:
             surfaces = tuple(
                 interned.setdefault(s, s) for s in cleaned_surfaces(entity.name, entity.aliases, dropped)
             )
+            # A name that is also a common word ("Weather", "boosting") counts only where a mention uses it as one.
+            if common:
+                for raw in (entity.name, *entity.aliases):
+                    words = raw.lower().split()
+                    if len(words) > 1 and (words[0] in common or words[-1] in common):
+                        longer_terms.add(variant_key(clean_surface(raw)))
+                if entity.mentions and needs_name_evidence(surfaces, common):
+                    readings = _name_readings(
+                        record, entity.mentions, {f for s in surfaces for f in common[s.lower()]}
+                    )
+                    if readings is None:
+                        dropped[f"common word\t{surfaces[0]}"] += 1
+                        surfaces = ()
+                    else:
+                        pending.append((len(paper_ids) - 1, len(per_paper), readings))
             per_paper.append((entity.type, surfaces))
             attested.update(variant_key(s) for s in surfaces)
         cleaned.append(per_paper)
     del interned
+    for p, i, readings in pending:  # every mention is part of a longer term the corpus names: the word
+        if all(any(t in longer_terms for t in longer) for longer in readings):
+            etype, surfaces = cleaned[p][i]
+            dropped[f"common word\t{surfaces[0]}"] += 1
+            cleaned[p][i] = (etype, ())
+    del pending, longer_terms
     occs: list[Occurrence] = []
     for p, per_paper in enumerate(cleaned):
         for i, (etype, surfaces) in enumerate(per_paper):

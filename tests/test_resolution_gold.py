@@ -24,7 +24,10 @@ from kg.resolve import resolve
 DATA = Path(__file__).parent / "data" / "resolution"
 TARGET_PRECISION, TARGET_RECALL = 0.97, 0.92
 #: What resolution reached when this test was written (docs: README "Entity resolution").
-REACHED = {"precision": 0.955, "recall": 0.80, "family_accuracy": 0.95}
+# Recall was 0.809 before kg/data/not-entities.tsv: the guide counts no imaging modality, sensor,
+# law or capability phrase as an entity, and the scorer counts a pair with a side no longer held
+# as missed (8 pairs); 0.796 since (precision 0.967).
+REACHED = {"precision": 0.96, "recall": 0.79, "family_accuracy": 0.95}
 
 
 def paper(pid: str, *entities: Entity) -> PaperExtraction:
