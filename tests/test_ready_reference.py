@@ -158,9 +158,10 @@ def _evidence(graph: nx.DiGraph, paper: str | None, entity: str | None, limit: i
     ]
     if entity is not None:
         chosen = named(graph, entity)
-    else:
-        linked = {v for p in papers for v in graph.successors(p) if graph.nodes[v]["kind"] in ENTITY_KINDS}
-        chosen = {min(linked, key=lambda n: (-papers_of(graph, n), name_of(graph, n), iri(n)))}
+    elif paper is not None:  # every entity of the paper
+        chosen = {v for p in papers for v in graph.successors(p) if graph.nodes[v]["kind"] in ENTITY_KINDS}
+    else:  # the most used entity
+        chosen = {ranked(graph)[0]}
     rows = []
     for p in papers:
         for e in chosen:
