@@ -300,9 +300,13 @@ def main() -> None:
                         help="--real: rebuild the write phase from the records of these earlier builds (no extraction)")
     parser.add_argument("--queries-only", type=Path, nargs="+", default=None, metavar="FOLDER",
                         help="--real: only time the ready queries on these output folders")
+    parser.add_argument("--timeout", type=int, default=QUERY_TIMEOUT,
+                        help=f"--real: stop a cold query after this many seconds (default {QUERY_TIMEOUT})")
     parser.add_argument("--compare", default=None, metavar="REV",
                         help="--real: also time the ready queries of this git revision, same run, same stores")
     args = parser.parse_args()
+    global QUERY_TIMEOUT
+    QUERY_TIMEOUT = args.timeout
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-build-"))
     work.mkdir(parents=True, exist_ok=True)
