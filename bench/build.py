@@ -86,8 +86,8 @@ QUERY_PARAMS: dict[str, tuple[str, ...]] = {
     "cooccurring_entities": ("entity=LoRA",),
     "family_members": ("entity=Llama",),
 }
-#: a cold query stops after this many seconds (reported as "> N")
-QUERY_TIMEOUT = 300
+#: a cold query stops after this many seconds (reported as "> N"; --timeout)
+_LIMITS = {"timeout": 300}
 #: the records of a build: what the write phase is rebuilt from
 RECORD_FILES = ("papers.jsonl", "extractions.jsonl", "failures.jsonl")
 
@@ -145,7 +145,7 @@ def query_latencies(out: Path) -> list[tuple[str, float, float, int]]:
     for label, name, params in query_runs():
         args = [arg for p in params for arg in ("--param", p)]
         seconds, mb, text = timed([_kg(), "query", str(out), "--named", name, *args, "--format", "csv",
-                                   "--timeout", str(QUERY_TIMEOUT)])
+                                   "--timeout", str(_LIMITS["timeout"])])
         rows.append((label, seconds, mb, _rows(text)))
     return rows
 
@@ -173,7 +173,7 @@ def old_query_latencies(out: Path, rev: str) -> list[tuple[str, float, float, in
         if shown.returncode != 0:
             continue
         seconds, mb, text = timed([_kg(), "query", str(out), "--file", "-", "--format", "csv",
-                                   "--timeout", str(QUERY_TIMEOUT)], stdin=_bind_old(shown.stdout, params))
+                                   "--timeout", str(_LIMITS["timeout"])], stdin=_bind_old(shown.stdout, params))
         rows.append((label, seconds, mb, _rows(text)))
     return rows
 
@@ -191,7 +191,7 @@ def print_queries(title: str, baseline: float, results: list[tuple[str, list[tup
                 cells.append(f"{'-':>12} {'':>6} {'':>6} {'':>6}")
                 continue
             _, seconds, mb, rows = found[0]
-            shown = f"> {QUERY_TIMEOUT}" if rows < 0 else f"{seconds:.2f}"
+            shown = f"> {_LIMITS['timeout']}" if rows < 0 else f"{seconds:.2f}"
             cells.append(f"{shown:>12} {mb:>6.0f} {max(rows, 0):>6} {seconds / baseline:>6.1f}")
         print(f"{label:>48} " + " ".join(cells))
 
@@ -263,7 +263,7 @@ def real(args: argparse.Namespace, work: Path) -> None:
             results.append((f"{label} {args.compare}", old_query_latencies(out, args.compare)))
         results.append((label, query_latencies(out)))
     print_queries(f"ready queries from a cold `kg query` (baseline: `kg query --list` {baseline:.2f} s, "
-                  f"{baseline_mb:.0f} MB, same run; time limit {QUERY_TIMEOUT} s)", baseline, results)
+                  f"{baseline_mb:.0f} MB, same run; time limit {_LIMITS['timeout']} s)", baseline, results)
 
 
 def synthetic(args: argparse.Namespace, work: Path) -> None:
@@ -300,13 +300,12 @@ def main() -> None:
                         help="--real: rebuild the write phase from the records of these earlier builds (no extraction)")
     parser.add_argument("--queries-only", type=Path, nargs="+", default=None, metavar="FOLDER",
                         help="--real: only time the ready queries on these output folders")
-    parser.add_argument("--timeout", type=int, default=QUERY_TIMEOUT,
-                        help=f"--real: stop a cold query after this many seconds (default {QUERY_TIMEOUT})")
+    parser.add_argument("--timeout", type=int, default=_LIMITS["timeout"],
+                        help=f"--real: stop a cold query after this many seconds (default {_LIMITS['timeout']})")
     parser.add_argument("--compare", default=None, metavar="REV",
                         help="--real: also time the ready queries of this git revision, same run, same stores")
     args = parser.parse_args()
-    global QUERY_TIMEOUT
-    QUERY_TIMEOUT = args.timeout
+    _LIMITS["timeout"] = args.timeout
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="kg-bench-build-"))
     work.mkdir(parents=True, exist_ok=True)
