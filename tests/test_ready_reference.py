@@ -260,3 +260,14 @@ def test_a_name_without_its_key_gives_the_same_rows_by_a_scan(store: Any, graph:
     by_hand = bound.replace(f'VALUES ?dataset_key {{ "{name.lower()}" }}', "VALUES ?dataset_key { UNDEF }")
     assert by_hand != bound
     assert run_query(store, by_hand).to_dicts() == run_query(store, bound).to_dicts() != []
+
+
+def test_binding_lists_the_ranks_and_lower_cases_the_key() -> None:
+    text = load_query("top_methods", limit=5)
+    assert "VALUES ?rank { 1 2 3 4 5 }" in text and "\nLIMIT 5\n" in text and "LIMIT 20" not in text
+    assert "VALUES ?rank { UNDEF }" in load_query("top_methods", limit=10**9)
+    text = load_query("cooccurring_entities", entity='ÉcoLe "X"')
+    assert 'VALUES ?entity { "ÉcoLe \\"X\\"" }' in text and 'VALUES ?entity_key { "école \\"x\\"" }' in text
+    # evidence's subquery reads as many links as the query returns rows: both LIMIT lines are bound
+    evidence = load_query("evidence", limit=7)
+    assert "LIMIT 100" not in evidence and evidence.count("LIMIT 7") == 2
