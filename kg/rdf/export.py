@@ -15,7 +15,7 @@ import datetime as _dt
 import logging
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -275,7 +275,7 @@ def _pref_label(data: dict[str, Any]) -> str:
     return str(data.get("name") or data.get("label") or "")
 
 
-def name_keys(labels: Iterator[str] | list[str]) -> list[str]:
+def name_keys(labels: Iterable[str]) -> list[str]:
     """Return the ``kg:nameKey`` values of an entity's labels: each lower-cased, distinct, sorted.
 
     ``str.lower`` is Unicode full lower-casing, the same mapping as SPARQL's
@@ -287,9 +287,7 @@ def name_keys(labels: Iterator[str] | list[str]) -> list[str]:
     return sorted({label.lower() for label in labels})
 
 
-def _node_groups(
-    node_id: str, data: dict[str, Any], s: str, m: IriMinter, derived: _Derived | None = None
-) -> list[Group]:
+def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter, derived: _Derived) -> list[Group]:
     """Return a node's own subject (its attributes, not its edges) followed by its ``rdf:Seq`` subjects.
 
     Raises:
@@ -341,11 +339,10 @@ def _node_groups(
             out.append((P_ALT, _lit(alias)))
         out.append((K_paperCount, _lit(int(data.get("paper_count") or 0))))
         out.append((K_mentionCount, _lit(int(data.get("mention_count") or 0))))
-        if derived is not None:
-            out.append((K_rankInType, (str(derived.rank[node_id]), XSD_INTEGER)))
-            family = derived.family_rank.get(node_id)
-            if family is not None:
-                out.append((K_familyRank, (str(family), XSD_INTEGER)))
+        out.append((K_rankInType, (str(derived.rank[node_id]), XSD_INTEGER)))
+        family = derived.family_rank.get(node_id)
+        if family is not None:
+            out.append((K_familyRank, (str(family), XSD_INTEGER)))
         for key in name_keys([pref, *(str(a) for a in aliases)]):
             out.append((K_nameKey, (key, XSD_STRING)))
     _warn_extra(node_id, data, NODE_ATTRS[kind])  # type: ignore[index]
