@@ -98,6 +98,7 @@ class KG(_rns.DefinedNamespace):
     rankInType: URIRef
     familyRank: URIRef
     nameKey: URIRef
+    idOrder: URIRef
     authorList: URIRef
     categoryList: URIRef
     sourceFile: URIRef
@@ -156,6 +157,7 @@ K_paperTotal = str(KG.paperTotal)
 K_rankInType = str(KG.rankInType)
 K_familyRank = str(KG.familyRank)
 K_nameKey = str(KG.nameKey)
+K_idOrder = str(KG.idOrder)
 K_proposes = str(KG.proposes)
 K_relation = str(KG.relation)
 K_secondEntity = str(KG.secondEntity)

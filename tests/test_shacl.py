@@ -142,6 +142,10 @@ def _entity_without_name_key(rdf: rdflib.Graph) -> None:
     rdf.remove((QUILL, KG.nameKey, None))
 
 
+def _paper_without_id_order(rdf: rdflib.Graph) -> None:
+    rdf.remove((P1, KG.idOrder, None))
+
+
 BREAKS = [
     _drop_title,
     _two_titles,
@@ -163,6 +167,7 @@ BREAKS = [
     _entity_without_rank,
     _rank_zero,
     _entity_without_name_key,
+    _paper_without_id_order,
 ]
 
 

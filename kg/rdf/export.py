@@ -69,6 +69,7 @@ from kg.ontology import (
     K_field,
     K_firstEntity,
     K_hasEvidence,
+    K_idOrder,
     K_host,
     K_index,
     K_kgVersion,
@@ -238,8 +239,8 @@ class _Derived:
 
     ``kg:rankInType`` (position among the entities of its type by papers,
     then name, then IRI), ``kg:familyRank`` (position of a family by direct
-    members, then papers, then IRI; families only) and ``kg:nameKey`` (each
-    lower-cased label). They are pure functions of the graph, computed once
+    members, then papers, then IRI; families only), ``kg:nameKey`` (each
+    lower-cased label) and, on papers, ``kg:idOrder`` (position by paper id). They are pure functions of the graph, computed once
     per export (one pass over nodes and ``broader`` edges), so every writer
     and the SHACL check see the same values. See ``schemas/kg.ttl``.
     """
@@ -248,9 +249,12 @@ class _Derived:
         iri = m.node
         by_kind: dict[str, list[tuple[int, str, str, str]]] = {}
         members: dict[str, int] = {}
+        papers_by_id: list[tuple[str, str, str]] = []
         for node_id, data in graph.nodes(data=True):
             kind = data.get("kind")
-            if kind in ENTITY_KINDS:
+            if kind == "Paper":
+                papers_by_id.append((str(data.get("paper_id") or ""), iri(node_id), node_id))
+            elif kind in ENTITY_KINDS:
                 papers = int(data.get("paper_count") or 0)
                 by_kind.setdefault(kind, []).append((-papers, _pref_label(data), iri(node_id), node_id))
         for u, v, data in graph.edges(data=True):
@@ -268,6 +272,8 @@ class _Derived:
             if nodes[f].get("kind") in ENTITY_KINDS
         )
         self.family_rank: dict[str, int] = {row[3]: position for position, row in enumerate(families, start=1)}
+        papers_by_id.sort()
+        self.id_order: dict[str, int] = {row[2]: position for position, row in enumerate(papers_by_id, start=1)}
 
 
 def _pref_label(data: dict[str, Any]) -> str:
@@ -304,6 +310,7 @@ def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter, deriv
     if kind == "Paper":
         if data.get("paper_id") is not None:
             out.append((P_IDENT, _lit(data["paper_id"])))
+        out.append((K_idOrder, (str(derived.id_order[node_id]), XSD_INTEGER)))
         out.append((P_TITLE, _lit(data.get("title") or "")))
         if data.get("abstract") is not None:
             out.append((P_ABSTRACT, _lit(data["abstract"])))
