@@ -97,6 +97,10 @@ class KG(_rns.DefinedNamespace):
     host: URIRef
     paperCount: URIRef
     mentionCount: URIRef
+    rankInType: URIRef
+    familyRank: URIRef
+    nameKey: URIRef
+    idOrder: URIRef
     authorList: URIRef
     categoryList: URIRef
     sourceFile: URIRef
@@ -152,6 +156,10 @@ K_origin = str(KG.origin)
 K_paper = str(KG.paper)
 K_paperCount = str(KG.paperCount)
 K_paperTotal = str(KG.paperTotal)
+K_rankInType = str(KG.rankInType)
+K_familyRank = str(KG.familyRank)
+K_nameKey = str(KG.nameKey)
+K_idOrder = str(KG.idOrder)
 K_proposes = str(KG.proposes)
 K_relation = str(KG.relation)
 K_secondEntity = str(KG.secondEntity)

@@ -168,6 +168,22 @@ def _retired_id_to_a_paper(rdf: rdflib.Graph) -> None:
     rdf.add((rdflib.URIRef(node_iri("model:quillnet-old")), rdflib.OWL.sameAs, P1))
 
 
+def _entity_without_rank(rdf: rdflib.Graph) -> None:
+    rdf.remove((QUILL, KG.rankInType, None))
+
+
+def _rank_zero(rdf: rdflib.Graph) -> None:
+    rdf.set((QUILL, KG.rankInType, rdflib.Literal(0, datatype=rdflib.namespace.XSD.integer)))
+
+
+def _entity_without_name_key(rdf: rdflib.Graph) -> None:
+    rdf.remove((QUILL, KG.nameKey, None))
+
+
+def _paper_without_id_order(rdf: rdflib.Graph) -> None:
+    rdf.remove((P1, KG.idOrder, None))
+
+
 BREAKS = [
     _drop_title,
     _two_titles,
@@ -194,6 +210,10 @@ BREAKS = [
     _npmi_above_one,
     _family_link_to_a_paper,
     _retired_id_to_a_paper,
+    _entity_without_rank,
+    _rank_zero,
+    _entity_without_name_key,
+    _paper_without_id_order,
 ]
 
 

@@ -3,8 +3,14 @@
 Each ``.rq`` file starts with comment lines saying what it answers and
 declaring its parameters (``# @param name string: ...``). :func:`load_query`
 binds a string parameter by rewriting the query's own ``VALUES ?name { ... }``
-line with an escaped literal and an integer one by rewriting its ``LIMIT``
-line, so untrusted values can never change a query's structure.
+lines with an escaped literal (and its ``VALUES ?name_key { ... }`` lines
+with the lower-cased literal, the form of ``kg:nameKey``, so a name is
+matched ignoring case by an index look-up), and an integer one by rewriting
+the query's ``LIMIT`` lines that carry its default (the last ``LIMIT`` of
+the text, the query's own; a subquery's other ``LIMIT`` stays) and its
+``VALUES ?rank { 1 2 ... }`` line, the ranks (``kg:rankInType``) a top-N
+query looks up. Untrusted values can therefore never change a query's
+structure.
 """
 
 from __future__ import annotations
@@ -51,8 +57,20 @@ def _values_line(name: str) -> re.Pattern[str]:
     return re.compile(rf"^(?P<indent>[ \t]*)VALUES \?{name} \{{ (?P<value>.*) \}}[ \t]*$", re.MULTILINE)
 
 
-def _limit_line() -> re.Pattern[str]:
-    return re.compile(r"^(?P<indent>[ \t]*)LIMIT (?P<value>\d+)[ \t]*$", re.MULTILINE)
+def _limit_line(value: int | None = None) -> re.Pattern[str]:
+    number = r"\d+" if value is None else str(value)
+    return re.compile(rf"^(?P<indent>[ \t]*)LIMIT (?P<value>{number})[ \t]*$", re.MULTILINE)
+
+
+#: the most ranks a ``VALUES ?rank`` line lists; a larger limit reads the ranks by a scan instead
+MAX_LISTED_RANKS = 10_000
+
+
+def _rank_values(limit: int) -> str:
+    """The ``VALUES ?rank`` line of a top-N query for ``limit`` rows (``UNDEF``, every rank, when too many)."""
+    if limit > MAX_LISTED_RANKS:
+        return "VALUES ?rank { UNDEF }"
+    return "VALUES ?rank { " + " ".join(str(i) for i in range(1, limit + 1)) + " }"
 
 
 def _parse_ready(name: str, text: str) -> ReadyQuery:
@@ -64,8 +82,12 @@ def _parse_ready(name: str, text: str) -> ReadyQuery:
         decl = _PARAM_DECL.match(line)
         if decl:
             pname, ptype, pdesc = decl.groups()
-            pattern = _limit_line() if ptype == "integer" else _values_line(pname)
-            found = pattern.search(text)
+            if ptype == "integer":
+                found = None
+                for found in _limit_line().finditer(text):
+                    pass  # the last LIMIT line: the query's own (a subquery's comes before it)
+            else:
+                found = _values_line(pname).search(text)
             if not found:
                 raise QueryError(
                     f"ready-made query {name!r} declares @param {pname} but has no line to bind it"
@@ -153,10 +175,13 @@ def load_query(name: str, **params: Any) -> str:
                 raise QueryError(f"parameter {key!r} must be an integer, got {value!r}") from None
             if number < 0:
                 raise QueryError(f"parameter {key!r} must not be negative, got {number}")
-            text = _replace_line(_limit_line(), text, f"LIMIT {number}")
+            text = _replace_line(_limit_line(int(param.default)), text, f"LIMIT {number}")
+            text = _replace_line(_values_line("rank"), text, _rank_values(number))
         else:
             literal = sparql_string(str(value))
             text = _replace_line(_values_line(key), text, f"VALUES ?{key} {{ {literal} }}")
+            key_literal = sparql_string(str(value).lower())
+            text = _replace_line(_values_line(f"{key}_key"), text, f"VALUES ?{key}_key {{ {key_literal} }}")
     return text
 
 

@@ -15,7 +15,7 @@ import datetime as _dt
 import logging
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -67,20 +67,24 @@ from kg.ontology import (
     K_evidenceSentence,
     K_extractedType,
     K_extractorVersion,
+    K_familyRank,
     K_field,
     K_firstEntity,
     K_hasEvidence,
     K_host,
+    K_idOrder,
     K_index,
     K_kgVersion,
     K_linkKind,
     K_Mention,
     K_mentionCount,
+    K_nameKey,
     K_npmi,
     K_origin,
     K_paper,
     K_paperCount,
     K_paperTotal,
+    K_rankInType,
     K_relation,
     K_secondEntity,
     K_sourceFile,
@@ -263,7 +267,66 @@ def _agent_group(agent: str, extractor: str) -> Group:
     return agent, [(A, I_AGENT), (LABEL, _lit(extractor))]
 
 
-def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> list[Group]:
+class _Derived:
+    """The look-up keys written on each entity so the ready queries read a few triples, not a class.
+
+    ``kg:rankInType`` (position among the entities of its type by papers,
+    then name, then IRI), ``kg:familyRank`` (position of a family by direct
+    members, then papers, then IRI; families only), ``kg:nameKey`` (each
+    lower-cased label) and, on papers, ``kg:idOrder`` (position by paper id). They are pure functions of the graph, computed once
+    per export (one pass over nodes and ``broader`` edges), so every writer
+    and the SHACL check see the same values. See ``schemas/kg.ttl``.
+    """
+
+    def __init__(self, graph: nx.DiGraph, m: IriMinter) -> None:
+        iri = m.node
+        by_kind: dict[str, list[tuple[int, str, str, str]]] = {}
+        members: dict[str, int] = {}
+        papers_by_id: list[tuple[str, str, str]] = []
+        for node_id, data in graph.nodes(data=True):
+            kind = data.get("kind")
+            if kind == "Paper":
+                papers_by_id.append((str(data.get("paper_id") or ""), iri(node_id), node_id))
+            elif kind in ENTITY_KINDS:
+                papers = int(data.get("paper_count") or 0)
+                by_kind.setdefault(kind, []).append((-papers, _pref_label(data), iri(node_id), node_id))
+        for u, v, data in graph.edges(data=True):
+            if data.get("relation") == "broader":
+                members[v] = members.get(v, 0) + 1
+        self.rank: dict[str, int] = {}
+        for rows in by_kind.values():
+            rows.sort()
+            for position, row in enumerate(rows, start=1):
+                self.rank[row[3]] = position
+        nodes = graph.nodes
+        families = sorted(
+            (-count, -int(nodes[f].get("paper_count") or 0), iri(f), f)
+            for f, count in members.items()
+            if nodes[f].get("kind") in ENTITY_KINDS
+        )
+        self.family_rank: dict[str, int] = {row[3]: position for position, row in enumerate(families, start=1)}
+        papers_by_id.sort()
+        self.id_order: dict[str, int] = {row[2]: position for position, row in enumerate(papers_by_id, start=1)}
+
+
+def _pref_label(data: dict[str, Any]) -> str:
+    """The ``skos:prefLabel`` of an entity node."""
+    return str(data.get("name") or data.get("label") or "")
+
+
+def name_keys(labels: Iterable[str]) -> list[str]:
+    """Return the ``kg:nameKey`` values of an entity's labels: each lower-cased, distinct, sorted.
+
+    ``str.lower`` is Unicode full lower-casing, the same mapping as SPARQL's
+    ``LCASE`` in Oxigraph, so a query may look up ``LCASE(name)`` exactly.
+
+    >>> name_keys(["ImageNet", "imagenet", "ImageNet-1k"])
+    ['imagenet', 'imagenet-1k']
+    """
+    return sorted({label.lower() for label in labels})
+
+
+def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter, derived: _Derived) -> list[Group]:
     """Return a node's own subject (its attributes, not its edges) followed by its ``rdf:Seq`` subjects.
 
     Raises:
@@ -280,6 +343,7 @@ def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> li
     if kind == "Paper":
         if data.get("paper_id") is not None:
             out.append((P_IDENT, _lit(data["paper_id"])))
+        out.append((K_idOrder, (str(derived.id_order[node_id]), XSD_INTEGER)))
         out.append((P_TITLE, _lit(data.get("title") or "")))
         if data.get("abstract") is not None:
             out.append((P_ABSTRACT, _lit(data["abstract"])))
@@ -310,11 +374,19 @@ def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter) -> li
         if data.get("link_kind") is not None:
             out.append((K_linkKind, _lit(data["link_kind"])))
     else:
-        out.append((P_PREF, _lit(data.get("name") or data.get("label") or "")))
-        for alias in sorted(set(data.get("aliases") or ())):
+        pref = _pref_label(data)
+        aliases = sorted(set(data.get("aliases") or ()))
+        out.append((P_PREF, _lit(pref)))
+        for alias in aliases:
             out.append((P_ALT, _lit(alias)))
         out.append((K_paperCount, _lit(int(data.get("paper_count") or 0))))
         out.append((K_mentionCount, _lit(int(data.get("mention_count") or 0))))
+        out.append((K_rankInType, (str(derived.rank[node_id]), XSD_INTEGER)))
+        family = derived.family_rank.get(node_id)
+        if family is not None:
+            out.append((K_familyRank, (str(family), XSD_INTEGER)))
+        for key in name_keys([pref, *(str(a) for a in aliases)]):
+            out.append((K_nameKey, (key, XSD_STRING)))
     _warn_extra(node_id, data, NODE_ATTRS[kind])  # type: ignore[index]
     return [(s, out), *(g for g in seqs if g is not None)]
 
@@ -453,9 +525,10 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
     """
     m = IriMinter(base)  # a fresh minter per export: its caches die with it
     strengths = _Strengths(graph)
+    derived = _Derived(graph, m)
     groups: list[Group] = [_dataset_group(graph, m), *_redirect_groups(graph, m)]
     for node_id, data in graph.nodes(data=True):
-        groups.extend(_node_groups(node_id, data, m.node(node_id), m))
+        groups.extend(_node_groups(node_id, data, m.node(node_id), m, derived))
     for s, props in groups:
         for p, o in props:
             yield s, p, o
@@ -541,6 +614,7 @@ def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterato
     redirect_groups = {s: props for s, props in _redirect_groups(graph, m)}
     redirect_stream = sorted((s, 5, "", "") for s in redirect_groups)
     strengths = _Strengths(graph)
+    derived = _Derived(graph, m)
     waiting: list[tuple[str, int, Props]] = []
     order = count()
     nodes = graph.nodes
@@ -556,7 +630,7 @@ def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterato
             w, _, wprops = heapq.heappop(waiting)
             yield w, wprops
         if tag == 0:
-            groups = _node_groups(a, nodes[a], s, m)
+            groups = _node_groups(a, nodes[a], s, m, derived)
             props = groups[0][1]
             for v, d in succ[a].items():
                 relation = d["relation"]
