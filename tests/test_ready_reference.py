@@ -16,7 +16,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg.graph import read_node_link
+from kg.node_link import read_node_link
 from kg.ontology import DEFAULT_BASE_IRI, IriMinter
 from kg.pipeline import build
 from kg.query import load_query, open_store, run_query
