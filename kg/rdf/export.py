@@ -15,7 +15,7 @@ import datetime as _dt
 import logging
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +95,7 @@ from kg.ontology import (
     K_weight,
 )
 from kg.rdf.identifiers import same_as_iris, web_iri
+from kg.rdf.lookup_keys import LookupKeys, name_keys, pref_label
 from kg.records import ENTITY_TYPES as ENTITY_KINDS
 
 if TYPE_CHECKING:
@@ -267,66 +268,7 @@ def _agent_group(agent: str, extractor: str) -> Group:
     return agent, [(A, I_AGENT), (LABEL, _lit(extractor))]
 
 
-class _Derived:
-    """The look-up keys written on each entity so the ready queries read a few triples, not a class.
-
-    ``kg:rankInType`` (position among the entities of its type by papers,
-    then name, then IRI), ``kg:familyRank`` (position of a family by direct
-    members, then papers, then IRI; families only), ``kg:nameKey`` (each
-    lower-cased label) and, on papers, ``kg:idOrder`` (position by paper id). They are pure functions of the graph, computed once
-    per export (one pass over nodes and ``broader`` edges), so every writer
-    and the SHACL check see the same values. See ``schemas/kg.ttl``.
-    """
-
-    def __init__(self, graph: nx.DiGraph, m: IriMinter) -> None:
-        iri = m.node
-        by_kind: dict[str, list[tuple[int, str, str, str]]] = {}
-        members: dict[str, int] = {}
-        papers_by_id: list[tuple[str, str, str]] = []
-        for node_id, data in graph.nodes(data=True):
-            kind = data.get("kind")
-            if kind == "Paper":
-                papers_by_id.append((str(data.get("paper_id") or ""), iri(node_id), node_id))
-            elif kind in ENTITY_KINDS:
-                papers = int(data.get("paper_count") or 0)
-                by_kind.setdefault(kind, []).append((-papers, _pref_label(data), iri(node_id), node_id))
-        for u, v, data in graph.edges(data=True):
-            if data.get("relation") == "broader":
-                members[v] = members.get(v, 0) + 1
-        self.rank: dict[str, int] = {}
-        for rows in by_kind.values():
-            rows.sort()
-            for position, row in enumerate(rows, start=1):
-                self.rank[row[3]] = position
-        nodes = graph.nodes
-        families = sorted(
-            (-count, -int(nodes[f].get("paper_count") or 0), iri(f), f)
-            for f, count in members.items()
-            if nodes[f].get("kind") in ENTITY_KINDS
-        )
-        self.family_rank: dict[str, int] = {row[3]: position for position, row in enumerate(families, start=1)}
-        papers_by_id.sort()
-        self.id_order: dict[str, int] = {row[2]: position for position, row in enumerate(papers_by_id, start=1)}
-
-
-def _pref_label(data: dict[str, Any]) -> str:
-    """The ``skos:prefLabel`` of an entity node."""
-    return str(data.get("name") or data.get("label") or "")
-
-
-def name_keys(labels: Iterable[str]) -> list[str]:
-    """Return the ``kg:nameKey`` values of an entity's labels: each lower-cased, distinct, sorted.
-
-    ``str.lower`` is Unicode full lower-casing, the same mapping as SPARQL's
-    ``LCASE`` in Oxigraph, so a query may look up ``LCASE(name)`` exactly.
-
-    >>> name_keys(["ImageNet", "imagenet", "ImageNet-1k"])
-    ['imagenet', 'imagenet-1k']
-    """
-    return sorted({label.lower() for label in labels})
-
-
-def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter, derived: _Derived) -> list[Group]:
+def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter, derived: LookupKeys) -> list[Group]:
     """Return a node's own subject (its attributes, not its edges) followed by its ``rdf:Seq`` subjects.
 
     Raises:
@@ -374,7 +316,7 @@ def _node_groups(node_id: str, data: dict[str, Any], s: str, m: IriMinter, deriv
         if data.get("link_kind") is not None:
             out.append((K_linkKind, _lit(data["link_kind"])))
     else:
-        pref = _pref_label(data)
+        pref = pref_label(data)
         aliases = sorted(set(data.get("aliases") or ()))
         out.append((P_PREF, _lit(pref)))
         for alias in aliases:
@@ -525,7 +467,7 @@ def iter_triples(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterator
     """
     m = IriMinter(base)  # a fresh minter per export: its caches die with it
     strengths = _Strengths(graph)
-    derived = _Derived(graph, m)
+    derived = LookupKeys(graph, m)
     groups: list[Group] = [_dataset_group(graph, m), *_redirect_groups(graph, m)]
     for node_id, data in graph.nodes(data=True):
         groups.extend(_node_groups(node_id, data, m.node(node_id), m, derived))
@@ -614,7 +556,7 @@ def iter_subjects(graph: nx.DiGraph, *, base: str = DEFAULT_BASE_IRI) -> Iterato
     redirect_groups = {s: props for s, props in _redirect_groups(graph, m)}
     redirect_stream = sorted((s, 5, "", "") for s in redirect_groups)
     strengths = _Strengths(graph)
-    derived = _Derived(graph, m)
+    derived = LookupKeys(graph, m)
     waiting: list[tuple[str, int, Props]] = []
     order = count()
     nodes = graph.nodes
