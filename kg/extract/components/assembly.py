@@ -33,6 +33,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.common import (
+    LEADING_ARTICLES,
+    NAME_EDGE,
     SPANS_KEY,
     TYPE_PRIORITY,
     Candidate,
@@ -45,12 +47,11 @@ from kg.extract.components.common import (
     register_extensions,
     set_ext,
     title_range,
+    trim_candidate,
 )
 from kg.extract.wordlists import WordLists, load_word_lists
 from kg.records import ENTITY_TYPES
 
-_LEADING = ("the ", "The ", "a ", "A ", "an ", "An ")
-_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
 #: Tie break between types with equal votes: the earlier in :data:`~kg.records.ENTITY_TYPES`, the stronger.
 _TYPE_ORDER: dict[str, int] = {t: len(ENTITY_TYPES) - 1 - i for i, t in enumerate(ENTITY_TYPES)}
 
@@ -144,12 +145,12 @@ class Assembler:
             start, end = cand.start, cand.end
             if (
                 start >= end
-                or text[start] in _EDGE
-                or text[end - 1] in _EDGE
-                or text.startswith(_LEADING, start)
+                or text[start] in NAME_EDGE
+                or text[end - 1] in NAME_EDGE
+                or text.startswith(LEADING_ARTICLES, start)
                 or text.endswith("'s", start, end)
             ):
-                _trim(text, cand)  # most candidates need no trimming: checked inline first
+                trim_candidate(text, cand, possessive=True)  # most candidates need no trimming: checked inline first
             cand_text = cand.text
             if cand.end - cand.start < 2 or not (
                 cand_text[:1].isalpha() or any(ch.isalpha() for ch in cand_text)
@@ -325,23 +326,6 @@ def _expand_acronyms(kept: list[Candidate], pairs: Sequence[Any]) -> None:
             continue
         cand.expansion = " ".join(longs.get(w, w) for w in words)
         cand.aliases = (*cand.aliases, cand.expansion)
-
-
-def _trim(text: str, cand: Candidate) -> None:
-    """Strip leading articles and surrounding punctuation from a candidate, in place."""
-    start, end = cand.start, cand.end
-    while start < end and text[start] in _EDGE:
-        start += 1
-    while end > start and text[end - 1] in _EDGE:
-        end -= 1
-    for article in _LEADING:
-        if text.startswith(article, start) and end - start > len(article):
-            start += len(article)
-            break
-    if text.endswith("'s", start, end):
-        end -= 2
-    if (start, end) != (cand.start, cand.end):
-        cand.start, cand.end, cand.text = start, end, text[start:end]
 
 
 def _strength(cand: Candidate) -> tuple[int, float, int]:

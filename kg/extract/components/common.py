@@ -320,3 +320,31 @@ def mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
             set_span_ext(span, "kg_name", entity["name"])
             spans.append(span)
     return spans
+
+
+#: Articles a mention loses at its start ("the Zorb benchmark" -> "Zorb benchmark").
+LEADING_ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
+#: Characters a mention never starts or ends with.
+NAME_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
+
+
+def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> None:
+    """Strip surrounding punctuation and one leading article from a candidate, in place.
+
+    Both assemblers (rules and learned) trim the same way, so a name reads the
+    same whichever component found it; ``possessive`` also drops a trailing
+    "'s" (the rules' phrase matcher takes "Zorb's" whole, the tagger does not).
+    """
+    start, end = cand.start, cand.end
+    while start < end and text[start] in NAME_EDGE:
+        start += 1
+    while end > start and text[end - 1] in NAME_EDGE:
+        end -= 1
+    for article in LEADING_ARTICLES:
+        if text.startswith(article, start) and end - start > len(article):
+            start += len(article)
+            break
+    if possessive and text.endswith("'s", start, end):
+        end -= 2
+    if (start, end) != (cand.start, cand.end):
+        cand.start, cand.end, cand.text = start, end, text[start:end]

@@ -46,10 +46,8 @@ from kg.extract.components.common import (
     register_extensions,
     set_ext,
     title_range,
+    trim_candidate,
 )
-
-_ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
-_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
 
 
 class LearnedAssembler:
@@ -91,7 +89,7 @@ class LearnedAssembler:
         found = candidates(doc)
         learned = [c for c in found if c.component == self.tagger]
         for cand in learned:
-            _trim(text, cand)
+            trim_candidate(text, cand)
         learned = [c for c in learned if _usable(c.text)]
         rule_proposed = {norm_key(c.text) for c in found if c.proposed and c.component != self.tagger}
         if rule_proposed:
@@ -199,21 +197,6 @@ def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidat
 def _usable(text: str) -> bool:
     """Tell whether a trimmed mention can name anything (two characters, one letter)."""
     return len(text) >= 2 and any(ch.isalpha() for ch in text)
-
-
-def _trim(text: str, cand: Candidate) -> None:
-    """Strip a leading article and surrounding punctuation from a candidate, in place."""
-    start, end = cand.start, cand.end
-    while start < end and text[start] in _EDGE:
-        start += 1
-    while end > start and text[end - 1] in _EDGE:
-        end -= 1
-    for article in _ARTICLES:
-        if text.startswith(article, start) and end - start > len(article):
-            start += len(article)
-            break
-    if (start, end) != (cand.start, cand.end):
-        cand.start, cand.end, cand.text = start, end, text[start:end]
 
 
 @Language.factory(
