@@ -30,7 +30,7 @@ SPELLING_FILE = "spelling-variants.tsv"
 WORDS_FILE = "name-words.tsv"
 
 _SPELLING_KINDS = frozenset({"suffix", "word", "prefix", "keep"})
-_WORD_KINDS = frozenset({"type_word", "variant", "compound", "vendor", "connector"})
+_WORD_KINDS = frozenset({"type_word", "variant", "compound", "vendor", "connector", "size_letter"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class NameRules:
         vendors: organisation names that may prefix a model name ("OpenAI o3").
         connectors: prose words that cannot be inside a name ("such as",
             "using"): an extracted name holding one took in the words before it.
+        size_letters: one-letter size codes glued to a version number
+            ("v8n": nano, "11s": small): the name without the letter is its family.
     """
 
     spelling_suffix: tuple[tuple[str, str], ...]
@@ -60,6 +62,7 @@ class NameRules:
     compounds: frozenset[str]
     vendors: tuple[str, ...]
     connectors: tuple[str, ...] = ()
+    size_letters: frozenset[str] = frozenset()
 
 
 def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
@@ -118,6 +121,7 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
     compounds: set[str] = set()
     vendors: list[str] = []
     connectors: list[str] = []
+    size_letters: set[str] = set()
     seen_words: dict[tuple[str, str, str], int] = {}
     path = base / WORDS_FILE
     for line_no, (kind, text, types) in _rows(path, ("kind", "word", "types")):
@@ -142,6 +146,10 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
             raise InputError(f"{kind} words are lower case", path=path, line=line_no)
         elif kind == "variant":
             variants.add(text)
+        elif kind == "size_letter":
+            if len(text) != 1 or not text.isalpha():
+                raise InputError(f"a size_letter is one letter, got {text!r}", path=path, line=line_no)
+            size_letters.add(text)
         else:
             compounds.add(text)
     return NameRules(
@@ -154,6 +162,7 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
         compounds=frozenset(compounds),
         vendors=tuple(sorted(vendors, key=lambda v: (-len(v), v))),
         connectors=tuple(sorted(connectors, key=lambda c: (-len(c), c))),
+        size_letters=frozenset(size_letters),
     )
 
 

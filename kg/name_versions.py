@@ -51,6 +51,8 @@ _TRAILING_YEAR = re.compile(r"(?<![\d.])20([0-3]\d)$")
 # A size letter after a digit ("Zorb8s"), and a code before a dash or space ("QX-Zorb").
 _SIZE_AFTER_DIGIT = re.compile(r"\ds$")
 _PREFIXED = re.compile(r"^[A-Za-z0-9]+[\s\-_]+")
+# A version token that ends in one letter after its digits ("v8n", "11s"): a size code when the letter is listed.
+_SIZE_LETTER = re.compile(r"v?\d+(?:\.\d+)*([a-z])")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -337,6 +339,8 @@ def family_stems(surface: str) -> tuple[str, ...]:
     ('Llama-3.1-8B', 'Llama-3.1', 'Llama')
     >>> family_stems("Gemini 1.5 Pro"), family_stems("SAM2"), family_stems("BERT")
     (('Gemini 1.5', 'Gemini'), ('SAM',), ())
+    >>> family_stems("Zorbv8n"), family_stems("Zorb-4o")
+    (('Zorbv8', 'Zorb'), ('Zorb',))
     """
     text = unicodedata.normalize("NFKC", surface).strip()
     toks = tokens(text)
@@ -353,6 +357,11 @@ def family_stems(surface: str) -> tuple[str, ...]:
         ends.append(pos)
     flags = _version_flags(toks)
     keep = len(toks)
+    size = _SIZE_LETTER.fullmatch(toks[-1]) if len(toks) > 1 and flags[-1] else None
+    if size is not None and size.group(1) in name_rules().size_letters:
+        stem = text[: ends[-1] - 1]  # "YOLOv8n" -> "YOLOv8": a size of that version first
+        if text[ends[-1] - 1 : ends[-1]].lower() == size.group(1) and len(stem) >= 2 and any(ch.isalpha() for ch in stem):
+            stems.append(stem)
     while keep > 1 and flags[keep - 1]:
         keep -= 1
         stem = text[: ends[keep - 1]].rstrip(" -_/:,(")

@@ -99,6 +99,12 @@ def test_version_signature(name: str, signature: tuple[str, ...]) -> None:
         ("Zorbset-C", ("Zorbset",)),
         ("Zorblax", ()),
         ("z4-mini", ("z4",)),
+        # a size letter glued to the version: that version first, then the family
+        ("Zorbv8n", ("Zorbv8", "Zorb")),
+        ("Zorb11x", ("Zorb11", "Zorb")),
+        ("Zorb 2s", ("Zorb 2", "Zorb")),
+        # an edition letter that is no size stays part of the version
+        ("Zorb-4o", ("Zorb",)),
     ],
 )
 def test_family_stems(name: str, stems: tuple[str, ...]) -> None:

@@ -655,3 +655,20 @@ def test_a_family_may_have_another_extracted_type() -> None:
     )
     size = entity_named(res, "Method", "Zorbnet-L")
     assert res.entities[size.broader].name == "Zorbnet"
+
+
+def test_a_size_of_a_version_belongs_to_that_version_then_to_the_family() -> None:
+    res = resolve(
+        [
+            *[paper(f"f{i}", ent("Model", "Zorb")) for i in range(3)],
+            *[paper(f"v{i}", ent("Model", "Zorbv8")) for i in range(2)],
+            paper("n1", ent("Model", "Zorbv8n")),
+            paper("o1", ent("Model", "Zorbv9n")),  # its version is not attested: straight to the family
+        ],
+        lexicon=None,
+    )
+    nano = entity_named(res, "Model", "Zorbv8n")
+    version = entity_named(res, "Model", "Zorbv8")
+    assert res.entities[nano.broader].name == "Zorbv8"
+    assert res.entities[version.broader].name == "Zorb"
+    assert res.entities[entity_named(res, "Model", "Zorbv9n").broader].name == "Zorb"
