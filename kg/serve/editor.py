@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from importlib.resources import files
 
 from kg.query import ReadyQuery
+from kg.serve.negotiate import weighted_items
 
 #: route -> (file in kg/serve/yasgui/, media type)
 EDITOR_FILES: dict[str, tuple[str, str]] = {
@@ -77,17 +78,8 @@ def wants_html(accept: str | None) -> bool:
     >>> wants_html("text/html,application/xhtml+xml,*/*;q=0.8"), wants_html("*/*"), wants_html(None)
     (True, False, False)
     """
-    for part in (accept or "").split(","):
-        media, _, params = part.strip().partition(";")
-        if media.strip().lower() in ("text/html", "application/xhtml+xml"):
-            q = 1.0
-            for item in params.split(";"):
-                key, _, value = item.strip().partition("=")
-                if key.strip().lower() == "q":
-                    try:
-                        q = float(value)
-                    except ValueError:
-                        q = 0.0
+    for media, q in weighted_items(accept):
+        if media in ("text/html", "application/xhtml+xml"):
             return q > 0
     return False
 

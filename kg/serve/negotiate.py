@@ -75,6 +75,29 @@ def _wildcard(media: str, index: int) -> str | None:
     return None
 
 
+
+def weighted_items(header: str | None) -> list[tuple[str, float]]:
+    """Split an ``Accept``-style header into (lower-cased item, q value), in header order.
+
+    A missing ``q`` is 1, an unreadable one 0 (the item is refused).
+
+    >>> weighted_items("text/html, */*;q=0.8, gzip;q=x")
+    [('text/html', 1.0), ('*/*', 0.8), ('gzip', 0.0)]
+    """
+    items = []
+    for part in (header or "").split(","):
+        item, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        items.append((item.strip().lower(), q))
+    return items
+
 def choose_format(kind: str, accept: str | None, param: str | None) -> str | None:
     """Pick the result format for a query of ``kind`` from a format parameter or an Accept header.
 
@@ -110,17 +133,7 @@ def choose_format(kind: str, accept: str | None, param: str | None) -> str | Non
         if chosen:
             return chosen
     ranked: list[tuple[float, int, str]] = []
-    for position, part in enumerate((accept or "").split(",")):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for item in params.split(";"):
-            key, _, value = item.strip().partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        media = media.strip().lower()
+    for position, (media, q) in enumerate(weighted_items(accept)):
         choice = _ACCEPT.get(media)
         chosen = choice[index] if choice else _wildcard(media, index)
         if q > 0 and chosen:
@@ -130,4 +143,4 @@ def choose_format(kind: str, accept: str | None, param: str | None) -> str | Non
     return default if not (accept or "").strip() else None
 
 
-__all__ = ["RESULT_MEDIA", "choose_format"]
+__all__ = ["RESULT_MEDIA", "choose_format", "weighted_items"]

@@ -48,7 +48,7 @@ from kg.serve.describe import service_description
 from kg.serve.editor import EDITOR_CSP, EDITOR_FILES, editor_file, editor_page, wants_html
 from kg.serve.graph import DOWNLOADS, VIEW_ROUTE, ServedGraph, open_graph
 from kg.serve.guard import ConnectionGuard, Ticket
-from kg.serve.negotiate import RESULT_MEDIA, choose_format
+from kg.serve.negotiate import RESULT_MEDIA, choose_format, weighted_items
 from kg.serve.pages import PAGE_CSP, query_page, result_page
 
 log = logging.getLogger("kg.serve")
@@ -85,17 +85,8 @@ def accepts_gzip(header: str | None) -> bool:
     >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("br;q=1, gzip;q=0"), accepts_gzip("*"), accepts_gzip(None)
     (True, False, True, False)
     """
-    for part in (header or "").split(","):
-        coding, _, params = part.strip().partition(";")
-        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
-            q = 1.0
-            for item in params.split(";"):
-                key, _, value = item.strip().partition("=")
-                if key.strip().lower() == "q":
-                    try:
-                        q = float(value)
-                    except ValueError:
-                        q = 0.0
+    for coding, q in weighted_items(header):
+        if coding in ("gzip", "x-gzip", "*"):
             return q > 0
     return False
 
