@@ -142,7 +142,7 @@ def test_cooccurring_entities(store: Any, graph: nx.DiGraph, how: str) -> None:
     else:
         params = {"entity": an_alias(graph, "Method")}
         chosen = named(graph, params["entity"])
-    got = query(store, "cooccurring_entities", **params)
+    got = query(store, "cooccurring_entities", **params, limit=ALL)
     rows = [(r["name"], r["other_name"], r["other_type"], r["weight"]) for r in got]
     assert sorted(rows) == sorted(_cooccurring(graph, chosen)) and rows
     weights = [r["weight"] for r in got]
@@ -238,7 +238,7 @@ def test_family_members(store: Any, graph: nx.DiGraph) -> None:
 def test_papers_without_code_and_code_of_proposed_models(store: Any, graph: nx.DiGraph) -> None:
     papers = [n for n, d in graph.nodes(data=True) if d["kind"] == "Paper"]
     with_code = {p for p in papers if any(d["relation"] == "has_code" for _, _, d in graph.out_edges(p, data=True))}
-    assert [r["id"] for r in query(store, "papers_without_code")] == sorted(
+    assert [r["id"] for r in query(store, "papers_without_code", limit=ALL)] == sorted(
         graph.nodes[p]["paper_id"] for p in papers if p not in with_code
     )
     expected = sorted(
@@ -249,8 +249,47 @@ def test_papers_without_code_and_code_of_proposed_models(store: Any, graph: nx.D
         for _, r, dr in graph.out_edges(p, data=True)
         if dr["relation"] == "has_code"
     )
-    got = [(r["id"], r["type"], r["model"], r["repository"]) for r in query(store, "code_of_proposed_models")]
+    got = [(r["id"], r["type"], r["model"], r["repository"]) for r in query(store, "code_of_proposed_models", limit=ALL)]
     assert got == expected
+
+
+#: a limit above any row count of the sample: the whole answer
+ALL = 1_000_000
+
+
+def _cuts(rows: list[dict[str, Any]], key: str | None) -> list[int]:
+    """Limits worth testing: none, one, every limit whose last row ties with the next on ``key``, all but one."""
+    ties = [n for n in range(1, len(rows)) if key is not None and rows[n - 1][key] == rows[n][key]]
+    return sorted({0, 1, len(rows) - 1, *ties[:5]})
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "tie_key"),
+    [
+        ("papers_without_code", {}, None),
+        ("code_of_proposed_models", {}, "id"),
+        ("cooccurring_entities", {}, "weight"),
+        ("cooccurring_entities", {"entity": "alias"}, "weight"),
+    ],
+)
+def test_a_long_list_limited_is_the_start_of_the_whole_list(
+    store: Any, graph: nx.DiGraph, name: str, params: dict[str, str], tie_key: str | None
+) -> None:
+    """The long lists read only their first rows (a subquery picks them on integers); the rows must not change.
+
+    Cut where the last row ties with the next (same weight, same paper) checks the ties at the
+    cut are all read before the final order is applied.
+    """
+    if params.get("entity") == "alias":
+        params = {"entity": an_alias(graph, "Method")}
+    whole = query(store, name, **params, limit=ALL)
+    assert len(whole) > 2
+    cuts = _cuts(whole, tie_key)
+    if tie_key is not None:
+        assert len(cuts) > 3, "the sample should give a cut inside a tie"
+    for n in cuts:
+        assert query(store, name, **params, limit=n) == whole[:n]
+    assert len(query(store, name, **params)) == min(100, len(whole))
 
 
 def test_a_name_without_its_key_gives_the_same_rows_by_a_scan(store: Any, graph: nx.DiGraph) -> None:
