@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 from typing import Any, Literal
 
 import networkx as nx
@@ -243,24 +244,47 @@ def build_graph_from(
     *,
     lexicon: LexiconLike | None | Literal["default"] = "default",
     registry: IdRegistry | None = None,
+    apart: bool = False,
+    scratch: Path | None = None,
 ) -> tuple[nx.DiGraph, ResolvedEntities]:
     """Build the graph from records read three times, never holding them all (see :func:`build_graph`).
 
     ``kg build`` passes a reader of ``extractions.jsonl``: resolution reads
     the records twice (:func:`kg.resolve.resolve_stream`) and the graph is
     filled paper by paper on a third read, so memory holds the graph and the
-    entities' surface forms, not every record besides.
+    entities' surface forms, not every record besides. With ``apart``,
+    resolution runs in a forked child (:mod:`kg.resolve_apart`), so its
+    working memory is gone before the graph is filled.
 
     Args:
         read: returns the records, sorted by id with unique ids, each time it is called.
         lexicon: as for :func:`build_graph`.
         registry: as for :func:`build_graph`.
+        apart: resolve in a child process (same result, less memory here).
+        scratch: folder for the child's scratch file (the system's temporary folder when ``None``).
 
     Returns:
         The graph, and the resolved entities with their node ids (what
         ``kg explain`` reports; see :class:`ResolvedEntities`).
     """
-    resolution = resolve_stream(read, lexicon=lexicon)
+    if apart:
+        from kg.resolve_apart import resolve_apart
+
+        resolution: Any = resolve_apart(read, lexicon=lexicon, scratch=scratch)
+    else:
+        resolution = resolve_stream(read, lexicon=lexicon)
+    try:
+        return _fill_graph(read, resolution, registry)
+    finally:
+        close = getattr(resolution, "close", None)
+        if close is not None:
+            close()
+
+
+def _fill_graph(
+    read: Callable[[], Iterable[PaperExtraction]], resolution: Any, registry: IdRegistry | None
+) -> tuple[nx.DiGraph, ResolvedEntities]:
+    """Fill the graph from the resolved entities and a third read of the records, paper by paper."""
     ids = registry if registry is not None else IdRegistry()
     entity_ids = ids.assign(
         resolution.entities, mint=lambda kind, name, index: entity_node_id(kind, name, index=index)

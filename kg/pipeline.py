@@ -257,7 +257,7 @@ def write_outputs(
 
     registry = IdRegistry.load(registry_from) if registry_from is not None else IdRegistry()
     graph, resolved = build_graph_from(
-        lambda: read_extractions(out_dir / EXTRACTIONS), registry=registry
+        lambda: read_extractions(out_dir / EXTRACTIONS), registry=registry, apart=True, scratch=out_dir
     )
     registry.save(out_dir / ENTITY_IDS)
     write_report(report_records(resolved), out_dir / RESOLUTION_REPORT)

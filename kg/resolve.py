@@ -73,6 +73,7 @@ __all__ = [
     "Resolution",
     "StreamedResolution",
     "is_short_form",
+    "link_of_parts",
     "resolve",
     "resolve_stream",
     "variant_key",
@@ -284,6 +285,11 @@ def _part_mentions(record: PaperExtraction, parts: Sequence[Occurrence]) -> tupl
     return tuple(sorted(found, key=_mention_order))
 
 
+def link_of_parts(record: PaperExtraction, parts: Sequence[Occurrence], entity: int) -> PaperEntity:
+    """Merge the occurrences of one paper (``record``) that resolved to canonical entity number ``entity``."""
+    return _link(record, parts, entity)
+
+
 def _link(record: PaperExtraction, parts: Sequence[Occurrence], entity: int) -> PaperEntity:
     """Merge the occurrences of one paper that resolved to the same canonical entity."""
     surfaces = {s for occ in parts for s in occ.surfaces}
@@ -361,6 +367,20 @@ class StreamedResolution:
         if self._paper_ids[position] != record.id:
             raise KGError(f"records changed while resolving: expected paper {self._paper_ids[position]!r}")
         return [_link(record, [self._occs[n] for n in ids], entity) for entity, ids in self._groups[position]]
+
+    @property
+    def paper_count(self) -> int:
+        """How many papers were resolved."""
+        return len(self._paper_ids)
+
+    def groups_of(self, position: int) -> tuple[str, list[tuple[int, list[Occurrence]]]]:
+        """Return the ``position``-th paper's id and its (entity index, occurrences) groups.
+
+        What :func:`link_of_parts` turns into that paper's links, given its
+        record; :mod:`kg.resolve_apart` hands these from a child process to the graph builder.
+        """
+        groups = [(entity, [self._occs[n] for n in ids]) for entity, ids in self._groups[position]]
+        return self._paper_ids[position], groups
 
     def assignment_of(self, position: int) -> dict[int, int]:
         """Return, for the ``position``-th paper, entity index in its record -> canonical entity index.

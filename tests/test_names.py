@@ -233,3 +233,39 @@ def test_a_missing_header_is_an_error(tmp_path: Path) -> None:
     (folder / "name-words.tsv").write_text("word\tkind\n", "utf-8")
     with pytest.raises(InputError, match="header"):
         load_name_rules(folder)
+
+
+def _after_connector_by_scans(surface: str) -> str | None:
+    """The plain reading of after_connector: one scan per connector, the furthest end wins."""
+    import re
+
+    from kg.name_rules import name_rules
+
+    best = None
+    for connector in name_rules().connectors:
+        for match in re.finditer(r"(?<![\w-])" + re.escape(connector) + r"(?![\w-])", surface.lower()):
+            if match.start() == 0 and surface[:1].isupper():
+                continue
+            best = match.end() if best is None else max(best, match.end())
+    if best is None:
+        return None
+    return surface[best:].strip(" ,:;-") or None
+
+
+def test_after_connector_agrees_with_one_scan_per_connector() -> None:
+    """The single-pattern scan finds the same furthest connector, overlapping and prefix connectors included."""
+    import random
+
+    from kg.name_rules import name_rules
+
+    connectors = list(name_rules().connectors)
+    assert len(connectors) > 3
+    words = ["Zorb", "net", "Lattice", "as", "such", "-", "x", "Such", *connectors, *[c.title() for c in connectors]]
+    rng = random.Random(11)
+    checked = 0
+    for _ in range(3000):
+        surface = " ".join(rng.choice(words) for _ in range(rng.randint(1, 7)))
+        expected = _after_connector_by_scans(surface)
+        assert after_connector(surface) == expected, surface
+        checked += expected is not None
+    assert checked > 200  # many of the samples do contain a connector
