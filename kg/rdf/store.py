@@ -37,36 +37,31 @@ STORE_NAME = STORE_DIR
 _INFO = "kg-store.json"
 
 
-class _PullReader:
-    """A binary reader whose ``read(n)`` pulls the next bytes from an iterator of chunks.
+#: N-Triples bytes handed to one bulk load. Oxigraph's bulk loader holds its whole batch in
+#: memory (about 1.5 GB over the sizes of a real build, the build's largest single cost), so
+#: the stream is loaded in segments of about this size, cut at line ends. Measured on a 20k
+#: paper graph: one load +1.47 GB; 128 MB segments +0.93 GB; 32 MB +0.37 GB, slower.
+SEGMENT_BYTES = 64 << 20
 
-    pyoxigraph's bulk loader reads its input in small pieces (a few KB) and
-    requires at most ``n`` bytes per call; a memoryview keeps each call O(n).
-    An exception raised while producing the chunks is kept and the stream
-    ends there, so the caller can re-raise it with its own type (an error
-    raised inside a read callback would reach Python as a plain ``OSError``).
-    """
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
-        self._chunks = chunks
-        self._view = memoryview(b"")
-        self.error: BaseException | None = None
-
-    def read(self, size: int = -1) -> bytes:
-        while not self._view:
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                return b""
-            except BaseException as exc:  # noqa: BLE001 - handed back to load_store's caller
-                self.error = exc
-                return b""
-            self._view = memoryview(chunk)
-        if size is None or size < 0:
-            size = len(self._view)
-        out = bytes(self._view[:size])
-        self._view = self._view[size:]
-        return out
+def _segments(chunks: Iterator[bytes], size: int) -> Iterator[bytes]:
+    """Regroup N-Triples ``chunks`` (cut anywhere) into pieces of about ``size`` bytes that end at a line end."""
+    parts: list[bytes] = []
+    held = 0
+    for chunk in chunks:
+        parts.append(chunk)
+        held += len(chunk)
+        if held >= size:
+            data = b"".join(parts)
+            cut = data.rfind(b"\n") + 1
+            if cut:
+                yield data[:cut]
+                parts, held = [data[cut:]], len(data) - cut
+            else:
+                parts, held = [data], len(data)
+    rest = b"".join(parts)
+    if rest:
+        yield rest
 
 
 def load_store(directory: str | Path, chunks: Iterator[bytes], *, triples: Callable[[], int]) -> None:
@@ -78,7 +73,7 @@ def load_store(directory: str | Path, chunks: Iterator[bytes], *, triples: Calla
 
     Args:
         directory: the new store folder.
-        chunks: N-Triples bytes, cut anywhere.
+        chunks: N-Triples bytes, cut anywhere (loaded in segments of :data:`SEGMENT_BYTES`).
         triples: called once the chunks are consumed; the number of distinct
             triples they held, recorded beside the store (see :func:`stored_triple_count`).
 
@@ -91,16 +86,10 @@ def load_store(directory: str | Path, chunks: Iterator[bytes], *, triples: Calla
     target = Path(directory)
     if target.exists():
         raise InputError("a store folder is already there; remove it first", path=target)
-    reader = _PullReader(chunks)
     try:
         store = ox.Store(str(target))
-        try:
-            store.bulk_load(input=reader, format=ox.RdfFormat.N_TRIPLES)  # type: ignore[arg-type]
-        except (SyntaxError, OSError, ValueError):
-            if reader.error is None:
-                raise
-        if reader.error is not None:
-            raise reader.error
+        for segment in _segments(chunks, SEGMENT_BYTES):
+            store.bulk_load(input=segment, format=ox.RdfFormat.N_TRIPLES)
         # the bulk load leaves many overlapping table files; one full compaction makes every
         # later read-only query look into few (3-4x faster queries measured on a 10k build)
         store.optimize()
