@@ -66,3 +66,22 @@ def test_an_error_while_producing_leaves_no_store(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="producer failed"):
         load_store(tmp_path / "store", chunks(), triples=lambda: 0)
     assert not (tmp_path / "store").exists()
+
+
+def test_an_error_of_the_loader_reaches_the_caller_and_leaves_no_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader runs on a thread of its own; a bad segment's error must still stop the load."""
+    monkeypatch.setattr(store_module, "SEGMENT_BYTES", 2048)
+    produced: list[int] = []
+
+    def chunks():  # type: ignore[no-untyped-def]
+        yield b"<https://example.org/s> <https://example.org/p> this is not N-Triples .\n"
+        for line in _lines(2000):
+            produced.append(1)
+            yield line
+
+    with pytest.raises(SyntaxError):
+        load_store(tmp_path / "store", chunks(), triples=lambda: 0)
+    assert not (tmp_path / "store").exists()
+    assert len(produced) < 2000  # the producer was stopped, not run to the end
