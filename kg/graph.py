@@ -246,6 +246,7 @@ def build_graph_from(
     registry: IdRegistry | None = None,
     apart: bool = False,
     scratch: Path | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> tuple[nx.DiGraph, ResolvedEntities]:
     """Build the graph from records read three times, never holding them all (see :func:`build_graph`).
 
@@ -262,6 +263,8 @@ def build_graph_from(
         registry: as for :func:`build_graph`.
         apart: resolve in a child process (same result, less memory here).
         scratch: folder for the child's scratch file (the system's temporary folder when ``None``).
+        meanwhile: called while resolution runs (in the child, with ``apart``; before it otherwise);
+            it must not change what ``read`` reads.
 
     Returns:
         The graph, and the resolved entities with their node ids (what
@@ -270,8 +273,10 @@ def build_graph_from(
     if apart:
         from kg.resolve_apart import resolve_apart
 
-        resolution: Any = resolve_apart(read, lexicon=lexicon, scratch=scratch)
+        resolution: Any = resolve_apart(read, lexicon=lexicon, scratch=scratch, meanwhile=meanwhile)
     else:
+        if meanwhile is not None:
+            meanwhile()
         resolution = resolve_stream(read, lexicon=lexicon)
     try:
         return _fill_graph(read, resolution, registry)

@@ -35,7 +35,6 @@ from kg import outdir
 from kg.build_state import EXTRACTIONS, FAILURES, JOURNAL, BuildState, StoredRecords, load_state
 from kg.errors import DiskFullError, InputError
 from kg.explain import RESOLUTION_REPORT
-from kg.extractions import read_extractions
 from kg.failures import FAILURE_KEY, PaperFailure
 from kg.formats import FORMAT_FILES
 from kg.io import atomic_write, dumps_line, write_jsonl
@@ -210,9 +209,11 @@ def write_outputs(
     """Write every output file from the full set of extractions, read back one record at a time.
 
     ``extractions.jsonl`` and ``papers.jsonl`` are written in one pass over
-    the records (sorted by id); the graph is then built from
-    ``extractions.jsonl`` (:func:`kg.graph.build_graph_from`), so the records
-    are never all in memory, nor records and graph together. :func:`build`
+    the records (sorted by id) while a child process resolves the entities
+    from the same stored records; the graph is then filled from them
+    (:func:`kg.graph.build_graph_from`), so the records are never all in
+    memory, nor records and graph together, nor resolution's working memory
+    and the graph. :func:`build`
     writes into a staging folder and swaps the files in together; called on
     its own, this writes (each file atomically) into ``out_dir``.
 
@@ -242,27 +243,30 @@ def write_outputs(
     from kg.node_link import write_node_link
 
     clock = _Clock(summary.phases)
-    with atomic_write(out_dir / PAPERS) as papers, atomic_write(out_dir / EXTRACTIONS) as records:
-        for record in stored.records():
-            papers.write(dumps_line(record.paper.to_dict()) + "\n")
-            records.write(dumps_line(record.to_dict()) + "\n")
-    write_jsonl(out_dir / FAILURES, (failure.to_dict() for failure in sorted(failures, key=lambda f: f.id)))
+
+    def write_records() -> None:
+        with atomic_write(out_dir / PAPERS) as papers, atomic_write(out_dir / EXTRACTIONS) as records:
+            for record in stored.records():
+                papers.write(dumps_line(record.paper.to_dict()) + "\n")
+                records.write(dumps_line(record.to_dict()) + "\n")
+        write_jsonl(out_dir / FAILURES, (failure.to_dict() for failure in sorted(failures, key=lambda f: f.id)))
 
     summary.papers_total = len(stored)
     chosen = choose_formats(formats, summary.papers_total)
     summary.formats = list(chosen)
-    clock.lap("records files")
     from kg.explain import report_records, write_report
     from kg.registry import IdRegistry
 
     registry = IdRegistry.load(registry_from) if registry_from is not None else IdRegistry()
+    # resolution runs in a child process reading the stored records while this one writes the
+    # record files from them (two cores at once); the graph is then filled from them too
     graph, resolved = build_graph_from(
-        lambda: read_extractions(out_dir / EXTRACTIONS), registry=registry, apart=True, scratch=out_dir
+        stored.records, registry=registry, apart=True, scratch=out_dir, meanwhile=write_records
     )
     registry.save(out_dir / ENTITY_IDS)
     write_report(report_records(resolved), out_dir / RESOLUTION_REPORT)
     del resolved, registry
-    clock.lap("resolution and graph")
+    clock.lap("records files, resolution and graph")
     if "json" in chosen:
         write_node_link(graph, out_dir / GRAPH_JSON)
         clock.lap("graph.json")

@@ -110,6 +110,7 @@ def resolve_apart(
     *,
     lexicon: LexiconLike | None | Literal["default"] = "default",
     scratch: str | Path | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> ResolvedFromChild | StreamedResolution:
     """Resolve like :func:`kg.resolve.resolve_stream`, in a forked child when the platform can fork.
 
@@ -117,6 +118,8 @@ def resolve_apart(
         read: returns the records, sorted by id with unique ids, each time it is called.
         lexicon: as for :func:`kg.resolve.resolve_stream`.
         scratch: the folder for the scratch file (the system's temporary folder when ``None``).
+        meanwhile: work for this process while the child resolves (``kg build``
+            writes its record files then); it must not change what ``read`` reads.
 
     Returns:
         A :class:`ResolvedFromChild` (close it when done) or, without ``fork``, the :class:`~kg.resolve.StreamedResolution`.
@@ -125,6 +128,8 @@ def resolve_apart(
         Exception: what resolution raised in the child (:class:`~kg.errors.KGError` for bad records).
     """
     if not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return resolve_stream(read, lexicon=lexicon)
     folder = Path(scratch) if scratch is not None else Path(tempfile.gettempdir())
     fd, name = tempfile.mkstemp(prefix=".resolution.", suffix=".pickle", dir=folder)
@@ -139,6 +144,8 @@ def resolve_apart(
             finally:
                 os._exit(code)
         try:
+            if meanwhile is not None:
+                meanwhile()
             _, status = os.waitpid(pid, 0)
         except BaseException:
             os.kill(pid, 9)
