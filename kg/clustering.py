@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from kg.acronyms import Definitions, definition_key, dominant_of, is_cut_definition
 from kg.name_versions import (
     fold_year,
     letter_codes,
@@ -267,6 +268,7 @@ def _choose_sense(
     paper_context: list[set[int]],
     context_counts: dict[int, Counter[int]],
     n_papers: int,
+    dominant: int | None = None,
 ) -> tuple[int | None, str]:
     """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, why not).
 
@@ -286,7 +288,11 @@ def _choose_sense(
     competes too, weighing :data:`UNDEFINED_SENSE_FLOOR` papers (less in
     a small corpus, :data:`UNDEFINED_SENSE_RATE` per paper). The best
     must beat the runner-up by :data:`ATTACH_MARGIN`: a sense defined in a
-    couple of papers needs support from the paper's other entities.
+    couple of papers needs support from the paper's other entities. When the
+    corpus's definitions of the acronym overwhelmingly give one sense
+    (``dominant``, :func:`kg.acronyms.dominant_of`) and it fits the use's
+    type, the field uses the acronym for it without spelling it out: the
+    undefined sense does not compete (the other defined senses still do).
     """
     same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
     if len(same_paper) == 1:
@@ -311,15 +317,21 @@ def _choose_sense(
                 share = len(cluster_papers.get(x, ())) / max(1, n_papers)
                 evidence += max(0.0, math.log((co / (n_c + 1.0)) / share))
         scored.append((math.log(n_c) + evidence, evidence, c))
-    undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
-    scored.append((math.log(max(undefined, 1e-9)), 0.0, -1))
+    settled = dominant is not None and dominant in typed
+    if not settled:
+        undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
+        scored.append((math.log(max(undefined, 1e-9)), 0.0, -1))
     scored.sort(key=lambda item: (-item[0], item[2]))
+    if len(scored) == 1:
+        return scored[0][2], "dominant sense of the corpus"
     (best, best_evidence, root), (second, _, _) = scored[0], scored[1]
     if root < 0:
         return None, "an undefined sense is likelier"
     if best - second < ATTACH_MARGIN:
         return None, "no clear sense"
-    return root, "context of the paper" if best_evidence > 0 else "most frequent sense"
+    if best_evidence > 0:
+        return root, "context of the paper"
+    return root, "dominant sense of the corpus" if settled and root == dominant else "most frequent sense"
 
 
 @lru_cache(maxsize=1 << 18)
@@ -357,9 +369,32 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     lexicon_of: list[tuple[str, ...]] = [()] * len(occs)
     first_with_key: dict[str, int] = {}
     defined: list[bool] = []
+    # The corpus's definitions of each acronym (kg.acronyms): which long forms are one definition,
+    # which sense dominates, which definitions were cut short.
+    definitions = Definitions()
+    for occ in occs:
+        for short in occ.short_forms if occ.long_forms else ():
+            for surface in occ.long_forms:
+                definitions.add(short, surface, occ.paper)
+    dominant_cache: dict[str, tuple[str, str] | None] = {}
     for n, occ in enumerate(occs):
         strong: set[str] = set()
-        for surface in occ.long_forms:
+        cut = False
+        for short in occ.short_forms if occ.long_forms else ():
+            if short not in dominant_cache:
+                dominant_cache[short] = definitions.dominant(short)
+            dominant = dominant_cache[short]
+            for surface in occ.long_forms:
+                if dominant is not None and is_cut_definition(short, surface, dominant[1]):
+                    # "Bar Quux (FBQ)" where the corpus defines FBQ as "Foo Bar Quux": that definition,
+                    # cut short; its long form alone ("Bar Quux") is not what this paper names.
+                    strong.add("d\x00" + acronym_key(short) + "\x00" + dominant[0])
+                    cut = True
+                else:
+                    strong.add("d\x00" + acronym_key(short) + "\x00" + definition_key(surface))
+        if cut:
+            rule[n] = "definition cut short"
+        for surface in occ.long_forms if not cut else ():
             # The typed key drops this type's type word; the plain one lets another type's
             # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
             strong.add("n\x00" + keys.identity(surface, occ.type))
@@ -391,6 +426,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     cluster_types: dict[int, Counter[str]] = {}
     paper_context: list[set[int]] = [set() for _ in range(n_papers)]
     lexicon_forms: dict[int, set[str]] = {}  # cluster -> acronyms its lexicon entry lists (case kept)
+    defining_papers: dict[str, dict[int, set[int]]] = {}  # acronym key -> cluster -> papers defining it so
     for n, occ in enumerate(occs):
         if not defined[n]:
             continue
@@ -405,8 +441,12 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 pointer.setdefault(key, set()).add(root)
         for surface in occ.long_forms:
             spelling.setdefault(case_key(surface), set()).add(root)
-        if occ.short_forms and occ.long_forms and rule[n] == "name":
-            rule[n] = "acronym defined"
+        if occ.short_forms and occ.long_forms:
+            if rule[n] == "name":
+                rule[n] = "acronym defined"
+            for surface in occ.short_forms:
+                for key in _pointer_keys(surface, defining=True):
+                    defining_papers.setdefault(key, {}).setdefault(root, set()).add(occ.paper)
 
     decisions: list[tuple[int, int | None, list[str]]] = []
     context_counts: dict[int, Counter[int]] = {}
@@ -420,6 +460,11 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         if candidates:
             own = {case_key(s) for s in occ.surfaces}
             listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
+            defining: dict[int, set[int]] = {}
+            for key in bare_keys:
+                for root, papers in defining_papers.get(key, {}).items():
+                    defining.setdefault(root, set()).update(papers)
+            dominant = dominant_of({root: len(papers) for root, papers in defining.items()})
             target, why = _choose_sense(
                 occ,
                 candidates,
@@ -430,6 +475,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 paper_context,
                 context_counts,
                 n_papers,
+                dominant,
             )
         rule[n] = f"bare acronym: {why}"
         # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody

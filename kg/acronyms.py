@@ -1,0 +1,260 @@
+"""What the corpus's own definitions say an acronym stands for.
+
+A paper defines an acronym once ("Foo Bar Quux (FBQ)") and many papers use a
+well-known one bare ("FBQ"), or define it with a variant of the usual long
+form ("Foo Bar Quux problem (FBQ)", or a long form the extractor cut short:
+"Bar Quux (FBQ)"). Entity resolution (:mod:`kg.clustering`) asks three
+questions of the corpus's definitions, answered here:
+
+* **which long forms are one definition** (:func:`definition_key`): the same
+  acronym with long forms equal once a trailing type word ("problem",
+  "algorithm", "model") and a possessive "'s" are dropped names one thing
+  (the acronym anchors the identity, so "Zorb Lattice problem (ZL)" and
+  "Zorb Lattice (ZL)" meet while "Zorb Lattice problem" alone does not);
+* **which sense dominates** (:meth:`Definitions.dominant`, :func:`dominant_of`):
+  when at least :attr:`AcronymRules.dominant_share` of the papers defining an
+  acronym give one sense, and at least :attr:`AcronymRules.dominant_min_papers`
+  do, a bare use of it means that sense unless the paper's context says
+  otherwise; a polysemous acronym has no dominant sense and stays apart;
+* **which definitions were cut short** (:func:`is_cut_definition`): a long
+  form the acronym's letters do not fit ("Bar Quux (FBQ)"), which is a run of
+  words of the dominant long form they do fit ("Foo Bar Quux"), is that
+  definition with words lost.
+
+The thresholds live in ``kg/data/acronym-rules.tsv`` (with why each has its
+value). Stdlib only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.io import read_text
+from kg.name_rules import DATA_DIR, name_rules
+from kg.names import acronym_key, variant_key
+
+__all__ = [
+    "ACRONYM_RULES_FILE",
+    "AcronymRules",
+    "Definitions",
+    "acronym_fits",
+    "acronym_rules",
+    "definition_key",
+    "dominant_of",
+    "is_cut_definition",
+    "load_acronym_rules",
+]
+
+ACRONYM_RULES_FILE = "acronym-rules.tsv"
+_HEADER = ("rule", "value", "why")
+_WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2015/]+")
+_POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class AcronymRules:
+    """Thresholds of the acronym-dominance rules (``kg/data/acronym-rules.tsv``).
+
+    Attributes:
+        dominant_share: share of the papers defining an acronym that must give
+            one sense for it to be the acronym's dominant sense.
+        dominant_min_papers: papers that must define the dominant sense.
+    """
+
+    dominant_share: float
+    dominant_min_papers: int
+
+
+def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
+    """Read ``acronym-rules.tsv`` of ``folder``.
+
+    Raises:
+        InputError: a missing file, a wrong header or column count, an unknown
+            or missing rule, a value out of range; the message names file and line.
+    """
+    path = Path(folder) / ACRONYM_RULES_FILE
+    lines = read_text(path, what="acronym-rule file").splitlines()
+    if not lines or tuple(lines[0].split("\t")) != _HEADER:
+        raise InputError(f"first line must be the header {'<TAB>'.join(_HEADER)!r}", path=path, line=1)
+    values: dict[str, float] = {}
+    for line_no, raw in enumerate(lines[1:], start=2):
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cols = [c.strip() for c in raw.split("\t")]
+        if len(cols) != len(_HEADER):
+            raise InputError(f"expected 3 tab-separated columns (rule, value, why), found {len(cols)}", path=path, line=line_no)
+        rule, value, why = cols
+        if rule not in ("dominant_share", "dominant_min_papers"):
+            raise InputError(f"unknown rule {rule!r}", path=path, line=line_no)
+        if rule in values:
+            raise InputError(f"rule {rule!r} given twice", path=path, line=line_no)
+        if not why:
+            raise InputError(f"rule {rule!r} needs a reason", path=path, line=line_no)
+        try:
+            number = float(value)
+        except ValueError:
+            raise InputError(f"value of {rule!r} is not a number: {value!r}", path=path, line=line_no) from None
+        if rule == "dominant_share" and not 0.5 < number <= 1.0:
+            raise InputError("dominant_share must be in (0.5, 1]", path=path, line=line_no)
+        if rule == "dominant_min_papers" and (number < 1 or number != int(number)):
+            raise InputError("dominant_min_papers must be a whole number >= 1", path=path, line=line_no)
+        values[rule] = number
+    missing = {"dominant_share", "dominant_min_papers"} - set(values)
+    if missing:
+        raise InputError(f"missing rule(s) {', '.join(sorted(missing))}", path=path)
+    return AcronymRules(values["dominant_share"], int(values["dominant_min_papers"]))
+
+
+@lru_cache(maxsize=1)
+def acronym_rules() -> AcronymRules:
+    """Return the bundled acronym rules (read once)."""
+    return load_acronym_rules()
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD_SPLIT.split(text.strip()) if w]
+
+
+@lru_cache(maxsize=1 << 16)
+def acronym_fits(short: str, long: str) -> bool:
+    """Say whether the letters of an acronym can be read off a long form, in order.
+
+    Each letter (a plural "s" aside) is found in the long form after the
+    previous one, and the first is the first letter of a word; the words'
+    initials are preferred, so "FBQ" fits "Foo Bar Quux" and "Foo-bar
+    Quux", "HiPPO"-style inner letters fit too, but "FBQ" does not fit
+    "Bar Quux" (no "f"). Digits are skipped.
+
+    >>> acronym_fits("FBQ", "Foo Bar Quux"), acronym_fits("FBQ", "Bar Quux"), acronym_fits("FBQs", "foo bar quuxes")
+    (True, False, True)
+    """
+    letters = [ch.lower() for ch in short if ch.isalpha()]
+    if len(letters) > 2 and short.endswith("s") and short[-2:-1].isupper():
+        letters = letters[:-1]  # a plural: "FBQs"
+    words = [w.lower() for w in _words(long)]
+    if not letters or not words:
+        return False
+    memo: dict[tuple[int, int, int], bool] = {}
+
+    def place(i: int, w: int, pos: int) -> bool:
+        """Place letters[i:], the last one placed at character pos - 1 of word w."""
+        if i == len(letters):
+            return True
+        state = (i, w, pos)
+        if state not in memo:
+            found = False
+            # The initial of a later word (words between are left out: "of", "the").
+            for nxt in range(w + 1, len(words)):
+                if words[nxt][:1] == letters[i] and place(i + 1, nxt, 1):
+                    found = True
+                    break
+            # Or a later letter of the same word ("HiPPO": "High-order").
+            at = words[w].find(letters[i], pos)
+            while not found and at >= 0:
+                found = place(i + 1, w, at + 1)
+                at = words[w].find(letters[i], at + 1)
+            memo[state] = found
+        return memo[state]
+
+    return any(word[:1] == letters[0] and place(1, w, 1) for w, word in enumerate(words))
+
+
+@lru_cache(maxsize=1 << 18)
+def definition_key(long: str) -> str:
+    """Return the key under which two long forms of one acronym are one definition.
+
+    The :func:`kg.names.variant_key` of the long form without a possessive
+    "'s" and without one trailing type word of any entity type ("problem",
+    "algorithm", "model", "dataset"): the acronym fixes what is named, so
+    the type word only says how the paper classed it.
+
+    >>> definition_key("Zorb Lattice problem") == definition_key("Zorb Lattice")
+    True
+    >>> definition_key("Nesterov's Zorb") == definition_key("Nesterov Zorb")
+    True
+    """
+    text = _POSSESSIVE.sub("", long.strip())
+    lower = text.lower()
+    for words in name_rules().type_words.values():
+        for word in words:
+            if lower.endswith(" " + word) or lower.endswith("-" + word):
+                rest = text[: len(text) - len(word) - 1].rstrip(" -")
+                if rest:
+                    return variant_key(rest)
+    return variant_key(text)
+
+
+def is_cut_definition(short: str, long: str, full: str) -> bool:
+    """Say whether ``long`` is the definition ``full`` of ``short`` with words lost.
+
+    True when the acronym does not fit ``long`` but fits ``full``, and the
+    words of ``long`` are a run of the words of ``full`` (spelling aside):
+    "Bar Quux (FBQ)" where the corpus defines FBQ as "Foo Bar Quux".
+
+    >>> is_cut_definition("FBQ", "Bar Quux", "Foo Bar Quux"), is_cut_definition("FBQ", "Bar Zed", "Foo Bar Quux")
+    (True, False)
+    """
+    if acronym_fits(short, long) or not acronym_fits(short, full):
+        return False
+    part = [variant_key(w) for w in _words(long)]
+    whole = [variant_key(w) for w in _words(full)]
+    if not part or len(part) >= len(whole):
+        return False
+    return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
+
+
+def dominant_of(papers: dict[int, int], rules: AcronymRules | None = None) -> int | None:
+    """Return the sense (key) holding the dominant share of an acronym's defining papers, or ``None``.
+
+    ``papers`` maps each sense to how many papers define the acronym with it.
+    Ties and too-small counts give ``None``.
+    """
+    rules = rules or acronym_rules()
+    total = sum(papers.values())
+    if not total:
+        return None
+    best = max(papers.values())
+    top = [k for k, v in papers.items() if v == best]
+    if len(top) != 1 or best < rules.dominant_min_papers or best < rules.dominant_share * total:
+        return None
+    return top[0]
+
+
+class Definitions:
+    """The corpus's definitions of acronyms: acronym -> definition key -> defining papers."""
+
+    def __init__(self) -> None:
+        self._papers: dict[str, dict[str, set[int]]] = {}
+        self._surface: dict[tuple[str, str], str] = {}
+
+    def add(self, short: str, long: str, paper: int) -> None:
+        """Record that ``paper`` defines ``short`` as ``long``."""
+        acr, key = acronym_key(short), definition_key(long)
+        self._papers.setdefault(acr, {}).setdefault(key, set()).add(paper)
+        known = self._surface.get((acr, key))
+        if known is None or long < known:
+            self._surface[(acr, key)] = long
+
+    def dominant(self, short: str) -> tuple[str, str] | None:
+        """Return ``(definition key, a long form)`` of the dominant sense of ``short``, or ``None``."""
+        acr = acronym_key(short)
+        senses = self._papers.get(acr)
+        if not senses:
+            return None
+        keys = sorted(senses, key=lambda k: (-len(senses[k]), k))
+        # A definition cut short counts for the sense it was cut from ("Bar Quux" for "Foo Bar Quux").
+        top = self._surface[(acr, keys[0])]
+        papers = {0: set(senses[keys[0]])}
+        for i, key in enumerate(keys[1:], start=1):
+            if is_cut_definition(acr, self._surface[(acr, key)], top):
+                papers[0] |= senses[key]
+            else:
+                papers[i] = senses[key]
+        chosen = dominant_of({i: len(p) for i, p in papers.items()})
+        if chosen is None:
+            return None
+        return keys[chosen], self._surface[(acr, keys[chosen])]
