@@ -51,6 +51,7 @@ __all__ = [
 
 ACRONYM_RULES_FILE = "acronym-rules.tsv"
 _HEADER = ("rule", "value", "why")
+_NUMBERS = ("dominant_share", "dominant_min_papers", "stem_min", "stem_slack")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2015/]+")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b", re.IGNORECASE)
 
@@ -63,10 +64,16 @@ class AcronymRules:
         dominant_share: share of the papers defining an acronym that must give
             one sense for it to be the acronym's dominant sense.
         dominant_min_papers: papers that must define the dominant sense.
+        stem_min: letters two forms of one word must share ("position"/"positional").
+        stem_slack: letters of the shorter word that may lie past the shared stem.
+        connectives: words two wordings of one long form may differ by ("from", "with").
     """
 
     dominant_share: float
     dominant_min_papers: int
+    stem_min: int = 5
+    stem_slack: int = 3
+    connectives: frozenset[str] = frozenset()
 
 
 def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
@@ -81,6 +88,7 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
     if not lines or tuple(lines[0].split("\t")) != _HEADER:
         raise InputError(f"first line must be the header {'<TAB>'.join(_HEADER)!r}", path=path, line=1)
     values: dict[str, float] = {}
+    connectives: frozenset[str] = frozenset()
     for line_no, raw in enumerate(lines[1:], start=2):
         if not raw.strip() or raw.startswith("#"):
             continue
@@ -88,7 +96,12 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
         if len(cols) != len(_HEADER):
             raise InputError(f"expected 3 tab-separated columns (rule, value, why), found {len(cols)}", path=path, line=line_no)
         rule, value, why = cols
-        if rule not in ("dominant_share", "dominant_min_papers"):
+        if rule == "connectives":
+            if not why:
+                raise InputError("connectives need a reason", path=path, line=line_no)
+            connectives = frozenset(value.split())
+            continue
+        if rule not in _NUMBERS:
             raise InputError(f"unknown rule {rule!r}", path=path, line=line_no)
         if rule in values:
             raise InputError(f"rule {rule!r} given twice", path=path, line=line_no)
@@ -100,13 +113,19 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
             raise InputError(f"value of {rule!r} is not a number: {value!r}", path=path, line=line_no) from None
         if rule == "dominant_share" and not 0.5 < number <= 1.0:
             raise InputError("dominant_share must be in (0.5, 1]", path=path, line=line_no)
-        if rule == "dominant_min_papers" and (number < 1 or number != int(number)):
-            raise InputError("dominant_min_papers must be a whole number >= 1", path=path, line=line_no)
+        if rule != "dominant_share" and (number < 0 or number != int(number)):
+            raise InputError(f"{rule} must be a whole number >= 0", path=path, line=line_no)
         values[rule] = number
-    missing = {"dominant_share", "dominant_min_papers"} - set(values)
+    missing = set(_NUMBERS) - set(values)
     if missing:
         raise InputError(f"missing rule(s) {', '.join(sorted(missing))}", path=path)
-    return AcronymRules(values["dominant_share"], int(values["dominant_min_papers"]))
+    return AcronymRules(
+        dominant_share=values["dominant_share"],
+        dominant_min_papers=max(1, int(values["dominant_min_papers"])),
+        stem_min=int(values["stem_min"]),
+        stem_slack=int(values["stem_slack"]),
+        connectives=connectives,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -224,12 +243,87 @@ def dominant_of(papers: dict[int, int], rules: AcronymRules | None = None) -> in
     return top[0]
 
 
-class Definitions:
-    """The corpus's definitions of acronyms: acronym -> definition key -> defining papers."""
+def _content_words(long: str, connectives: frozenset[str]) -> tuple[str, ...]:
+    """Return the words of a long form that carry its meaning, each with case kept (for embedded acronyms)."""
+    text = _POSSESSIVE.sub("", long)
+    return tuple(w for w in _words(text) if w.lower() not in connectives)
 
-    def __init__(self) -> None:
+
+def _words_match(a: str, b: str, rules: AcronymRules) -> bool:
+    """Say whether two words of long forms are one word in two forms ("position"/"positional")."""
+    ka, kb = variant_key(a), variant_key(b)
+    if ka == kb:
+        return True
+    common = 0
+    for x, y in zip(ka, kb):
+        if x != y:
+            break
+        common += 1
+    return common >= rules.stem_min and common >= min(len(ka), len(kb)) - rules.stem_slack
+
+
+def _initials_of(token: str) -> str | None:
+    """Return the letters of an all-capitals token ("RL" -> "rl") that may stand for several words, else None."""
+    return token.lower() if len(token) >= 2 and token.isalpha() and token.isupper() else None
+
+
+def long_forms_match(a: str, b: str, rules: AcronymRules | None = None) -> bool:
+    """Say whether two long forms of one acronym are one definition worded two ways.
+
+    Word by word, connectives aside ("from", "with", "of"), each word is
+    the other's word in another form: a spelling, plural or derived form
+    sharing a stem of at least :attr:`AcronymRules.stem_min` letters that
+    leaves at most :attr:`AcronymRules.stem_slack` letters of the shorter
+    word ("position"/"positional", "estimation"/"estimator"), or an acronym
+    spelled out ("RL" for "reinforcement learning"). "Generation" and
+    "generalization" share only "genera": two words.
+
+    >>> long_forms_match("zorb learning from lattice feedback", "Zorb Learning with Lattice Feedback")
+    True
+    >>> long_forms_match("ZL from Lattice Feedback", "zorb lattice from lattice feedback")
+    True
+    >>> long_forms_match("lattice generation", "lattice generalization")
+    False
+    """
+    rules = rules or acronym_rules()
+    wa, wb = _content_words(a, rules.connectives), _content_words(b, rules.connectives)
+    i = j = 0
+    while i < len(wa) and j < len(wb):
+        if _words_match(wa[i], wb[j], rules):
+            i, j = i + 1, j + 1
+            continue
+        for short, long, at, other in ((wa[i], wb, j, "a"), (wb[j], wa, i, "b")):
+            letters = _initials_of(short)
+            if letters and at + len(letters) <= len(long):
+                if "".join(w[:1].lower() for w in long[at : at + len(letters)]) == letters:
+                    if other == "a":
+                        i, j = i + 1, j + len(letters)
+                    else:
+                        i, j = i + len(letters), j + 1
+                    break
+        else:
+            return False
+    return i == len(wa) and j == len(wb)
+
+
+class Definitions:
+    """The corpus's definitions of acronyms: acronym -> sense -> defining papers.
+
+    Call :meth:`add` for every definition, then :meth:`settle` once; after
+    that, :meth:`sense` names the sense a definition belongs to (long forms
+    worded alike, :func:`long_forms_match`, are one sense; a definition cut
+    short belongs to the dominant sense it was cut from), :meth:`is_cut`
+    says whether it was cut short, and :meth:`dominant` gives the
+    acronym's dominant sense.
+    """
+
+    def __init__(self, rules: AcronymRules | None = None) -> None:
+        self._rules = rules or acronym_rules()
         self._papers: dict[str, dict[str, set[int]]] = {}
         self._surface: dict[tuple[str, str], str] = {}
+        self._sense: dict[tuple[str, str], str] = {}
+        self._cut: set[tuple[str, str]] = set()
+        self._dominant: dict[str, str] = {}
 
     def add(self, short: str, long: str, paper: int) -> None:
         """Record that ``paper`` defines ``short`` as ``long``."""
@@ -239,22 +333,59 @@ class Definitions:
         if known is None or long < known:
             self._surface[(acr, key)] = long
 
-    def dominant(self, short: str) -> tuple[str, str] | None:
-        """Return ``(definition key, a long form)`` of the dominant sense of ``short``, or ``None``."""
-        acr = acronym_key(short)
-        senses = self._papers.get(acr)
-        if not senses:
-            return None
-        keys = sorted(senses, key=lambda k: (-len(senses[k]), k))
-        # A definition cut short counts for the sense it was cut from ("Bar Quux" for "Foo Bar Quux").
-        top = self._surface[(acr, keys[0])]
-        papers = {0: set(senses[keys[0]])}
-        for i, key in enumerate(keys[1:], start=1):
-            if is_cut_definition(acr, self._surface[(acr, key)], top):
-                papers[0] |= senses[key]
-            else:
-                papers[i] = senses[key]
-        chosen = dominant_of({i: len(p) for i, p in papers.items()})
-        if chosen is None:
-            return None
-        return keys[chosen], self._surface[(acr, keys[chosen])]
+    def settle(self) -> None:
+        """Group each acronym's definitions into senses and find its dominant one."""
+        for acr, senses in self._papers.items():
+            keys = sorted(senses, key=lambda k: (-len(senses[k]), k))
+            parent = {k: k for k in keys}
+
+            def find(k: str) -> str:
+                while parent[k] != k:
+                    parent[k] = parent[parent[k]]
+                    k = parent[k]
+                return k
+
+            # Most used first; a wording joins the first (most used) wording it matches, and one
+            # that spells an acronym inside ("binary CE") joins but never anchors: "binary CE"
+            # must not bridge "binary cross entropy" and "binary cumulative encoding".
+            for x, b in enumerate(keys):
+                for a in keys[:x]:
+                    if self._anchors(acr, a) and long_forms_match(
+                        self._surface[(acr, a)], self._surface[(acr, b)], self._rules
+                    ):
+                        parent[find(b)] = find(a)
+                        break
+            grouped: dict[str, set[int]] = {}
+            for k in keys:
+                grouped.setdefault(find(k), set()).update(senses[k])
+            top = min(grouped, key=lambda g: (-len(grouped[g]), g))
+            top_surface = self._surface[(acr, top)]
+            papers: dict[str, set[int]] = {}
+            for k in keys:
+                root = find(k)
+                if root != top and is_cut_definition(acr, self._surface[(acr, k)], top_surface):
+                    root = top
+                    self._cut.add((acr, k))
+                self._sense[(acr, k)] = root
+                papers.setdefault(root, set()).update(senses[k])
+            chosen = dominant_of({g: len(p) for g, p in papers.items()}, self._rules)
+            if chosen is not None:
+                self._dominant[acr] = chosen
+
+    def _anchors(self, acr: str, key: str) -> bool:
+        """Say whether a wording may gather others: it spells out every word (no acronym inside)."""
+        words = _content_words(self._surface[(acr, key)], self._rules.connectives)
+        return not any(_initials_of(w) for w in words)
+
+    def sense(self, short: str, long: str) -> str:
+        """Return the sense (a definition key) that defining ``short`` as ``long`` names."""
+        acr, key = acronym_key(short), definition_key(long)
+        return self._sense.get((acr, key), key)
+
+    def is_cut(self, short: str, long: str) -> bool:
+        """Say whether defining ``short`` as ``long`` is the acronym's dominant definition cut short."""
+        return (acronym_key(short), definition_key(long)) in self._cut
+
+    def dominant(self, short: str) -> str | None:
+        """Return the dominant sense of ``short``, or ``None`` (polysemous, or too few definitions)."""
+        return self._dominant.get(acronym_key(short))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from kg.acronyms import Definitions, definition_key, dominant_of, is_cut_definition
+from kg.acronyms import Definitions, dominant_of
 from kg.name_versions import (
     fold_year,
     letter_codes,
@@ -376,22 +376,17 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         for short in occ.short_forms if occ.long_forms else ():
             for surface in occ.long_forms:
                 definitions.add(short, surface, occ.paper)
-    dominant_cache: dict[str, tuple[str, str] | None] = {}
+    definitions.settle()
     for n, occ in enumerate(occs):
         strong: set[str] = set()
         cut = False
         for short in occ.short_forms if occ.long_forms else ():
-            if short not in dominant_cache:
-                dominant_cache[short] = definitions.dominant(short)
-            dominant = dominant_cache[short]
             for surface in occ.long_forms:
-                if dominant is not None and is_cut_definition(short, surface, dominant[1]):
-                    # "Bar Quux (FBQ)" where the corpus defines FBQ as "Foo Bar Quux": that definition,
-                    # cut short; its long form alone ("Bar Quux") is not what this paper names.
-                    strong.add("d\x00" + acronym_key(short) + "\x00" + dominant[0])
-                    cut = True
-                else:
-                    strong.add("d\x00" + acronym_key(short) + "\x00" + definition_key(surface))
+                # Long forms worded alike for one acronym are one sense; "Bar Quux (FBQ)" where the
+                # corpus defines FBQ as "Foo Bar Quux" is that sense cut short, and its long form
+                # alone ("Bar Quux") is not what this paper names.
+                strong.add("d\x00" + acronym_key(short) + "\x00" + definitions.sense(short, surface))
+                cut = cut or definitions.is_cut(short, surface)
         if cut:
             rule[n] = "definition cut short"
         for surface in occ.long_forms if not cut else ():
