@@ -35,7 +35,8 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.io import read_text
 from kg.name_rules import DATA_DIR, name_rules
-from kg.names import acronym_key, variant_key
+from kg.name_versions import versions_compatible
+from kg.names import acronym_key, is_short_form, variant_key
 
 __all__ = [
     "ACRONYM_RULES_FILE",
@@ -138,6 +139,17 @@ def _words(text: str) -> list[str]:
     return [w for w in _WORD_SPLIT.split(text.strip()) if w]
 
 
+def _strictly_fits(short: str, long: str, connectives: frozenset[str]) -> bool:
+    """Say whether an acronym's letters are exactly the initials of a long form's words (connectives counted or not)."""
+    letters = "".join(ch.lower() for ch in short if ch.isalpha())
+    if len(letters) > 2 and short.endswith("s") and short[-2:-1].isupper():
+        letters = letters[:-1]
+    words = _words(_POSSESSIVE.sub("", long))
+    every = "".join(w[:1].lower() for w in words)
+    content = "".join(w[:1].lower() for w in words if w.lower() not in connectives)
+    return letters in (every, content)
+
+
 @lru_cache(maxsize=1 << 16)
 def acronym_fits(short: str, long: str) -> bool:
     """Say whether the letters of an acronym can be read off a long form, in order.
@@ -207,17 +219,25 @@ def definition_key(long: str) -> str:
     return variant_key(text)
 
 
-def is_cut_definition(short: str, long: str, full: str) -> bool:
+def is_cut_definition(short: str, long: str, full: str, rules: AcronymRules | None = None) -> bool:
     """Say whether ``long`` is the definition ``full`` of ``short`` with words lost.
 
-    True when the acronym does not fit ``long`` but fits ``full``, and the
-    words of ``long`` are a run of the words of ``full`` (spelling aside):
-    "Bar Quux (FBQ)" where the corpus defines FBQ as "Foo Bar Quux".
+    True when the words of ``long`` are a shorter run of the words of
+    ``full`` (spelling aside), and the acronym fits ``full`` but not
+    ``long``: "Bar Quux (FBQ)" where the corpus defines FBQ as "Foo Bar
+    Quux"; or its letters are exactly the initials of ``full`` and not of
+    ``long``: "Foo Bar Quux (FBQM)" for "Foo Bar Quux Method", where the
+    letters of "FBQM" could also be read off "Foo Bar Quux" alone.
 
     >>> is_cut_definition("FBQ", "Bar Quux", "Foo Bar Quux"), is_cut_definition("FBQ", "Bar Zed", "Foo Bar Quux")
     (True, False)
+    >>> is_cut_definition("SSIM", "structural similarity index", "structural similarity index measure")
+    True
     """
-    if acronym_fits(short, long) or not acronym_fits(short, full):
+    connectives = (rules or acronym_rules()).connectives
+    loose = acronym_fits(short, full) and not acronym_fits(short, long)
+    strict = _strictly_fits(short, full, connectives) and not _strictly_fits(short, long, connectives)
+    if not (loose or strict):
         return False
     part = [variant_key(w) for w in _words(long)]
     whole = [variant_key(w) for w in _words(full)]
@@ -263,8 +283,14 @@ def _words_match(a: str, b: str, rules: AcronymRules) -> bool:
 
 
 def _initials_of(token: str) -> str | None:
-    """Return the letters of an all-capitals token ("RL" -> "rl") that may stand for several words, else None."""
-    return token.lower() if len(token) >= 2 and token.isalpha() and token.isupper() else None
+    """Return the initials an acronym token stands for ("RL" -> "rl", "LoRA" -> "lra"), else None.
+
+    An acronym of capitals (and lower-case letters between them, which
+    belong to the word of the capital before: "LoRA" is Lo-w R-ank A-daptation).
+    """
+    if len(token) < 2 or not token.isalpha() or not is_short_form(token):
+        return None
+    return "".join(ch for ch in token if ch.isupper()).lower() or None
 
 
 def long_forms_match(a: str, b: str, rules: AcronymRules | None = None) -> bool:
@@ -334,7 +360,11 @@ class Definitions:
             self._surface[(acr, key)] = long
 
     def settle(self) -> None:
-        """Group each acronym's definitions into senses and find its dominant one."""
+        """Group each acronym's definitions into senses and find its dominant one.
+
+        Never two versions of one name ("Zorb Model 2" and "Zorb Model"):
+        :func:`kg.name_versions.versions_compatible` must hold.
+        """
         for acr, senses in self._papers.items():
             keys = sorted(senses, key=lambda k: (-len(senses[k]), k))
             parent = {k: k for k in keys}
@@ -350,7 +380,7 @@ class Definitions:
             # must not bridge "binary cross entropy" and "binary cumulative encoding".
             for x, b in enumerate(keys):
                 for a in keys[:x]:
-                    if self._anchors(acr, a) and long_forms_match(
+                    if self._anchors(acr, a) and self._compatible(acr, a, b) and long_forms_match(
                         self._surface[(acr, a)], self._surface[(acr, b)], self._rules
                     ):
                         parent[find(b)] = find(a)
@@ -363,14 +393,24 @@ class Definitions:
             papers: dict[str, set[int]] = {}
             for k in keys:
                 root = find(k)
-                if root != top and is_cut_definition(acr, self._surface[(acr, k)], top_surface):
-                    root = top
-                    self._cut.add((acr, k))
+                if root != top and self._compatible(acr, top, k):
+                    surface = self._surface[(acr, k)]
+                    if is_cut_definition(acr, surface, top_surface, self._rules):
+                        root = top  # a definition cut short of the most used one
+                        self._cut.add((acr, k))
+                    elif _strictly_fits(acr, surface, self._rules.connectives) and is_cut_definition(
+                        acr, top_surface, surface, self._rules
+                    ):
+                        root = top  # the most used definition is this one (its letters exactly) cut short
                 self._sense[(acr, k)] = root
                 papers.setdefault(root, set()).update(senses[k])
             chosen = dominant_of({g: len(p) for g, p in papers.items()}, self._rules)
             if chosen is not None:
                 self._dominant[acr] = chosen
+
+    def _compatible(self, acr: str, a: str, b: str) -> bool:
+        """Say whether two definitions may be one sense: no different version ("Zorb 2" is not "Zorb")."""
+        return versions_compatible(self._surface[(acr, a)], self._surface[(acr, b)])
 
     def _anchors(self, acr: str, key: str) -> bool:
         """Say whether a wording may gather others: it spells out every word (no acronym inside)."""

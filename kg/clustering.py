@@ -170,6 +170,16 @@ class LexiconView:
             self._forms[(entry[0], entry[1])] = found
         return {case_key(f) for e in found for f in getattr(e, "forms", (e.name,)) if is_short_form(f)}
 
+    def knows_type(self, surface: str, etype: EntityType) -> bool:
+        """Say whether an entry of type ``etype`` lists ``surface`` as one of its forms, case kept for an acronym."""
+        if self._lexicon is None:
+            return False
+        own_case = case_key(surface)
+        return any(
+            own_case in {case_key(f) for f in getattr(e, "forms", (e.name,))}
+            for e in self._lexicon.lookup(surface, type=etype)
+        )
+
     def entry(self, surface: str, etype: EntityType, *, bare: bool) -> tuple[str, ...]:
         """Return ``(type, name)`` of the one lexicon entry ``surface`` names, or ``()``.
 
@@ -269,6 +279,7 @@ def _choose_sense(
     context_counts: dict[int, Counter[int]],
     n_papers: int,
     dominant: int | None = None,
+    known_of_type: bool = False,
 ) -> tuple[int | None, str]:
     """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, why not).
 
@@ -293,6 +304,8 @@ def _choose_sense(
     (``dominant``, :func:`kg.acronyms.dominant_of`) and it fits the use's
     type, the field uses the acronym for it without spelling it out: the
     undefined sense does not compete (the other defined senses still do).
+    When no sense of the use's type is defined but the lexicon lists the
+    acronym under that type (``known_of_type``), the use means that sense.
     """
     same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
     if len(same_paper) == 1:
@@ -301,7 +314,12 @@ def _choose_sense(
     if len(spelled) == 1:
         return spelled[0], "same name written without spaces"
     # The extractor's type for a lone acronym is a guess: it only narrows the senses when one fits.
-    typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
+    typed = [c for c in candidates if cluster_types[c][occ.type]]
+    if not typed and known_of_type:
+        # No sense of its type is defined in the corpus, but the lexicon knows one ("GQA" the
+        # dataset where only grouped-query attention is defined): the use means that one.
+        return None, "the lexicon knows a sense of its type"
+    typed = typed or candidates
     here = sorted(paper_context[occ.paper] - set(typed))
     scored: list[tuple[float, float, int]] = []
     for c in typed:
@@ -471,6 +489,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 context_counts,
                 n_papers,
                 dominant,
+                any(lexicon.knows_type(s, occ.type) for s in occ.surfaces),
             )
         rule[n] = f"bare acronym: {why}"
         # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody
