@@ -28,6 +28,7 @@ value). Stdlib only.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -350,11 +351,14 @@ class Definitions:
         self._sense: dict[tuple[str, str], str] = {}
         self._cut: set[tuple[str, str]] = set()
         self._dominant: dict[str, str] = {}
+        self._types: dict[tuple[str, str], Counter[str]] = {}
 
-    def add(self, short: str, long: str, paper: int) -> None:
-        """Record that ``paper`` defines ``short`` as ``long``."""
+    def add(self, short: str, long: str, paper: int, etype: str = "") -> None:
+        """Record that ``paper`` defines ``short`` as ``long`` (as an entity of type ``etype``)."""
         acr, key = acronym_key(short), definition_key(long)
         self._papers.setdefault(acr, {}).setdefault(key, set()).add(paper)
+        if etype:
+            self._types.setdefault((acr, key), Counter())[etype] += 1
         known = self._surface.get((acr, key))
         if known is None or long < known:
             self._surface[(acr, key)] = long
@@ -378,9 +382,14 @@ class Definitions:
             # Most used first; a wording joins the first (most used) wording it matches, and one
             # that spells an acronym inside ("binary CE") joins but never anchors: "binary CE"
             # must not bridge "binary cross entropy" and "binary cumulative encoding".
+            anchors = [k for k in keys if self._anchors(acr, k)]
+            anchor_set = set(anchors)
             for x, b in enumerate(keys):
-                for a in keys[:x]:
-                    if self._anchors(acr, a) and self._compatible(acr, a, b) and long_forms_match(
+                # An anchor joins a more used anchor; a wording with an acronym inside joins any.
+                for a in keys[:x] if b in anchor_set else anchors:
+                    if a == b or not self._anchors(acr, a):
+                        continue
+                    if self._compatible(acr, a, b) and long_forms_match(
                         self._surface[(acr, a)], self._surface[(acr, b)], self._rules
                     ):
                         parent[find(b)] = find(a)
@@ -429,3 +438,20 @@ class Definitions:
     def dominant(self, short: str) -> str | None:
         """Return the dominant sense of ``short``, or ``None`` (polysemous, or too few definitions)."""
         return self._dominant.get(acronym_key(short))
+
+    def dominant_definition(self, short: str) -> tuple[str, str] | None:
+        """Return the most used wording and the majority type of the dominant sense of ``short``, or ``None``.
+
+        The type is ``""`` when the definitions were added without one or tie.
+        """
+        acr = acronym_key(short)
+        sense = self._dominant.get(acr)
+        if sense is None:
+            return None
+        types: Counter[str] = Counter()
+        for (a, key), counts in self._types.items():
+            if a == acr and self._sense.get((a, key)) == sense:
+                types.update(counts)
+        ranked = types.most_common(2)
+        etype = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
+        return self._surface[(acr, sense)], etype

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from kg.acronyms import Definitions, dominant_of
+from kg.acronyms import Definitions, dominant_of, long_forms_match
 from kg.name_versions import (
     fold_year,
     letter_codes,
@@ -169,6 +169,12 @@ class LexiconView:
             )
             self._forms[(entry[0], entry[1])] = found
         return {case_key(f) for e in found for f in getattr(e, "forms", (e.name,)) if is_short_form(f)}
+
+    def long_forms(self, entry: tuple[str, ...]) -> list[str]:
+        """Return the forms of the entry ``(type, name)`` that are not acronyms."""
+        self.acronyms(entry)  # fills the cache of the entry's forms
+        found = self._forms.get((entry[0], entry[1]), ())
+        return sorted({f for e in found for f in getattr(e, "forms", (e.name,)) if not is_short_form(f)})
 
     def knows_type(self, surface: str, etype: EntityType) -> bool:
         """Say whether an entry of type ``etype`` lists ``surface`` as one of its forms, case kept for an acronym."""
@@ -352,6 +358,26 @@ def _choose_sense(
     return root, "dominant sense of the corpus" if settled and root == dominant else "most frequent sense"
 
 
+def _lexicon_acronym_entry(short: str, definitions: Definitions, lexicon: LexiconView) -> tuple[str, ...]:
+    """Return the lexicon entry a bare ``short`` names when the corpus's dominant definition of it is that entry.
+
+    The entry must be the one a bare use of the acronym names, of the
+    definition's majority type, and every long form it lists must be a
+    wording of the definition (an entry with another long form is another
+    sense); ``()`` otherwise.
+    """
+    found = definitions.dominant_definition(short)
+    if found is None or not found[1]:
+        return ()
+    wording, etype = found
+    entry = lexicon.entry(short, etype, bare=True)  # type: ignore[arg-type]
+    if not entry or entry[0] != etype:
+        return ()
+    if not all(long_forms_match(form, wording) for form in lexicon.long_forms(entry)):
+        return ()
+    return entry
+
+
 @lru_cache(maxsize=1 << 18)
 def _pointer_keys(surface: str, *, defining: bool) -> tuple[str, ...]:
     """Return the keys under which a bare acronym finds the entities that carry ``surface``.
@@ -393,8 +419,9 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     for occ in occs:
         for short in occ.short_forms if occ.long_forms else ():
             for surface in occ.long_forms:
-                definitions.add(short, surface, occ.paper)
+                definitions.add(short, surface, occ.paper, occ.type)
     definitions.settle()
+    listed_bare: dict[str, tuple[str, ...]] = {}
     for n, occ in enumerate(occs):
         strong: set[str] = set()
         cut = False
@@ -403,8 +430,17 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 # Long forms worded alike for one acronym are one sense; "Bar Quux (FBQ)" where the
                 # corpus defines FBQ as "Foo Bar Quux" is that sense cut short, and its long form
                 # alone ("Bar Quux") is not what this paper names.
-                strong.add("d\x00" + acronym_key(short) + "\x00" + definitions.sense(short, surface))
+                sense = definitions.sense(short, surface)
+                strong.add("d\x00" + acronym_key(short) + "\x00" + sense)
                 cut = cut or definitions.is_cut(short, surface)
+                if sense == definitions.dominant(short):
+                    if short not in listed_bare:
+                        listed_bare[short] = _lexicon_acronym_entry(short, definitions, lexicon)
+                    if listed_bare[short]:
+                        # The lexicon lists the acronym alone ("QLoRA"), the corpus spells it out:
+                        # its dominant definition is that entry.
+                        strong.add("x\x00" + "\x00".join(listed_bare[short]))
+                        lexicon_of[n] = lexicon_of[n] or listed_bare[short]
         if cut:
             rule[n] = "definition cut short"
         for surface in occ.long_forms if not cut else ():
