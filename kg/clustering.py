@@ -274,6 +274,11 @@ class Clustering:
     lexicon_of: list[tuple[str, ...]]
 
 
+def _majority_type(votes: Counter[str]) -> str:
+    """Return the type most occurrences of a sense were given (ties to the fixed type order)."""
+    return min(votes, key=lambda t: (-votes[t], ENTITY_TYPES.index(t))) if votes else ""  # type: ignore[arg-type]
+
+
 def _choose_sense(
     occ: Occurrence,
     candidates: list[int],
@@ -320,12 +325,11 @@ def _choose_sense(
     if len(spelled) == 1:
         return spelled[0], "same name written without spaces"
     # The extractor's type for a lone acronym is a guess: it only narrows the senses when one fits.
-    typed = [c for c in candidates if cluster_types[c][occ.type]]
-    if not typed and known_of_type:
+    if known_of_type and not any(_majority_type(cluster_types[c]) == occ.type for c in candidates):
         # No sense of its type is defined in the corpus, but the lexicon knows one ("GQA" the
         # dataset where only grouped-query attention is defined): the use means that one.
         return None, "the lexicon knows a sense of its type"
-    typed = typed or candidates
+    typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
     here = sorted(paper_context[occ.paper] - set(typed))
     scored: list[tuple[float, float, int]] = []
     for c in typed:
