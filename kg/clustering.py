@@ -291,6 +291,8 @@ def _choose_sense(
     n_papers: int,
     dominant: int | None = None,
     known_of_type: bool = False,
+    same_name: frozenset[int] | set[int] = frozenset(),
+    sense_types: dict[int, str] | None = None,
 ) -> tuple[int | None, str]:
     """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, why not).
 
@@ -316,8 +318,12 @@ def _choose_sense(
     type, the field uses the acronym for it without spelling it out: the
     undefined sense does not compete (the other defined senses still do).
     When no sense of the use's type is defined but the lexicon lists the
-    acronym under that type (``known_of_type``), the use means that sense.
+    acronym under that type (``known_of_type``), the use means that sense;
+    a sense's type is its lexicon entry's, else its occurrences' majority
+    (``sense_types``). A name written alike up to case and dashes
+    ("ZORB-Bench" for "ZORB-bench", ``same_name``) is that name.
     """
+    sense_types = sense_types or {}
     same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
     if len(same_paper) == 1:
         return same_paper[0], "acronym defined in the paper"
@@ -325,7 +331,10 @@ def _choose_sense(
     if len(spelled) == 1:
         return spelled[0], "same name written without spaces"
     # The extractor's type for a lone acronym is a guess: it only narrows the senses when one fits.
-    if known_of_type and not any(_majority_type(cluster_types[c]) == occ.type for c in candidates):
+    renamed = [c for c in candidates if c in same_name]
+    if len(renamed) == 1:
+        return renamed[0], "same name in another case"
+    if known_of_type and not any(sense_types.get(c) == occ.type for c in candidates):
         # No sense of its type is defined in the corpus, but the lexicon knows one ("GQA" the
         # dataset where only grouped-query attention is defined): the use means that one.
         return None, "the lexicon knows a sense of its type"
@@ -480,6 +489,8 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     paper_context: list[set[int]] = [set() for _ in range(n_papers)]
     lexicon_forms: dict[int, set[str]] = {}  # cluster -> acronyms its lexicon entry lists (case kept)
     defining_papers: dict[str, dict[int, set[int]]] = {}  # acronym key -> cluster -> papers defining it so
+    named_spelling: dict[str, set[int]] = {}  # a proper name's variant key -> clusters ("ZORB-bench")
+    lexicon_types: dict[int, Counter[str]] = {}  # cluster -> types of the lexicon entries it matched
     for n, occ in enumerate(occs):
         if not defined[n]:
             continue
@@ -494,6 +505,10 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 pointer.setdefault(key, set()).add(root)
         for surface in occ.long_forms:
             spelling.setdefault(case_key(surface), set()).add(root)
+            if looks_like_name(surface):
+                named_spelling.setdefault(variant_key(surface), set()).add(root)
+        if lexicon_of[n]:
+            lexicon_types.setdefault(root, Counter())[lexicon_of[n][0]] += 1
         if occ.short_forms and occ.long_forms:
             if rule[n] == "name":
                 rule[n] = "acronym defined"
@@ -501,6 +516,9 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 for key in _pointer_keys(surface, defining=True):
                     defining_papers.setdefault(key, {}).setdefault(root, set()).add(occ.paper)
 
+    sense_types = {
+        root: _majority_type(lexicon_types.get(root) or votes) for root, votes in cluster_types.items()
+    }
     decisions: list[tuple[int, int | None, list[str]]] = []
     context_counts: dict[int, Counter[int]] = {}
     for n, occ in enumerate(occs):
@@ -508,6 +526,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             continue
         bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
         spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
+        renamed = set().union(*(named_spelling.get(variant_key(s), set()) for s in occ.surfaces))
         candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
         target, why = (None, "no definition in the corpus")
         if candidates:
@@ -530,6 +549,8 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 n_papers,
                 dominant,
                 any(lexicon.knows_type(s, occ.type) for s in occ.surfaces),
+                renamed,
+                sense_types,
             )
         rule[n] = f"bare acronym: {why}"
         # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody

@@ -250,3 +250,29 @@ def test_a_bare_acronym_of_a_type_only_the_lexicon_knows_stays_apart() -> None:
     assert node_of(res, "m1") == node_of(res, "d0")
     assert node_of(res, "t1") == node_of(res, "t2") != node_of(res, "d0")
     assert res.entities[node_of(res, "t1")].type == "Dataset"
+
+
+def test_a_name_written_in_capitals_is_the_same_name() -> None:
+    records = [
+        *[paper(f"a{i}", ent("Dataset", "ZORB-Bench")) for i in range(3)],  # reads as an acronym
+        *[paper(f"b{i}", ent("Dataset", "ZORB-bench")) for i in range(2)],  # reads as a name
+    ]
+    res = resolve([*records, *filler(4000)], lexicon=None)
+    assert node_of(res, "a0") == node_of(res, "b0")
+    assert dict(res.entities[node_of(res, "a0")].trace.rules)["bare acronym: same name in another case"] == 3
+
+
+def test_a_sense_has_the_type_its_lexicon_entry_gives_not_the_extractors_majority() -> None:
+    lexicon = LexiconIndex(
+        [
+            LexiconEntry("Model", "Zorb Anything Model", ("ZAM",)),
+            LexiconEntry("Method", "Zorb-Aware Minimization", ("ZAM",)),
+        ]
+    )
+    records = [
+        *[paper(f"d{i}", ent("Method", "Zorb Anything Model", "ZAM")) for i in range(3)],  # typed Method
+        *[paper(f"b{i}", ent("Model", "ZAM")) for i in range(2)],
+    ]
+    res = resolve([*records, *filler(4000)], lexicon=lexicon)
+    assert node_of(res, "b0") == node_of(res, "d0")
+    assert res.entities[node_of(res, "d0")].type == "Model"
