@@ -276,3 +276,14 @@ def test_a_sense_has_the_type_its_lexicon_entry_gives_not_the_extractors_majorit
     res = resolve([*records, *filler(4000)], lexicon=lexicon)
     assert node_of(res, "b0") == node_of(res, "d0")
     assert res.entities[node_of(res, "d0")].type == "Model"
+
+
+def test_a_two_read_to_is_no_version() -> None:
+    lexicon = LexiconIndex([LexiconEntry("Task", "zorb-to-quux translation", ("Z2QT",))])
+    records = [
+        *[paper(f"a{i}", ent("Task", "zorb-to-quux translation")) for i in range(2)],
+        paper("b1", ent("Task", "Z2QT")),
+        paper("c1", ent("Model", "Zorb2Quux")),  # a 2 with no "to" anywhere stays its own name
+    ]
+    res = resolve(records, lexicon=lexicon)
+    assert node_of(res, "b1") == node_of(res, "a0") != node_of(res, "c1")
