@@ -27,11 +27,14 @@ value). Stdlib only.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from kg.errors import InputError
 from kg.io import read_text
@@ -52,6 +55,7 @@ __all__ = [
 ]
 
 ACRONYM_RULES_FILE = "acronym-rules.tsv"
+K = TypeVar("K")
 _HEADER = ("rule", "value", "why")
 _NUMBERS = ("dominant_share", "dominant_min_papers", "stem_min", "stem_slack")
 _WORD_SPLIT = re.compile(r"[\s\-\u2010-\u2015/]+")
@@ -96,7 +100,11 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
             continue
         cols = [c.strip() for c in raw.split("\t")]
         if len(cols) != len(_HEADER):
-            raise InputError(f"expected 3 tab-separated columns (rule, value, why), found {len(cols)}", path=path, line=line_no)
+            raise InputError(
+                f"expected 3 tab-separated columns (rule, value, why), found {len(cols)}",
+                path=path,
+                line=line_no,
+            )
         rule, value, why = cols
         if rule == "connectives":
             if not why:
@@ -112,7 +120,9 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
         try:
             number = float(value)
         except ValueError:
-            raise InputError(f"value of {rule!r} is not a number: {value!r}", path=path, line=line_no) from None
+            raise InputError(
+                f"value of {rule!r} is not a number: {value!r}", path=path, line=line_no
+            ) from None
         if rule == "dominant_share" and not 0.5 < number <= 1.0:
             raise InputError("dominant_share must be in (0.5, 1]", path=path, line=line_no)
         if rule != "dominant_share" and (number < 0 or number != int(number)):
@@ -213,7 +223,7 @@ def definition_key(long: str) -> str:
     lower = text.lower()
     for words in name_rules().type_words.values():
         for word in words:
-            if lower.endswith(" " + word) or lower.endswith("-" + word):
+            if lower.endswith((" " + word, "-" + word)):
                 rest = text[: len(text) - len(word) - 1].rstrip(" -")
                 if rest:
                     return variant_key(rest)
@@ -247,7 +257,15 @@ def is_cut_definition(short: str, long: str, full: str, rules: AcronymRules | No
     return any(whole[i : i + len(part)] == part for i in range(len(whole) - len(part) + 1))
 
 
-def dominant_of(papers: dict[int, int], rules: AcronymRules | None = None) -> int | None:
+def _find(parent: dict[str, str], key: str) -> str:
+    """Union-find lookup with path halving."""
+    while parent[key] != key:
+        parent[key] = parent[parent[key]]
+        key = parent[key]
+    return key
+
+
+def dominant_of(papers: Mapping[K, int], rules: AcronymRules | None = None) -> K | None:
     """Return the sense (key) holding the dominant share of an acronym's defining papers, or ``None``.
 
     ``papers`` maps each sense to how many papers define the acronym with it.
@@ -321,13 +339,13 @@ def long_forms_match(a: str, b: str, rules: AcronymRules | None = None) -> bool:
             continue
         for short, long, at, other in ((wa[i], wb, j, "a"), (wb[j], wa, i, "b")):
             letters = _initials_of(short)
-            if letters and at + len(letters) <= len(long):
-                if "".join(w[:1].lower() for w in long[at : at + len(letters)]) == letters:
-                    if other == "a":
-                        i, j = i + 1, j + len(letters)
-                    else:
-                        i, j = i + len(letters), j + 1
-                    break
+            spelled = "".join(w[:1].lower() for w in long[at : at + len(letters or "")])
+            if letters and at + len(letters) <= len(long) and spelled == letters:
+                if other == "a":
+                    i, j = i + 1, j + len(letters)
+                else:
+                    i, j = i + len(letters), j + 1
+                break
         else:
             return False
     return i == len(wa) and j == len(wb)
@@ -372,12 +390,7 @@ class Definitions:
         for acr, senses in self._papers.items():
             keys = sorted(senses, key=lambda k: (-len(senses[k]), k))
             parent = {k: k for k in keys}
-
-            def find(k: str) -> str:
-                while parent[k] != k:
-                    parent[k] = parent[parent[k]]
-                    k = parent[k]
-                return k
+            find = functools.partial(_find, parent)
 
             # Most used first; a wording joins the first (most used) wording it matches, and one
             # that spells an acronym inside ("binary CE") joins but never anchors: "binary CE"

@@ -64,11 +64,20 @@ def test_the_bundled_rules_load_and_say_why() -> None:
     ("body", "message"),
     [
         ("rule\tvalue\n", r"acronym-rules.tsv:1: first line must be the header"),
-        ("rule\tvalue\twhy\ndominant_share\t0.4\tbecause\n", r"acronym-rules.tsv:2: dominant_share must be in"),
+        (
+            "rule\tvalue\twhy\ndominant_share\t0.4\tbecause\n",
+            r"acronym-rules.tsv:2: dominant_share must be in",
+        ),
         ("rule\tvalue\twhy\nmargin\t3\tbecause\n", r"acronym-rules.tsv:2: unknown rule 'margin'"),
-        ("rule\tvalue\twhy\nstem_min\tfive\tbecause\n", r"acronym-rules.tsv:2: value of 'stem_min' is not a number"),
+        (
+            "rule\tvalue\twhy\nstem_min\tfive\tbecause\n",
+            r"acronym-rules.tsv:2: value of 'stem_min' is not a number",
+        ),
         ("rule\tvalue\twhy\nstem_min\t5\t\n", r"acronym-rules.tsv:2: rule 'stem_min' needs a reason"),
-        ("rule\tvalue\twhy\nstem_min\t5\tbecause\n", r"missing rule\(s\) dominant_min_papers, dominant_share"),
+        (
+            "rule\tvalue\twhy\nstem_min\t5\tbecause\n",
+            r"missing rule\(s\) dominant_min_papers, dominant_share",
+        ),
     ],
 )
 def test_a_broken_rules_file_is_refused_with_file_and_line(tmp_path: Path, body: str, message: str) -> None:
@@ -100,7 +109,9 @@ def test_two_wordings_of_one_long_form_match() -> None:
     assert long_forms_match("zorb learning from lattice feedback", "Zorb Learning with Lattice Feedback")
     assert long_forms_match("Rotary Positional Zorbing", "rotary position zorbing")
     assert long_forms_match("Automated Quux Scoring", "Automatic Quux Scoring")
-    assert long_forms_match("ZL from Lattice Feedback", "zorb lattice from lattice feedback")  # "ZL" spelled out
+    assert long_forms_match(
+        "ZL from Lattice Feedback", "zorb lattice from lattice feedback"
+    )  # "ZL" spelled out
     assert long_forms_match("Quantized ZoRA", "Quantized Zorb-Rank Adaptation")  # mixed-case acronym
     assert not long_forms_match("lattice generation", "lattice generalization")  # a stem, four letters on
     assert not long_forms_match("Zorb Reinforcement Learning", "Zorb Representation Learning")
@@ -239,7 +250,9 @@ def test_a_lexicon_entry_of_the_acronym_alone_takes_the_corpus_definition() -> N
 
 
 def test_a_bare_acronym_of_a_type_only_the_lexicon_knows_stays_apart() -> None:
-    lexicon = LexiconIndex([LexiconEntry("Dataset", "ZQA"), LexiconEntry("Method", "Zorb-Query Attention", ("ZQA",))])
+    lexicon = LexiconIndex(
+        [LexiconEntry("Dataset", "ZQA"), LexiconEntry("Method", "Zorb-Query Attention", ("ZQA",))]
+    )
     records = [
         *[paper(f"d{i}", ent("Method", "Zorb-Query Attention", "ZQA")) for i in range(3)],
         paper("m1", ent("Method", "ZQA")),
