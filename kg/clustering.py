@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
+from kg.acronyms import Definitions, dominant_of, long_forms_match
 from kg.name_versions import (
     fold_year,
     letter_codes,
@@ -169,6 +170,22 @@ class LexiconView:
             self._forms[(entry[0], entry[1])] = found
         return {case_key(f) for e in found for f in getattr(e, "forms", (e.name,)) if is_short_form(f)}
 
+    def long_forms(self, entry: tuple[str, ...]) -> list[str]:
+        """Return the forms of the entry ``(type, name)`` that are not acronyms."""
+        self.acronyms(entry)  # fills the cache of the entry's forms
+        found = self._forms.get((entry[0], entry[1]), ())
+        return sorted({f for e in found for f in getattr(e, "forms", (e.name,)) if not is_short_form(f)})
+
+    def knows_type(self, surface: str, etype: EntityType) -> bool:
+        """Say whether an entry of type ``etype`` lists ``surface`` as one of its forms, case kept for an acronym."""
+        if self._lexicon is None:
+            return False
+        own_case = case_key(surface)
+        return any(
+            own_case in {case_key(f) for f in getattr(e, "forms", (e.name,))}
+            for e in self._lexicon.lookup(surface, type=etype)
+        )
+
     def entry(self, surface: str, etype: EntityType, *, bare: bool) -> tuple[str, ...]:
         """Return ``(type, name)`` of the one lexicon entry ``surface`` names, or ``()``.
 
@@ -257,6 +274,11 @@ class Clustering:
     lexicon_of: list[tuple[str, ...]]
 
 
+def _majority_type(votes: Counter[str]) -> str:
+    """Return the type most occurrences of a sense were given (ties to the fixed type order)."""
+    return min(votes, key=lambda t: (-votes[t], ENTITY_TYPES.index(t))) if votes else ""  # type: ignore[arg-type]
+
+
 def _choose_sense(
     occ: Occurrence,
     candidates: list[int],
@@ -267,6 +289,10 @@ def _choose_sense(
     paper_context: list[set[int]],
     context_counts: dict[int, Counter[int]],
     n_papers: int,
+    dominant: int | None = None,
+    known_of_type: bool = False,
+    same_name: frozenset[int] | set[int] = frozenset(),
+    sense_types: dict[int, str] | None = None,
 ) -> tuple[int | None, str]:
     """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, why not).
 
@@ -286,8 +312,18 @@ def _choose_sense(
     competes too, weighing :data:`UNDEFINED_SENSE_FLOOR` papers (less in
     a small corpus, :data:`UNDEFINED_SENSE_RATE` per paper). The best
     must beat the runner-up by :data:`ATTACH_MARGIN`: a sense defined in a
-    couple of papers needs support from the paper's other entities.
+    couple of papers needs support from the paper's other entities. When the
+    corpus's definitions of the acronym overwhelmingly give one sense
+    (``dominant``, :func:`kg.acronyms.dominant_of`) and it fits the use's
+    type, the field uses the acronym for it without spelling it out: the
+    undefined sense does not compete (the other defined senses still do).
+    When no sense of the use's type is defined but the lexicon lists the
+    acronym under that type (``known_of_type``), the use means that sense;
+    a sense's type is its lexicon entry's, else its occurrences' majority
+    (``sense_types``). A name written alike up to case and dashes
+    ("ZORB-Bench" for "ZORB-bench", ``same_name``) is that name.
     """
+    sense_types = sense_types or {}
     same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
     if len(same_paper) == 1:
         return same_paper[0], "acronym defined in the paper"
@@ -295,6 +331,13 @@ def _choose_sense(
     if len(spelled) == 1:
         return spelled[0], "same name written without spaces"
     # The extractor's type for a lone acronym is a guess: it only narrows the senses when one fits.
+    renamed = [c for c in candidates if c in same_name]
+    if len(renamed) == 1:
+        return renamed[0], "same name in another case"
+    if known_of_type and not any(sense_types.get(c) == occ.type for c in candidates):
+        # No sense of its type is defined in the corpus, but the lexicon knows one ("GQA" the
+        # dataset where only grouped-query attention is defined): the use means that one.
+        return None, "the lexicon knows a sense of its type"
     typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
     here = sorted(paper_context[occ.paper] - set(typed))
     scored: list[tuple[float, float, int]] = []
@@ -311,15 +354,41 @@ def _choose_sense(
                 share = len(cluster_papers.get(x, ())) / max(1, n_papers)
                 evidence += max(0.0, math.log((co / (n_c + 1.0)) / share))
         scored.append((math.log(n_c) + evidence, evidence, c))
-    undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
-    scored.append((math.log(max(undefined, 1e-9)), 0.0, -1))
+    settled = dominant is not None and dominant in typed
+    if not settled:
+        undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
+        scored.append((math.log(max(undefined, 1e-9)), 0.0, -1))
     scored.sort(key=lambda item: (-item[0], item[2]))
+    if len(scored) == 1:
+        return scored[0][2], "dominant sense of the corpus"
     (best, best_evidence, root), (second, _, _) = scored[0], scored[1]
     if root < 0:
         return None, "an undefined sense is likelier"
     if best - second < ATTACH_MARGIN:
         return None, "no clear sense"
-    return root, "context of the paper" if best_evidence > 0 else "most frequent sense"
+    if best_evidence > 0:
+        return root, "context of the paper"
+    return root, "dominant sense of the corpus" if settled and root == dominant else "most frequent sense"
+
+
+def _lexicon_acronym_entry(short: str, definitions: Definitions, lexicon: LexiconView) -> tuple[str, ...]:
+    """Return the lexicon entry a bare ``short`` names when the corpus's dominant definition of it is that entry.
+
+    The entry must be the one a bare use of the acronym names, of the
+    definition's majority type, and every long form it lists must be a
+    wording of the definition (an entry with another long form is another
+    sense); ``()`` otherwise.
+    """
+    found = definitions.dominant_definition(short)
+    if found is None or not found[1]:
+        return ()
+    wording, etype = found
+    entry = lexicon.entry(short, etype, bare=True)  # type: ignore[arg-type]
+    if not entry or entry[0] != etype:
+        return ()
+    if not all(long_forms_match(form, wording) for form in lexicon.long_forms(entry)):
+        return ()
+    return entry
 
 
 @lru_cache(maxsize=1 << 18)
@@ -357,9 +426,37 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     lexicon_of: list[tuple[str, ...]] = [()] * len(occs)
     first_with_key: dict[str, int] = {}
     defined: list[bool] = []
+    # The corpus's definitions of each acronym (kg.acronyms): which long forms are one definition,
+    # which sense dominates, which definitions were cut short.
+    definitions = Definitions()
+    for occ in occs:
+        for short in occ.short_forms if occ.long_forms else ():
+            for surface in occ.long_forms:
+                definitions.add(short, surface, occ.paper, occ.type)
+    definitions.settle()
+    listed_bare: dict[str, tuple[str, ...]] = {}
     for n, occ in enumerate(occs):
         strong: set[str] = set()
-        for surface in occ.long_forms:
+        cut = False
+        for short in occ.short_forms if occ.long_forms else ():
+            for surface in occ.long_forms:
+                # Long forms worded alike for one acronym are one sense; "Bar Quux (FBQ)" where the
+                # corpus defines FBQ as "Foo Bar Quux" is that sense cut short, and its long form
+                # alone ("Bar Quux") is not what this paper names.
+                sense = definitions.sense(short, surface)
+                strong.add("d\x00" + acronym_key(short) + "\x00" + sense)
+                cut = cut or definitions.is_cut(short, surface)
+                if sense == definitions.dominant(short):
+                    if short not in listed_bare:
+                        listed_bare[short] = _lexicon_acronym_entry(short, definitions, lexicon)
+                    if listed_bare[short]:
+                        # The lexicon lists the acronym alone ("QLoRA"), the corpus spells it out:
+                        # its dominant definition is that entry.
+                        strong.add("x\x00" + "\x00".join(listed_bare[short]))
+                        lexicon_of[n] = lexicon_of[n] or listed_bare[short]
+        if cut:
+            rule[n] = "definition cut short"
+        for surface in occ.long_forms if not cut else ():
             # The typed key drops this type's type word; the plain one lets another type's
             # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
             strong.add("n\x00" + keys.identity(surface, occ.type))
@@ -391,6 +488,9 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     cluster_types: dict[int, Counter[str]] = {}
     paper_context: list[set[int]] = [set() for _ in range(n_papers)]
     lexicon_forms: dict[int, set[str]] = {}  # cluster -> acronyms its lexicon entry lists (case kept)
+    defining_papers: dict[str, dict[int, set[int]]] = {}  # acronym key -> cluster -> papers defining it so
+    named_spelling: dict[str, set[int]] = {}  # a proper name's variant key -> clusters ("ZORB-bench")
+    lexicon_types: dict[int, Counter[str]] = {}  # cluster -> types of the lexicon entries it matched
     for n, occ in enumerate(occs):
         if not defined[n]:
             continue
@@ -405,9 +505,20 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 pointer.setdefault(key, set()).add(root)
         for surface in occ.long_forms:
             spelling.setdefault(case_key(surface), set()).add(root)
-        if occ.short_forms and occ.long_forms and rule[n] == "name":
-            rule[n] = "acronym defined"
+            if looks_like_name(surface):
+                named_spelling.setdefault(variant_key(surface), set()).add(root)
+        if lexicon_of[n]:
+            lexicon_types.setdefault(root, Counter())[lexicon_of[n][0]] += 1
+        if occ.short_forms and occ.long_forms:
+            if rule[n] == "name":
+                rule[n] = "acronym defined"
+            for surface in occ.short_forms:
+                for key in _pointer_keys(surface, defining=True):
+                    defining_papers.setdefault(key, {}).setdefault(root, set()).add(occ.paper)
 
+    sense_types = {
+        root: _majority_type(lexicon_types.get(root) or votes) for root, votes in cluster_types.items()
+    }
     decisions: list[tuple[int, int | None, list[str]]] = []
     context_counts: dict[int, Counter[int]] = {}
     for n, occ in enumerate(occs):
@@ -415,11 +526,17 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             continue
         bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
         spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
+        renamed = set().union(*(named_spelling.get(variant_key(s), set()) for s in occ.surfaces))
         candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
         target, why = (None, "no definition in the corpus")
         if candidates:
             own = {case_key(s) for s in occ.surfaces}
             listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
+            defining: dict[int, set[int]] = {}
+            for key in bare_keys:
+                for root, papers in defining_papers.get(key, {}).items():
+                    defining.setdefault(root, set()).update(papers)
+            dominant = dominant_of({root: len(papers) for root, papers in defining.items()})
             target, why = _choose_sense(
                 occ,
                 candidates,
@@ -430,6 +547,10 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 paper_context,
                 context_counts,
                 n_papers,
+                dominant,
+                any(lexicon.knows_type(s, occ.type) for s in occ.surfaces),
+                renamed,
+                sense_types,
             )
         rule[n] = f"bare acronym: {why}"
         # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody

@@ -144,6 +144,19 @@ def _letter_count_explains(short: str, long_words: list[str]) -> bool:
     return bool(runs)
 
 
+def _two_reads_to(short: str, words: list[str]) -> bool:
+    """Say whether every digit of an acronym is a "2" between letters read "to", as the long form says.
+
+    "NL2SQL" for "natural language to SQL", "S2TT" for "speech-to-text
+    translation": no version, the long form has one "to" per such "2".
+
+    >>> _two_reads_to("NL2SQL", ["text", "to", "sql"]), _two_reads_to("GPT4o", ["gpt", "to", "o"])
+    (True, False)
+    """
+    glued = re.findall(r"(?<=[A-Za-z])2(?=[A-Za-z])", short)
+    return bool(glued) and len(glued) == len(_DIGIT_RUN.findall(short)) and len(glued) == words.count("to")
+
+
 def acronym_compatible(short: str, long: str) -> bool:
     """Say whether an acronym can stand for a long form as far as versions go.
 
@@ -153,7 +166,8 @@ def acronym_compatible(short: str, long: str) -> bool:
     * the numbers must agree ("SAM2" / "Segment Anything Model 2" yes,
       "SAM 2" / "Segment Anything Model" no), unless the long form has no
       number and each digit counts repeated initials ("T5" for
-      "Text-to-Text Transfer Transformer");
+      "Text-to-Text Transfer Transformer") or is a "2" read "to"
+      ("NL2SQL" for "text-to-SQL");
     * a separated edition or size part of the acronym ("ViT-L") must appear
       in the long form;
     * an edition word of the long form ("XL", "Pro") must have its initial
@@ -168,7 +182,7 @@ def acronym_compatible(short: str, long: str) -> bool:
     long_digits = _DIGIT_RUN.findall(long)
     if short_digits != long_digits:
         words = re.findall(r"[a-z]+", long.lower())
-        if long_digits or not _letter_count_explains(short, words):
+        if long_digits or not (_letter_count_explains(short, words) or _two_reads_to(short, words)):
             return False
     short_tokens = tokens(short)
     long_tokens = set(tokens(long))

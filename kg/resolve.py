@@ -20,17 +20,19 @@ it has and which family it belongs to. Rules, in the order they apply:
 2. **Long forms.** Two occurrences that share a long form up to case,
    dashes, spacing, plurals, "-ing"/"-ed", British/American spelling, a
    trailing type word or a vendor prefix (an *identity key*), or that the
-   curated lexicon maps onto the same entry of a compatible version, are
-   one entity, whatever type the extractor gave each; union-find makes
-   this transitive.
+   curated lexicon maps onto the same entry of a compatible version, or
+   that define one acronym in two wordings of one definition
+   (:mod:`kg.acronyms`), are one entity, whatever type the extractor gave
+   each; union-find makes this transitive.
 3. **Short forms** (acronym-like surfaces, :func:`kg.names.is_short_form`)
    never merge two long forms: "SAM" the optimiser and "SAM" the
    segmentation model stay apart, and so do two expansions of one acronym.
 4. **Bare short forms** (an occurrence whose every surface is acronym-like)
    attach to a defining entity: the one defined in the same paper, else the
    sense the paper's other entities and the corpus point to, against a
-   sense nobody defined (:mod:`kg.clustering`); otherwise they stay one
-   entity per spelling.
+   sense nobody defined unless the corpus's definitions overwhelmingly give
+   one sense (:mod:`kg.clustering`, :mod:`kg.acronyms`); otherwise they
+   stay one entity per spelling.
 5. **Type, label and family** (:mod:`kg.labels`): the lexicon's type, else
    the majority; the lexicon's canonical name, else the most used surface;
    the nearest attested shorter name of a versioned entity as ``broader``.

@@ -26,8 +26,10 @@ TARGET_PRECISION, TARGET_RECALL = 0.97, 0.92
 #: What resolution reached when this test was written (docs: README "Entity resolution").
 # Recall was 0.809 before kg/data/not-entities.tsv: the guide counts no imaging modality, sensor,
 # law or capability phrase as an entity, and the scorer counts a pair with a side no longer held
-# as missed (8 pairs); 0.796 since (precision 0.967).
-REACHED = {"precision": 0.96, "recall": 0.79, "family_accuracy": 0.95}
+# as missed (8 pairs); 0.796 since (precision 0.967). The corpus's acronym definitions (kg/acronyms.py:
+# dominance, wordings of one definition, the lexicon's acronym-only entries) raised it to 0.821
+# (precision 0.975).
+REACHED = {"precision": 0.97, "recall": 0.82, "family_accuracy": 0.95}
 
 
 def paper(pid: str, *entities: Entity) -> PaperExtraction:

@@ -121,7 +121,7 @@ def test_acronym_attaches_to_an_established_long_form_defined_in_other_papers() 
     assert e.aliases == ("GLS", "gradient-lattice smoothing")
     assert e.paper_count == 11
     assert e.mention_count == 9 * 2 + 1 + 1  # a record without evidence counts once
-    assert dict(e.trace.rules)["bare acronym: most frequent sense"] == 1
+    assert dict(e.trace.rules)["bare acronym: dominant sense of the corpus"] == 1
 
 
 def test_a_bare_acronym_does_not_follow_a_rare_definition_without_context() -> None:
