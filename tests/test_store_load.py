@@ -85,3 +85,22 @@ def test_an_error_of_the_loader_reaches_the_caller_and_leaves_no_store(
         load_store(tmp_path / "store", chunks(), triples=lambda: 0)
     assert not (tmp_path / "store").exists()
     assert len(produced) < 2000  # the producer was stopped, not run to the end
+
+
+def test_a_producer_failing_mid_way_stops_the_loaders_and_leaves_no_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    monkeypatch.setattr(store_module, "SEGMENT_BYTES", 1024)
+
+    def chunks():  # type: ignore[no-untyped-def]
+        for n, line in enumerate(_lines(3000)):
+            if n == 1500:
+                raise RuntimeError("the producer failed half-way")
+            yield line
+
+    with pytest.raises(RuntimeError, match="half-way"):
+        load_store(tmp_path / "store", chunks(), triples=lambda: 0)
+    assert not (tmp_path / "store").exists()
+    assert not [t for t in threading.enumerate() if t.name.startswith("kg-store-loader")]
