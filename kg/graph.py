@@ -263,8 +263,8 @@ def build_graph_from(
         registry: as for :func:`build_graph`.
         apart: resolve in a child process (same result, less memory here).
         scratch: folder for the child's scratch file (the system's temporary folder when ``None``).
-        meanwhile: called while resolution runs (in the child, with ``apart``; before it otherwise);
-            it must not change what ``read`` reads.
+        meanwhile: work for this process while resolution runs (in a child process, with
+            ``apart``; before it, without); it must not change what ``read`` reads.
 
     Returns:
         The graph, and the resolved entities with their node ids (what

@@ -15,9 +15,15 @@ Where ``fork`` is not available the resolution runs in this process.
 
 from __future__ import annotations
 
+import ctypes
+import gc
+import logging
 import os
 import pickle
+import signal
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -34,10 +40,17 @@ from kg.resolve import (
     resolve_stream,
 )
 
+log = logging.getLogger(__name__)
+
 
 def can_fork() -> bool:
-    """Tell whether this platform can run resolution in a forked child."""
-    return hasattr(os, "fork") and hasattr(os, "waitpid")
+    """Tell whether resolution runs in a forked child here: on Linux only.
+
+    CPython calls ``fork`` unsafe on macOS (system libraries keep threads
+    and locks a child cannot use), and Windows has none; there, resolution
+    runs in the build's own process, as before.
+    """
+    return sys.platform.startswith("linux") and hasattr(os, "fork")
 
 
 class ResolvedFromChild:
@@ -51,7 +64,11 @@ class ResolvedFromChild:
     def __init__(self, path: Path) -> None:
         self._path = path
         self._handle: IO[bytes] | None = open(path, "rb")  # noqa: SIM115 - held until close()
-        head = pickle.load(self._handle)
+        try:
+            head = pickle.load(self._handle)
+        except BaseException:
+            self.close()
+            raise
         self.entities: tuple[CanonicalEntity, ...] = head["entities"]
         self.dropped: dict[str, int] = head["dropped"]
         self._papers: int = head["papers"]
@@ -65,7 +82,10 @@ class ResolvedFromChild:
         """
         if position != self._next or self._handle is None:
             raise KGError(f"resolved papers are read in order: asked for {position}, next is {self._next}")
-        paper_id, groups = pickle.load(self._handle)
+        try:
+            paper_id, groups = pickle.load(self._handle)
+        except EOFError:
+            raise KGError(f"records changed while resolving: {self._papers} papers were resolved, more were read") from None
         self._next += 1
         if paper_id != record.id:
             raise KGError(f"records changed while resolving: expected paper {paper_id!r}")
@@ -89,6 +109,27 @@ def _write_resolution(resolution: StreamedResolution, out: IO[bytes]) -> None:
         out.write(pickle.dumps((paper_id, parts), protocol=pickle.HIGHEST_PROTOCOL))
 
 
+#: prctl option: the signal the kernel sends this process when its parent dies
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Make the child end when the build does: it holds the output folder's lock and gigabytes.
+
+    The kernel kills the child when its parent dies (``PR_SET_PDEATHSIG``);
+    a parent gone before that took effect is caught by the ``getppid`` check.
+    A SIGTERM meant for the child alone ends it quietly, not through the
+    build's own handler (which would report in the child's name).
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl in this libc: the getppid check below still runs
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def _child(read: Callable[[], Iterable[PaperExtraction]], lexicon: Any, path: Path, errors: Path) -> int:
     try:
         resolution = resolve_stream(read, lexicon=lexicon)
@@ -96,13 +137,27 @@ def _child(read: Callable[[], Iterable[PaperExtraction]], lexicon: Any, path: Pa
             _write_resolution(resolution, out)
         return 0
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        text = traceback.format_exc()
         try:
-            payload = pickle.dumps(exc)
+            payload = pickle.dumps((exc, text))
             pickle.loads(payload)
         except Exception:  # noqa: BLE001 - an exception that does not pickle goes as its text
-            payload = pickle.dumps(KGError(f"entity resolution failed: {type(exc).__name__}: {exc}"))
+            error = KGError(f"entity resolution failed: {type(exc).__name__}: {exc}")
+            payload = pickle.dumps((error, text))
         errors.write_bytes(payload)
         return 1
+
+
+def _fork() -> int | None:
+    """Fork with the collector frozen (the child must not dirty every inherited page); ``None`` if refused."""
+    gc.freeze()
+    try:
+        return os.fork()
+    except OSError as exc:  # no memory or processes left for a child: resolve here instead
+        log.warning("entity resolution runs in this process: fork failed: %s", exc)
+        return None
+    finally:
+        gc.unfreeze()
 
 
 def resolve_apart(
@@ -136,10 +191,18 @@ def resolve_apart(
     os.close(fd)
     path, errors = Path(name), Path(name + ".error")
     try:
-        pid = os.fork()
+        parent = os.getpid()
+        pid = _fork()
+        if pid is None:
+            path.unlink(missing_ok=True)
+            if meanwhile is not None:
+                meanwhile()
+            return resolve_stream(read, lexicon=lexicon)
         if pid == 0:  # the child: resolve, write, and leave without running the parent's exit handlers
             code = 1
             try:
+                gc.disable()  # it exits when done: collecting would only copy the parent's pages
+                _die_with(parent)
                 code = _child(read, lexicon, path, errors)
             finally:
                 os._exit(code)
@@ -148,13 +211,18 @@ def resolve_apart(
                 meanwhile()
             _, status = os.waitpid(pid, 0)
         except BaseException:
-            os.kill(pid, 9)
+            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             raise
         if errors.exists():
-            raise pickle.loads(errors.read_bytes())
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise KGError(f"entity resolution stopped (child exit status {os.waitstatus_to_exitcode(status)})")
+            error, text = pickle.loads(errors.read_bytes())
+            log.debug("entity resolution failed in its child process:\n%s", text)
+            raise error
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            why = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"ended with exit status {code}"
+            hint = " (out of memory?)" if code == -signal.SIGKILL else ""
+            raise KGError(f"entity resolution stopped: its child process {why}{hint}")
         return ResolvedFromChild(path)
     except BaseException:
         path.unlink(missing_ok=True)

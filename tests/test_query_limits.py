@@ -272,6 +272,21 @@ def test_max_results_without_a_note_when_everything_fits(outputs: Path) -> None:
     assert result.exit_code == 0 and "stopped" not in result.stderr
 
 
+def test_a_ready_query_cut_at_its_limit_says_so(outputs: Path) -> None:
+    """The long lists return their first rows by default: the user must learn there may be more."""
+    cut = CliRunner().invoke(
+        cli, ["query", str(outputs), "--named", "papers_without_code", "--param", "limit=1", "--format", "csv"]
+    )
+    assert cut.exit_code == 0, cut.output
+    assert len(cut.stdout.splitlines()) == 2
+    assert "the first 1 row (the query's limit); --param limit=N for more" in cut.stderr
+    whole = CliRunner().invoke(
+        cli, ["query", str(outputs), "--named", "papers_without_code", "--param", "limit=100000", "--format", "csv"]
+    )
+    assert whole.exit_code == 0 and len(whole.stdout.splitlines()) > 2
+    assert "limit" not in whole.stderr
+
+
 def test_rows_are_printed_while_the_query_still_runs(outputs: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-c", "from kg.cli import main; main()", "query", str(outputs), CROSS, "--format", "tsv"],

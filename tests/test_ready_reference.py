@@ -310,3 +310,12 @@ def test_binding_lists_the_ranks_and_lower_cases_the_key() -> None:
     # evidence's subquery reads as many links as the query returns rows: both LIMIT lines are bound
     evidence = load_query("evidence", limit=7)
     assert "LIMIT 100" not in evidence and evidence.count("LIMIT 7") == 2
+
+
+@pytest.mark.parametrize("name", ["papers_without_code", "code_of_proposed_models", "cooccurring_entities"])
+def test_a_limit_binds_the_subquery_that_picks_the_first_rows_too(name: str) -> None:
+    """The sample's lists are shorter than the default limit, so only the text can show a subquery left at 100."""
+    default = load_query(name)
+    bound = load_query(name, limit=7)
+    assert default.count("LIMIT 100") == 2
+    assert bound.count("LIMIT 7") == 2 and "LIMIT 100" not in bound

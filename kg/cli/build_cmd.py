@@ -121,6 +121,9 @@ def build(
         raise click.BadParameter(str(exc), param_hint="--formats") from None
 
     show_bar = not quiet and sys.stderr.isatty()
+    # no monitor thread: the build forks its entity-resolution child, and a fork is only
+    # safe while no other thread holds a lock
+    tqdm.monitor_interval = 0
     bar = tqdm(total=estimate_total(inputs), unit="paper", desc="extracting", disable=not show_bar, file=sys.stderr)
     in_main = threading.current_thread() is threading.main_thread()  # only there can signals be handled
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None

@@ -43,6 +43,18 @@ def _unchanged(chunk: str) -> str:
     return chunk
 
 
+def _ready_limit(name: str, bound: dict[str, str]) -> int | None:
+    """The row limit a ready query ran with (its ``limit`` parameter, given or default), or ``None``."""
+    from kg.query.ready import list_queries
+
+    for ready in list_queries():
+        if ready.name == name:
+            for param in ready.params:
+                if param.name == "limit":
+                    return int(bound.get("limit", param.default))
+    return None
+
+
 def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
@@ -165,7 +177,8 @@ def query(
         text = read_text(query_file, what="query file")
         name = str(query_file)
     elif named is not None:
-        text = load_query(named, **_parse_params(params))
+        bound = _parse_params(params)
+        text = load_query(named, **bound)
     else:
         assert sparql is not None
         text = sparql
@@ -194,3 +207,11 @@ def query(
         click.echo(
             f"kg: stopped after {max_results:,} rows (--max-results); the query has more", err=True
         )
+    elif named is not None:
+        limit = _ready_limit(named, bound)
+        if limit is not None and limit > 0 and stream.rows_seen == limit:
+            click.echo(
+                f"kg: the first {limit:,} row{'s' if limit != 1 else ''} (the query's limit); "
+                "--param limit=N for more",
+                err=True,
+            )

@@ -245,7 +245,7 @@ _DATE_LEX = re.compile(r"^-?\d{4,}-\d{2}-\d{2}(?:Z|[+-]\d{2}:\d{2})?$")
 def _well_formed(lexical: str, datatype: str) -> bool:
     """Say whether a literal's lexical form is valid for its XSD datatype (as pySHACL checks it)."""
     if datatype == XSD_INTEGER:
-        # most integers are plain ASCII digits: no pattern needed (isdigit alone accepts other scripts' digits)
+        # most integers are plain ASCII digits: no pattern needed; anything else is left to the pattern
         return (lexical.isascii() and lexical.isdigit()) or bool(_INTEGER.match(lexical))
     if datatype == XSD_DOUBLE:
         return bool(_DOUBLE.match(lexical))
