@@ -81,7 +81,7 @@ def test_query_from_file_as_json(outputs: Path, tmp_path: Path) -> None:
 
 def test_tsv_format(outputs: Path) -> None:
     result = invoke(str(outputs), "--named", "top_models", "-p", "limit=1", "--format", "tsv")
-    assert result.output.splitlines() == ["?name\t?papers", '"ResNet-50"\t2']
+    assert result.stdout.splitlines() == ["?name\t?papers", '"ResNet-50"\t2']
 
 
 @pytest.mark.parametrize(
