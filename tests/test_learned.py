@@ -26,6 +26,7 @@ from kg.extract.components.learned import (
     biluo_labels,
     decode_biluo,
     learned_weights,
+    untyped_mentions,
     viterbi,
 )
 from kg.extract.components.learned_roles import FEATURES, ROLES_FILE, RoleScorer, learned_roles
@@ -76,6 +77,86 @@ def test_viterbi_decodes_documents_of_different_lengths_like_one_by_one() -> Non
     together = viterbi(scores, allowed_transitions(labels))
     alone = [viterbi([s], allowed_transitions(labels))[0] for s in scores]
     assert [list(p) for p in together] == [list(p) for p in alone]
+
+
+def _tag_probs(labels: list[str], rows: list[dict[str, float]]) -> object:
+    """Return log-probabilities of one document: each row's given tags, the rest a tiny floor."""
+    import numpy
+
+    probs = numpy.full((len(rows), len(labels)), 1e-6, dtype="float32")
+    for i, row in enumerate(rows):
+        for tag, p in row.items():
+            probs[i, labels.index(tag)] = p
+    return numpy.log(probs)
+
+
+def test_untyped_decoding_finds_a_name_whose_type_is_torn() -> None:
+    labels = biluo_labels(["Method", "Model"])
+    doc = _tag_probs(
+        labels,
+        [
+            {"O": 0.98},
+            {"B-Method": 0.3, "B-Model": 0.32, "O": 0.38},  # no single typed tag beats O ...
+            {"L-Method": 0.3, "L-Model": 0.32, "O": 0.38},  # ... but "some name here" does
+            {"O": 0.98},
+            {"U-Model": 0.5, "U-Method": 0.49, "O": 0.01},
+        ],
+    )
+    typed = decode_biluo([labels[i] for i in viterbi([doc], allowed_transitions(labels))[0]])
+    assert typed == [(4, 5, "Model")]  # the typed path misses the first name
+    (mentions,) = untyped_mentions([doc], labels)
+    assert [(s, e) for s, e, _, _ in mentions] == [(1, 3), (4, 5)]
+    (_, _, first_conf, first_types), (_, _, conf, types) = mentions
+    assert 0.6 < first_conf < 0.63 and max(first_types, key=first_types.get) == "Model"
+    assert conf > 0.98  # sure of a name, though torn between types
+    assert types["Model"] == pytest.approx(0.5 / 0.99, abs=1e-3)
+    assert sum(types.values()) == pytest.approx(1.0, abs=1e-3)
+
+
+def test_untyped_decoding_handles_empty_and_uneven_documents() -> None:
+    import numpy
+
+    labels = biluo_labels(["Task"])
+    docs = [numpy.zeros((0, len(labels)), dtype="float32"), _tag_probs(labels, [{"U-Task": 0.9}, {"O": 0.9}])]
+    empty, one = untyped_mentions(docs, labels)
+    assert empty == [] and [(s, e) for s, e, _, _ in one] == [(0, 1)]
+
+
+def test_assembler_types_an_entity_by_the_summed_type_probabilities() -> None:
+    from kg.extract.components.common import Candidate
+    from kg.extract.components.learned_assembly import LearnedAssembler
+
+    text = "Zorp beats Zorp."
+    sure = Candidate(0, 4, "Zorp", "kg_learned", 0.9, type="Model", type_scores=(("Method", 0.05), ("Model", 0.95)))
+    torn = Candidate(11, 15, "Zorp", "kg_learned", 0.9, type="Method", type_scores=(("Method", 0.55), ("Model", 0.45)))
+    entity = LearnedAssembler()._decide([sure, torn], text, [], None)
+    assert entity["type"] == "Model"  # 1.40 against 0.60; by count it would be a tie broken by position
+    flipped = Candidate(0, 4, "Zorp", "kg_learned", 0.9, type="Model", type_scores=(("Method", 0.45), ("Model", 0.55)))
+    strong = Candidate(11, 15, "Zorp", "kg_learned", 0.9, type="Method", type_scores=(("Method", 0.95), ("Model", 0.05)))
+    assert LearnedAssembler()._decide([flipped, strong], text, [], None)["type"] == "Method"
+
+
+@pytest.mark.parametrize("decoding", ["typed", "untyped"])
+def test_both_decodings_run_in_the_pipeline(tiny_weights: Path, decoding: str) -> None:
+    from kg.extract.pipeline import build_pipeline, run
+
+    nlp = build_pipeline(
+        config=LEARNED_CFG,
+        overrides={"components.kg_learned.tagger.path": str(tiny_weights), "components.kg_learned.decoding": decoding},
+    )
+    paper = Paper(id="t", title="", abstract=TINY_TEXTS[0][0])
+    (record,) = list(run([paper], extractor="t", nlp=nlp))
+    assert {(e.name, e.type) for e in record.entities} >= set(TINY_TYPES.items())
+
+
+def test_an_unknown_decoding_is_refused(tiny_weights: Path) -> None:
+    from kg.extract.pipeline import build_pipeline
+
+    with pytest.raises(Exception, match="decoding must be one of typed, untyped"):
+        build_pipeline(
+            config=LEARNED_CFG,
+            overrides={"components.kg_learned.tagger.path": str(tiny_weights), "components.kg_learned.decoding": "x"},
+        )
 
 
 # -- the converter (train/convert.py) -------------------------------------------------------------------

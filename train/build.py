@@ -6,6 +6,8 @@ Steps (each deterministic; fixed seed, one thread where order matters):
    dev papers left out; reused when ``WORK/vectors`` exists, else taken
    from the shipped tagger's vocab (the same table: the tagger copies it at
    initialisation) unless ``--rebuild-vectors`` is given;
+   optionally (``--pretrain-papers N``) the tagger's encoder pretrained on
+   N unlabelled abstracts (``train/pretrain.py``), reused when its file exists;
 2. the tagger (``train/tagger.py``: the annotated training papers,
    optionally only the first ``--limit``, with BILUO tags from
    ``train/convert.py`` and the rules pipeline's tags as features; the
@@ -18,7 +20,7 @@ Steps (each deterministic; fixed seed, one thread where order matters):
 Usage::
 
     python train/build.py [--corpus DIR] [--work build/train] [--out kg/extract/learned]
-                          [--limit N] [--epochs N] [--rebuild-vectors]
+                          [--limit N] [--epochs N] [--rebuild-vectors] [--pretrain-papers N]
 """
 
 from __future__ import annotations
@@ -34,13 +36,28 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from train import convert, roles, tagger, vectors
+from train import convert, pretrain, roles, tagger, vectors
 
 DATA = REPO / "train" / "data"
 CONFIG = REPO / "train" / "tagger.cfg"
 SEED = 0
 GAZETTEER_FOLDS = 0
 """Folds of the gazetteer feature (``train/gazetteer.py``); 0 trains without it."""
+PRETRAIN_PAPERS = 0
+"""Unlabelled papers the encoder is pretrained on (``train/pretrain.py``); 0 skips pretraining
+(measured on held-out training papers: within the spread of single runs, so off; train/README.md)."""
+
+
+def pretrained_name(papers: int, epochs: int) -> str:
+    """Name the pretrained weights by what made them: the tagger config's text, papers, epochs.
+
+    A changed ``tagger.cfg`` (another width or depth) gets a new file instead
+    of weights of the wrong shape.
+    """
+    import hashlib
+
+    digest = hashlib.sha256(CONFIG.read_bytes() + f"|{papers}|{epochs}".encode()).hexdigest()[:12]
+    return f"pretrained-tok2vec-{digest}.bin"
 
 
 def default_corpus() -> Path:
@@ -133,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
         "--gazetteer-folds", type=int, default=GAZETTEER_FOLDS, help="the gazetteer feature's folds (0: without)"
     )
     parser.add_argument(
+        "--pretrain-papers", type=int, default=PRETRAIN_PAPERS, help="pretrain the encoder on N unlabelled papers (0: no)"
+    )
+    parser.add_argument("--pretrain-epochs", type=int, default=1, help="passes of the encoder pretraining")
+    parser.add_argument(
         "--rebuild-vectors", action="store_true", help="train the vectors again (ignore WORK/vectors and the shipped tagger's)"
     )
     args = parser.parse_args(argv)
@@ -156,6 +177,33 @@ def main(argv: list[str] | None = None) -> int:
         excluded = [dev_file] if dev_file.is_file() else []
         vectors.main([str(corpus), str(vectors_dir), "--rows", str(args.vectors_rows), "--exclude", *map(str, excluded)])
 
+    init_tok2vec = None
+    if args.pretrain_papers:
+        init_tok2vec = work / pretrained_name(args.pretrain_papers, args.pretrain_epochs)
+        if init_tok2vec.is_file():
+            step(f"encoder: reusing the pretrained weights {init_tok2vec}")
+        else:
+            if not corpus.is_dir():
+                raise SystemExit(f"{corpus}: unlabelled corpus not found (pass --corpus)")
+            step(f"encoder: pretraining on {args.pretrain_papers} unlabelled papers of {corpus}")
+            excluded = [f for f in (dev_file, args.data / "dev-second.jsonl") if f.is_file()]
+            pretrain.main(
+                [
+                    str(corpus),
+                    str(init_tok2vec),
+                    "--vectors",
+                    str(vectors_dir),
+                    "--papers",
+                    str(args.pretrain_papers),
+                    "--epochs",
+                    str(args.pretrain_epochs),
+                    "--seed",
+                    str(SEED),
+                    "--exclude",
+                    *map(str, excluded),
+                ]
+            )
+
     records = list(convert.read_records([train_file]))
     if args.limit:
         records = records[: args.limit]
@@ -173,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=SEED,
         blind=args.blind,
         gazetteer_folds=args.gazetteer_folds,
+        init_tok2vec=init_tok2vec,
     )
 
     step(f"install into {args.out}")

@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--gazetteer-folds", type=int, default=0, help="with the gazetteer feature (train/tagger.py)"
     )
+    parser.add_argument("--init-tok2vec", type=Path, default=None, help="pretrained encoder weights (train/pretrain.py)")
     args = parser.parse_args(argv)
     records = list(read_records([args.train]))
     fit, held = records[: args.fit], records[args.fit : args.fit + args.heldout]
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         overrides=overrides,
         on_epoch=score,
         gazetteer_folds=args.gazetteer_folds,
+        init_tok2vec=args.init_tok2vec,
     )
     return 0
 

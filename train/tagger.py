@@ -84,6 +84,7 @@ def train(
     overrides: dict[str, Any] | None = None,
     on_epoch: Callable[[int, Any, Any], None] | None = None,
     gazetteer_folds: int = 0,
+    init_tok2vec: Path | None = None,
 ) -> None:
     """Train and save the tagger pipeline folder to ``out``.
 
@@ -94,6 +95,8 @@ def train(
     (:mod:`kg.extract.components.gazetteer`): each training paper's tags come
     from the names mined from the other folds (as a new paper's would), and
     the gazetteer mined from all the papers ships in the tagger's meta.
+    ``init_tok2vec`` starts the encoder from pretrained weights
+    (``train/pretrain.py``, made with the same ``tagger.cfg``).
     """
     import spacy
     from spacy.training import Example
@@ -130,6 +133,10 @@ def train(
     if log:
         print(f"features for {len(examples)} papers in {time.time() - started:.0f} s", flush=True)
     nlp.initialize(lambda: examples)
+    if init_tok2vec is not None:
+        nlp.get_pipe("tagger").model.get_ref("tok2vec").from_bytes(init_tok2vec.read_bytes())
+        if log:
+            print(f"encoder initialised from {init_tok2vec}", flush=True)
     if vectors is not None:
         rules.vocab.vectors = nlp.vocab.vectors
     optimizer = nlp.create_optimizer()
@@ -160,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--blind", action="store_true", help="hide the rules' tags (the learned-only ablation)")
     parser.add_argument("--gazetteer-folds", type=int, default=0, help="train with the gazetteer feature (0: without)")
+    parser.add_argument("--init-tok2vec", type=Path, default=None, help="pretrained encoder weights (train/pretrain.py)")
     args = parser.parse_args(argv)
     records = list(read_records([args.train]))
     if args.limit:
@@ -173,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         blind=args.blind,
         gazetteer_folds=args.gazetteer_folds,
+        init_tok2vec=args.init_tok2vec,
     )
     return 0
 

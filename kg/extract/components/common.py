@@ -82,6 +82,8 @@ class Candidate:
         is_long_form: True for the long form of an acronym definition (it names the entity).
         expansion: the text with defined acronyms spelled out ("KG completion" ->
             "knowledge graph completion"), when it uses one.
+        type_scores: (type, probability) pairs when a learned tagger typed it
+            (the assembler sums them over an entity's mentions).
     """
 
     start: int
@@ -97,6 +99,7 @@ class Candidate:
     aliases: tuple[str, ...] = ()
     is_long_form: bool = False
     expansion: str = ""
+    type_scores: tuple[tuple[str, float], ...] = ()
 
     def set_type(self, type_: str | None, evidence: str) -> None:
         """Set the type when ``evidence`` outranks what set the current one."""

@@ -186,6 +186,78 @@ def viterbi(scores: Sequence[Any], constraints: tuple[Any, Any, Any]) -> list[An
     return paths
 
 
+DECODINGS = ("typed", "untyped")
+"""How tags become spans: one typed BILUO path, or a path over span boundaries with types decided per span."""
+
+
+def _label_maps(labels: Sequence[str], span_labels: Sequence[str], types: Sequence[str]) -> tuple[Any, Any]:
+    """Return 0/1 matrices summing typed tag probabilities into span tags and into types.
+
+    >>> to_span, to_type = _label_maps(["O", "B-A", "U-B"], biluo_labels(["span"]), ["A", "B"])
+    >>> to_span.tolist()
+    [[1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 1.0]]
+    >>> to_type.tolist()
+    [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]
+    """
+    import numpy
+
+    to_span = numpy.zeros((len(labels), len(span_labels)), dtype="float32")
+    to_type = numpy.zeros((len(labels), len(types)), dtype="float32")
+    for i, label in enumerate(labels):
+        prefix, _, type_ = label.partition("-")
+        to_span[i, span_labels.index("O" if prefix == "O" else f"{prefix}-span")] = 1.0
+        if type_:
+            to_type[i, types.index(type_)] = 1.0
+    return to_span, to_type
+
+
+def untyped_mentions(
+    scores: Sequence[Any], labels: Sequence[str]
+) -> list[list[tuple[int, int, float, dict[str, float]]]]:
+    """Decode each document's tag scores into (start, end, confidence, type probabilities) token spans.
+
+    Finding a name and typing it are two decisions. The typed tags'
+    probabilities are summed into untyped ones (B = B-Method + B-Model + ...),
+    the best BILUO-valid untyped path gives the spans, a span's confidence is
+    the mean probability of its untyped tags, and its type probabilities are
+    the typed tags' mass over its tokens, normalised. A name the tagger is
+    sure of but torn between two types (U-Model 0.5, U-Method 0.49, O 0.01)
+    is a confident mention of its likelier type, where the typed path would
+    give it confidence 0.5; and a span split between types at every token
+    (B-Method 0.3, B-Model 0.3, O 0.4) is still found.
+
+    >>> import numpy
+    >>> labels = biluo_labels(["Method", "Model"])
+    >>> probs = numpy.full((1, len(labels)), 1e-6)
+    >>> probs[0, labels.index("U-Model")], probs[0, labels.index("U-Method")] = 0.5, 0.49
+    >>> probs[0, labels.index("O")] = 0.01
+    >>> [(s, e, round(c, 2), max(t, key=t.get)) for s, e, c, t in untyped_mentions([numpy.log(probs)], labels)[0]]
+    [(0, 1, 0.99, 'Model')]
+    """
+    import numpy
+
+    span_labels = biluo_labels(["span"])
+    types = sorted({label.partition("-")[2] for label in labels if label != "O"})
+    to_span, to_type = _label_maps(labels, span_labels, types)
+    probs = [numpy.exp(log_softmax(numpy.asarray(s, dtype="float32"))) if len(s) else s for s in scores]
+    span_probs = [p @ to_span if len(p) else numpy.zeros((0, len(span_labels))) for p in probs]
+    paths = viterbi([numpy.log(numpy.maximum(p, 1e-12)) for p in span_probs], allowed_transitions(span_labels))
+    out: list[list[tuple[int, int, float, dict[str, float]]]] = []
+    for prob, span_prob, path in zip(probs, span_probs, paths):
+        mentions: list[tuple[int, int, float, dict[str, float]]] = []
+        if len(path):
+            chosen = span_prob[numpy.arange(len(path)), path]
+            type_mass = prob @ to_type
+            tags = [span_labels[i] for i in path.tolist()]
+            for start, end, _ in decode_biluo(tags):
+                mass = type_mass[start:end].sum(axis=0)
+                mass = mass / max(float(mass.sum()), 1e-12)
+                type_scores = {t: round(float(m), 4) for t, m in zip(types, mass.tolist())}
+                mentions.append((start, end, float(chosen[start:end].mean()), type_scores))
+        out.append(mentions)
+    return out
+
+
 def decode_biluo(tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """Turn one tag per token into (start, end, type) token spans, repairing broken sequences.
 
@@ -224,11 +296,20 @@ class LearnedTagger:
     """Run the trained BILUO tagger and add its mentions as typed candidates."""
 
     def __init__(
-        self, nlp: Language, name: str = "kg_learned", *, tagger: Language, min_probability: float = 0.0
+        self,
+        nlp: Language,
+        name: str = "kg_learned",
+        *,
+        tagger: Language,
+        min_probability: float = 0.0,
+        decoding: str = "typed",
     ) -> None:
         register_extensions()
+        if decoding not in DECODINGS:
+            raise ValueError(f"kg_learned: decoding must be one of {', '.join(DECODINGS)}, not {decoding!r}")
         self.name = name
         self.min_probability = min_probability
+        self.decoding = decoding
         self._host_vocab = nlp.vocab
         self._load(tagger)
 
@@ -258,9 +339,27 @@ class LearnedTagger:
                 for doc in predictable:
                     self.gazetteer.annotate(doc)
             scores = [self.model.ops.to_numpy(s) for s in self.model.predict(predictable)] if predictable else []
-            for doc, probs, path in zip(predictable, scores, viterbi(scores, self._constraints)):
-                self._add_candidates(doc, probs, path)
+            if self.decoding == "untyped":
+                for doc, mentions in zip(predictable, untyped_mentions(scores, self.labels)):
+                    self._add_untyped(doc, mentions)
+            else:
+                for doc, logits, path in zip(predictable, scores, viterbi(scores, self._constraints)):
+                    self._add_candidates(doc, logits, path)
             yield from docs
+
+    def _add_untyped(self, doc: Doc, mentions: list[tuple[int, int, float, dict[str, float]]]) -> None:
+        text = doc_text(doc)
+        found = candidates(doc)
+        for start, end, confidence, type_scores in mentions:
+            if confidence < self.min_probability:
+                continue
+            start_char = doc[start].idx
+            end_char = doc[end - 1].idx + len(doc[end - 1])
+            cand = Candidate(start_char, end_char, text[start_char:end_char], self.name, round(confidence, 4))
+            cand.type = max(type_scores, key=lambda t: (type_scores[t], t))
+            cand.type_evidence = "context"
+            cand.type_scores = tuple(type_scores.items())
+            found.append(cand)
 
     def _add_candidates(self, doc: Doc, probs: Any, path: Any) -> None:
         import numpy
@@ -320,8 +419,12 @@ class LearnedTagger:
 
 @Language.factory(
     "kg_learned",
-    default_config={"tagger": {"@misc": "kg.learned_weights.v1", "path": None}, "min_probability": 0.0},
+    default_config={
+        "tagger": {"@misc": "kg.learned_weights.v1", "path": None},
+        "min_probability": 0.0,
+        "decoding": "typed",
+    },
 )
-def make_learned(nlp: Language, name: str, tagger: Any, min_probability: float) -> LearnedTagger:
+def make_learned(nlp: Language, name: str, tagger: Any, min_probability: float, decoding: str) -> LearnedTagger:
     """Build the ``kg_learned`` component around a trained BILUO tagger pipeline."""
-    return LearnedTagger(nlp, name, tagger=tagger, min_probability=min_probability)
+    return LearnedTagger(nlp, name, tagger=tagger, min_probability=min_probability, decoding=decoding)

@@ -130,7 +130,10 @@ class LearnedAssembler:
         members.sort(key=lambda c: (c.start, c.end))
         votes: Counter[str] = Counter()
         for cand in members:
-            if cand.type and cand.component == self.tagger:
+            if cand.type_scores and cand.component == self.tagger:
+                for type_, mass in cand.type_scores:
+                    votes[type_] += mass  # type: ignore[assignment]
+            elif cand.type and cand.component == self.tagger:
                 votes[cand.type] += 1
         if not votes:
             votes.update(c.type for c in members if c.type)
