@@ -33,6 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from train.vectors import excluded_ids
+
 TOKEN = r"[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*"
 INTRO = re.compile(
     rf"\b(?:[Ww]e (?:propose|introduce|present|develop|release)|called|named|dubbed|termed)\s+({TOKEN})(?=[\s,.;:()])"
@@ -128,10 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", type=Path, nargs="*", default=[], help="JSONL files whose ids are left out")
     parser.add_argument("--min-used", type=int, default=2, help="keep names at least N other papers use")
     args = parser.parse_args(argv)
-    exclude: set[str] = set()
-    for path in args.exclude:
-        with open(path, encoding="utf-8") as handle:
-            exclude.update(json.loads(line)["id"] for line in handle if line.strip())
+    exclude = excluded_ids(args.exclude)
     started = time.time()
     papers = read_papers(args.corpus, exclude)
     rows = [r for r in mine(papers) if r[2] >= args.min_used]

@@ -24,7 +24,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from train.tagger import CONFIG
-from train.vectors import read_texts
+from train.vectors import excluded_ids, read_texts
 
 BATCH_WORDS = 3000
 """Words per update (spaCy's pretraining default)."""
@@ -124,10 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--exclude", type=Path, nargs="*", default=[], help="JSONL files whose ids are left out")
     args = parser.parse_args(argv)
-    exclude: set[str] = set()
-    for path in args.exclude:
-        with open(path, encoding="utf-8") as handle:
-            exclude.update(json.loads(line)["id"] for line in handle if line.strip())
+    exclude = excluded_ids(args.exclude)
     texts = read_texts(args.corpus, exclude, args.papers)
     print(f"{len(texts)} papers ({len(exclude)} ids excluded)", flush=True)
     pretrain(texts, args.out, vectors=args.vectors, epochs=args.epochs, seed=args.seed)

@@ -33,6 +33,15 @@ from collections import Counter
 from pathlib import Path
 
 
+def excluded_ids(paths: list[Path]) -> set[str]:
+    """Return the paper ids of JSON Lines files (the dev files: their papers are never read for training)."""
+    ids: set[str] = set()
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            ids.update(json.loads(line)["id"] for line in handle if line.strip())
+    return ids
+
+
 def read_texts(corpus: Path, exclude: set[str], limit: int = 0) -> list[str]:
     """Return title + abstract of every corpus paper not in ``exclude``, sorted by id (deterministic)."""
     texts: dict[str, str] = {}
@@ -69,10 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     import spacy
     from spacy.vectors import Vectors
 
-    exclude: set[str] = set()
-    for path in args.exclude:
-        with open(path, encoding="utf-8") as handle:
-            exclude.update(json.loads(line)["id"] for line in handle if line.strip())
+    exclude = excluded_ids(args.exclude)
     started = time.time()
     texts = read_texts(args.corpus, exclude, args.limit)
     print(f"{len(texts)} papers ({len(exclude)} ids excluded)", flush=True)
