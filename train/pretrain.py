@@ -24,6 +24,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import random
 import sys
 import time
 from pathlib import Path
@@ -56,7 +57,7 @@ def pretrain(
     """Pretrain the tok2vec of ``train/tagger.cfg`` on ``texts`` and write its weights to ``out``."""
     import spacy
     from spacy.training.pretrain import create_pretraining_model, make_update
-    from spacy.util import fix_random_seed, minibatch, registry
+    from spacy.util import fix_random_seed, registry
     from thinc.api import Adam
 
     fix_random_seed(seed)
@@ -79,8 +80,6 @@ def pretrain(
     if log:
         print(f"{len(docs)} papers, {words} words tokenised in {time.time() - started:.0f} s", flush=True)
     order = list(range(len(docs)))
-    import random
-
     rng = random.Random(seed)
     for epoch in range(epochs):
         rng.shuffle(order)
@@ -104,7 +103,6 @@ def pretrain(
             seen += batch_words
         if log:
             print(f"epoch {epoch + 1}/{epochs}: loss per word {total / max(seen, 1):.3f} ({time.time() - started:.0f} s)", flush=True)
-    _ = minibatch  # batches are cut by words above, as spaCy's pretraining batcher does
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.with_name(out.name + ".new")
     with model.use_params(optimizer.averages):

@@ -351,15 +351,28 @@ class LearnedTagger:
         text = doc_text(doc)
         found = candidates(doc)
         for start, end, confidence, type_scores in mentions:
-            if confidence < self.min_probability:
-                continue
-            start_char = doc[start].idx
-            end_char = doc[end - 1].idx + len(doc[end - 1])
-            cand = Candidate(start_char, end_char, text[start_char:end_char], self.name, round(confidence, 4))
-            cand.type = max(type_scores, key=lambda t: (type_scores[t], t))
-            cand.type_evidence = "context"
-            cand.type_scores = tuple(type_scores.items())
-            found.append(cand)
+            if confidence >= self.min_probability:
+                type_ = max(type_scores, key=lambda t: (type_scores[t], t))
+                found.append(self._candidate(doc, text, start, end, type_, confidence, tuple(type_scores.items())))
+
+    def _candidate(
+        self,
+        doc: Doc,
+        text: str,
+        start: int,
+        end: int,
+        type_: str,
+        confidence: float,
+        type_scores: tuple[tuple[str, float], ...] = (),
+    ) -> Candidate:
+        """Return the typed candidate of the token span ``start:end``."""
+        start_char = doc[start].idx
+        end_char = doc[end - 1].idx + len(doc[end - 1])
+        cand = Candidate(start_char, end_char, text[start_char:end_char], self.name, round(confidence, 4))
+        cand.type = type_
+        cand.type_evidence = "context"
+        cand.type_scores = type_scores
+        return cand
 
     def _add_candidates(self, doc: Doc, probs: Any, path: Any) -> None:
         import numpy
@@ -376,14 +389,8 @@ class LearnedTagger:
         chosen = numpy.exp(log_softmax(probs)[numpy.arange(len(path)), path])
         for start, end, type_ in decode_biluo(tags):
             confidence = float(chosen[start:end].mean())
-            if confidence < self.min_probability:
-                continue
-            start_char = doc[start].idx
-            end_char = doc[end - 1].idx + len(doc[end - 1])
-            cand = Candidate(start_char, end_char, text[start_char:end_char], self.name, round(confidence, 4))
-            cand.type = type_
-            cand.type_evidence = "context"
-            found.append(cand)
+            if confidence >= self.min_probability:
+                found.append(self._candidate(doc, text, start, end, type_, confidence))
 
     # -- serialisation: the tagger pipeline travels with the host pipeline -------------------------
 
