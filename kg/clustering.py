@@ -142,6 +142,18 @@ class Keys:
         self._cache[cache_key] = key
         return key
 
+    def without_type_word(self, surface: str, etype: EntityType) -> str:
+        """Return ``surface`` without the trailing type word :meth:`identity` drops, else unchanged.
+
+        "GSM8K dataset" is the lexicon's GSM8K once the corpus shows "GSM8K"
+        is a name: the guide strips the type word, so the lexicon must see
+        the name without it.
+        """
+        typed = split_type_word(surface, etype)
+        if typed is None or self.identity(surface, etype) != self.identity(typed[0], etype):
+            return surface
+        return typed[0]
+
     def plain(self, surface: str) -> str:
         """Return the type-independent key of ``surface``: nothing dropped but spelling and year."""
         text = fold_year(surface)
@@ -461,7 +473,9 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
             strong.add("n\x00" + keys.identity(surface, occ.type))
             strong.add("n\x00" + keys.plain(surface))
-            entry = lexicon.entry(surface, occ.type, bare=False)
+            entry = lexicon.entry(surface, occ.type, bare=False) or lexicon.entry(
+                keys.without_type_word(surface, occ.type), occ.type, bare=False
+            )
             if entry:
                 strong.add("x\x00" + "\x00".join(entry))
                 lexicon_of[n] = entry

@@ -5,7 +5,9 @@ occurrences are one entity, the entity takes the lexicon's type when the
 lexicon knows it (else the type most papers gave), the lexicon's canonical
 name as label (else the surface most papers use, in its most common
 spelling, an acronym when papers use it more than the long form and no
-other entity shares it, without a lower-case type word), and as family
+other entity shares it, without a lower-case type word; the entry's acronym
+when papers write it more than the entry's name; an entity holding 4 in 5
+of an acronym's uses owns it, see :class:`SharedAcronyms`), and as family
 (``skos:broader``) the nearest attested shorter name that its version,
 size or edition parts leave ("Llama 3.1 8B" -> "Llama 3.1" -> "Llama").
 Stdlib only; pure functions of their arguments.
@@ -14,16 +16,54 @@ Stdlib only; pure functions of their arguments.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
 
 from kg.clustering import Keys
 from kg.name_versions import family_stems, version_signature
-from kg.names import acronym_key, is_short_form, split_type_word, split_vendor, variant_key
+from kg.names import acronym_key, case_key, is_short_form, split_type_word, split_vendor, variant_key
 from kg.records import ENTITY_TYPES, EntityType
 
-__all__ = ["choose_label", "choose_type", "families"]
+__all__ = ["SharedAcronyms", "acronym_owner", "choose_label", "choose_type", "families"]
 
 _TYPE_ORDER: dict[str, int] = {t: i for i, t in enumerate(ENTITY_TYPES)}
 _TYPES: dict[str, EntityType] = {t: t for t in ENTITY_TYPES}
+
+
+@dataclass(frozen=True)
+class SharedAcronyms(Container[str]):
+    """The acronyms one entity must not take as its label because other entities carry them too.
+
+    An acronym several entities carry cannot tell them apart, unless one of
+    them holds nearly all its uses: the field's LoRA keeps its label beside
+    a radio protocol's "LoRa" in a few papers. ``key in taken`` is true for
+    a case-kept :func:`kg.names.acronym_key` that more than one entity
+    carries and this entity does not own (:func:`acronym_owner`).
+    """
+
+    shared: frozenset[str]
+    owned: frozenset[str] = frozenset()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.shared and key not in self.owned
+
+
+def acronym_owner(carriers: Mapping[int, int], share: float) -> int | None:
+    """Return the entity holding at least ``share`` of an acronym's occurrences, or ``None``.
+
+    Args:
+        carriers: entity -> occurrences carrying the acronym.
+        share: the dominant share (``dominant_share`` of ``kg/data/acronym-rules.tsv``:
+            the same 4 in 5 that makes a definition an acronym's dominant sense).
+
+    >>> acronym_owner({1: 95, 2: 5}, 0.8), acronym_owner({1: 6, 2: 4}, 0.8)
+    (1, None)
+    """
+    total = sum(carriers.values())
+    if not total:
+        return None
+    best = min(carriers, key=lambda root: (-carriers[root], root))
+    return best if carriers[best] >= share * total else None
 
 
 def choose_type(votes: Counter[str], lexicon_types: Counter[str]) -> tuple[EntityType, str]:
@@ -48,15 +88,16 @@ def choose_label(
     etype: EntityType,
     keys: Keys,
     lexicon_names: Counter[str],
-    shared_short: frozenset[str] | set[str],
+    shared_short: Container[str],
 ) -> tuple[str, str]:
     """Return the canonical label and why (rule 5 of :mod:`kg.resolve`).
 
     Surfaces are grouped by identity key; the group used by most papers wins
     (a tie goes to the long form), then its most common spelling, preferring
     one without a trailing type word. An acronym that another entity also
-    carries (``shared_short``, case-kept :func:`kg.names.acronym_key`) never
-    wins over a long form: a label must tell the two apart.
+    carries and this one does not own (``shared_short``, case-kept
+    :func:`kg.names.acronym_key`, see :class:`SharedAcronyms`) never wins
+    over a long form: a label must tell the two apart.
 
     The lexicon's canonical name is the label where there is one, except
     that an acronym papers use more than it (the entry's long form) takes its
@@ -73,10 +114,16 @@ def choose_label(
         if groups and not is_short_form(canonical):
             used = {key: sum(forms.values()) for key, forms in groups.items()}
             key, forms = max(groups.items(), key=lambda kv: (used[kv[0]], kv[0]))
-            if all(is_short_form(f) for f in forms) and used[key] > used.get(
-                keys.identity(canonical, etype), 0
+            # "GRPO algorithm" counts as a use of the acronym: the guide drops the type word.
+            acronyms = Counter({f: c for f, c in forms.items() if is_short_form(f)})
+            if (
+                acronyms
+                and all(is_short_form(keys.without_type_word(f, etype)) for f in forms)
+                and used[key] > used.get(keys.identity(canonical, etype), 0)
             ):
-                return min(forms, key=lambda f: (-forms[f], f)), "lexicon entry's acronym, most used"
+                # The singular spelling, however often the plural is written ("SAE", not "SAEs").
+                label = min(acronyms, key=lambda f: (acronym_key(f) != case_key(f), -acronyms[f], f))
+                return label, "lexicon entry's acronym, most used"
         return canonical, "lexicon"
     if not groups:
         return min(surfaces, key=lambda s: (-surfaces[s], s)), "most used"

@@ -57,10 +57,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from kg.acronyms import acronym_rules
 from kg.clustering import Keys, LexiconLike, LexiconView, cluster
 from kg.errors import KGError
 from kg.extractions import dedupe_by_id
-from kg.labels import choose_label, choose_type, families
+from kg.labels import SharedAcronyms, acronym_owner, choose_label, choose_type, families
 from kg.lexicons import default_index
 from kg.names import acronym_key, is_short_form, variant_key
 from kg.not_names import common_word_forms, name_evidence, needs_name_evidence
@@ -519,13 +520,20 @@ def _resolve_stream(
             tally.papers.append(link.paper_id)
             tally.mention_count += link.mention_count
 
-    # Acronyms carried by more than one entity: never a label where a long form exists.
-    carriers: dict[str, set[int]] = {}
+    # Acronyms carried by more than one entity: a label only of the entity that holds the
+    # acronym's dominant share of occurrences (LoRA beside a stray "LoRa"), else never where a
+    # long form exists.
+    carriers: dict[str, Counter[int]] = {}
     for root, ids in members.items():
         for n in ids:
             for s in occs[n].short_forms:
-                carriers.setdefault(acronym_key(s), set()).add(root)
-    shared_short = {k for k, roots in carriers.items() if len(roots) > 1}
+                carriers.setdefault(acronym_key(s), Counter())[root] += 1
+    shared_short = frozenset(k for k, roots in carriers.items() if len(roots) > 1)
+    owned_short: dict[int, set[str]] = {}
+    for k in shared_short:
+        owner = acronym_owner(carriers[k], acronym_rules().dominant_share)
+        if owner is not None:
+            owned_short.setdefault(owner, set()).add(k)
     del carriers
 
     drafts: list[tuple[tuple[str, str, str], int, CanonicalEntity, Counter[str]]] = []
@@ -537,7 +545,8 @@ def _resolve_stream(
             lexicon_types[entry[0]] += count
         etype, type_reason = choose_type(tally.votes, lexicon_types)
         lexicon_names = Counter({entry[1]: c for entry, c in lexicon_entries.items() if entry[0] == etype})
-        name, label_reason = choose_label(tally.surfaces, etype, keys, lexicon_names, shared_short)
+        taken = SharedAcronyms(shared_short, frozenset(owned_short.get(root, ())))
+        name, label_reason = choose_label(tally.surfaces, etype, keys, lexicon_names, taken)
         papers = tuple(sorted(tally.papers))
         key = "\x1f".join(sorted({variant_key(s) for s in tally.surfaces})) + "\x1e" + "\x1f".join(papers)
         rules = Counter(clustering.rule[n] for n in ids)

@@ -227,7 +227,10 @@ def test_ambiguous_lexicon_acronym_does_not_attach_a_bare_acronym() -> None:
 
 def test_default_lexicon_is_the_bundled_one() -> None:
     # "default" passes kg.lexicons.default_index(): its aliases join forms no rule links
-    records = [paper("p1", ent("Method", "DPO")), paper("p2", ent("Method", "direct preference optimization"))]
+    records = [
+        paper("p1", ent("Method", "DPO")),
+        paper("p2", ent("Method", "direct preference optimization")),
+    ]
     assert len(resolve(records).entities) == 1
     assert len(resolve(records, lexicon=None).entities) == 2
     res = resolve([paper("p1", ent("Method", "Gradient Lattice Smoothing"))])
@@ -576,6 +579,23 @@ def test_a_shared_acronym_is_no_label() -> None:
     assert names == {"Quorum Zephyr Transformer", "Quick Zonal Tiling"}
 
 
+def test_an_acronym_one_entity_holds_nearly_all_uses_of_is_its_label() -> None:
+    records = [
+        *[paper(f"p{i}", ent("Model", "Quorum Zephyr Transformer", "QZT")) for i in range(3)],
+        *[paper(f"b{i}", ent("Model", "QZT")) for i in range(8)],
+        paper("q1", ent("Method", "Quick Zonal Tiling", "QZT")),  # one paper's other sense
+    ]
+    by_name = {e.name: e for e in resolve(records, lexicon=None).entities}
+    assert set(by_name) == {"QZT", "Quick Zonal Tiling"}  # 11 of 12 uses: the field's QZT
+    assert by_name["QZT"].aliases == ("Quorum Zephyr Transformer",)
+    # the other sense in as many papers as the first: nobody owns the letters, long forms stay
+    split = [*records[:3], *[paper(f"r{i}", ent("Method", "Quick Zonal Tiling", "QZT")) for i in range(3)]]
+    assert {e.name for e in resolve(split, lexicon=None).entities} == {
+        "Quorum Zephyr Transformer",
+        "Quick Zonal Tiling",
+    }
+
+
 def test_label_spelling_is_the_most_common_and_type_words_go() -> None:
     records = [
         paper("p1", ent("Dataset", "Zorbset dataset")),
@@ -604,14 +624,19 @@ def test_lexicon_acronym_case_must_match() -> None:
 
 def test_british_and_american_spellings_are_one_entity() -> None:
     res = resolve(
-        [paper("p1", ent("Task", "lattice generalisation")), paper("p2", ent("Task", "Lattice Generalization"))],
+        [
+            paper("p1", ent("Task", "lattice generalisation")),
+            paper("p2", ent("Task", "Lattice Generalization")),
+        ],
         lexicon=None,
     )
     assert len(res.entities) == 1 and res.entities[0].paper_count == 2
 
 
 def test_a_vendor_prefix_is_a_variant_of_the_model_name() -> None:
-    res = resolve([paper("p1", ent("Model", "OpenAI zorb-3")), paper("p2", ent("Model", "zorb-3"))], lexicon=None)
+    res = resolve(
+        [paper("p1", ent("Model", "OpenAI zorb-3")), paper("p2", ent("Model", "zorb-3"))], lexicon=None
+    )
     [entity] = res.entities
     assert entity.name == "zorb-3"  # the form without the vendor wins a tie
 
@@ -642,6 +667,32 @@ def test_a_lexicon_entry_is_labelled_by_its_acronym_when_papers_use_it_more() ->
     # one paper writes both: the acronym is not used more, the lexicon's name stays
     even = resolve(records[:1], lexicon=LexiconIndex([entry])).entities[0]
     assert (even.name, even.trace.label_reason) == ("quorum lattice adaptation", "lexicon")
+
+
+def test_a_lexicon_acronym_label_is_singular_and_counts_uses_with_a_type_word() -> None:
+    entry = LexiconEntry("Method", "quorum lattice adaptation", ("QuLA",))
+    records = [
+        paper("p1", ent("Method", "quorum lattice adaptation", "QuLA")),
+        paper("p2", ent("Method", "quorum lattice adaptation")),
+        *[paper(f"s{i}", ent("Method", "QuLAs")) for i in range(2)],
+        paper("b1", ent("Method", "QuLA")),
+        *[paper(f"t{i}", ent("Method", "QuLA method")) for i in range(2)],
+    ]
+    [entity] = resolve(records, lexicon=LexiconIndex([entry])).entities
+    # 5 papers write the acronym (2 of them with "method") against 2 for the long form
+    assert (entity.name, entity.trace.label_reason) == ("QuLA", "lexicon entry's acronym, most used")
+
+
+def test_a_lexicon_name_with_a_type_word_is_that_lexicon_entity() -> None:
+    lexicon = LexiconIndex([LexiconEntry("Dataset", "QZB8K")])
+    records = [
+        *[paper(f"p{i}", ent("Dataset", "QZB8K")) for i in range(3)],
+        paper("q1", ent("Dataset", "QZB8K dataset")),
+        paper("q2", ent("Dataset", "QZB8K benchmark")),
+    ]
+    [entity] = resolve(records, lexicon=lexicon).entities
+    assert entity.name == "QZB8K" and entity.paper_count == 5
+    assert {"QZB8K dataset", "QZB8K benchmark"} <= set(entity.aliases)
 
 
 def test_a_family_may_have_another_extracted_type() -> None:
