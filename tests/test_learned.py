@@ -136,6 +136,27 @@ def test_assembler_types_an_entity_by_the_summed_type_probabilities() -> None:
     assert LearnedAssembler()._decide([flipped, strong], text, [], None)["type"] == "Method"
 
 
+def test_lexicon_fill_adds_no_name_inside_a_longer_filled_name() -> None:
+    import spacy
+
+    from kg.extract.components.common import Candidate, candidates
+    from kg.extract.components.learned_assembly import LearnedAssembler
+
+    doc = spacy.blank("en")("We compare Quick Zorp-Net with Zorp-Net and Blixa.")
+    found = candidates(doc)
+
+    def lexicon(start: int, end: int, etype: str) -> Candidate:
+        return Candidate(start, end, doc.text[start:end], "kg_lexicon", 1.0, type=etype, known=True)
+
+    # the tagger found only Blixa; the lexicon knows "Quick Zorp-Net" and, inside it, "Zorp-Net"
+    found += [lexicon(11, 25, "Model"), lexicon(17, 25, "Model"), lexicon(31, 39, "Model")]
+    found.append(Candidate(44, 49, "Blixa", "kg_learned", 0.9, type="Dataset"))
+    drafts, _ = LearnedAssembler().assemble(doc)
+    mentions = sorted((tuple(m), d["name"]) for d in drafts for m in d["mentions"])
+    assert [name for _, name in mentions] == ["Quick Zorp-Net", "Zorp-Net", "Blixa"]
+    assert [span for span, _ in mentions] == [(11, 25), (31, 39), (44, 49)]
+
+
 @pytest.mark.parametrize("decoding", ["typed", "untyped"])
 def test_both_decodings_run_in_the_pipeline(tiny_weights: Path, decoding: str) -> None:
     from kg.extract.pipeline import build_pipeline, run

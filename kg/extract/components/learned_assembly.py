@@ -6,7 +6,8 @@ mentions lead:
 
 1. each learned mention is trimmed (leading article, edge punctuation);
 2. with ``lexicon_fill``, an exact lexicon name that no learned mention
-   overlaps is added with its lexicon type (rules stay where they are exact);
+   overlaps is added with its lexicon type (rules stay where they are exact),
+   the longest first: a name inside a filled one is not added again;
    with ``lexicon_types``, an entity whose name or alias is a lexicon name
    takes the lexicon's type (the lexicon knows that MMLU is a dataset);
 3. mentions with the same normalised text are one entity, and so are an
@@ -106,9 +107,20 @@ class LearnedAssembler:
             taken = bytearray(len(text) + 1)
             for cand in learned:
                 taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
-            for cand in found:
-                if cand.known and cand.type and not any(taken[cand.start : cand.end]):
-                    members.append(cand)
+            # Longest first, and a span inside a filled one is not filled again: "Faster R-CNN"
+            # is one model, not also "R-CNN" (a second lexicon name within it).
+            known = sorted(
+                (c for c in found if c.known and c.type and not any(taken[c.start : c.end])),
+                key=lambda c: (c.start - c.end, c.start),
+            )
+            filled: set[tuple[int, int]] = set()
+            for cand in known:
+                span = (cand.start, cand.end)
+                if span not in filled and any(taken[cand.start : cand.end]):
+                    continue
+                filled.add(span)
+                taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
+            members.extend(c for c in found if c.known and c.type and (c.start, c.end) in filled)
         if not members:
             return [], []
         pairs = get_ext(doc, "kg_abbreviations") or ()
