@@ -109,12 +109,12 @@ class LearnedAssembler:
                 taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
             # Longest first, and a span inside a filled one is not filled again: "Faster R-CNN"
             # is one model, not also "R-CNN" (a second lexicon name within it).
-            known = sorted(
+            fillers = sorted(
                 (c for c in found if c.known and c.type and not any(taken[c.start : c.end])),
                 key=lambda c: (c.start - c.end, c.start),
             )
             filled: set[tuple[int, int]] = set()
-            for cand in known:
+            for cand in fillers:
                 span = (cand.start, cand.end)
                 if span not in filled and any(taken[cand.start : cand.end]):
                     continue
