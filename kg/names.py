@@ -192,7 +192,8 @@ def variant_key(surface: str) -> str:
     punctuation; a LaTeX ``~`` is a space), then word by word: a regular
     plural folded (in names of two or more words, or an acronym's "s"),
     British spellings made American, an "-ing"/"-ed" ending folded
-    ("Pre-training" / "Pre-trained", "Masked" / "Mask"), apostrophes
+    ("Pre-training" / "Pre-trained", "Masked" / "Mask"; not in an
+    acronym-shaped word: "DITING" is no "DiT"), apostrophes
     dropped ("AIME'24"); finally spaces, dashes and underscores removed, so
     "pre-training", "pre training" and "Pretraining" meet.
 
@@ -204,6 +205,8 @@ def variant_key(surface: str) -> str:
     (True, False)
     >>> variant_key("Micro-expressions recognition") == variant_key("micro-expression recognition")
     True
+    >>> variant_key("Pre-Training") == variant_key("pre-trained"), variant_key("DITING") == variant_key("DiT")
+    (True, False)
     """
     text = unicodedata.normalize("NFKC", surface).replace("~", " ")
     cased = _WS.sub(" ", text.translate(_DASH_TABLE)).strip(_EDGE_PUNCT)
@@ -216,7 +219,8 @@ def variant_key(surface: str) -> str:
         if len(words) > 1:
             lower = _singular(word, lower)
         lower = _WORD.sub(lambda m: _american_word(m.group()), lower)
-        folded.append(_PARTICIPLE.sub(_fold_participle, lower))
+        # An acronym-shaped word ends in no participle: "DITING" is a name, not "DiT" + "-ing".
+        folded.append(lower if is_short_form(word) else _PARTICIPLE.sub(_fold_participle, lower))
     return _JOINERS.sub("", "".join(folded))
 
 

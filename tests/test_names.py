@@ -55,6 +55,8 @@ def test_variant_keys_fold_spelling_variants(a: str, b: str) -> None:
         ("Quorvex Loss", "Quorvex Los"),
         ("Blorp 2", "Blorp"),
         ("four blorps", "for blorps"),  # "our" -> "or" needs a stem of three letters
+        ("ZORBING", "ZoRB"),  # an acronym-shaped name ends in no participle
+        ("QUXRED benchmark", "QuXR benchmark"),
     ],
 )
 def test_variant_keys_keep_different_names_apart(a: str, b: str) -> None:
