@@ -530,8 +530,9 @@ def _resolve_stream(
                 carriers.setdefault(acronym_key(s), Counter())[root] += 1
     shared_short = frozenset(k for k, roots in carriers.items() if len(roots) > 1)
     owned_short: dict[int, set[str]] = {}
+    owner_share = acronym_rules().dominant_share
     for k in shared_short:
-        owner = acronym_owner(carriers[k], acronym_rules().dominant_share)
+        owner = acronym_owner(carriers[k], owner_share)
         if owner is not None:
             owned_short.setdefault(owner, set()).add(k)
     del carriers
