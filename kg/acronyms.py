@@ -205,6 +205,37 @@ def acronym_fits(short: str, long: str) -> bool:
     return any(word[:1] == letters[0] and place(1, w, 1) for w, word in enumerate(words))
 
 
+@lru_cache(maxsize=1 << 16)
+def acronym_spells(short: str, long: str) -> bool:
+    """Say whether no word of a long form is left out of an acronym.
+
+    :func:`acronym_fits` lets letters come from inside one word and skips
+    words, so "MATH" fits "mathematical reasoning"; nobody abbreviates that
+    phrase so, because "reasoning" would have no letter. Here the first
+    letter of every space-separated word that is not a connective must
+    appear among the acronym's letters, in order; a hyphenated word counts
+    once ("Pre-trained" gives the "P" of GPT), digits are skipped ("3D").
+
+    >>> acronym_spells("FBQ", "Foo Bar-baz Quux"), acronym_spells("ZORB", "zorbification learning")
+    (True, False)
+    """
+    letters = [ch.lower() for ch in short if ch.isalpha()]
+    connectives = acronym_rules().connectives
+    initials = []
+    for word in long.split():
+        first = next((ch.lower() for ch in word if ch.isalpha()), "")
+        if first and word.lower() not in connectives:
+            initials.append(first)
+    at = 0
+    for letter in initials:
+        while at < len(letters) and letters[at] != letter:
+            at += 1
+        if at == len(letters):
+            return False
+        at += 1
+    return True
+
+
 @lru_cache(maxsize=1 << 18)
 def definition_key(long: str) -> str:
     """Return the key under which two long forms of one acronym are one definition.

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from kg.acronyms import Definitions, dominant_of, long_forms_match
+from kg.acronyms import Definitions, acronym_spells, dominant_of, long_forms_match
 from kg.name_versions import (
     fold_year,
     letter_codes,
@@ -305,10 +305,14 @@ def _choose_sense(
     known_of_type: bool = False,
     same_name: frozenset[int] | set[int] = frozenset(),
     sense_types: dict[int, str] | None = None,
+    written_here: set[int] | None = None,
 ) -> tuple[int | None, str]:
     """Pick the defining cluster a bare acronym belongs to, with the rule that decided, or (None, why not).
 
-    One sense per paper first: a definition in the same paper wins, then a
+    One sense per paper first: a definition in the same paper wins (a sense
+    whose occurrence there writes the acronym or a long form that leaves no
+    word out of it, ``written_here``: "mathematical reasoning" in a paper
+    that names the MATH benchmark is no definition of it), then a
     long form written exactly so but with spaces. Then every sense (of the
     same type, when a sense of that type exists) scores the log of its
     number of papers (the prior) plus, for every entity of this paper it
@@ -330,13 +334,16 @@ def _choose_sense(
     type, the field uses the acronym for it without spelling it out: the
     undefined sense does not compete (the other defined senses still do).
     When no sense of the use's type is defined but the lexicon lists the
-    acronym under that type (``known_of_type``), the use means that sense;
+    acronym under that type (``known_of_type``), the use means that sense,
+    and when one is, only the senses of that type compete;
     a sense's type is its lexicon entry's, else its occurrences' majority
     (``sense_types``). A name written alike up to case and dashes
     ("ZORB-Bench" for "ZORB-bench", ``same_name``) is that name.
     """
     sense_types = sense_types or {}
-    same_paper = [c for c in candidates if occ.paper in cluster_papers[c]]
+    same_paper = [
+        c for c in candidates if occ.paper in cluster_papers[c] and (written_here is None or c in written_here)
+    ]
     if len(same_paper) == 1:
         return same_paper[0], "acronym defined in the paper"
     spelled = [c for c in candidates if c in same_spelling]
@@ -350,11 +357,17 @@ def _choose_sense(
         # No sense of its type is defined in the corpus, but the lexicon knows one ("GQA" the
         # dataset where only grouped-query attention is defined): the use means that one.
         return None, "the lexicon knows a sense of its type"
-    typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
+    if known_of_type:
+        # The lexicon confirms the use's type, so only senses of that type compete: a big Task that
+        # one paper wrote "mathematical reasoning (MATH)" for is not the MATH dataset.
+        typed = [c for c in candidates if sense_types.get(c) == occ.type]
+    else:
+        typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
     here = sorted(paper_context[occ.paper] - set(typed))
     scored: list[tuple[float, float, int]] = []
     for c in typed:
-        n_c = len(cluster_papers[c]) + (LEXICON_SENSE_BONUS if c in lexicon_senses else 0)
+        n_c = len(cluster_papers[c])
+        prior = n_c + (LEXICON_SENSE_BONUS if c in lexicon_senses else 0)
         counts = context_counts.get(c)
         if counts is None:
             counts = Counter(x for p in sorted(cluster_papers[c]) for x in paper_context[p] if x != c)
@@ -365,7 +378,7 @@ def _choose_sense(
             if co:
                 share = len(cluster_papers.get(x, ())) / max(1, n_papers)
                 evidence += max(0.0, math.log((co / (n_c + 1.0)) / share))
-        scored.append((math.log(n_c) + evidence, evidence, c))
+        scored.append((math.log(prior) + evidence, evidence, c))
     settled = dominant is not None and dominant in typed
     if not settled:
         undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
@@ -505,10 +518,12 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     defining_papers: dict[str, dict[int, set[int]]] = {}  # acronym key -> cluster -> papers defining it so
     named_spelling: dict[str, set[int]] = {}  # a proper name's variant key -> clusters ("ZORB-bench")
     lexicon_types: dict[int, Counter[str]] = {}  # cluster -> types of the lexicon entries it matched
+    defined_in_paper: dict[int, list[int]] = {}  # paper -> its defined occurrences
     for n, occ in enumerate(occs):
         if not defined[n]:
             continue
         root = uf.find(n)
+        defined_in_paper.setdefault(occ.paper, []).append(n)
         if lexicon_of[n]:
             lexicon_forms.setdefault(root, set()).update(lexicon.acronyms(lexicon_of[n]))
         cluster_papers.setdefault(root, set()).add(occ.paper)
@@ -551,6 +566,16 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 for root, papers in defining_papers.get(key, {}).items():
                     defining.setdefault(root, set()).update(papers)
             dominant = dominant_of({root: len(papers) for root, papers in defining.items()})
+            own_keys = {acronym_key(s) for s in occ.surfaces}
+            written_here = {
+                uf.find(m)
+                for m in defined_in_paper.get(occ.paper, ())
+                if uf.find(m) in candidates
+                and (
+                    any(acronym_key(s) in own_keys for s in occs[m].short_forms)
+                    or any(acronym_spells(s, lf) for s in occ.surfaces for lf in occs[m].long_forms)
+                )
+            }
             target, why = _choose_sense(
                 occ,
                 candidates,
@@ -565,6 +590,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 any(lexicon.knows_type(s, occ.type) for s in occ.surfaces),
                 renamed,
                 sense_types,
+                written_here,
             )
         rule[n] = f"bare acronym: {why}"
         # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody

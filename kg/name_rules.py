@@ -30,7 +30,7 @@ SPELLING_FILE = "spelling-variants.tsv"
 WORDS_FILE = "name-words.tsv"
 
 _SPELLING_KINDS = frozenset({"suffix", "word", "prefix", "keep"})
-_WORD_KINDS = frozenset({"type_word", "variant", "compound", "vendor", "connector", "size_letter"})
+_WORD_KINDS = frozenset({"type_word", "variant", "compound", "vendor", "connector", "size_letter", "magnitude"})
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,8 @@ class NameRules:
             "using"): an extracted name holding one took in the words before it.
         size_letters: one-letter size codes glued to a version number
             ("v8n": nano, "11s": small): the name without the letter is its family.
+        magnitudes: one-letter multipliers after a number ("8k" thousand, "7b"
+            billion) whose case carries no meaning, so "GSM8k" is "GSM8K".
     """
 
     spelling_suffix: tuple[tuple[str, str], ...]
@@ -63,6 +65,7 @@ class NameRules:
     vendors: tuple[str, ...]
     connectors: tuple[str, ...] = ()
     size_letters: frozenset[str] = frozenset()
+    magnitudes: frozenset[str] = frozenset()
 
 
 def _rows(path: Path, header: tuple[str, ...]) -> Iterable[tuple[int, list[str]]]:
@@ -122,6 +125,7 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
     vendors: list[str] = []
     connectors: list[str] = []
     size_letters: set[str] = set()
+    magnitudes: set[str] = set()
     seen_words: dict[tuple[str, str, str], int] = {}
     path = base / WORDS_FILE
     for line_no, (kind, text, types) in _rows(path, ("kind", "word", "types")):
@@ -150,6 +154,10 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
             if len(text) != 1 or not text.isalpha():
                 raise InputError(f"a size_letter is one letter, got {text!r}", path=path, line=line_no)
             size_letters.add(text)
+        elif kind == "magnitude":
+            if len(text) != 1 or not text.isalpha():
+                raise InputError(f"a magnitude is one letter, got {text!r}", path=path, line=line_no)
+            magnitudes.add(text)
         else:
             compounds.add(text)
     return NameRules(
@@ -163,6 +171,7 @@ def load_name_rules(folder: str | Path = DATA_DIR) -> NameRules:
         vendors=tuple(sorted(vendors, key=lambda v: (-len(v), v))),
         connectors=tuple(sorted(connectors, key=lambda c: (-len(c), c))),
         size_letters=frozenset(size_letters),
+        magnitudes=frozenset(magnitudes),
     )
 
 

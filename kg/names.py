@@ -247,11 +247,23 @@ def case_key(surface: str) -> str:
     Acronyms differ by case where words do not ("ViTs" is the plural of ViT,
     "VITS" a speech model), so lexicon matches of acronyms compare this.
 
-    >>> case_key("ViT-S"), case_key("Vi T s")
-    ('ViTS', 'ViTs')
+    A multiplier letter after a number ("8k", "7b") is written in capitals:
+    its case means nothing, so "GSM8k" is "GSM8K" (``magnitude`` of
+    ``kg/data/name-words.tsv``).
+
+    >>> case_key("ViT-S"), case_key("Vi T s"), case_key("GSM8k"), case_key("Zorb-7b-chat")
+    ('ViTS', 'ViTs', 'GSM8K', 'Zorb7Bchat')
     """
     text = unicodedata.normalize("NFKC", surface)
+    text = _magnitude_pattern().sub(lambda m: m.group(0).upper(), text)
     return "".join(ch for ch in text if not (ch.isspace() or ch in _DASH_CHARS))
+
+
+@lru_cache(maxsize=1)
+def _magnitude_pattern() -> re.Pattern[str]:
+    """Match a multiplier letter right after a digit and not followed by a letter ("8k", not "8kb")."""
+    letters = "".join(sorted(name_rules().magnitudes)) or "-"
+    return re.compile(rf"(?<=\d)[{re.escape(letters)}](?![^\W\d_])", re.IGNORECASE)
 
 
 def acronym_key(surface: str) -> str:

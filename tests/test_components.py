@@ -274,3 +274,17 @@ def test_acronym_defined_differently_from_the_lexicon(nlp) -> None:
 def test_lexicon_match_inside_a_hyphenated_compound_is_ignored(nlp) -> None:
     assert "Gradient Folding" not in found(extract(nlp, "We use Spectral-Gradient Folding here."))
     assert "Blorb" in found(extract(nlp, "A Blorb-based tagger is used."))
+
+
+def test_the_new_parts_a_proposed_system_introduces_are_proposed(nlp) -> None:
+    text = (
+        "We propose HandMime, a pose retargeting framework. HandMime further introduces a Wrist Phase Gate "
+        "that aligns joints. It uses Gradient Folding for training."
+    )
+    got = found(extract(nlp, text))
+    assert got.get("HandMime") == ("Method", "proposed")
+    assert got.get("Wrist Phase Gate", ("", ""))[1] == "proposed"
+    assert got.get("Gradient Folding") == ("Method", "used")  # well known, and "uses" adds nothing new
+    # A system the paper only uses adds no proposed parts.
+    got = found(extract(nlp, "HandMime introduces a Wrist Phase Gate that aligns joints."))
+    assert got.get("Wrist Phase Gate", ("", ""))[1] != "proposed"

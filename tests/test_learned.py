@@ -157,6 +157,26 @@ def test_lexicon_fill_adds_no_name_inside_a_longer_filled_name() -> None:
     assert [span for span, _ in mentions] == [(11, 25), (31, 39), (44, 49)]
 
 
+def test_a_well_known_name_stays_used_unless_the_title_proposes_it() -> None:
+    import spacy
+
+    from kg.extract.components.common import Candidate, candidates
+    from kg.extract.components.learned_assembly import LearnedAssembler
+
+    doc = spacy.blank("en")("We propose to use Zorp-Net and Blixa-Tune.")
+    found = candidates(doc)
+    # The lexicon knows Zorp-Net; kg_roles marked both tagged mentions proposed ("we propose").
+    found.append(Candidate(18, 26, "Zorp-Net", "kg_lexicon", 1.0, type="Model", known=True))
+    found.append(Candidate(18, 26, "Zorp-Net", "kg_learned", 0.9, type="Model", proposed=True))
+    found.append(Candidate(31, 41, "Blixa-Tune", "kg_learned", 0.9, type="Method", proposed=True))
+    roles = {d["name"]: d["role"] for d in LearnedAssembler().assemble(doc)[0]}
+    assert roles == {"Zorp-Net": "used", "Blixa-Tune": "proposed"}
+    # A confident title proposal of kg_names ("Zorp-Net: ...") still makes a known name proposed.
+    found.append(Candidate(18, 26, "Zorp-Net", "kg_names", 0.9, type="Model", proposed=True))
+    roles = {d["name"]: d["role"] for d in LearnedAssembler().assemble(doc)[0]}
+    assert roles == {"Zorp-Net": "proposed", "Blixa-Tune": "proposed"}
+
+
 @pytest.mark.parametrize("decoding", ["typed", "untyped"])
 def test_both_decodings_run_in_the_pipeline(tiny_weights: Path, decoding: str) -> None:
     from kg.extract.pipeline import build_pipeline, run

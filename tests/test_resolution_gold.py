@@ -28,8 +28,9 @@ TARGET_PRECISION, TARGET_RECALL = 0.97, 0.92
 # law or capability phrase as an entity, and the scorer counts a pair with a side no longer held
 # as missed (8 pairs); 0.796 since (precision 0.967). The corpus's acronym definitions (kg/acronyms.py:
 # dominance, wordings of one definition, the lexicon's acronym-only entries) raised it to 0.821
-# (precision 0.975).
-REACHED = {"precision": 0.97, "recall": 0.82, "family_accuracy": 0.95}
+# (precision 0.975); a lexicon-typed bare acronym, same-paper definitions that spell the acronym and
+# case-free multiplier letters ("GSM8k") to 0.830.
+REACHED = {"precision": 0.97, "recall": 0.829, "family_accuracy": 0.95}
 
 
 def paper(pid: str, *entities: Entity) -> PaperExtraction:

@@ -723,3 +723,62 @@ def test_a_size_of_a_version_belongs_to_that_version_then_to_the_family() -> Non
     assert res.entities[nano.broader].name == "Zorbv8"
     assert res.entities[version.broader].name == "Zorb"
     assert res.entities[entity_named(res, "Model", "Zorbv9n").broader].name == "Zorb"
+
+
+def test_a_long_form_in_the_same_paper_that_leaves_a_word_out_is_no_definition() -> None:
+    # One paper (mis)wrote "zorbic forecasting (ZORB)"; ZORB is a dataset another paper defines. A
+    # paper that names "zorbic forecasting" and, apart, "ZORB" has not defined ZORB so: "forecasting"
+    # has no letter in it.
+    res = resolve(
+        [
+            *_filler(20),
+            paper("d1", ent("Dataset", "Zorbic Olympiad Reasoning Bench", "ZORB")),
+            paper("d2", ent("Task", "zorbic forecasting", "ZORB")),
+            paper("p1", ent("Task", "zorbic forecasting"), ent("Dataset", "ZORB")),
+        ],
+        lexicon=None,
+    )
+    assert res.assignment[("p1", 0)] != res.assignment[("p1", 1)]
+
+
+def test_a_long_form_that_spells_the_acronym_in_the_same_paper_still_defines_it() -> None:
+    res = resolve(
+        [
+            paper("d1", ent("Method", "Quuxing Anchor Matching", "QAM")),
+            paper("d2", ent("Method", "Quiet Aperture Masking", "QAM")),
+            paper("p1", ent("Method", "Quiet Aperture Masking"), ent("Method", "QAM")),
+        ],
+        lexicon=None,
+    )
+    assert res.assignment[("p1", 0)] == res.assignment[("p1", 1)]
+
+
+def test_a_lexicon_typed_bare_acronym_is_only_a_sense_of_that_type() -> None:
+    # The lexicon knows ZORB as a dataset (an ambiguous word, so a bare use is not simply its
+    # name); a big task that one paper wrote "(ZORB)" after, and that the bare use's paper shares
+    # context with, is not what a bare Dataset use means.
+    lexicon = LexiconIndex(
+        [LexiconEntry("Dataset", "ZORB", ("Zorbic Olympiad Reasoning Bench",), ambiguous=True)]
+    )
+    context = (ent("Dataset", "Quuxbench"), ent("Method", "quux tuning"))
+    records = [
+        *_filler(40),
+        paper("d1", ent("Dataset", "Zorbic Olympiad Reasoning Bench", "ZORB")),
+        paper("d2", ent("Dataset", "zorbic reasoning", "ZORB"), *context),
+        *[paper(f"t{i}", ent("Task", "zorbic reasoning"), *context) for i in range(12)],
+        paper("p1", ent("Dataset", "ZORB"), *context),
+    ]
+    res = resolve(records, lexicon=lexicon)
+    assert res.assignment[("p1", 0)] == res.assignment[("d1", 0)]
+    # Without the lexicon nothing confirms the use's type: the context decides, as before.
+    plain = resolve(records, lexicon=None)
+    assert plain.assignment[("p1", 0)] == plain.assignment[("t0", 0)]
+
+
+def test_a_multiplier_letter_after_a_number_is_one_spelling_in_either_case() -> None:
+    lexicon = LexiconIndex([LexiconEntry("Dataset", "ZQM8K", ()), LexiconEntry("Model", "ZQM4O", ())])
+    res = resolve([paper("d1", ent("Dataset", "ZQM8K")), paper("p1", ent("Dataset", "ZQM8k"))], lexicon=lexicon)
+    assert res.assignment[("p1", 0)] == res.assignment[("d1", 0)]
+    # A letter that is no multiplier keeps its case: "ZQM4o" is not "ZQM4O".
+    other = resolve([paper("d1", ent("Model", "ZQM4O")), paper("p1", ent("Model", "ZQM4o"))], lexicon=lexicon)
+    assert other.assignment[("p1", 0)] != other.assignment[("d1", 0)]

@@ -41,7 +41,7 @@ KIND_USES = ("trailing", "bare", "strip", "category")
 #: Kinds of ``never_names.tsv``.
 NEVER_NAME_KINDS = ("acronym", "metric", "other")
 #: Kinds of ``cues.tsv``.
-CUE_KINDS = ("propose", "propose_and", "name", "own", "owner", "data_verb")
+CUE_KINDS = ("propose", "propose_and", "system_adds", "name", "own", "owner", "data_verb")
 #: Kinds of ``endings.tsv``.
 ENDING_KINDS = ("not_modifier", "not_plural", "nominal")
 
@@ -135,6 +135,8 @@ class WordLists:
     """Verbs (with inflections) that announce a contribution after "we" / "this paper"."""
     proposal_verbs_after_and: tuple[str, ...]
     """Verbs that announce a contribution after "and" / "," in a sentence about "we"."""
+    system_verbs: tuple[str, ...]
+    """Verbs after the name of a proposed system that announce its new parts ("ZorpNet introduces")."""
     naming_cues: tuple[str, ...]
     """Phrases before a name just defined ("dubbed", "referred to as")."""
     naming_words: frozenset[str]
@@ -363,6 +365,7 @@ def _load(folder: Path) -> WordLists:
         connector_caps=frozenset(w.capitalize() for w in connectors) | {"A", "An"},
         proposal_verbs=_in_file_order(cues["propose"]),
         proposal_verbs_after_and=_in_file_order(cues["propose_and"]),
+        system_verbs=_in_file_order(cues["system_adds"]),
         naming_cues=naming,
         naming_words=frozenset(c for c in naming if " " not in c),
         owned_nouns=_in_file_order(cues["own"]),

@@ -62,13 +62,17 @@ class LearnedAssembler:
         lexicon_fill: bool = True,
         lexicon_types: bool = True,
         roles: Any = None,
+        title_proposal_confidence: float = 0.9,
     ) -> None:
+        """See the module docstring; ``title_proposal_confidence`` is that of ``kg_assembly``:
+        the least confidence of a ``kg_names`` title proposal that makes a well-known name proposed."""
         register_extensions()
         self.name = name
         self.tagger = tagger
         self.lexicon_fill = lexicon_fill
         self.lexicon_types = lexicon_types
         self.roles = roles
+        self.title_proposal_confidence = title_proposal_confidence
 
     def __call__(self, doc: Doc) -> Doc:
         """Write ``doc._.kg_entities`` from the candidates of the tagger (and lexicon)."""
@@ -92,11 +96,27 @@ class LearnedAssembler:
         for cand in learned:
             trim_candidate(text, cand)
         learned = [c for c in learned if _usable(c.text)]
-        rule_proposed = {norm_key(c.text) for c in found if c.proposed and c.component != self.tagger}
-        if rule_proposed:
-            for cand in learned:
-                if norm_key(cand.text) in rule_proposed:
-                    cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
+        # A well-known (lexicon) name stays used whatever the cue ("we propose to use LoRA"), as in
+        # kg_assembly: only a confident title proposal of kg_names ("NAME: ...") makes it proposed.
+        known = {norm_key(c.text) for c in found if c.known}
+        titled = {
+            norm_key(c.text)
+            for c in found
+            if c.proposed and c.component == "kg_names" and c.confidence >= self.title_proposal_confidence
+        }
+        rule_proposed = {
+            key
+            for c in found
+            if c.proposed and c.component != self.tagger
+            for key in (norm_key(c.text),)
+            if key not in known or key in titled
+        }
+        for cand in found:
+            key = norm_key(cand.text)
+            if cand.component == self.tagger and key in rule_proposed:
+                cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
+            elif key in known and key not in titled:
+                cand.proposed = False
         members = list(learned)
         lexicon_type: dict[str, str] = {}
         if self.lexicon_types:
@@ -129,11 +149,11 @@ class LearnedAssembler:
         drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]
         if lexicon_type:
             for draft in drafts:
-                known = lexicon_type.get(norm_key(draft["name"])) or next(
+                known_type = lexicon_type.get(norm_key(draft["name"])) or next(
                     (lexicon_type[k] for k in map(norm_key, draft["aliases"]) if k in lexicon_type), None
                 )
-                if known:
-                    draft["type"] = known
+                if known_type:
+                    draft["type"] = known_type
         return drafts, groups
 
     def _decide(
@@ -216,10 +236,29 @@ def _usable(text: str) -> bool:
 
 @Language.factory(
     "kg_learned_assembly",
-    default_config={"tagger": "kg_learned", "lexicon_fill": True, "lexicon_types": True, "roles": None},
+    default_config={
+        "tagger": "kg_learned",
+        "lexicon_fill": True,
+        "lexicon_types": True,
+        "roles": None,
+        "title_proposal_confidence": 0.9,
+    },
 )
 def make_learned_assembly(
-    nlp: Language, name: str, tagger: str, lexicon_fill: bool, lexicon_types: bool, roles: Any
+    nlp: Language,
+    name: str,
+    tagger: str,
+    lexicon_fill: bool,
+    lexicon_types: bool,
+    roles: Any,
+    title_proposal_confidence: float,
 ) -> LearnedAssembler:
     """Build the ``kg_learned_assembly`` component."""
-    return LearnedAssembler(name, tagger=tagger, lexicon_fill=lexicon_fill, lexicon_types=lexicon_types, roles=roles)
+    return LearnedAssembler(
+        name,
+        tagger=tagger,
+        lexicon_fill=lexicon_fill,
+        lexicon_types=lexicon_types,
+        roles=roles,
+        title_proposal_confidence=title_proposal_confidence,
+    )

@@ -65,6 +65,8 @@ class CuePatterns:
         lists: the word lists the patterns were built from.
         proposal_cue: "we propose", "This paper introduces", "Here we present" ...
         bare_proposal_cue: "... and propose X" later in a sentence whose subject is "we".
+        system_cue: "introduces", "further proposes" right after the name of a
+            proposed system: its new parts follow ("ZorpNet introduces a Blixa Gate").
         naming_cue: "dubbed X", "called X", "referred to as X".
         cap_phrase: a capitalised phrase, its words joined by spaces or connectors
             ("Spectral Glyph Routing", "Theory of Glyph Binding").
@@ -77,6 +79,9 @@ class CuePatterns:
         self.lists = lists
         verbs = _alternation(lists.proposal_verbs)
         self.proposal_cue = re.compile(rf"{_SUBJECT}\s+{_ADVERB}(?:{verbs})\b")
+        self.system_cue = (
+            re.compile(rf"\s+{_ADVERB}(?:{_alternation(lists.system_verbs)})\b") if lists.system_verbs else None
+        )
         after_and = _alternation(lists.proposal_verbs_after_and)
         self.bare_proposal_cue = re.compile(
             rf"(?:and|,|;)\s+(?:then\s+|further\s+|also\s+)?(?:{after_and})\b"
@@ -186,6 +191,20 @@ def proposal_windows(text: str, start: int, end: int, cues: CuePatterns) -> Iter
             if _WE.search(text, sentence_start, cue.start()):
                 stop = _WINDOW_STOP.search(text, cue.end(), end)
                 yield cue.start(), cue.end(), stop.start() if stop else end
+
+
+def system_part_window(text: str, name_end: int, end: int, cues: CuePatterns) -> tuple[int, int] | None:
+    """Return the (start, end) of the object of "<name> introduces ..." right after a name, if any.
+
+    The object ends as a proposal clause's does (:func:`proposal_windows`).
+    """
+    if cues.system_cue is None:
+        return None
+    cue = cues.system_cue.match(text, name_end, end)
+    if cue is None:
+        return None
+    stop = _WINDOW_STOP.search(text, cue.end(), end)
+    return cue.end(), stop.start() if stop else end
 
 
 def naming_windows(text: str, start: int, end: int, cues: CuePatterns) -> Iterator[tuple[int, int]]:

@@ -8,7 +8,8 @@ A candidate is proposed when
   benchmark, X, ...");
 * the paper owns it: "our X", "the proposed X";
 * it is introduced as new: "X, a novel ...", "X is a new ...";
-* it is a task the paper defines: "a new task/problem/setting (called) X".
+* it is a task the paper defines: "a new task/problem/setting (called) X";
+* it is a new part of a proposed system: "ZorpNet introduces a Blixa Gate".
 
 Well-known names from the lexicons stay ``used`` whatever the cue ("we propose
 to use LoRA"), unless they are the title's prefix. Everything else is ``used``.
@@ -21,8 +22,16 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.components.common import candidates, cue_windows, doc_text, register_extensions, sentence_at
-from kg.extract.components.patterns import cue_patterns
+from kg.extract.components.common import (
+    Candidate,
+    candidates,
+    cue_windows,
+    doc_text,
+    norm_key,
+    register_extensions,
+    sentence_at,
+)
+from kg.extract.components.patterns import cue_patterns, system_part_window
 from kg.extract.wordlists import WordLists, load_word_lists
 
 _NEW_APPOSITIVE = re.compile(
@@ -75,7 +84,24 @@ class RoleMarker:
                 cand.proposed = True  # "our X", "a novel X"
             elif _NEW_APPOSITIVE.match(text, cand.end):
                 cand.proposed = True  # "X, a novel ..."
+        self._mark_system_parts(doc, text, found)
         return doc
+
+    def _mark_system_parts(self, doc: Doc, text: str, found: list[Candidate]) -> None:
+        """Mark proposed the new parts a proposed system is said to add ("ZorpNet introduces a Blixa Gate").
+
+        The guide makes a proposed system's new named parts proposed; a verb of
+        novelty right after the system's name (``system_adds`` of ``cues.tsv``)
+        says the names in its object are such parts. Well-known names stay used.
+        """
+        proposed = {norm_key(c.text) for c in found if c.proposed and c.type != "Task"}
+        for system in [c for c in found if norm_key(c.text) in proposed]:
+            window = system_part_window(text, system.end, sentence_at(doc, system.start)[1], self.cues)
+            if window is None:
+                continue
+            for cand in found:
+                if not cand.proposed and not cand.known and window[0] <= cand.start < window[1]:
+                    cand.proposed = True
 
 
 def _says_new_task(text: str, sent: tuple[int, int], cache: dict[tuple[int, int], bool]) -> bool:
