@@ -38,13 +38,15 @@ __all__ = [
 #   3  3.1  v2  v1.5  4o  8n  0613     a version number, optionally with a one- or two-letter tag
 #   7b  1.7b  1k  405b  8x7b  a22b    a size (parameters, classes, experts)
 #   r1  b0  l14                      a letter-and-number model code
+#   +  ++                            an improved variant ("LoRA+", "RefCOCO+"): another thing
 _VERSION_TOKEN = re.compile(
-    r"v?\d+(?:\.\d+)*[a-z]{0,2}|\d+x\d+[a-z]?|[a-z]\d+(?:\.\d+)?[a-z]?|ii|iii|iv|vi|vii|viii|ix"
+    r"v?\d+(?:\.\d+)*[a-z]{0,2}|\d+x\d+[a-z]?|[a-z]\d+(?:\.\d+)?[a-z]?|ii|iii|iv|vi|vii|viii|ix|\++"
 )
 _NAME_SEPARATORS = re.compile(r"[\s\-_/:,()]+")
 # Inside one token, a run of letters followed by a version number starts a new token:
-# "Llama3.1" -> "llama", "3.1"; "YOLOv8n" -> "yolo", "v8n"; "GPT4o" -> "gpt", "4o".
-_INNER_SPLIT = re.compile(r"(?<=[a-z]{2})(?=v\d)|(?<=[a-uw-z]{2})(?=\d)")
+# "Llama3.1" -> "llama", "3.1"; "YOLOv8n" -> "yolo", "v8n"; "GPT4o" -> "gpt", "4o"; and a trailing
+# run of "+" is a token of its own ("LoRA+" -> "lora", "+").
+_INNER_SPLIT = re.compile(r"(?<=[a-z]{2})(?=v\d)|(?<=[a-uw-z]{2})(?=\d)|(?<=[^+])(?=\++$)")
 _DIGIT_RUN = re.compile(r"\d+(?:\.\d+)*")
 _YEAR = re.compile(r"20[0-3]\d")
 _TRAILING_YEAR = re.compile(r"(?<![\d.])20([0-3]\d)$")
@@ -59,8 +61,8 @@ _SIZE_LETTER = re.compile(r"v?\d+(?:\.\d+)*([a-z])")
 def tokens(surface: str) -> tuple[str, ...]:
     """Split a name into lower-case tokens at separators and where a version number starts.
 
-    >>> tokens("Llama-3.1-8B-Instruct"), tokens("YOLOv8n"), tokens("GPT4o mini")
-    (('llama', '3.1', '8b', 'instruct'), ('yolo', 'v8n'), ('gpt', '4o', 'mini'))
+    >>> tokens("Llama-3.1-8B-Instruct"), tokens("YOLOv8n"), tokens("GPT4o mini"), tokens("ZorbA+")
+    (('llama', '3.1', '8b', 'instruct'), ('yolo', 'v8n'), ('gpt', '4o', 'mini'), ('zorba', '+'))
     """
     text = unicodedata.normalize("NFKC", surface).lower()
     out: list[str] = []
@@ -105,7 +107,11 @@ def letter_codes(surface: str) -> tuple[str, ...]:
     """
     toks = tokens(surface)
     return tuple(
-        sorted(t for t, flag in zip(toks, _version_flags(toks)) if flag and not any(c.isdigit() for c in t))
+        sorted(
+            t
+            for t, flag in zip(toks, _version_flags(toks))
+            if flag and not any(c.isdigit() for c in t) and t.strip("+")  # "+" stays in variant_key
+        )
     )
 
 

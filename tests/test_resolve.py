@@ -782,3 +782,21 @@ def test_a_multiplier_letter_after_a_number_is_one_spelling_in_either_case() -> 
     # A letter that is no multiplier keeps its case: "ZQM4o" is not "ZQM4O".
     other = resolve([paper("d1", ent("Model", "ZQM4O")), paper("p1", ent("Model", "ZQM4o"))], lexicon=lexicon)
     assert other.assignment[("p1", 0)] != other.assignment[("d1", 0)]
+
+
+def test_a_plus_variant_is_its_own_entity_in_the_family_of_its_base() -> None:
+    res = resolve(
+        [
+            paper("p1", ent("Method", "ZorbLoRA", "ZorbLoRA+")),  # the extractor folded the variant in
+            paper("p2", ent("Method", "ZorbLoRA+")),
+            paper("p3", ent("Dataset", "Quuxset++ dataset")),
+            paper("p4", ent("Dataset", "Quuxset++")),
+            paper("p5", ent("Dataset", "Quuxset")),
+        ],
+        lexicon=None,
+    )
+    base, plus = entity_named(res, "Method", "ZorbLoRA"), entity_named(res, "Method", "ZorbLoRA+")
+    assert plus.papers == ("p1", "p2") and base.papers == ("p1",)
+    assert res.entities[plus.broader] == base
+    # The type word still goes: "Quuxset++ dataset" is Quuxset++, which is not Quuxset.
+    assert res.assignment[("p3", 0)] == res.assignment[("p4", 0)] != res.assignment[("p5", 0)]

@@ -157,6 +157,25 @@ PRESENT = [
         "gait transition",
         ("Task", "used"),
     ),
+    # a plain capitalised word the paper introduces directly, with an appositive or a naming cue
+    (
+        "",
+        "We introduce Pelican, a probing method that perturbs clinical notes.",
+        "Pelican",
+        ("Method", "proposed"),
+    ),
+    (
+        "",
+        "To this end we present Trellis, a novel scheduler for warehouse robots.",
+        "Trellis",
+        ("Method", "proposed"),
+    ),
+    (
+        "",
+        "We propose a lightweight recommender, termed Saffron, that ranks bundles.",
+        "Saffron",
+        ("Method", "proposed"),
+    ),
 ]
 
 
@@ -190,6 +209,9 @@ ABSENT = [
     ("", "We use ZorbKit, a set of tools for robots.", "ZorbKit", "Dataset"),
     # "a new <data word>" is not a method description
     ("", "We collect a new driving video corpus of rare events.", "driving video corpus", "Method"),
+    # a plain capitalised word after a proposal verb without an appositive is no name
+    ("", "We introduce Pelican to the clinic.", "Pelican", "Method"),
+    ("", "We present However, it fails.", "However", "Method"),
 ]
 
 

@@ -55,6 +55,21 @@ _TITLE_PREFIX = re.compile(r"\s*([^:\n]{1,60}?)\s*:\s+\S")
 _TITLE_HEAD = re.compile(r"\s*:\s*(?:an?|the|one)\s+((?:[\w-]+\s*){1,5})", re.IGNORECASE)
 _TYPE_WORD_TAIL = re.compile(r"\s+([A-Z][a-z]+)$")
 _QUOTE_CHARS = "\"'\u201c\u201d\u2018\u2019"
+# After a name a proposal introduces: ", a/an/the ...", " (", ":".
+_APPOSITIVE_AFTER = re.compile(r"\s*(?:,\s+(?:a|an|the)\b|\(|:)")
+
+
+def _plain_name(word: str, lists: WordLists) -> bool:
+    """Tell whether a plain capitalised word may be a name: "Caliper", not "However" or "Transformer"."""
+    return (
+        len(word) >= 3
+        and word[0].isupper()
+        and word[1:].islower()
+        and word.isalpha()
+        and word not in lists.never_names
+        and word.lower() not in lists.stop_words
+        and norm_key(word) not in lists.generic
+    )
 
 
 class NameFinder:
@@ -264,9 +279,9 @@ class NameFinder:
                 )
                 cand.set_type(type_, "context")
                 found.append(cand)
-        for w_start, w_end in proposals + naming:
+        for w_start, w_end, is_naming in [(s, e, False) for s, e in proposals] + [(s, e, True) for s, e in naming]:
             sent_end = sentence_at(doc, w_start)[1]
-            for phrase_start, phrase_end in _names_in_window(text, w_start, w_end, sent_end, self.cues):
+            for phrase_start, phrase_end in _names_in_window(text, w_start, w_end, sent_end, self.cues, is_naming):
                 found.append(
                     Candidate(
                         phrase_start,
@@ -437,9 +452,15 @@ def _after_sentence_start(text: str, s: int, sent_starts: set[int]) -> bool:
 
 
 def _names_in_window(
-    text: str, w_start: int, w_end: int, sent_end: int, cues: CuePatterns
+    text: str, w_start: int, w_end: int, sent_end: int, cues: CuePatterns, naming: bool = False
 ) -> list[tuple[int, int]]:
-    """Return the names that start inside a cue window (a phrase may run past its end)."""
+    """Return the names that start inside a cue window (a phrase may run past its end).
+
+    One capitalised word of no coined shape ("Caliper") is a name only where
+    the cue introduces it directly: right after a naming cue ("termed
+    Caliper"), or right after a proposal verb and followed by an appositive
+    ("we introduce Caliper, a ...", "we present Caliper (...)", "... Caliper:").
+    """
     lists = cues.lists
     out: list[tuple[int, int]] = []
     for m in cues.cap_phrase.finditer(text, w_start, sent_end):
@@ -451,7 +472,9 @@ def _names_in_window(
         s = text.index(phrase, m.start())
         words = phrase.split()
         if len(words) == 1 and not (is_name_like(phrase, lists) or is_acronym(phrase, lists)):
-            continue
+            direct = not text[w_start:s].strip(_QUOTE_CHARS + " ")
+            if not (direct and _plain_name(phrase, lists) and (naming or _APPOSITIVE_AFTER.match(text, s + len(phrase)))):
+                continue
         if len(words) > 1 and words[0] in ("We", "Our", "This", "These", "In", "To"):
             continue
         tail = _TYPE_WORD_TAIL.search(phrase)
