@@ -384,16 +384,18 @@ def _choose_sense(
         undefined = min(UNDEFINED_SENSE_FLOOR, UNDEFINED_SENSE_RATE * n_papers)
         scored.append((math.log(max(undefined, 1e-9)), 0.0, -1))
     scored.sort(key=lambda item: (-item[0], item[2]))
+    # Say so when the lexicon's type ruled senses out: the decision must be inspectable.
+    among = " among the senses of its lexicon type" if known_of_type and len(typed) < len(candidates) else ""
     if len(scored) == 1:
-        return scored[0][2], "dominant sense of the corpus"
+        return scored[0][2], "dominant sense of the corpus" + among
     (best, best_evidence, root), (second, _, _) = scored[0], scored[1]
     if root < 0:
-        return None, "an undefined sense is likelier"
+        return None, "an undefined sense is likelier" + among
     if best - second < ATTACH_MARGIN:
-        return None, "no clear sense"
+        return None, "no clear sense" + among
     if best_evidence > 0:
-        return root, "context of the paper"
-    return root, "dominant sense of the corpus" if settled and root == dominant else "most frequent sense"
+        return root, "context of the paper" + among
+    return root, ("dominant sense of the corpus" if settled and root == dominant else "most frequent sense") + among
 
 
 def _lexicon_acronym_entry(short: str, definitions: Definitions, lexicon: LexiconView) -> tuple[str, ...]:

@@ -770,6 +770,8 @@ def test_a_lexicon_typed_bare_acronym_is_only_a_sense_of_that_type() -> None:
     ]
     res = resolve(records, lexicon=lexicon)
     assert res.assignment[("p1", 0)] == res.assignment[("d1", 0)]
+    rules = dict(res.entity_of("p1", 0).trace.rules)
+    assert any(rule.endswith("among the senses of its lexicon type") for rule in rules), rules
     # Without the lexicon nothing confirms the use's type: the context decides, as before.
     plain = resolve(records, lexicon=None)
     assert plain.assignment[("p1", 0)] == plain.assignment[("t0", 0)]
