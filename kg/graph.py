@@ -69,7 +69,8 @@ def entity_node_id(kind: str, name: str, *, index: int = 1) -> str:
     """Return the node id of an entity: ``<kind lower>:<slug of name>``, ``-<index>`` for homonyms.
 
     A name with no ASCII letter or digit ("π") gets a short hash instead of an
-    empty slug, so every id is non-empty and stable.
+    empty slug, so every id is non-empty and stable. A "+" reads "plus"
+    ("LoRA+" is ``method:lora-plus``, not a homonym of LoRA's ``method:lora``).
 
     Args:
         kind: ``Method``, ``Model``, ``Dataset`` or ``Task``.
@@ -81,10 +82,12 @@ def entity_node_id(kind: str, name: str, *, index: int = 1) -> str:
     'method:direct-preference-optimization'
     >>> entity_node_id("Model", "SAM", index=2)
     'model:sam-2'
+    >>> entity_node_id("Method", "ZorbLoRA+"), entity_node_id("Model", "Quux-Net++")
+    ('method:zorblora-plus', 'model:quux-net-plus-plus')
     """
     if kind not in ENTITY_TYPES:
         raise ValueError(f"unknown entity kind {kind!r}; expected one of {', '.join(ENTITY_TYPES)}")
-    slug = slugify(name) or f"h-{short_hash(name)}"
+    slug = slugify(name.replace("+", " plus ")) or f"h-{short_hash(name)}"
     suffix = f"-{index}" if index > 1 else ""
     return f"{kind.lower()}:{slug}{suffix}"
 

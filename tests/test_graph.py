@@ -70,7 +70,7 @@ def test_node_id_minting() -> None:
 
 def test_true_homonyms_get_numbered_ids_deterministically() -> None:
     records = [
-        simple("p1", Entity("Method", "Q+")),
+        simple("p1", Entity("Method", "Q&")),
         simple("p2", Entity("Method", "Q#")),
         simple("p3", Entity("Method", "Q 2")),  # its natural id is "method:q-2": the homonym must skip it
         simple("p4", Entity("Model", "Q*")),
@@ -83,8 +83,14 @@ def test_true_homonyms_get_numbered_ids_deterministically() -> None:
     assert len(ids) == 1
     named = dict(ids.pop())
     assert named["Q 2"] == "method:q-2"
-    assert {named["Q+"], named["Q#"]} == {"method:q", "method:q-3"}
+    assert {named["Q&"], named["Q#"]} == {"method:q", "method:q-3"}
     assert "model:q" in g
+    # "+" reads "plus": a "+" variant is no homonym of its base
+    g = build_graph([simple("p1", Entity("Method", "Q")), simple("p2", Entity("Method", "Q+"))], lexicon=None)
+    assert {d["name"]: n for n, d in g.nodes(data=True) if d.get("kind") == "Method"} == {
+        "Q": "method:q",
+        "Q+": "method:q-plus",
+    }
 
 
 # --------------------------------------------------------------------------- structure

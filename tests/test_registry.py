@@ -99,14 +99,14 @@ def test_an_id_is_never_reused_for_something_else() -> None:
         [
             paper("p1", Entity("Model", "Zorb-Net")),
             paper("p2", Entity("Model", "Zorb Net 2")),
-            paper("p3", Entity("Model", "Zorb+Net")),
+            paper("p3", Entity("Model", "Zorb&Net")),
         ],
         lexicon=None,
         registry=registry,
     )
     assert ids_of(graph)["Zorb-Net"] == "model:zorb-net"
     assert ids_of(graph)["Zorb Net 2"] == "model:zorb-net-2"  # its natural id (sorted first)
-    assert ids_of(graph)["Zorb+Net"] == "model:zorb-net-3"  # -2 was taken
+    assert ids_of(graph)["Zorb&Net"] == "model:zorb-net-3"  # -2 was taken
 
 
 def test_registry_file_round_trip_and_errors(tmp_path: Path) -> None:
