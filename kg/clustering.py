@@ -569,15 +569,14 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                     defining.setdefault(root, set()).update(papers)
             dominant = dominant_of({root: len(papers) for root, papers in defining.items()})
             own_keys = {acronym_key(s) for s in occ.surfaces}
-            written_here = {
-                uf.find(m)
-                for m in defined_in_paper.get(occ.paper, ())
-                if uf.find(m) in candidates
-                and (
+            written_here: set[int] = set()
+            for m in defined_in_paper.get(occ.paper, ()):
+                root = uf.find(m)
+                if root in candidates and (
                     any(acronym_key(s) in own_keys for s in occs[m].short_forms)
                     or any(acronym_spells(s, lf) for s in occ.surfaces for lf in occs[m].long_forms)
-                )
-            }
+                ):
+                    written_here.add(root)
             target, why = _choose_sense(
                 occ,
                 candidates,

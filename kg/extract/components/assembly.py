@@ -42,6 +42,7 @@ from kg.extract.components.common import (
     doc_text,
     drop_working_state,
     get_ext,
+    is_title_proposal,
     mention_spans,
     norm_key,
     register_extensions,
@@ -260,7 +261,7 @@ class Assembler:
         known = any(c.known for c in members) and (not long_forms or lexicon_on_long)
         proposed = any(
             c.proposed
-            and (not known or c.component == "kg_names" and c.confidence >= self.title_proposal_confidence)
+            and (not known or is_title_proposal(c, self.title_proposal_confidence))
             for c in members
         )
         if not proposed and not known and type_ != "Task" and title_end is not None:

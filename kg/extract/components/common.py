@@ -331,6 +331,15 @@ LEADING_ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
 NAME_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
 
 
+def is_title_proposal(cand: Candidate, min_confidence: float) -> bool:
+    """Tell whether ``kg_names`` proposed a candidate confidently enough (its title's "NAME: ...").
+
+    Only such a proposal makes a well-known (lexicon) name ``proposed``; both
+    assemblers ask this, with their ``title_proposal_confidence``.
+    """
+    return cand.proposed and cand.component == "kg_names" and cand.confidence >= min_confidence
+
+
 def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> None:
     """Strip surrounding punctuation and one leading article from a candidate, in place.
 

@@ -42,6 +42,7 @@ from kg.extract.components.common import (
     doc_text,
     drop_working_state,
     get_ext,
+    is_title_proposal,
     mention_spans,
     norm_key,
     register_extensions,
@@ -99,24 +100,14 @@ class LearnedAssembler:
         # A well-known (lexicon) name stays used whatever the cue ("we propose to use LoRA"), as in
         # kg_assembly: only a confident title proposal of kg_names ("NAME: ...") makes it proposed.
         known = {norm_key(c.text) for c in found if c.known}
-        titled = {
-            norm_key(c.text)
-            for c in found
-            if c.proposed and c.component == "kg_names" and c.confidence >= self.title_proposal_confidence
-        }
-        rule_proposed = {
-            key
-            for c in found
-            if c.proposed and c.component != self.tagger
-            for key in (norm_key(c.text),)
-            if key not in known or key in titled
-        }
+        titled = {norm_key(c.text) for c in found if is_title_proposal(c, self.title_proposal_confidence)}
+        rule_proposed = {norm_key(c.text) for c in found if c.proposed and c.component != self.tagger}
         for cand in found:
             key = norm_key(cand.text)
-            if cand.component == self.tagger and key in rule_proposed:
-                cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
-            elif key in known and key not in titled:
+            if key in known and key not in titled:
                 cand.proposed = False
+            elif cand.component == self.tagger and key in rule_proposed:
+                cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
         members = list(learned)
         lexicon_type: dict[str, str] = {}
         if self.lexicon_types:
