@@ -49,6 +49,7 @@ _NAME_SEPARATORS = re.compile(r"[\s\-_/:,()]+")
 _INNER_SPLIT = re.compile(r"(?<=[a-z]{2})(?=v\d)|(?<=[a-uw-z]{2})(?=\d)|(?<=[^+])(?=\++$)")
 _DIGIT_RUN = re.compile(r"\d+(?:\.\d+)*")
 _YEAR = re.compile(r"20[0-3]\d")
+_ZERO_PARTS = re.compile(r"(?<=\d)(?:\.0)+(?=[a-z]{0,2}$)")  # "2.0" -> "2", "1.0b" -> "1b"
 _TRAILING_YEAR = re.compile(r"(?<![\d.])20([0-3]\d)$")
 # A size letter after a digit ("Zorb8s"), and a code before a dash or space ("QX-Zorb").
 _SIZE_AFTER_DIGIT = re.compile(r"\ds$")
@@ -90,8 +91,9 @@ def _version_flags(toks: tuple[str, ...]) -> list[bool]:
 
 
 def _normal_version(token: str) -> str:
-    """Drop a "v" before a number and shorten a year to two digits ("v2" -> "2", "2024" -> "24")."""
+    """Drop a "v" before a number, trailing ".0" parts and a year's century ("v2.0" -> "2", "2024" -> "24")."""
     token = token[1:] if token[:1] == "v" and token[1:2].isdigit() else token
+    token = _ZERO_PARTS.sub("", token)
     return token[2:] if _YEAR.fullmatch(token) else token
 
 

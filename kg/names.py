@@ -60,6 +60,8 @@ _DASH_CHARS = frozenset("-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe6
 # The last word of a name loses "-ing"/"-ed" (not "-eed": "speed", "seed").
 _PARTICIPLE = re.compile(r"^([a-z]{3,}?)(ing|ed)$")
 _SCORE = re.compile(r"\S\s+(?:\d+\.\d{2,}|\d+(?:\.\d+)?\s?%)$")
+# A version number's trailing zero parts say nothing ("AlpacaEval 2.0" is "AlpacaEval 2").
+_ZERO_PARTS = re.compile(r"^(v?\d+)(?:\.0)+$")
 
 
 # --------------------------------------------------------------------------- shapes
@@ -194,7 +196,8 @@ def variant_key(surface: str) -> str:
     British spellings made American, an "-ing"/"-ed" ending folded
     ("Pre-training" / "Pre-trained", "Masked" / "Mask"; not in an
     acronym-shaped word: "DITING" is no "DiT"), apostrophes
-    dropped ("AIME'24"); finally spaces, dashes and underscores removed, so
+    dropped ("AIME'24"), a version number's trailing ".0" parts dropped
+    after the first word ("AlpacaEval 2.0" / "AlpacaEval 2"); finally spaces, dashes and underscores removed, so
     "pre-training", "pre training" and "Pretraining" meet.
 
     >>> variant_key("Graph Neural Networks") == variant_key("graph-neural network")
@@ -207,6 +210,8 @@ def variant_key(surface: str) -> str:
     True
     >>> variant_key("Pre-Training") == variant_key("pre-trained"), variant_key("DITING") == variant_key("DiT")
     (True, False)
+    >>> variant_key("Zorb 2.0") == variant_key("Zorb-2"), variant_key("Zorb 2.1") == variant_key("Zorb 2")
+    (True, False)
     """
     text = unicodedata.normalize("NFKC", surface).replace("~", " ")
     cased = _WS.sub(" ", text.translate(_DASH_TABLE)).strip(_EDGE_PUNCT)
@@ -214,8 +219,10 @@ def variant_key(surface: str) -> str:
         cased = cased[:-1]
     words = [w for w in _SPLIT.split(cased) if w]
     folded: list[str] = []
-    for word in words:
+    for position, word in enumerate(words):
         lower = word.casefold().replace("'", "").replace("\u2019", "")
+        if position:
+            lower = _ZERO_PARTS.sub(r"\1", lower)
         if len(words) > 1:
             lower = _singular(word, lower)
         lower = _WORD.sub(lambda m: _american_word(m.group()), lower)

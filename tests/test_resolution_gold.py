@@ -29,8 +29,9 @@ TARGET_PRECISION, TARGET_RECALL = 0.97, 0.92
 # as missed (8 pairs); 0.796 since (precision 0.967). The corpus's acronym definitions (kg/acronyms.py:
 # dominance, wordings of one definition, the lexicon's acronym-only entries) raised it to 0.821
 # (precision 0.975); a lexicon-typed bare acronym, same-paper definitions that spell the acronym and
-# case-free multiplier letters ("GSM8k") to 0.830.
-REACHED = {"precision": 0.97, "recall": 0.829, "family_accuracy": 0.95}
+# case-free multiplier letters ("GSM8k") to 0.830; version numbers without their trailing ".0"
+# ("AlpacaEval 2" / "AlpacaEval 2.0") to 0.833.
+REACHED = {"precision": 0.97, "recall": 0.832, "family_accuracy": 0.95}
 
 
 def paper(pid: str, *entities: Entity) -> PaperExtraction:

@@ -802,3 +802,23 @@ def test_a_plus_variant_is_its_own_entity_in_the_family_of_its_base() -> None:
     assert res.entities[plus.broader] == base
     # The type word still goes: "Quuxset++ dataset" is Quuxset++, which is not Quuxset.
     assert res.assignment[("p3", 0)] == res.assignment[("p4", 0)] != res.assignment[("p5", 0)]
+
+
+def test_a_version_number_with_trailing_zero_parts_is_the_same_version() -> None:
+    res = resolve(
+        [
+            paper("p1", ent("Dataset", "Quuxeval 2.0")),
+            paper("p2", ent("Dataset", "Quuxeval 2")),
+            paper("p3", ent("Dataset", "Quuxeval-2.0.0")),
+            paper("p4", ent("Dataset", "Quuxeval 2.1")),
+            paper("p5", ent("Model", "Zorbmind-3.0-Pro")),
+            paper("p6", ent("Model", "Zorbmind 3 Pro")),
+            paper("p7", ent("Model", "Zorbmind 3.05 Pro")),
+        ],
+        lexicon=None,
+    )
+    same = {res.assignment[(p, 0)] for p in ("p1", "p2", "p3")}
+    assert len(same) == 1
+    # 2.1 is another version, and so is 3.05; "2.0" and "3.0" only lose zeros that say nothing.
+    assert res.assignment[("p4", 0)] not in same
+    assert res.assignment[("p5", 0)] == res.assignment[("p6", 0)] != res.assignment[("p7", 0)]
