@@ -177,6 +177,40 @@ def test_a_well_known_name_stays_used_unless_the_title_proposes_it() -> None:
     assert roles == {"Zorp-Net": "proposed", "Blixa-Tune": "proposed"}
 
 
+def test_an_acronym_the_paper_defines_keeps_the_papers_meaning_over_the_lexicons() -> None:
+    import spacy
+
+    from kg.extract.components.common import Candidate, candidates, set_ext
+    from kg.extract.components.learned_assembly import LearnedAssembler
+
+    assembler = LearnedAssembler()  # registers the Doc extensions
+    text = "A zorbic motion calibrator (ZMC) beats ZMC-Q. We also test on QXB, the Quux Bench (QXB)."
+    doc = spacy.blank("en")(text)
+    found = candidates(doc)
+
+    def at(form: str, nth: int = 0) -> tuple[int, int]:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(form, start + 1)
+        return start, start + len(form)
+
+    # The lexicon knows "ZMC" as a dataset (another thing) and "QXB" / "Quux Bench" (this one).
+    for form, nth in (("ZMC", 0), ("QXB", 0), ("Quux Bench", 0), ("QXB", 1)):
+        found.append(Candidate(*at(form, nth), form, "kg_lexicon", 1.0, type="Dataset", known=True))
+    found.append(Candidate(*at("zorbic motion calibrator"), "zorbic motion calibrator", "kg_learned", 0.9, type="Method"))
+    pairs = [
+        {"long": "zorbic motion calibrator", "short": "ZMC", "long_start": 2, "long_end": 26},
+        {"long": "Quux Bench", "short": "QXB", "long_start": text.index("Quux"), "long_end": text.index("Quux") + 10},
+    ]
+    set_ext(doc, "kg_abbreviations", pairs)
+    drafts, _ = assembler.assemble(doc)
+    typed = {d["name"]: (d["type"], d["aliases"]) for d in drafts}
+    # The paper's ZMC is its calibrator: no lexicon type, no second entity filled in for "ZMC".
+    assert typed["zorbic motion calibrator"] == ("Method", ["ZMC"])
+    # A definition the lexicon agrees with keeps the lexicon's reading and fill.
+    assert typed["Quux Bench"][0] == "Dataset" and "ZMC" not in typed
+
+
 @pytest.mark.parametrize("decoding", ["typed", "untyped"])
 def test_both_decodings_run_in_the_pipeline(tiny_weights: Path, decoding: str) -> None:
     from kg.extract.pipeline import build_pipeline, run

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,9 @@ def collect(annot: Path, split: str) -> tuple[list[dict[str, Any]], list[str], l
     records: list[dict[str, Any]] = []
     used: list[str] = []
     skipped: list[str] = []
-    for out_path in sorted((annot / "out").glob(f"{split}-[0-9][0-9].jsonl")):
+    # Two digits or more ("train-07", "train-112"), in number order.
+    paths = [p for p in (annot / "out").glob(f"{split}-*.jsonl") if re.fullmatch(r"\d{2,}", p.stem.split("-", 1)[1])]
+    for out_path in sorted(paths, key=lambda p: int(p.stem.split("-", 1)[1])):
         merged, problems = check_file(out_path, annot / "batches" / out_path.name)
         if problems:
             skipped.append(f"{out_path.name}: skipped ({problems[0]}; {len(problems)} problem(s))")

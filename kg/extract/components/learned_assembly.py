@@ -109,10 +109,17 @@ class LearnedAssembler:
             elif cand.component == self.tagger and key in rule_proposed:
                 cand.proposed = True  # a rule saw the paper introduce this name ("NAME: ...", "we propose NAME")
         members = list(learned)
+        pairs = get_ext(doc, "kg_abbreviations") or ()
+        # An acronym this paper defines means what the paper says, not the lexicon's sense of the
+        # same letters ("distortion-aware motion calibrator (DMC)" is no DeepMind Control suite).
+        # A definition the lexicon knows ("Low-Rank Adaptation (LoRA)") leaves the lexicon's reading.
+        own_short = {norm_key(p["short"]) for p in pairs if norm_key(p["long"]) not in known} - {
+            norm_key(p["long"]) for p in pairs
+        }
         lexicon_type: dict[str, str] = {}
         if self.lexicon_types:
             for cand in found:
-                if cand.known and cand.type:
+                if cand.known and cand.type and norm_key(cand.text) not in own_short:
                     lexicon_type.setdefault(norm_key(cand.text), cand.type)
         if self.lexicon_fill:
             taken = bytearray(len(text) + 1)
@@ -121,7 +128,11 @@ class LearnedAssembler:
             # Longest first, and a span inside a filled one is not filled again: "Faster R-CNN"
             # is one model, not also "R-CNN" (a second lexicon name within it).
             fillers = sorted(
-                (c for c in found if c.known and c.type and not any(taken[c.start : c.end])),
+                (
+                    c
+                    for c in found
+                    if c.known and c.type and not any(taken[c.start : c.end]) and norm_key(c.text) not in own_short
+                ),
                 key=lambda c: (c.start - c.end, c.start),
             )
             filled: set[tuple[int, int]] = set()
@@ -134,7 +145,6 @@ class LearnedAssembler:
             members.extend(c for c in found if c.known and c.type and (c.start, c.end) in filled)
         if not members:
             return [], []
-        pairs = get_ext(doc, "kg_abbreviations") or ()
         title = title_range(doc)
         groups = _group(members, pairs)
         drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]

@@ -1,0 +1,72 @@
+"""The training data's mechanical passes: collecting annotator files and the notes' N1 / N8 decisions."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from train.collect import collect
+from train.postprocess import postprocess
+
+
+def _record(entities: list[dict], links: list[dict] | None = None) -> dict:
+    return {
+        "id": "p1",
+        "title": "Zorbnet: a Zorb module for quux retrieval",
+        "abstract": "We add a Zorb module to the quux retrieval task. Zorb helps. See 10.5281/zenodo.123.",
+        "entities": entities,
+        "links": links or [],
+    }
+
+
+def test_n1_adds_the_form_with_or_without_a_lower_case_type_word_when_both_occur() -> None:
+    fixed, added, _ = postprocess(
+        _record(
+            [
+                {"type": "Method", "name": "Zorb module", "aliases": [], "role": "proposed"},
+                {"type": "Task", "name": "quux retrieval", "aliases": [], "role": "used"},
+            ]
+        )
+    )
+    assert fixed["entities"][0]["aliases"] == ["Zorb"]
+    assert fixed["entities"][1]["aliases"] == ["quux retrieval task"]
+    assert added == 2
+
+
+def test_n1_needs_the_other_form_on_its_own_and_a_type_word_of_the_entitys_type() -> None:
+    record = _record([{"type": "Dataset", "name": "quux retrieval", "aliases": [], "role": "used"}])
+    record["abstract"] = "The quux retrieval task, nothing else."
+    fixed, added, _ = postprocess(record)  # "task" is no type word of a Dataset
+    assert fixed["entities"][0]["aliases"] == [] and added == 0
+    record = _record([{"type": "Method", "name": "Blarg module", "aliases": [], "role": "used"}])
+    record["abstract"] = "Only the Blarg module is here."
+    fixed, added, _ = postprocess(record)  # "Blarg" never stands alone
+    assert fixed["entities"][0]["aliases"] == [] and added == 0
+
+
+def test_n8_drops_a_bare_doi_but_keeps_urls() -> None:
+    links = [{"url": "10.5281/zenodo.123", "kind": "web"}, {"url": "https://github.com/a/b", "kind": "code"}]
+    fixed, _, dropped = postprocess(_record([], links))
+    assert [link["url"] for link in fixed["links"]] == ["https://github.com/a/b"] and dropped == 1
+
+
+def _write(path: Path, rows: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_collect_reads_files_of_three_digits_in_number_order(tmp_path: Path) -> None:
+    for number in (100, 11, 99):
+        pid = f"p{number}"
+        _write(tmp_path / "batches" / f"train-{number}.jsonl", [{"id": pid, "title": "Zorb", "abstract": "Zorb x."}])
+        entity = {"type": "Method", "name": "Zorb", "aliases": [], "role": "used"}
+        _write(tmp_path / "out" / f"train-{number}.jsonl", [{"id": pid, "entities": [entity], "links": []}])
+    _write(tmp_path / "out" / "train-1.jsonl", [])  # one digit: not an annotator file name
+    records, used, skipped = collect(tmp_path, "train")
+    assert [r["id"] for r in records] == ["p11", "p99", "p100"]
+    assert used == ["train-11.jsonl", "train-99.jsonl", "train-100.jsonl"] and not skipped
