@@ -70,3 +70,16 @@ def test_collect_reads_files_of_three_digits_in_number_order(tmp_path: Path) -> 
     records, used, skipped = collect(tmp_path, "train")
     assert [r["id"] for r in records] == ["p11", "p99", "p100"]
     assert used == ["train-11.jsonl", "train-99.jsonl", "train-100.jsonl"] and not skipped
+
+
+def _ids(path: Path) -> list[str]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line)["id"] for line in handle if line.strip()]
+
+
+def test_training_papers_are_unique_and_never_dev_papers() -> None:
+    data = REPO / "train" / "data"
+    train, dev = _ids(data / "train.jsonl"), _ids(data / "dev.jsonl")
+    assert len(set(train)) == len(train) and len(set(dev)) == len(dev)
+    assert not set(train) & set(dev)
+    assert set(_ids(data / "dev-second.jsonl")) <= set(dev)

@@ -15,6 +15,17 @@ from pathlib import Path
 TYPES = ("Method", "Model", "Dataset", "Task")
 
 
+def _group(bucket: str) -> str:
+    """Fold the many small groups into one row each: the sample's topics, and the papers beyond the sample."""
+    if bucket.startswith("topic:"):
+        return "topics 2020-24 (all topic:* groups)"
+    if bucket.startswith("extra:"):
+        # Beyond the stratified sample: "extra:<arXiv code>" from the 2025-26 listings, "extra:<topic>" from topics.
+        code = bucket[len("extra:") :]
+        return "beyond the sample: 2025-26 listings (extra:cs.* ...)" if "." in code else "beyond the sample: topics 2020-26"
+    return bucket
+
+
 def main(paths: list[str]) -> int:
     """Print one table of entity counts and one of papers per bucket, a column per file."""
     if not paths:
@@ -30,7 +41,7 @@ def main(paths: list[str]) -> int:
             for line in handle:
                 record = json.loads(line)
                 bucket = record.get("bucket") or "(none)"
-                buckets["topics 2020-24 (all topic:* groups)" if bucket.startswith("topic:") else bucket] += 1
+                buckets[_group(bucket)] += 1
                 types["papers"] += 1
                 types["links"] += len(record.get("links") or [])
                 for entity in record.get("entities") or []:
@@ -55,3 +66,4 @@ def main(paths: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
