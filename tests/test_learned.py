@@ -113,6 +113,47 @@ def test_untyped_decoding_finds_a_name_whose_type_is_torn() -> None:
     assert sum(types.values()) == pytest.approx(1.0, abs=1e-3)
 
 
+def test_a_mention_the_rules_also_tagged_needs_less_confidence() -> None:
+    import numpy
+    import spacy
+
+    from kg.extract.components.common import candidates
+    from kg.extract.components.learned import LearnedTagger, untrained_tagger
+
+    labels = biluo_labels(["Method", "Model"])
+    doc = spacy.blank("en")("Zorbnet and Quuxnet win")
+    doc[0].tag_ = "U-Method"  # the rules found Zorbnet, not Quuxnet
+    # the tagger is sure both are names, torn between two types: 0.6 on the likelier
+    probs = _tag_probs(labels, [{"U-Method": 0.6, "U-Model": 0.39}, {"O": 0.98}, {"U-Method": 0.6, "U-Model": 0.39}, {"O": 0.98}])
+    path = viterbi([probs], allowed_transitions(labels))[0]
+
+    def kept(**settings: float) -> list[str]:
+        fresh = spacy.blank("en")("Zorbnet and Quuxnet win")
+        fresh[0].tag_ = doc[0].tag_
+        tagger = LearnedTagger(spacy.blank("en"), tagger=untrained_tagger(["Method", "Model"]), **settings)  # type: ignore[arg-type]
+        tagger._add_candidates(fresh, numpy.asarray(probs), path)
+        return [c.text for c in candidates(fresh)]
+
+    assert kept(min_probability=0.7) == []
+    assert kept(min_probability=0.7, agreed_min_probability=0.5) == ["Zorbnet"]
+    assert kept(min_probability=0.5) == ["Zorbnet", "Quuxnet"]
+
+
+def test_a_web_address_is_no_entity_name() -> None:
+    import spacy
+
+    from kg.extract.components.common import Candidate, candidates
+    from kg.extract.components.learned_assembly import LearnedAssembler
+
+    text = "We release ZorbBench at https://github.com/zorb/ZorbBench and www.zorb.example.org today."
+    doc = spacy.blank("en")(text)
+    found = candidates(doc)
+    for form in ("ZorbBench", "https://github.com/zorb/ZorbBench", "www.zorb.example.org"):
+        start = text.index(form)
+        found.append(Candidate(start, start + len(form), form, "kg_learned", 0.9, type="Dataset"))
+    assert [d["name"] for d in LearnedAssembler().assemble(doc)[0]] == ["ZorbBench"]
+
+
 def test_untyped_decoding_handles_empty_and_uneven_documents() -> None:
     import numpy
 

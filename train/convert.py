@@ -192,10 +192,11 @@ def to_docs(records: Iterable[dict[str, Any]], nlp: Any, stats: Counter[str] | N
 
 def to_docbin(records: Iterable[dict[str, Any]], out: Path) -> Counter[str]:
     """Write the records as a spaCy ``DocBin`` and return counts of what was placed."""
-    import spacy
     from spacy.tokens import DocBin
 
-    nlp = spacy.blank("en")
+    from kg.extract.tokenizer import blank
+
+    nlp = blank()
     stats: Counter[str] = Counter()
     docbin = DocBin(store_user_data=False)
     for doc in to_docs(records, nlp, stats):

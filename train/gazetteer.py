@@ -77,12 +77,12 @@ def mine(records: list[dict[str, Any]], tokenizer: Any) -> Gazetteer:
 
 def main(argv: list[str] | None = None) -> int:
     """Print the entries mined from one annotated file."""
-    import spacy
+    from kg.extract.tokenizer import blank
 
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 1:
         raise SystemExit("usage: python train/gazetteer.py TRAIN.jsonl")
-    nlp = spacy.blank("en")
+    nlp = blank()
     for key, type_, papers in mine_entries(list(read_records([Path(args[0])])), nlp.tokenizer):
         print(f"{' '.join(key)}\t{type_}\t{papers}")
     return 0

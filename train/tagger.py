@@ -102,6 +102,8 @@ def train(
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
 
+    from kg.extract.tokenizer import blank
+
     fix_random_seed(seed)
     config = spacy.util.load_config(
         CONFIG, overrides={"paths.vectors": str(vectors) if vectors else None, **(overrides or {})}
@@ -115,7 +117,7 @@ def train(
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     rules = rules_pipeline(blind=blind)
     started = time.time()
-    gold = list(to_docs(records, spacy.blank("en")))
+    gold = list(to_docs(records, blank()))
     if vectors is not None:  # the static-vector layer reads the vectors of the Docs' vocab
         from spacy.vocab import Vocab
 

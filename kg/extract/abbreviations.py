@@ -261,7 +261,8 @@ def _max_words(short: str) -> int:
 def _forward(text: str, open_at: int, inner_start: int, short: str) -> Abbreviation | None:
     """Handle "long form (SF)": the long form precedes the parenthesis."""
     end = open_at
-    while end > 0 and (text[end - 1].isspace() or text[end - 1] in _QUOTES):
+    # "~" is LaTeX's unbreakable space: "generation~(RAG)" is "generation (RAG)".
+    while end > 0 and (text[end - 1].isspace() or text[end - 1] in _QUOTES or text[end - 1] == "~"):
         end -= 1
     win_start, window = _window_before(text, end, _max_words(short))
     for key in _reduced_keys(short):

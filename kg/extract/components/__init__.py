@@ -12,6 +12,7 @@ Pipeline order (set in ``kg/extract/config.cfg``)::
 
 from __future__ import annotations
 
+from kg.extract import tokenizer  # noqa: F401  (registers kg.tokenizer.v1)
 from kg.extract.components import (  # noqa: F401  (imported for registration)
     abbreviations,
     assembly,

@@ -148,6 +148,9 @@ class Assembler:
                 start >= end
                 or text[start] in NAME_EDGE
                 or text[end - 1] in NAME_EDGE
+                or text.find("\\", start, end) >= 0
+                or text[start] == "$"
+                or text.find("(", start, end) >= 0
                 or text.startswith(LEADING_ARTICLES, start)
                 or text.endswith("'s", start, end)
             ):

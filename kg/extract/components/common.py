@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -327,8 +328,11 @@ def mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
 
 #: Articles a mention loses at its start ("the Zorb benchmark" -> "Zorb benchmark").
 LEADING_ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
+#: LaTeX a name is wrapped in (a command with its brace, math dollars) or a command left dangling.
+_LATEX_LEAD = re.compile(r"(?:\$|\\[A-Za-z]+\{)+")
+_LATEX_TAIL = re.compile(r"(?:\s*\\[A-Za-z]+\{?|[}$])+$")
 #: Characters a mention never starts or ends with.
-NAME_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*"
+NAME_EDGE = " \t\n\r.,;:!?\"'`()[]{}<>\u201c\u201d\u2018\u2019*~"
 
 
 def is_title_proposal(cand: Candidate, min_confidence: float) -> bool:
@@ -340,18 +344,52 @@ def is_title_proposal(cand: Candidate, min_confidence: float) -> bool:
     return cand.proposed and cand.component == "kg_names" and cand.confidence >= min_confidence
 
 
+_CLOSING = {")": "(", "]": "[", "}": "{"}
+
+
+def _open_brackets(text: str, start: int, end: int) -> list[int]:
+    """Return the offsets of the brackets opened in ``text[start:end]`` and not closed there."""
+    opened: list[int] = []
+    for i in range(start, end):
+        if text[i] in "([{":
+            opened.append(i)
+        elif text[i] in _CLOSING and opened:
+            opened.pop()
+    return opened
+
+
+def _closes_inside(text: str, start: int, end: int) -> bool:
+    """Tell whether ``text[end - 1]`` closes a bracket opened within ``text[start:end]`` ("TD(0)")."""
+    opened = _open_brackets(text, start, end - 1)
+    return bool(opened) and _CLOSING.get(text[end - 1]) == text[opened[-1]]
+
+
 def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> None:
     """Strip surrounding punctuation and one leading article from a candidate, in place.
 
     Both assemblers (rules and learned) trim the same way, so a name reads the
     same whichever component found it; ``possessive`` also drops a trailing
     "'s" (the rules' phrase matcher takes "Zorb's" whole, the tagger does not).
+    A bracket the mention opens and never closes ends it: "Kullback-Leibler (KL"
+    is the name before a definition the mention ran into; LaTeX around a name
+    ("\\textbf{Zorb}", "$\\textit{Zorb}$") is not part of it.
     """
     start, end = cand.start, cand.end
-    while start < end and text[start] in NAME_EDGE:
-        start += 1
-    while end > start and text[end - 1] in NAME_EDGE:
+    while True:  # edge punctuation and LaTeX markup around the name: "$\\textbf{Zorb}$"
+        while start < end and text[start] in NAME_EDGE:
+            start += 1
+        lead = _LATEX_LEAD.match(text, start, end)
+        tail = _LATEX_TAIL.search(text, start, end)
+        if not lead and not tail:
+            break
+        start, end = (lead.end() if lead else start), (tail.start() if tail else end)
+    while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
         end -= 1
+    unclosed = _open_brackets(text, start, end)
+    if unclosed:
+        end = unclosed[0]
+        while end > start and text[end - 1] in NAME_EDGE:
+            end -= 1
     for article in LEADING_ARTICLES:
         if text.startswith(article, start) and end - start > len(article):
             start += len(article)

@@ -303,12 +303,14 @@ class LearnedTagger:
         tagger: Language,
         min_probability: float = 0.0,
         decoding: str = "typed",
+        agreed_min_probability: float | None = None,
     ) -> None:
         register_extensions()
         if decoding not in DECODINGS:
             raise ValueError(f"kg_learned: decoding must be one of {', '.join(DECODINGS)}, not {decoding!r}")
         self.name = name
         self.min_probability = min_probability
+        self.agreed_min_probability = min_probability if agreed_min_probability is None else agreed_min_probability
         self.decoding = decoding
         self._host_vocab = nlp.vocab
         self._load(tagger)
@@ -389,7 +391,9 @@ class LearnedTagger:
         chosen = numpy.exp(log_softmax(probs)[numpy.arange(len(path)), path])
         for start, end, type_ in decode_biluo(tags):
             confidence = float(chosen[start:end].mean())
-            if confidence >= self.min_probability:
+            if confidence >= self.min_probability or (
+                confidence >= self.agreed_min_probability and _rules_agree(doc, start, end)
+            ):
                 found.append(self._candidate(doc, text, start, end, type_, confidence))
 
     # -- serialisation: the tagger pipeline travels with the host pipeline -------------------------
@@ -424,14 +428,37 @@ class LearnedTagger:
         return self
 
 
+def _rules_agree(doc: Doc, start: int, end: int) -> bool:
+    """Tell whether the rules' tags (``token.tag_``, from ``kg_rule_tags``) mark exactly tokens ``start:end``."""
+    first, last = doc[start].tag_, doc[end - 1].tag_
+    if end - start == 1:
+        return first.startswith("U-")
+    return first.startswith("B-") and last.startswith("L-") and all(t.tag_.startswith("I-") for t in doc[start + 1 : end - 1])
+
+
 @Language.factory(
     "kg_learned",
     default_config={
         "tagger": {"@misc": "kg.learned_weights.v1", "path": None},
         "min_probability": 0.0,
         "decoding": "typed",
+        "agreed_min_probability": None,
     },
 )
-def make_learned(nlp: Language, name: str, tagger: Any, min_probability: float, decoding: str) -> LearnedTagger:
+def make_learned(
+    nlp: Language,
+    name: str,
+    tagger: Any,
+    min_probability: float,
+    decoding: str,
+    agreed_min_probability: float | None,
+) -> LearnedTagger:
     """Build the ``kg_learned`` component around a trained BILUO tagger pipeline."""
-    return LearnedTagger(nlp, name, tagger=tagger, min_probability=min_probability, decoding=decoding)
+    return LearnedTagger(
+        nlp,
+        name,
+        tagger=tagger,
+        min_probability=min_probability,
+        decoding=decoding,
+        agreed_min_probability=agreed_min_probability,
+    )

@@ -28,6 +28,7 @@ candidates (the rules' ones, kept for this step) are dropped.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -50,6 +51,8 @@ from kg.extract.components.common import (
     title_range,
     trim_candidate,
 )
+
+_ADDRESS = re.compile(r"://|^www\.", re.IGNORECASE)
 
 
 class LearnedAssembler:
@@ -231,8 +234,12 @@ def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidat
 
 
 def _usable(text: str) -> bool:
-    """Tell whether a trimmed mention can name anything (two characters, one letter)."""
-    return len(text) >= 2 and any(ch.isalpha() for ch in text)
+    """Tell whether a trimmed mention can name anything (two characters, one letter, not a web address).
+
+    A link is kept by ``kg_links``; the tagger sometimes tags the address of a
+    released benchmark's repository as the benchmark.
+    """
+    return len(text) >= 2 and any(ch.isalpha() for ch in text) and not _ADDRESS.search(text)
 
 
 @Language.factory(

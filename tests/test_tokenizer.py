@@ -1,0 +1,108 @@
+"""The extractor's tokenizer (``kg.tokenizer.v1``) and the trimming of names that ran into brackets.
+
+arXiv abstracts carry LaTeX: ``~`` spaces, ``\\cite{...}``, ``\\textbf{...}``,
+and definitions glued to their long form ("Zorb Reasoning(ZR)"). Names here
+are invented.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from extract_support import extract, found
+
+from kg.extract.components.common import Candidate, trim_candidate
+from kg.extract.tokenizer import blank
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+
+def tokens(text: str) -> list[str]:
+    return [t.text for t in blank()(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Zorb Reasoning(ZR)", ["Zorb", "Reasoning", "(", "ZR", ")"]),
+        ("quux generation~(QG)", ["quux", "generation", "~", "(", "QG", ")"]),
+        ("ZorbBench~\\cite{smith2025zorb,lee2024} is", ["ZorbBench", "~", "\\cite{smith2025zorb,lee2024", "}", "is"]),
+        ("\\textbf{ZorbBench} and \\emph{Quux-V}", ["\\textbf{", "ZorbBench", "}", "and", "\\emph{", "Quux", "-", "V", "}"]),
+        ("Zorbset\\cite{zorb} here", ["Zorbset", "\\cite{zorb", "}", "here"]),
+        ("Zorb(https://zorb.example.org)", ["Zorb", "(", "https://zorb.example.org", ")"]),
+        ("AIME~24", ["AIME", "~", "24"]),
+    ],
+)
+def test_latex_and_glued_brackets_are_split(text: str, expected: list[str]) -> None:
+    assert tokens(text) == expected
+
+
+@pytest.mark.parametrize("text", ["TD(0)", "R(2+1)D", "e.g.", "U.S."])
+def test_brackets_inside_a_name_and_english_exceptions_stay_as_spacy_has_them(text: str) -> None:
+    import spacy
+
+    assert tokens(text) == [t.text for t in spacy.blank("en")(text)]
+
+
+def test_the_pipelines_use_the_tokenizer(nlp) -> None:  # type: ignore[no-untyped-def]
+    from kg.extract.pipeline import build_pipeline
+    from kg.extract.pipelines import pipeline_config
+
+    for pipeline in (nlp, build_pipeline(config=pipeline_config("default"))):
+        assert [t.text for t in pipeline.make_doc("Zorb Reasoning(ZR)")] == tokens("Zorb Reasoning(ZR)")
+
+
+def test_a_definition_after_a_latex_space_or_glued_to_its_long_form_is_found(nlp) -> None:  # type: ignore[no-untyped-def]
+    x = extract(
+        nlp,
+        "We study Quuxian Graph Completion~(QGC) and Zorbic Commonsense Reasoning(ZCR) "
+        "on the \\textbf{ZorbBench} benchmark~\\cite{smith2025zorb}.",
+    )
+    by_name = {e.name: e for e in x.entities}
+    assert "Quuxian Graph Completion" in by_name and "QGC" in by_name["Quuxian Graph Completion"].aliases
+    assert "Zorbic Commonsense Reasoning" in by_name and "ZCR" in by_name["Zorbic Commonsense Reasoning"].aliases
+    assert not any("~" in n or "\\" in n or "(" in n for e in x.entities for n in (e.name, *e.aliases)), found(x)
+
+
+def test_training_data_is_placed_on_the_same_tokens() -> None:
+    from train.convert import project, to_docs
+
+    record = {
+        "id": "t",
+        "title": "",
+        "abstract": "We propose Zorbic Commonsense Reasoning(ZCR).",
+        "entities": [{"type": "Task", "name": "Zorbic Commonsense Reasoning", "aliases": ["ZCR"], "role": "proposed"}],
+    }
+    doc = next(to_docs([json.loads(json.dumps(record))], blank()))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Zorbic Commonsense Reasoning", "Task"), ("ZCR", "Task")]
+    starts, ends = {t.idx for t in doc}, {t.idx + len(t) for t in doc}
+    assert not project(record, starts, ends).unplaced
+
+
+@pytest.mark.parametrize(
+    ("mention", "expected"),
+    [
+        ("Kullback-Zorb (KZ", "Kullback-Zorb"),
+        ("Zorb Graph Completion~(ZGC", "Zorb Graph Completion"),
+        ("TD(0)", "TD(0)"),
+        ("R(2+1)D.", "R(2+1)D"),
+        ("(ZORB)", "ZORB"),
+        ("ZORB) ", "ZORB"),
+        ("quux~", "quux"),
+        ("$\\textbf{ZorbBench}$", "ZorbBench"),
+        ("\\emph{Zorb-V}", "Zorb-V"),
+        ("adversarial \\textit", "adversarial"),
+        ("Zorb-Guard}$", "Zorb-Guard"),
+    ],
+)
+def test_a_mention_ends_before_a_bracket_it_never_closes(mention: str, expected: str) -> None:
+    text = f"x {mention} y"
+    cand = Candidate(2, 2 + len(mention), mention, "test", 0.5)
+    trim_candidate(text, cand)
+    assert cand.text == expected
+    assert text[cand.start : cand.end] == expected
