@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,3 +84,40 @@ def test_training_papers_are_unique_and_never_dev_papers() -> None:
     assert len(set(train)) == len(train) and len(set(dev)) == len(dev)
     assert not set(train) & set(dev)
     assert set(_ids(data / "dev-second.jsonl")) <= set(dev)
+
+
+def test_draw_keeps_the_samples_shape_leaves_out_annotated_papers_and_repeats_itself(tmp_path: Path) -> None:
+    import gzip
+
+    from train.draw import draw
+
+    def write(name: str, rows: list[dict]) -> None:
+        with gzip.open(tmp_path / name, "wt", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(r) + "\n" for r in rows)
+
+    def paper(pid: str, cat: str, **extra: object) -> dict:
+        return {"id": pid, "title": f"T {pid}", "abstract": "A.", "categories": [cat], **extra}
+
+    # the sample: 3 cs.CV listings for 1 cs.CL, and a quarter topic papers
+    write(
+        "annotation-sample.jsonl.gz",
+        [paper(f"s{i}", "cs.CV", bucket="vision") for i in range(6)]
+        + [paper(f"s{i}", "cs.CL", bucket="nlp") for i in range(6, 8)]
+        + [paper(f"s{i}", "cs.LG", bucket="topic:Zorb") for i in range(8, 10)],
+    )
+    write(
+        "ai-2025-2026.jsonl.gz",
+        [paper(f"cv{i}", "cs.CV") for i in range(40)] + [paper(f"cl{i}", "cs.CL") for i in range(40)] + [paper("s0", "cs.CV")],
+    )
+    write(
+        "topics-2017-2026.jsonl.gz",
+        [{"id": f"tp{i}", "title": "T", "abstract": "A.", "categories": "Zorb", "date": 2018 + i % 8} for i in range(40)],
+    )
+    picked = draw(tmp_path, 20, 5, {"cv0", "cl0"})
+    ids = [r["id"] for r, _ in picked]
+    assert len(ids) == len(set(ids)) == 20
+    assert not {"cv0", "cl0", "s0"} & set(ids)  # annotated and sample papers stay out
+    buckets = Counter(b.split(":")[0] if b.startswith("r5-topic") else b for _, b in picked)
+    assert buckets == {"r5:cs.CV": 12, "r5:cs.CL": 4, "r5-topic": 4}
+    assert all(int(str(r["date"])[:4]) >= 2020 for r, b in picked if b.startswith("r5-topic"))
+    assert [r["id"] for r, _ in draw(tmp_path, 20, 5, {"cv0", "cl0"})] == ids

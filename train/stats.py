@@ -23,6 +23,11 @@ def _group(bucket: str) -> str:
         # Beyond the stratified sample: "extra:<arXiv code>" from the 2025-26 listings, "extra:<topic>" from topics.
         code = bucket[len("extra:") :]
         return "beyond the sample: 2025-26 listings (extra:cs.* ...)" if "." in code else "beyond the sample: topics 2020-26"
+    if bucket.startswith("r5:"):
+        # Round 5: 2025-26 listings drawn per primary arXiv code in the annotation sample's proportions.
+        return "round 5: 2025-26 listings, the sample's category mix (r5:cs.* ...)"
+    if bucket.startswith("r5-topic:"):
+        return "round 5: topics 2020-26 (r5-topic:*)"
     return bucket
 
 
