@@ -98,6 +98,10 @@ def test_training_data_is_placed_on_the_same_tokens() -> None:
         ("\\emph{Zorb-V}", "Zorb-V"),
         ("adversarial \\textit", "adversarial"),
         ("Zorb-Guard}$", "Zorb-Guard"),
+        ("ZorbNet)-based", "ZorbNet"),
+        ("QRPO)-trained", "QRPO"),
+        ("1)Long Zorb Distribution", "Long Zorb Distribution"),
+        ("orb)QUUX2", "QUUX2"),
     ],
 )
 def test_a_mention_ends_before_a_bracket_it_never_closes(mention: str, expected: str) -> None:

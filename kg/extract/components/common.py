@@ -358,6 +358,19 @@ def _open_brackets(text: str, start: int, end: int) -> list[int]:
     return opened
 
 
+def _stray_closer(text: str, start: int, end: int) -> int | None:
+    """Return the offset of the first closing bracket in ``text[start:end]`` that closes nothing opened there."""
+    depth = 0
+    for i in range(start, end):
+        if text[i] in "([{":
+            depth += 1
+        elif text[i] in _CLOSING:
+            if not depth:
+                return i
+            depth -= 1
+    return None
+
+
 def _closes_inside(text: str, start: int, end: int) -> bool:
     """Tell whether ``text[end - 1]`` closes a bracket opened within ``text[start:end]`` ("TD(0)")."""
     opened = _open_brackets(text, start, end - 1)
@@ -371,7 +384,8 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
     same whichever component found it; ``possessive`` also drops a trailing
     "'s" (the rules' phrase matcher takes "Zorb's" whole, the tagger does not).
     A bracket the mention opens and never closes ends it: "Kullback-Leibler (KL"
-    is the name before a definition the mention ran into; LaTeX around a name
+    is the name before a definition the mention ran into; one it closes without
+    opening splits it ("NeRF)-based" -> "NeRF", "1)Long Tail" -> "Long Tail"); LaTeX around a name
     ("\\textbf{Zorb}", "$\\textit{Zorb}$") is not part of it.
     """
     start, end = cand.start, cand.end
@@ -385,6 +399,19 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
         start, end = (lead.end() if lead else start), (tail.start() if tail else end)
     while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
         end -= 1
+    stray = _stray_closer(text, start, end)
+    if stray is not None:
+        # "(NeRF)-based" tagged from inside the bracket: the name before it, unless a capitalised
+        # name follows ("1)Long Tail Distribution", "(t)PARAFAC2").
+        after = stray + 1
+        while after < end and (text[after] in NAME_EDGE or text[after] in "-+/_"):
+            after += 1
+        if after < end and (text[after].isupper() or text[after].isdigit()):
+            start = after
+        else:
+            end = stray
+            while end > start and text[end - 1] in NAME_EDGE:
+                end -= 1
     unclosed = _open_brackets(text, start, end)
     if unclosed:
         end = unclosed[0]
