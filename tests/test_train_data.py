@@ -121,3 +121,12 @@ def test_draw_keeps_the_samples_shape_leaves_out_annotated_papers_and_repeats_it
     assert buckets == {"r5:cs.CV": 12, "r5:cs.CL": 4, "r5-topic": 4}
     assert all(int(str(r["date"])[:4]) >= 2020 for r, b in picked if b.startswith("r5-topic"))
     assert [r["id"] for r, _ in draw(tmp_path, 20, 5, {"cv0", "cl0"})] == ids
+    assert {b.split(":")[0] for _, b in draw(tmp_path, 20, 5, set(), "r6")} == {"r6", "r6-topic"}
+
+
+def test_stats_groups_every_drawn_round() -> None:
+    from train.stats import _group
+
+    assert _group("r6:cs.CV") == _group("r6:cs.CL") != _group("r5:cs.CV")
+    assert _group("r12-topic:Zorb") == "round 12: topics 2020-26 (r12-topic:*)"
+    assert _group("vision") == "vision"

@@ -14,8 +14,8 @@ the proportions the sample's listing papers have. Every paper of the sample,
 of the training file (``--train``, ``train/data/train.jsonl`` by default),
 of ``train/data/dev.jsonl`` and of the ``--exclude`` files is left out (so
 no dev paper). Output: ``OUT/train-NNN.jsonl``, 25 papers a file (id, title,
-abstract, bucket ``r5:<category>`` or ``r5-topic:<topic>``), deterministic
-for a seed.
+abstract, bucket ``<label>:<category>`` or ``<label>-topic:<topic>``, label
+``r5`` for round 5), deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -48,8 +48,10 @@ def _primary(row: dict[str, Any]) -> str:
     return str(cats[0] if isinstance(cats, list) else str(cats).split()[0])
 
 
-def draw(corpus: Path, papers: int, seed: int, excluded: set[str]) -> list[tuple[dict[str, Any], str]]:
-    """Return ``papers`` (paper, bucket) pairs, shuffled with ``seed``."""
+def draw(
+    corpus: Path, papers: int, seed: int, excluded: set[str], label: str = "r5"
+) -> list[tuple[dict[str, Any], str]]:
+    """Return ``papers`` (paper, bucket) pairs, shuffled with ``seed``; buckets are ``<label>:<category>``."""
     sample = list(_rows(corpus / "annotation-sample.jsonl.gz"))
     excluded = excluded | {r["id"].lower() for r in sample}
     share = Counter(_primary(r) for r in sample if not r["bucket"].startswith("topic"))
@@ -73,8 +75,9 @@ def draw(corpus: Path, papers: int, seed: int, excluded: set[str]) -> list[tuple
     for cat, count in sorted(share.items()):
         candidates = sorted(pool.get(cat, []), key=lambda r: r["id"])
         want = min(round(listings * count / total), len(candidates))
-        picked += [(r, "r5:" + cat) for r in rng.sample(candidates, want)]
-    picked += [(r, "r5-topic:" + _primary(r)) for r in rng.sample(topics, min(papers - len(picked), len(topics)))]
+        picked += [(r, f"{label}:{cat}") for r in rng.sample(candidates, want)]
+    topic_bucket = f"{label}-topic:"
+    picked += [(r, topic_bucket + _primary(r)) for r in rng.sample(topics, min(papers - len(picked), len(topics)))]
     rng.shuffle(picked)
     return picked
 
@@ -86,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--first", type=int, default=184, help="number of the first batch file")
+    parser.add_argument("--label", default="r5", help="bucket prefix: <label>:<arXiv code>, <label>-topic:<topic>")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--train", type=Path, default=REPO / "train" / "data" / "train.jsonl", help="annotated papers to leave out")
     parser.add_argument("--exclude", type=Path, nargs="*", default=[], help="more JSON Lines files of papers to leave out")
@@ -93,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     excluded: set[str] = set()
     for path in [args.train, REPO / "train" / "data" / "dev.jsonl", *args.exclude]:
         excluded |= {str(r["id"]).lower() for r in _rows(path) if "id" in r}
-    picked = draw(args.corpus, args.papers, args.seed, excluded)
+    picked = draw(args.corpus, args.papers, args.seed, excluded, args.label)
     args.out.mkdir(parents=True, exist_ok=True)
     for i in range(0, len(picked), PER_FILE):
         with open(args.out / f"train-{args.first + i // PER_FILE}.jsonl", "w", encoding="utf-8") as fh:

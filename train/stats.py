@@ -8,11 +8,13 @@ Usage::
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
 
 TYPES = ("Method", "Model", "Dataset", "Task")
+_DRAWN = re.compile(r"^r(\d+)(-topic)?:")
 
 
 def _group(bucket: str) -> str:
@@ -23,11 +25,13 @@ def _group(bucket: str) -> str:
         # Beyond the stratified sample: "extra:<arXiv code>" from the 2025-26 listings, "extra:<topic>" from topics.
         code = bucket[len("extra:") :]
         return "beyond the sample: 2025-26 listings (extra:cs.* ...)" if "." in code else "beyond the sample: topics 2020-26"
-    if bucket.startswith("r5:"):
-        # Round 5: 2025-26 listings drawn per primary arXiv code in the annotation sample's proportions.
-        return "round 5: 2025-26 listings, the sample's category mix (r5:cs.* ...)"
-    if bucket.startswith("r5-topic:"):
-        return "round 5: topics 2020-26 (r5-topic:*)"
+    drawn = _DRAWN.match(bucket)
+    if drawn:
+        # Rounds 5 on (train/draw.py): listings per primary arXiv code in the sample's proportions, topics.
+        number, topic = drawn.groups()
+        if topic:
+            return f"round {number}: topics 2020-26 (r{number}-topic:*)"
+        return f"round {number}: 2025-26 listings, the sample's category mix (r{number}:cs.* ...)"
     return bucket
 
 
