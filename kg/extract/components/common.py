@@ -347,33 +347,31 @@ def is_title_proposal(cand: Candidate, min_confidence: float) -> bool:
 _CLOSING = {")": "(", "]": "[", "}": "{"}
 
 
-def _open_brackets(text: str, start: int, end: int) -> list[int]:
-    """Return the offsets of the brackets opened in ``text[start:end]`` and not closed there."""
+def _brackets(text: str, start: int, end: int) -> tuple[list[int], int | None]:
+    """Scan ``text[start:end]``: the brackets opened and not closed there, and the first that closes nothing."""
     opened: list[int] = []
+    stray: int | None = None
     for i in range(start, end):
         if text[i] in "([{":
             opened.append(i)
-        elif text[i] in _CLOSING and opened:
-            opened.pop()
-    return opened
-
-
-def _stray_closer(text: str, start: int, end: int) -> int | None:
-    """Return the offset of the first closing bracket in ``text[start:end]`` that closes nothing opened there."""
-    depth = 0
-    for i in range(start, end):
-        if text[i] in "([{":
-            depth += 1
         elif text[i] in _CLOSING:
-            if not depth:
-                return i
-            depth -= 1
-    return None
+            if opened:
+                opened.pop()
+            elif stray is None:
+                stray = i
+    return opened, stray
+
+
+def _edge_end(text: str, start: int, end: int) -> int:
+    """Return ``end`` moved left past edge punctuation (:data:`NAME_EDGE`)."""
+    while end > start and text[end - 1] in NAME_EDGE:
+        end -= 1
+    return end
 
 
 def _closes_inside(text: str, start: int, end: int) -> bool:
     """Tell whether ``text[end - 1]`` closes a bracket opened within ``text[start:end]`` ("TD(0)")."""
-    opened = _open_brackets(text, start, end - 1)
+    opened, _ = _brackets(text, start, end - 1)
     return bool(opened) and _CLOSING.get(text[end - 1]) == text[opened[-1]]
 
 
@@ -399,7 +397,7 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
         start, end = (lead.end() if lead else start), (tail.start() if tail else end)
     while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
         end -= 1
-    stray = _stray_closer(text, start, end)
+    _, stray = _brackets(text, start, end)
     if stray is not None:
         # "(NeRF)-based" tagged from inside the bracket: the name before it, unless a capitalised
         # name follows ("1)Long Tail Distribution", "(t)PARAFAC2").
@@ -409,14 +407,10 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
         if after < end and (text[after].isupper() or text[after].isdigit()):
             start = after
         else:
-            end = stray
-            while end > start and text[end - 1] in NAME_EDGE:
-                end -= 1
-    unclosed = _open_brackets(text, start, end)
+            end = _edge_end(text, start, stray)
+    unclosed, _ = _brackets(text, start, end)
     if unclosed:
-        end = unclosed[0]
-        while end > start and text[end - 1] in NAME_EDGE:
-            end -= 1
+        end = _edge_end(text, start, unclosed[0])
     for article in LEADING_ARTICLES:
         if text.startswith(article, start) and end - start > len(article):
             start += len(article)
