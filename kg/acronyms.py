@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -226,14 +226,17 @@ def acronym_spells(short: str, long: str) -> bool:
         first = next((ch.lower() for ch in word if ch.isalpha()), "")
         if first and word.lower() not in connectives:
             initials.append(first)
-    at = 0
-    for letter in initials:
-        while at < len(letters) and letters[at] != letter:
-            at += 1
-        if at == len(letters):
-            return False
-        at += 1
-    return True
+    return in_order(initials, letters)
+
+
+def in_order(wanted: Iterable[str], letters: Sequence[str]) -> bool:
+    """Say whether every item of ``wanted`` occurs in ``letters``, in the same order (gaps allowed).
+
+    >>> in_order("fq", "fbq"), in_order("qf", "fbq")
+    (True, False)
+    """
+    remaining = iter(letters)
+    return all(any(letter == item for letter in remaining) for item in wanted)
 
 
 @lru_cache(maxsize=1 << 18)

@@ -44,3 +44,12 @@ def test_a_folder_without_vectors_gives_nothing(tmp_path: Path) -> None:
     assert not shipped_vectors(tmp_path / "tagger", tmp_path / "vectors")
     assert not shipped_vectors(tmp_path / "missing", tmp_path / "vectors")
     assert not (tmp_path / "vectors").exists()
+
+
+def test_the_target_folder_s_parents_are_made(tmp_path: Path) -> None:
+    # A fresh clone has no build/ folder: the vectors must land in build/train/vectors anyway.
+    _folder_with_vectors(tmp_path / "tagger", ["zorblax"])
+    target = tmp_path / "build" / "train" / "vectors"
+    assert shipped_vectors(tmp_path / "tagger", target)
+    assert spacy.load(target).vocab.vectors.shape == (1, 4)
+    assert not target.with_name("vectors.new").exists()

@@ -116,6 +116,7 @@ def shipped_vectors(tagger_dir: Path, target: Path) -> bool:
     )
     staging = target.with_name(target.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
+    staging.parent.mkdir(parents=True, exist_ok=True)
     out.to_disk(staging)
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)

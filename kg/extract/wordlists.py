@@ -37,7 +37,7 @@ WORDS_DIR = Path(__file__).resolve().parent / "words"
 #: How a type word is used by the rules (column ``uses`` of ``type_words.tsv``).
 TYPE_USES = ("beside", "last", "head", "weak", "part", "system")
 #: What a kind word does (column ``uses`` of ``kind_words.tsv``).
-KIND_USES = ("trailing", "bare", "strip", "category")
+KIND_USES = ("trailing", "bare", "strip", "category", "optional")
 #: Kinds of ``never_names.tsv``.
 NEVER_NAME_KINDS = ("acronym", "metric", "other")
 #: Kinds of ``cues.tsv``.
@@ -105,6 +105,8 @@ class WordLists:
     """Type words that after a single modifier only say what kind of thing something is."""
     strip_type_words: frozenset[str]
     """Lower-case type words stripped from the end of a name ("the GLUE benchmark" -> GLUE)."""
+    optional_type_words: frozenset[str]
+    """Lower-case type words a name may carry or drop (N1 of the annotation notes): "X dataset" is X."""
     category_heads: frozenset[str]
     """Plural heads that make a lower-case phrase a family of things ("pretrained language models")."""
     data_words: frozenset[str]
@@ -350,6 +352,7 @@ def _load(folder: Path) -> WordLists:
         trailing_type_words=frozenset(kinds["trailing"]),
         bare_type_words=frozenset(kinds["trailing"]) | frozenset(kinds["bare"]),
         strip_type_words=frozenset(kinds["strip"]),
+        optional_type_words=frozenset(kinds["optional"]),
         category_heads=frozenset(kinds["category"]),
         data_words=frozenset(w for w, t in beside.items() if t == "Dataset"),
         generic=frozenset(plain["generic_phrases.tsv"]),

@@ -12,13 +12,25 @@ mentions lead:
    takes the lexicon's type (the lexicon knows that MMLU is a dataset);
 3. mentions with the same normalised text are one entity, and so are an
    acronym and its long form when the text defines it (``kg_abbreviations``)
-   and either of the two was tagged;
+   and either of the two was tagged, and two forms the paper writes for one
+   thing (:func:`_variants`): a name with and without a trailing lower-case
+   type word ("the Whisper model" / "Whisper", N1 of the annotation notes), a
+   defined acronym inside a name and its long form ("OOD generalization" /
+   "out-of-distribution generalization"), an acronym and its plural ("DQNs"
+   defined, "DQN" used), hyphens and spaces ("Retrieval-Augmented" /
+   "Retrieval Augmented"); a coined name next to a long form that spells it
+   is defined by it like an acronym (:func:`_apposed_definitions`: "ZorbNet:
+   Zero-order Residual Bottleneck Network", "we propose ZRB, a zero-order
+   residual bottleneck framework");
 4. per entity: the type most mentions carry (first mention breaks ties), the
    long form (else the most frequent form, abstract wording before title
-   wording) as name, the other forms as aliases, and the role: proposed when
+   wording; without its trailing type word when the paper also writes it
+   bare) as name, the other forms as aliases, and the role: proposed when
    the role scorer (``roles``) says so, else when a rule marked a mention
    (``kg_roles`` on the tagger's mentions, or any rule on a rule candidate
-   with the same text).
+   with the same text), else, with ``coined_proposals``, when it is a Method
+   with a Title Case name no lexicon knows that the title writes or the
+   abstract gives an acronym (:meth:`LearnedAssembler._coined_here`).
 
 The result is, as from ``kg_assembly``, a list of plain dicts in
 ``doc._.kg_entities`` (type, name, aliases, role, confidence, component,
@@ -30,12 +42,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.acronyms import acronym_spells, in_order
 from kg.extract.components.common import (
     SPANS_KEY,
     Candidate,
@@ -51,8 +64,16 @@ from kg.extract.components.common import (
     title_range,
     trim_candidate,
 )
+from kg.extract.wordlists import WordLists, load_word_lists
 
 _ADDRESS = re.compile(r"://|^www\.", re.IGNORECASE)
+#: What may stand between a coined name and the long form that defines it: "X: Y", "X (Y",
+#: "X, a Y", "X, an efficient Y", "X, the first Y" (up to three lower-case words after the article).
+_APPOSITION = re.compile(r"\s*(?::|\(|,\s*(?:a|an|the)\s+(?:[a-z][\w-]*\s+){0,3})\s*")
+#: How far after a coined name its long form may start, in characters.
+_APPOSITION_REACH = 60
+#: An acronym, singular or plural ("DQN", "DQNs", "GPT-4"): at least two capitals, no lower-case letter but a final s.
+_ACRONYM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9\-]*s?")
 
 
 class LearnedAssembler:
@@ -67,10 +88,16 @@ class LearnedAssembler:
         lexicon_types: bool = True,
         roles: Any = None,
         title_proposal_confidence: float = 0.9,
+        word_lists: WordLists | None = None,
+        coined_proposals: bool = True,
     ) -> None:
         """See the module docstring; ``title_proposal_confidence`` is that of ``kg_assembly``:
         the least confidence of a ``kg_names`` title proposal that makes a well-known name proposed."""
         register_extensions()
+        lists = word_lists or load_word_lists()
+        self.optional_words = lists.optional_type_words
+        self.connectors = frozenset(lists.connectors)
+        self.coined_proposals = coined_proposals
         self.name = name
         self.tagger = tagger
         self.lexicon_fill = lexicon_fill
@@ -149,8 +176,13 @@ class LearnedAssembler:
         if not members:
             return [], []
         title = title_range(doc)
-        groups = _group(members, pairs)
+        pairs = [*pairs, *_apposed_definitions(members, text, self.optional_words)]
+        groups = _group(members, pairs, self.optional_words)
         drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]
+        if self.coined_proposals and title:
+            for draft, group in zip(drafts, groups):
+                if draft["role"] == "used" and self._coined_here(draft, group, known, title[1]):
+                    draft["role"] = "proposed"
         if lexicon_type:
             for draft in drafts:
                 known_type = lexicon_type.get(norm_key(draft["name"])) or next(
@@ -159,6 +191,22 @@ class LearnedAssembler:
                 if known_type:
                     draft["type"] = known_type
         return drafts, groups
+
+    def _coined_here(self, draft: dict[str, Any], group: list[Candidate], known: set[str], title_end: int) -> bool:
+        """Tell whether a Method is a capitalised name this paper coins: in its title or defined with an acronym.
+
+        A Title Case name of several words that no lexicon knows, written in the
+        title ("Zorbic Residual Gating for Blixing") or given an acronym in the
+        abstract, is the paper's own (D6), though no cue such as "we propose"
+        says so.
+        """
+        if draft["type"] != "Method" or any(norm_key(c.text) in known for c in group):
+            return False
+        words = draft["name"].split()
+        if len(words) < 2 or not all(w[0].isupper() or w[0].isdigit() or w in self.connectors for w in words):
+            return False
+        in_title = any(c.start < title_end for c in group)
+        return in_title or any(_ACRONYM.fullmatch(a) for a in draft["aliases"])
 
     def _decide(
         self, members: list[Candidate], text: str, pairs: Sequence[Any], title_end: int | None
@@ -192,6 +240,9 @@ class LearnedAssembler:
             if not any(surface.values()):
                 surface.update(c.text for c in members)
             name = max(surface, key=lambda s: (surface[s], -min(c.start for c in members if c.text == s)))
+            bare = _without_type_word(name, self.optional_words)
+            if bare and norm_key(bare) in keys:
+                name = bare  # "Whisper model" and "Whisper": the type word is no part of the name (D10)
         name_key = norm_key(name)
         aliases: dict[str, str] = {}
         for form in [*(c.text for c in members), *short_forms]:
@@ -209,8 +260,8 @@ class LearnedAssembler:
         }
 
 
-def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidate]]:
-    """Group candidates: same normalised text, or an acronym and its long form."""
+def _group(members: list[Candidate], pairs: Sequence[Any], optional_words: frozenset[str]) -> list[list[Candidate]]:
+    """Group candidates: same normalised text, an acronym and its long form, or two forms of one name."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -219,18 +270,104 @@ def _group(members: list[Candidate], pairs: Sequence[Any]) -> list[list[Candidat
             x = parent[x]
         return x
 
+    def union(a: str, b: str) -> None:
+        a, b = find(a), find(b)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
     keys = [norm_key(c.text) for c in members]
     present = set(keys)
+    short_to_long: dict[str, str] = {}
     for pair in pairs:
         long_key, short_key = norm_key(pair["long"]), norm_key(pair["short"])
-        if long_key in present and short_key in present:
-            a, b = find(long_key), find(short_key)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
+        short_to_long.setdefault(short_key, long_key)
+        if long_key in present or short_key in present:
+            present |= {long_key, short_key}
+            union(long_key, short_key)
+    for cand, key in zip(members, keys):
+        for variant in _variants(cand.text, optional_words, short_to_long):
+            if variant in present and variant != key:
+                union(key, variant)
     groups: dict[str, list[Candidate]] = defaultdict(list)
     for cand, key in zip(members, keys):
         groups[find(key)].append(cand)
     return list(groups.values())
+
+
+def _apposed_definitions(
+    members: Sequence[Candidate], text: str, optional_words: frozenset[str]
+) -> list[dict[str, Any]]:
+    """Return definitions a paper gives by apposition, in ``kg_abbreviations``' form.
+
+    A one-word coined name (it has a capital after its first letter or a
+    digit: "ZorbNet", "ZRB") directly followed by a multi-word candidate that
+    spells it both ways (no word of it is left out of the name,
+    :func:`kg.acronyms.acronym_spells`, type word left out; no capital of the
+    name is left out of its words' initials: "RLKD, a reinforcement learning
+    based distillation framework" is not defined by "reinforcement learning") and was
+    tagged with the same type is defined by it ("NINEPINS: Nuclei Instance
+    Segmentation with ..." names a method after its task), as an acronym by its long form: the guide makes the two one
+    entity with the long form as name.
+    """
+    found: list[dict[str, Any]] = []
+    ordered = sorted(members, key=lambda c: (c.start, c.end))
+    for i, short in enumerate(ordered):
+        coined = short.text[1:] != short.text[1:].lower() or any(ch.isdigit() for ch in short.text)
+        if " " in short.text or not coined:
+            continue
+        for long in ordered[i + 1 :]:
+            if long.start - short.end > _APPOSITION_REACH:
+                break
+            bare = _without_type_word(long.text, optional_words) or long.text
+            if (
+                " " in bare
+                and long.type == short.type
+                and _APPOSITION.fullmatch(text, short.end, long.start)
+                and acronym_spells(short.text, bare)
+                and _capitals_spelled(short.text, long.text)
+            ):
+                found.append(
+                    {"short": short.text, "long": bare, "long_start": long.start, "long_end": long.start + len(bare)}
+                )
+                break
+    return found
+
+
+def _capitals_spelled(short: str, long: str) -> bool:
+    """Say whether every capital of a coined name is, in order, the initial of a word of the long form.
+
+    >>> _capitals_spelled("ZorbNet", "Zero-order Bottleneck Network"), _capitals_spelled("ZBKD", "zero bottleneck")
+    (True, False)
+    """
+    initials = [word[0].upper() for word in re.split(r"[\s\-]+", long) if word and word[0].isalpha()]
+    return in_order([ch for ch in short if ch.isupper()], initials)
+
+
+def _without_type_word(text: str, optional_words: frozenset[str]) -> str | None:
+    """Return a name without its trailing lower-case type word ("TathyaNyaya dataset"), else None."""
+    head, _, last = text.rstrip().rpartition(" ")
+    return head.rstrip() if head.strip() and last in optional_words else None
+
+
+def _variants(text: str, optional_words: frozenset[str], short_to_long: Mapping[str, str]) -> Iterator[str]:
+    """Yield the keys of other forms a paper may write the same name in (see the module docstring, step 3).
+
+    Only keys some other candidate or definition of the same paper holds are
+    joined, so a variant never invents a name: it only says that two names
+    the paper wrote are one.
+    """
+    bare = _without_type_word(text, optional_words)
+    forms = [text] if bare is None else [text, bare]
+    for form in forms:
+        key = norm_key(form)
+        yield key
+        words = key.split(" ")
+        if len(words) > 1 and any(w in short_to_long for w in words):
+            yield " ".join(short_to_long.get(w, w) for w in words)
+        if "-" in key:
+            yield key.replace("-", " ")
+        if _ACRONYM.fullmatch(form):
+            yield norm_key(form[:-1]) if form.endswith("s") else norm_key(form + "s")
 
 
 def _usable(text: str) -> bool:
@@ -250,6 +387,8 @@ def _usable(text: str) -> bool:
         "lexicon_types": True,
         "roles": None,
         "title_proposal_confidence": 0.9,
+        "word_lists": {"@misc": "kg.word_lists.v1", "path": None},
+        "coined_proposals": True,
     },
 )
 def make_learned_assembly(
@@ -260,6 +399,8 @@ def make_learned_assembly(
     lexicon_types: bool,
     roles: Any,
     title_proposal_confidence: float,
+    word_lists: WordLists,
+    coined_proposals: bool,
 ) -> LearnedAssembler:
     """Build the ``kg_learned_assembly`` component."""
     return LearnedAssembler(
@@ -269,4 +410,6 @@ def make_learned_assembly(
         lexicon_types=lexicon_types,
         roles=roles,
         title_proposal_confidence=title_proposal_confidence,
+        word_lists=word_lists,
+        coined_proposals=coined_proposals,
     )
