@@ -30,7 +30,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +41,7 @@ from kg.io import read_text
 from kg.name_rules import DATA_DIR, name_rules
 from kg.name_versions import versions_compatible
 from kg.names import acronym_key, is_short_form, variant_key
+from kg.normalize import initials_in_name
 
 __all__ = [
     "ACRONYM_RULES_FILE",
@@ -219,24 +220,7 @@ def acronym_spells(short: str, long: str) -> bool:
     >>> acronym_spells("FBQ", "Foo Bar-baz Quux"), acronym_spells("ZORB", "zorbification learning")
     (True, False)
     """
-    letters = [ch.lower() for ch in short if ch.isalpha()]
-    connectives = acronym_rules().connectives
-    initials = []
-    for word in long.split():
-        first = next((ch.lower() for ch in word if ch.isalpha()), "")
-        if first and word.lower() not in connectives:
-            initials.append(first)
-    return in_order(initials, letters)
-
-
-def in_order(wanted: Iterable[str], letters: Sequence[str]) -> bool:
-    """Say whether every item of ``wanted`` occurs in ``letters``, in the same order (gaps allowed).
-
-    >>> in_order("fq", "fbq"), in_order("qf", "fbq")
-    (True, False)
-    """
-    remaining = iter(letters)
-    return all(any(letter == item for letter in remaining) for item in wanted)
+    return initials_in_name(short, long, acronym_rules().connectives)
 
 
 @lru_cache(maxsize=1 << 18)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Collection, Iterable, Sequence
 
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH_TABLE = str.maketrans({c: "-" for c in _DASHES})
@@ -133,3 +134,31 @@ def paper_id(title: str, *, arxiv_id: str | None = None, doi: str | None = None)
             return f"doi:{norm_doi}"
     key = title_key(title)
     return f"{slugify(title, max_length=60) or 'paper'}-{short_hash(key)}"
+
+
+def in_order(wanted: Iterable[str], letters: Sequence[str]) -> bool:
+    """Say whether every item of ``wanted`` occurs in ``letters``, in the same order (gaps allowed).
+
+    >>> in_order("fq", "fbq"), in_order("qf", "fbq")
+    (True, False)
+    """
+    remaining = iter(letters)
+    return all(any(letter == item for letter in remaining) for item in wanted)
+
+
+def initials_in_name(short: str, long: str, connectives: Collection[str]) -> bool:
+    """Say whether the first letter of every word of ``long`` but ``connectives`` is, in order, a letter of ``short``.
+
+    A hyphenated word counts once ("Pre-trained" gives the "P" of GPT); a word's
+    first letter is its first alphabetic character ("3D" gives "d").
+
+    >>> initials_in_name("FBQ", "Foo of Bar-baz Quux", {"of"}), initials_in_name("ZB", "Zorb Quux", ())
+    (True, False)
+    """
+    letters = [ch.lower() for ch in short if ch.isalpha()]
+    initials = []
+    for word in long.split():
+        first = next((ch.lower() for ch in word if ch.isalpha()), "")
+        if first and word.lower() not in connectives:
+            initials.append(first)
+    return in_order(initials, letters)

@@ -48,7 +48,6 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.acronyms import acronym_spells, in_order
 from kg.extract.components.common import (
     SPANS_KEY,
     Candidate,
@@ -65,6 +64,7 @@ from kg.extract.components.common import (
     trim_candidate,
 )
 from kg.extract.wordlists import WordLists, load_word_lists
+from kg.normalize import in_order, initials_in_name
 
 _ADDRESS = re.compile(r"://|^www\.", re.IGNORECASE)
 #: What may stand between a coined name and the long form that defines it: "X: Y", "X (Y",
@@ -176,7 +176,7 @@ class LearnedAssembler:
         if not members:
             return [], []
         title = title_range(doc)
-        pairs = [*pairs, *_apposed_definitions(members, text, self.optional_words)]
+        pairs = [*pairs, *_apposed_definitions(members, text, self.optional_words, self.connectors)]
         groups = _group(members, pairs, self.optional_words)
         drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]
         if self.coined_proposals and title:
@@ -295,14 +295,14 @@ def _group(members: list[Candidate], pairs: Sequence[Any], optional_words: froze
 
 
 def _apposed_definitions(
-    members: Sequence[Candidate], text: str, optional_words: frozenset[str]
+    members: Sequence[Candidate], text: str, optional_words: frozenset[str], connectors: frozenset[str]
 ) -> list[dict[str, Any]]:
     """Return definitions a paper gives by apposition, in ``kg_abbreviations``' form.
 
     A one-word coined name (it has a capital after its first letter or a
     digit: "ZorbNet", "ZRB") directly followed by a multi-word candidate that
     spells it both ways (no word of it is left out of the name,
-    :func:`kg.acronyms.acronym_spells`, type word left out; no capital of the
+    :func:`kg.normalize.initials_in_name`, type word left out; no capital of the
     name is left out of its words' initials: "RLKD, a reinforcement learning
     based distillation framework" is not defined by "reinforcement learning") and was
     tagged with the same type is defined by it ("NINEPINS: Nuclei Instance
@@ -323,7 +323,7 @@ def _apposed_definitions(
                 " " in bare
                 and long.type == short.type
                 and _APPOSITION.fullmatch(text, short.end, long.start)
-                and acronym_spells(short.text, bare)
+                and initials_in_name(short.text, bare, connectors)
                 and _capitals_spelled(short.text, long.text)
             ):
                 found.append(
