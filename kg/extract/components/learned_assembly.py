@@ -299,15 +299,17 @@ def _apposed_definitions(
 ) -> list[dict[str, Any]]:
     """Return definitions a paper gives by apposition, in ``kg_abbreviations``' form.
 
-    A one-word coined name (it has a capital after its first letter or a
-    digit: "ZorbNet", "ZRB") directly followed by a multi-word candidate that
-    spells it both ways (no word of it is left out of the name,
-    :func:`kg.normalize.initials_in_name`, type word left out; no capital of the
-    name is left out of its words' initials: "RLKD, a reinforcement learning
-    based distillation framework" is not defined by "reinforcement learning") and was
-    tagged with the same type is defined by it ("NINEPINS: Nuclei Instance
-    Segmentation with ..." names a method after its task), as an acronym by its long form: the guide makes the two one
-    entity with the long form as name.
+    A one-word coined name (a capital after its first letter, or a digit:
+    "ZorbNet", "ZRB") directly followed by a multi-word candidate of the same
+    tagged type is defined by it, as an acronym by its long form (the guide
+    makes the two one entity named by the long form), when the long form
+    spells the name both ways: no word of it (type word left out) is missing
+    from the name's letters (:func:`kg.normalize.initials_in_name`), and no
+    capital of the name is missing from its words' initials
+    (:func:`_capitals_spelled`: "RLKD, a reinforcement learning based
+    distillation framework" is not defined by "reinforcement learning"). The
+    same type is required because a method is often named after its task
+    ("NINEPINS: Nuclei Instance Segmentation with ...").
     """
     found: list[dict[str, Any]] = []
     ordered = sorted(members, key=lambda c: (c.start, c.end))
