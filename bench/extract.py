@@ -33,12 +33,15 @@ extraction in stdlib process pools (wall clock; workers take raw papers and
 return plain records).
 
 ``--pipeline default fast`` measures each named pipeline (issue 10: the
-learned default and the rules-only fast one) against the same tokenisation.
+learned default and the rules-only fast one) against the same tokenisation;
+``NAME@blis`` runs the learned tagger's matrix products with thinc's bundled
+BLIS kernels instead of numpy's BLAS (``kg/extract/matmul.py``), as in
+``--pipeline default default@blis``.
 
 Usage (from the repository root)::
 
     .venv/bin/python bench/extract.py [--texts fair|arxiv|resampled|both] [--repeat 5]
-        [--docs 2000] [--workers 1 2] [--seed 0] [--shared ../shared] [--pipeline default fast]
+        [--docs 2000] [--workers 1 2] [--seed 0] [--shared ../shared] [--pipeline default default@blis fast]
 
 The target (issue 3) is a ratio of at least 0.25 on the fair texts.
 """
@@ -206,7 +209,9 @@ def time_extraction(papers: list[Paper], warm: list[Paper], pipeline: str = "fas
     from kg.extract.pipeline import build_pipeline, run
     from kg.extract.pipelines import pipeline_config
 
-    nlp = build_pipeline(config=pipeline_config(pipeline))  # not the per-process cache: nothing has seen the texts
+    name, _, matmul = pipeline.partition("@")
+    overrides = {"components.kg_learned.matmul": matmul} if matmul else None
+    nlp = build_pipeline(config=pipeline_config(name), overrides=overrides)  # not the per-process cache
     for _ in run(warm, extractor=EXTRACTOR_VERSION, nlp=nlp):
         pass
     start = time.process_time()

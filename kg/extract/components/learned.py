@@ -32,6 +32,7 @@ from spacy.util import minibatch, registry
 from kg.errors import KGError
 from kg.extract.components.common import Candidate, candidates, doc_text, register_extensions
 from kg.extract.components.gazetteer import META_KEY, Gazetteer
+from kg.extract.matmul import MATMULS, one_blas_thread, use_matmul
 from kg.records import ENTITY_TYPES
 
 logger = logging.getLogger(__name__)
@@ -304,10 +305,14 @@ class LearnedTagger:
         min_probability: float = 0.0,
         decoding: str = "typed",
         agreed_min_probability: float | None = None,
+        matmul: str = "numpy",
     ) -> None:
         register_extensions()
         if decoding not in DECODINGS:
             raise ValueError(f"kg_learned: decoding must be one of {', '.join(DECODINGS)}, not {decoding!r}")
+        if matmul not in MATMULS:
+            raise ValueError(f"kg_learned: matmul must be one of {', '.join(MATMULS)}, not {matmul!r}")
+        self.matmul = matmul
         self.name = name
         self.min_probability = min_probability
         self.agreed_min_probability = min_probability if agreed_min_probability is None else agreed_min_probability
@@ -321,6 +326,7 @@ class LearnedTagger:
         self.tagger_nlp = tagger_nlp
         tagger: Any = tagger_nlp.get_pipe("tagger")
         self.model = tagger.model
+        use_matmul(self.model, self.matmul)
         self.labels: tuple[str, ...] = tuple(tagger.labels)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
         self._constraints = allowed_transitions(self.labels)
@@ -340,7 +346,8 @@ class LearnedTagger:
             if self.gazetteer is not None:
                 for doc in predictable:
                     self.gazetteer.annotate(doc)
-            scores = [self.model.ops.to_numpy(s) for s in self.model.predict(predictable)] if predictable else []
+            with one_blas_thread():
+                scores = [self.model.ops.to_numpy(s) for s in self.model.predict(predictable)] if predictable else []
             if self.decoding == "untyped":
                 for doc, mentions in zip(predictable, untyped_mentions(scores, self.labels)):
                     self._add_untyped(doc, mentions)
@@ -443,6 +450,7 @@ def _rules_agree(doc: Doc, start: int, end: int) -> bool:
         "min_probability": 0.0,
         "decoding": "typed",
         "agreed_min_probability": None,
+        "matmul": "numpy",
     },
 )
 def make_learned(
@@ -452,6 +460,7 @@ def make_learned(
     min_probability: float,
     decoding: str,
     agreed_min_probability: float | None,
+    matmul: str,
 ) -> LearnedTagger:
     """Build the ``kg_learned`` component around a trained BILUO tagger pipeline."""
     return LearnedTagger(
@@ -461,4 +470,5 @@ def make_learned(
         min_probability=min_probability,
         decoding=decoding,
         agreed_min_probability=agreed_min_probability,
+        matmul=matmul,
     )
