@@ -319,6 +319,18 @@ def _words_match(a: str, b: str, rules: AcronymRules) -> bool:
     return common >= rules.stem_min and common >= min(len(ka), len(kb)) - rules.stem_slack
 
 
+def _same_words(a: str, b: str, rules: AcronymRules) -> bool:
+    """Say whether two long forms match word for word, connectives aside, with no acronym spelled out.
+
+    >>> _same_words("Zorb Learning from QX Feedback", "zorb learning with QX feedback", acronym_rules())
+    True
+    >>> _same_words("Zorb QX", "zorb quux xylo", acronym_rules())
+    False
+    """
+    wa, wb = _content_words(a, rules.connectives), _content_words(b, rules.connectives)
+    return len(wa) == len(wb) and all(_words_match(x, y, rules) for x, y in zip(wa, wb))
+
+
 def _initials_of(token: str) -> str | None:
     """Return the initials an acronym token stands for ("RL" -> "rl", "LoRA" -> "lra"), else None.
 
@@ -425,6 +437,18 @@ class Definitions:
                     ):
                         parent[find(b)] = find(a)
                         break
+                else:
+                    if b in anchor_set:
+                        continue
+                    # Two wordings with the same acronym inside ("Learning from AI Feedback" and
+                    # "Learning with AI Feedback") are one when their words match one for one: no
+                    # acronym is spelled out, so nothing is bridged.
+                    for a in keys[:x]:
+                        if a not in anchor_set and self._compatible(acr, a, b) and _same_words(
+                            self._surface[(acr, a)], self._surface[(acr, b)], self._rules
+                        ):
+                            parent[find(b)] = find(a)
+                            break
             grouped: dict[str, set[int]] = {}
             for k in keys:
                 grouped.setdefault(find(k), set()).update(senses[k])

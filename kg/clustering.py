@@ -534,6 +534,11 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         for surface in occ.surfaces:
             for key in _pointer_keys(surface, defining=True):
                 pointer.setdefault(key, set()).add(root)
+            bare = keys.without_type_word(surface, occ.type)
+            if bare != surface and is_short_form(bare):
+                # "the VisA dataset" is VisA (the guide drops the type word): a bare "VisA" finds it.
+                for key in _pointer_keys(bare, defining=True):
+                    pointer.setdefault(key, set()).add(root)
         for surface in occ.long_forms:
             spelling.setdefault(case_key(surface), set()).add(root)
             if looks_like_name(surface):

@@ -157,6 +157,24 @@ def test_definitions_group_wordings_cut_forms_and_never_versions() -> None:
     assert d.sense("ZAM", "Zorb Anything Model 2") != d.sense("ZAM", "Zorb Anything Model")
 
 
+def test_wordings_with_the_same_acronym_inside_are_one_definition_but_bridge_nothing() -> None:
+    d = Definitions()
+    for p in range(3):
+        d.add("ZLQF", "Zorb Learning from QX Feedback", p)
+    d.add("ZLQF", "Zorb Learning with QX Feedback", 3)
+    d.add("ZLQF", "Zorb Learning with QY Feedback", 4)  # another acronym inside: another thing
+    d.add("BCE", "binary cross entropy", 5)
+    d.add("BCE", "binary cumulative encoding", 6)
+    d.add("BCE", "binary CE", 7)
+    d.add("BCE", "Binary CE", 8)
+    d.settle()
+    assert d.sense("ZLQF", "Zorb Learning with QX Feedback") == d.sense("ZLQF", "Zorb Learning from QX Feedback")
+    assert d.sense("ZLQF", "Zorb Learning with QY Feedback") != d.sense("ZLQF", "Zorb Learning from QX Feedback")
+    # "binary CE" matches both expansions: it joins one, and the two stay two senses
+    assert d.sense("BCE", "binary cross entropy") != d.sense("BCE", "binary cumulative encoding")
+    assert d.sense("BCE", "Binary CE") == d.sense("BCE", "binary CE")
+
+
 # --------------------------------------------------------------------------- resolution
 
 

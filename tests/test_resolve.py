@@ -611,6 +611,27 @@ def test_label_spelling_is_the_most_common_and_type_words_go() -> None:
     assert kept.name == "Segmental Quorum Model"  # a capitalised type word is part of the name
 
 
+def test_an_acronym_like_name_with_a_type_word_is_the_bare_name() -> None:
+    # "the ZorQA dataset" is ZorQA (the guide drops the type word), though ZorQA is keyed as an acronym
+    records = [
+        paper("p1", ent("Dataset", "ZorQA dataset")),
+        paper("p2", ent("Dataset", "ZorQA benchmark")),
+        *[paper(f"b{i}", ent("Dataset", "ZorQA")) for i in range(4)],
+    ]
+    [entity] = resolve(records, lexicon=None).entities
+    assert entity.name == "ZorQA"
+
+
+def test_a_gan_is_a_technique_not_a_category() -> None:
+    # the team's decision N5 (train/data/ANNOTATION-NOTES.md): GAN is a named technique, a Method
+    res = resolve(
+        [paper("p1", ent("Method", "generative adversarial network", "GAN")), paper("p2", ent("Method", "GANs"))],
+        lexicon=None,
+    )
+    assert [e.type for e in res.entities] == ["Method"]  # kept, not dropped as a category
+    assert groups(res) == {frozenset({("p1", "generative adversarial network"), ("p2", "GANs")})}
+
+
 def test_lexicon_acronym_case_must_match() -> None:
     entry = LexiconEntry("Model", "ZOTS")  # a speech model, say
     res = resolve(
