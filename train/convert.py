@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.extract.components.learned import ROLE_MARK
 from kg.normalize import match_key
 
 SEPARATOR = "\n\n"
@@ -161,8 +162,16 @@ def biluo_tags(n_tokens: int, spans: list[tuple[int, int, str]], missing: list[t
     return tags
 
 
-def to_docs(records: Iterable[dict[str, Any]], nlp: Any, stats: Counter[str] | None = None) -> Iterator[Any]:
-    """Yield one spaCy Doc per record with ``doc.ents`` and BILUO ``token.tag_`` from the mentions."""
+def to_docs(
+    records: Iterable[dict[str, Any]], nlp: Any, stats: Counter[str] | None = None, *, role_tags: bool = False
+) -> Iterator[Any]:
+    """Yield one spaCy Doc per record with ``doc.ents`` and BILUO ``token.tag_`` from the mentions.
+
+    With ``role_tags`` each tag also carries the role of the mention's entity
+    ("B-Method|proposed", "U-Task|used"): the tagger then learns the role
+    from the words around each mention (``kg.extract.components.learned``
+    sums the two roles back into one typed tag to find the spans).
+    """
     stats = stats if stats is not None else Counter()
     for record in records:
         text = paper_text(record)
@@ -170,7 +179,11 @@ def to_docs(records: Iterable[dict[str, Any]], nlp: Any, stats: Counter[str] | N
         starts = {t.idx for t in doc}
         ends = {t.idx + len(t.text) for t in doc}
         projection = project(record, starts, ends)
-        ents = [doc.char_span(s, e, label=t) for s, e, t, _ in projection.spans]
+        entities = record.get("entities") or []
+        ents = [
+            doc.char_span(s, e, label=f"{t}{ROLE_MARK}{entities[i].get('role', 'used')}" if role_tags else t)
+            for s, e, t, i in projection.spans
+        ]
         missing = [doc.char_span(s, e) for s, e in projection.missing]
         placed = [e for e in ents if e is not None]
         unknown = [m for m in missing if m is not None]

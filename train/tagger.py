@@ -121,7 +121,7 @@ def train(
     use_matmul(nlp.get_pipe("tagger").model, "numpy")
     rules = rules_pipeline(blind=blind)
     started = time.time()
-    gold = list(to_docs(records, blank()))
+    gold = list(to_docs(records, blank(), role_tags=bool(config.get("kg", {}).get("role_tags", False))))
     if vectors is not None:  # the static-vector layer reads the vectors of the Docs' vocab
         from spacy.vocab import Vocab
 

@@ -85,6 +85,8 @@ class Candidate:
             "knowledge graph completion"), when it uses one.
         type_scores: (type, probability) pairs when a learned tagger typed it
             (the assembler sums them over an entity's mentions).
+        proposed_probability: a role-tagged learned tagger's belief that the
+            paper proposes what this mention names (None: no such belief).
     """
 
     start: int
@@ -101,6 +103,7 @@ class Candidate:
     is_long_form: bool = False
     expansion: str = ""
     type_scores: tuple[tuple[str, float], ...] = ()
+    proposed_probability: float | None = None
 
     def set_type(self, type_: str | None, evidence: str) -> None:
         """Set the type when ``evidence`` outranks what set the current one."""

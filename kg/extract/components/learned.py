@@ -95,6 +95,36 @@ def untrained_tagger(labels: list[str] | None = None, width: int = 16) -> Langua
     return nlp
 
 
+ROLE_MARK = "|"
+"""Joins type and role in the tags of a tagger trained with roles ("B-Method|proposed")."""
+
+
+def role_label_maps(labels: Sequence[str]) -> tuple[tuple[str, ...], Any, Any] | None:
+    """Return (typed labels, role-to-typed sum matrix, proposed mask) of role-marked tags; None without roles.
+
+    A tagger trained with roles gives each typed tag twice ("B-Method|proposed",
+    "B-Method|used"). Summing the two gives the typed tag the spans are decoded
+    from, exactly as from a tagger without roles; the proposed share of a
+    mention's tag mass is its role.
+
+    >>> typed, merge, proposed = role_label_maps(["O", "U-Task|proposed", "U-Task|used"])
+    >>> typed, merge.tolist(), proposed.tolist()
+    (('O', 'U-Task'), [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]], [0.0, 1.0, 0.0])
+    """
+    import numpy
+
+    if not any(ROLE_MARK in label for label in labels):
+        return None
+    typed = tuple(dict.fromkeys(label.partition(ROLE_MARK)[0] for label in labels))
+    merge = numpy.zeros((len(labels), len(typed)), dtype="float32")
+    proposed = numpy.zeros(len(labels), dtype="float32")
+    for i, label in enumerate(labels):
+        base, _, role = label.partition(ROLE_MARK)
+        merge[i, typed.index(base)] = 1.0
+        proposed[i] = 1.0 if role == "proposed" else 0.0
+    return typed, merge, proposed
+
+
 def biluo_labels(types: Iterable[str]) -> list[str]:
     """Return the tag set of a BILUO tagger over ``types`` ("O" first).
 
@@ -327,7 +357,9 @@ class LearnedTagger:
         tagger: Any = tagger_nlp.get_pipe("tagger")
         self.model = tagger.model
         use_matmul(self.model, self.matmul)
-        self.labels: tuple[str, ...] = tuple(tagger.labels)
+        maps = role_label_maps(tuple(tagger.labels))
+        self._role_maps = maps[1:] if maps else None
+        self.labels: tuple[str, ...] = maps[0] if maps else tuple(tagger.labels)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
         self._constraints = allowed_transitions(self.labels)
         self.gazetteer = Gazetteer.from_meta(tagger_nlp.meta.get(META_KEY))  # None: trained without one
@@ -348,13 +380,30 @@ class LearnedTagger:
                     self.gazetteer.annotate(doc)
             with one_blas_thread():
                 scores = [self.model.ops.to_numpy(s) for s in self.model.predict(predictable)] if predictable else []
+            shares: list[Any] = [None] * len(scores)
+            if self._role_maps is not None:
+                scores, shares = self._typed_scores(scores)
             if self.decoding == "untyped":
                 for doc, mentions in zip(predictable, untyped_mentions(scores, self.labels)):
                     self._add_untyped(doc, mentions)
             else:
-                for doc, logits, path in zip(predictable, scores, viterbi(scores, self._constraints)):
-                    self._add_candidates(doc, logits, path)
+                for doc, logits, path, share in zip(predictable, scores, viterbi(scores, self._constraints), shares):
+                    self._add_candidates(doc, logits, path, share)
             yield from docs
+
+    def _typed_scores(self, scores: list[Any]) -> tuple[list[Any], list[Any]]:
+        """Sum role-marked tag probabilities into typed ones; return their logs and each token's proposed share."""
+        import numpy
+
+        merge, proposed = self._role_maps  # type: ignore[misc]
+        typed, shares = [], []
+        for logits in scores:
+            probs = numpy.exp(log_softmax(logits))
+            typed_probs = probs @ merge
+            named = 1.0 - typed_probs[:, self._outside] if self._outside >= 0 else typed_probs.sum(axis=1)
+            shares.append((probs @ proposed) / numpy.maximum(named, 1e-9))
+            typed.append(numpy.log(numpy.maximum(typed_probs, 1e-12)))
+        return typed, shares
 
     def _add_untyped(self, doc: Doc, mentions: list[tuple[int, int, float, dict[str, float]]]) -> None:
         text = doc_text(doc)
@@ -383,7 +432,8 @@ class LearnedTagger:
         cand.type_scores = type_scores
         return cand
 
-    def _add_candidates(self, doc: Doc, probs: Any, path: Any) -> None:
+    def _add_candidates(self, doc: Doc, probs: Any, path: Any, share: Any = None) -> None:
+        """Add the mentions of one decoded path (``share``: each token's proposed share, role-tagged taggers)."""
         import numpy
 
         inside = numpy.flatnonzero(path != self._outside)
@@ -401,7 +451,10 @@ class LearnedTagger:
             if confidence >= self.min_probability or (
                 confidence >= self.agreed_min_probability and _rules_agree(doc, start, end)
             ):
-                found.append(self._candidate(doc, text, start, end, type_, confidence))
+                cand = self._candidate(doc, text, start, end, type_, confidence)
+                if share is not None:
+                    cand.proposed_probability = round(float(share[start:end].mean()), 4)
+                found.append(cand)
 
     # -- serialisation: the tagger pipeline travels with the host pipeline -------------------------
 

@@ -76,6 +76,10 @@ _APPOSITION_REACH = 60
 _ACRONYM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Z0-9][A-Z0-9\-]*s?")
 
 
+TAGGER_ROLES = ("off", "tagger", "either")
+"""Whose role a tagged entity gets: the rules' only, a role-tagged tagger's, or proposed when either says so."""
+
+
 class LearnedAssembler:
     """Group learned and exact candidates into one entity per thing named."""
 
@@ -90,6 +94,8 @@ class LearnedAssembler:
         title_proposal_confidence: float = 0.9,
         word_lists: WordLists | None = None,
         coined_proposals: bool = True,
+        tagger_roles: str = "off",
+        tagger_role_threshold: float = 0.5,
     ) -> None:
         """See the module docstring; ``title_proposal_confidence`` is that of ``kg_assembly``:
         the least confidence of a ``kg_names`` title proposal that makes a well-known name proposed."""
@@ -98,6 +104,10 @@ class LearnedAssembler:
         self.optional_words = lists.optional_type_words
         self.connectors = frozenset(lists.connectors)
         self.coined_proposals = coined_proposals
+        if tagger_roles not in TAGGER_ROLES:
+            raise ValueError(f"{name}: tagger_roles must be one of {', '.join(TAGGER_ROLES)}, not {tagger_roles!r}")
+        self.tagger_roles = tagger_roles
+        self.tagger_role_threshold = tagger_role_threshold
         self.name = name
         self.tagger = tagger
         self.lexicon_fill = lexicon_fill
@@ -179,6 +189,8 @@ class LearnedAssembler:
         pairs = [*pairs, *_apposed_definitions(members, text, self.optional_words, self.connectors)]
         groups = _group(members, pairs, self.optional_words)
         drafts = [self._decide(group, text, pairs, title[1] if title else None) for group in groups]
+        if self.tagger_roles != "off":
+            self._tagger_roles(drafts, groups, known - titled)
         if self.coined_proposals and title:
             for draft, group in zip(drafts, groups):
                 if draft["role"] == "used" and self._coined_here(draft, group, known, title[1]):
@@ -191,6 +203,23 @@ class LearnedAssembler:
                 if known_type:
                     draft["type"] = known_type
         return drafts, groups
+
+    def _tagger_roles(self, drafts: list[dict[str, Any]], groups: list[list[Candidate]], well_known: set[str]) -> None:
+        """Set roles from a role-tagged tagger's beliefs, averaged over an entity's tagged mentions.
+
+        ``tagger``: the tagger decides wherever it tagged a mention; ``either``:
+        proposed when the tagger or a rule says so. A well-known name stays as
+        the rules left it (only a title proposal makes it proposed).
+        """
+        for draft, group in zip(drafts, groups):
+            beliefs = [c.proposed_probability for c in group if c.proposed_probability is not None]
+            if not beliefs or any(norm_key(c.text) in well_known for c in group):
+                continue
+            says = sum(beliefs) / len(beliefs) >= self.tagger_role_threshold
+            if self.tagger_roles == "tagger":
+                draft["role"] = "proposed" if says else "used"
+            elif says:
+                draft["role"] = "proposed"
 
     def _coined_here(self, draft: dict[str, Any], group: list[Candidate], known: set[str], title_end: int) -> bool:
         """Tell whether a Method is a capitalised name this paper coins: in its title or defined with an acronym.
@@ -391,6 +420,8 @@ def _usable(text: str) -> bool:
         "title_proposal_confidence": 0.9,
         "word_lists": {"@misc": "kg.word_lists.v1", "path": None},
         "coined_proposals": True,
+        "tagger_roles": "off",
+        "tagger_role_threshold": 0.5,
     },
 )
 def make_learned_assembly(
@@ -403,6 +434,8 @@ def make_learned_assembly(
     title_proposal_confidence: float,
     word_lists: WordLists,
     coined_proposals: bool,
+    tagger_roles: str,
+    tagger_role_threshold: float,
 ) -> LearnedAssembler:
     """Build the ``kg_learned_assembly`` component."""
     return LearnedAssembler(
@@ -414,4 +447,6 @@ def make_learned_assembly(
         title_proposal_confidence=title_proposal_confidence,
         word_lists=word_lists,
         coined_proposals=coined_proposals,
+        tagger_roles=tagger_roles,
+        tagger_role_threshold=tagger_role_threshold,
     )
