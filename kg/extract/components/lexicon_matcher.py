@@ -92,7 +92,7 @@ class LexiconMatcher:
         if not matches:
             return doc
         text = doc_text(doc)
-        found = candidates(doc)
+        matched: list[Candidate] = []
         defined: set[str] | None = None
         # character offset and length of every token, in one C call (no Token objects per match)
         idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
@@ -125,8 +125,63 @@ class LexiconMatcher:
                 group=group,
             )
             cand.set_type(entry.type, "lexicon")
-            found.append(cand)
+            matched.append(cand)
+        candidates(doc).extend(_homonyms_by_neighbours(matched, sentence_ranges(doc), text, self.type_words))
         return doc
+
+
+def _homonyms_by_neighbours(
+    matched: list[Candidate], sentences: Sequence[tuple[int, int]], text: str, type_words: Mapping[str, str]
+) -> list[Candidate]:
+    """Keep one reading of a span two lexicon entries of different types match, when its context decides.
+
+    A genuine homonym (GQA the benchmark and grouped-query attention,
+    ``kg/lexicons/SOURCES.md``) is read as the type a type word next to it
+    names ("the GQA dataset"), else as the type most of the other lexicon
+    names of its sentence have, names listed with it being of its kind
+    ("VQAv2, TextVQA and GQA"; "MQA, GQA and MoE"). With neither, every
+    reading stays, as before.
+    """
+    types_at: dict[tuple[int, int], set[str]] = {}
+    for cand in matched:
+        types_at.setdefault((cand.start, cand.end), set()).add(cand.type or "")
+    if all(len(types) == 1 for types in types_at.values()):
+        return matched
+    kept: list[Candidate] = []
+    for cand in matched:
+        types = types_at[(cand.start, cand.end)]
+        if len(types) > 1:
+            beside = {type_words.get(w.lower()) for w in _words_beside(text, cand.start, cand.end)} & types
+            if len(beside) == 1:
+                if cand.type not in beside:
+                    continue
+                kept.append(cand)
+                continue
+            sentence = next(((a, b) for a, b in sentences if a <= cand.start < b), (0, 0))
+            votes: dict[str, int] = {}
+            for (start, end), other in types_at.items():
+                if len(other) == 1 and sentence[0] <= start < sentence[1] and (start, end) != (cand.start, cand.end):
+                    (other_type,) = other
+                    votes[other_type] = votes.get(other_type, 0) + 1
+            ranked = sorted(((n, t) for t, n in votes.items() if t in types), reverse=True)
+            if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]) and cand.type != ranked[0][1]:
+                continue
+        kept.append(cand)
+    return kept
+
+
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
+_WORD_AFTER = re.compile(r"^[\s-]+([A-Za-z]+)")
+
+
+def _words_beside(text: str, start: int, end: int) -> list[str]:
+    """Return the word just before and the word just after a span (either may be missing)."""
+    words = []
+    if found := _WORD_BEFORE.search(text[max(0, start - 40) : start]):
+        words.append(found.group(1))
+    if found := _WORD_AFTER.match(text[end : end + 40]):
+        words.append(found.group(1))
+    return words
 
 
 def _inside_compound(text: str, start: int, end: int) -> bool:
