@@ -6,7 +6,11 @@ abstracts). This component runs a small spaCy tagger trained on
 hand-annotated real abstracts (``train/``) that gives every token a BILUO
 entity tag ("B-Method", ..., "O"), decodes the tags into typed mentions and
 adds one :class:`Candidate` per mention to ``doc._.kg_candidates``;
-``kg_learned_assembly`` then turns candidates into entities. A softmax
+``kg_learned_assembly`` then turns candidates into entities. A tagger
+trained with roles tags "B-Method|proposed" and "B-Method|used": the two are
+summed into the typed tag the spans are decoded from, and each mention
+keeps the proposed share of its tag mass (``Candidate.proposed_probability``)
+for the assembler to decide the role. A softmax
 tagger runs about twice as fast as spaCy's transition-based NER of the same
 width (measured in ``train/README.md``).
 

@@ -25,7 +25,10 @@ mentions lead:
 4. per entity: the type most mentions carry (first mention breaks ties), the
    long form (else the most frequent form, abstract wording before title
    wording; without its trailing type word when the paper also writes it
-   bare) as name, the other forms as aliases, and the role: proposed when
+   bare) as name, the other forms as aliases, and the role: with
+   ``tagger_roles``, what a role-tagged tagger believes, averaged over the
+   entity's tagged mentions (a well-known lexicon name stays used unless the
+   title proposes it); else proposed when
    the role scorer (``roles``) says so, else when a rule marked a mention
    (``kg_roles`` on the tagger's mentions, or any rule on a rule candidate
    with the same text), else, with ``coined_proposals``, when it is a Method
