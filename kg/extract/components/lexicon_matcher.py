@@ -13,6 +13,7 @@ written capitalised mid-sentence.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -92,7 +93,7 @@ class LexiconMatcher:
         if not matches:
             return doc
         text = doc_text(doc)
-        matched: list[Candidate] = []
+        matched: list[tuple[Candidate, int, int]] = []  # with its token span
         defined: set[str] | None = None
         # character offset and length of every token, in one C call (no Token objects per match)
         idx, length = doc.to_array([IDX, LENGTH]).T.tolist()
@@ -125,13 +126,13 @@ class LexiconMatcher:
                 group=group,
             )
             cand.set_type(entry.type, "lexicon")
-            matched.append(cand)
-        candidates(doc).extend(_homonyms_by_neighbours(matched, sentence_ranges(doc), text, self.type_words))
+            matched.append((cand, start, end))
+        candidates(doc).extend(_homonyms_by_neighbours(doc, matched, self.type_words))
         return doc
 
 
 def _homonyms_by_neighbours(
-    matched: list[Candidate], sentences: Sequence[tuple[int, int]], text: str, type_words: Mapping[str, str]
+    doc: Doc, matched: list[tuple[Candidate, int, int]], type_words: Mapping[str, str]
 ) -> list[Candidate]:
     """Keep one reading of a span two lexicon entries of different types match, when its context decides.
 
@@ -143,45 +144,35 @@ def _homonyms_by_neighbours(
     reading stays, as before.
     """
     types_at: dict[tuple[int, int], set[str]] = {}
-    for cand in matched:
+    tokens_at: dict[tuple[int, int], tuple[int, int]] = {}
+    for cand, start, end in matched:
         types_at.setdefault((cand.start, cand.end), set()).add(cand.type or "")
-    if all(len(types) == 1 for types in types_at.values()):
-        return matched
-    kept: list[Candidate] = []
-    for cand in matched:
-        types = types_at[(cand.start, cand.end)]
-        if len(types) > 1:
-            beside = {type_words.get(w.lower()) for w in _words_beside(text, cand.start, cand.end)} & types
-            if len(beside) == 1:
-                if cand.type not in beside:
-                    continue
-                kept.append(cand)
-                continue
-            sentence = next(((a, b) for a, b in sentences if a <= cand.start < b), (0, 0))
-            votes: dict[str, int] = {}
-            for (start, end), other in types_at.items():
-                if len(other) == 1 and sentence[0] <= start < sentence[1] and (start, end) != (cand.start, cand.end):
-                    (other_type,) = other
-                    votes[other_type] = votes.get(other_type, 0) + 1
-            ranked = sorted(((n, t) for t, n in votes.items() if t in types), reverse=True)
-            if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]) and cand.type != ranked[0][1]:
-                continue
-        kept.append(cand)
-    return kept
+        tokens_at[(cand.start, cand.end)] = (start, end)
+    chosen: dict[tuple[int, int], str] = {}
+    sentences = sentence_ranges(doc)
+    for span, types in types_at.items():
+        if len(types) == 1:
+            continue
+        beside = _types_beside(doc, *tokens_at[span], type_words) & types
+        if len(beside) == 1:
+            chosen[span] = beside.pop()
+            continue
+        first, last = next(((a, b) for a, b in sentences if a <= span[0] < b), (0, 0))
+        votes = Counter(
+            next(iter(other))
+            for at, other in types_at.items()
+            if len(other) == 1 and at != span and first <= at[0] < last and other <= types
+        )
+        ranked = votes.most_common(2)
+        if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            chosen[span] = ranked[0][0]
+    return [cand for cand, _, _ in matched if chosen.get((cand.start, cand.end), cand.type) == cand.type]
 
 
-_WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
-_WORD_AFTER = re.compile(r"^[\s-]+([A-Za-z]+)")
-
-
-def _words_beside(text: str, start: int, end: int) -> list[str]:
-    """Return the word just before and the word just after a span (either may be missing)."""
-    words = []
-    if found := _WORD_BEFORE.search(text[max(0, start - 40) : start]):
-        words.append(found.group(1))
-    if found := _WORD_AFTER.match(text[end : end + 40]):
-        words.append(found.group(1))
-    return words
+def _types_beside(doc: Doc, start: int, end: int, type_words: Mapping[str, str]) -> set[str]:
+    """Return the types the type words just around tokens ``start:end`` name ("the X dataset", "X model")."""
+    around = [i for i in (end, end + 1, start - 1) if 0 <= i < len(doc)]
+    return {found for i in around if (found := type_words.get(doc[i].lower_))}
 
 
 def _inside_compound(text: str, start: int, end: int) -> bool:
@@ -216,10 +207,7 @@ def _has_context(
     span_text = doc[start:end].text
     if norm_key(span_text) in defined:
         return True
-    for i in (end, end + 1):
-        if i < len(doc) and type_words.get(doc[i].lower_) == type_:
-            return True
-    if start > 0 and type_words.get(doc[start - 1].lower_) == type_:
+    if type_ in _types_beside(doc, start, end, type_words):
         return True
     if any(c.isupper() for c in span_text) and not span_text.isupper():
         sent_starts = {s for s, _ in sentence_ranges(doc)}
