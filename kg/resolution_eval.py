@@ -140,6 +140,11 @@ class ResolutionScores:
         spurious_family: ``same`` or ``different`` pairs one of which the
             resolution made the family of the other.
         missing: pairs with a side the corpus does not hold (counted as not merged).
+        dropped_same: ``same`` pairs *neither* of whose surfaces the resolution
+            holds (both dropped as no entity under the guide: an imaging
+            modality, a "-based" compound); counted in ``fn`` like any other
+            miss, and reported so a reader can tell a merge missed from an
+            entity-hood decision (:attr:`recall_of_held`).
         per_category: category -> the same counts for its pairs.
         errors: ``(pair, what went wrong, a, b)`` for every wrong decision.
     """
@@ -152,6 +157,7 @@ class ResolutionScores:
     family_correct: int = 0
     spurious_family: int = 0
     missing: int = 0
+    dropped_same: int = 0
     per_category: dict[str, Counter[str]] = field(default_factory=dict)
     errors: list[tuple[int, str, str, str]] = field(default_factory=list)
 
@@ -164,6 +170,17 @@ class ResolutionScores:
     def recall(self) -> float:
         """``same`` pairs that were merged, over all ``same`` pairs."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def recall_of_held(self) -> float:
+        """Recall over the ``same`` pairs the resolution still holds a side of.
+
+        A pair both of whose surfaces were dropped as no entity asks no merge
+        question of the resolution; this figure leaves those out. The
+        headline :attr:`recall` keeps them as misses.
+        """
+        held = self.tp + self.fn - self.dropped_same
+        return self.tp / held if held else 1.0
 
     @property
     def f1(self) -> float:
@@ -191,6 +208,8 @@ class ResolutionScores:
             "family_total": self.family_total,
             "spurious_family": self.spurious_family,
             "missing": self.missing,
+            "dropped_same": self.dropped_same,
+            "recall_of_held": round(self.recall_of_held, 4),
             "per_category": {k: dict(sorted(v.items())) for k, v in sorted(self.per_category.items())},
         }
 
@@ -270,6 +289,8 @@ def score_resolution(resolution: Resolution, gold: Sequence[GoldPair]) -> Resolu
         if not in_a or not in_b:
             scores.missing += 1
             counts["missing"] += 1
+            if not in_a and not in_b and pair.label == "same":
+                scores.dropped_same += 1
         dom_a, dom_b = _dominant(in_a), _dominant(in_b)
         merged = dom_a is not None and dom_a == dom_b
         if dom_a is not None and merged and pair.a[1] != pair.b[1]:

@@ -65,6 +65,25 @@ def test_scorer_counts_merges_and_family_links() -> None:
     assert [e[:2] for e in scores.errors] == [(4, "same but kept apart")]
 
 
+def test_a_pair_both_of_whose_surfaces_are_gone_is_a_miss_reported_apart() -> None:
+    records = [
+        paper("p1", Entity("Method", "Quorum Lattice Smoothing", ("QLS",))),
+        paper("p2", Entity("Dataset", "Blorpset")),
+    ]
+    res = resolve(records, lexicon=None)
+    gold = [
+        GoldPair(1, "acronym-long-form", "same", ("Method", "Quorum Lattice Smoothing"), ("Method", "QLS")),
+        GoldPair(2, "case-hyphen-space", "same", ("Dataset", "Blorpset"), ("Dataset", "Blorp-set")),
+        GoldPair(3, "case-hyphen-space", "same", ("Model", "Zorb-net"), ("Model", "ZorbNet")),
+        GoldPair(4, "shared-word", "different", ("Model", "Zorb-net"), ("Model", "Zorb-tron")),
+    ]
+    scores = score_resolution(res, gold)
+    # pair 2 lost one side (a miss of resolution), pair 3 both (no merge question asked)
+    assert (scores.tp, scores.fn, scores.missing, scores.dropped_same) == (1, 2, 3, 1)
+    assert scores.recall == pytest.approx(1 / 3)
+    assert scores.recall_of_held == pytest.approx(1 / 2)
+
+
 def test_a_polysemous_acronym_is_merged_with_none_of_its_senses() -> None:
     records = [
         *[paper(f"a{i}", Entity("Method", "Quorum Lattice Smoothing", ("QLS",))) for i in range(6)],
