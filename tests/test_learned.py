@@ -579,9 +579,62 @@ def test_rule_tags_mark_the_rules_entities_token_by_token() -> None:
     assert {t.tag_ for t in blind} == {"O"}
 
 
-def _entity(type_: str, name: str, component: str, mentions: list[list[int]]) -> dict[str, object]:
+def test_context_tags_say_title_title_word_and_how_often() -> None:
+    from kg.extract.components.rule_tags import RuleTagger, context_tags
+    from kg.extract.pipeline import build_pipeline, make_doc
+    from kg.extract.pipelines import pipeline_config
+
+    nlp = build_pipeline(config=pipeline_config("fast"))  # kg_fields marks the title
+    paper = Paper(id="x", title="Quillnet for Blorp", abstract="We propose Quillnet. Quillnet beats Zed on blorp.")
+    doc = nlp(make_doc(nlp, paper))
+    tags = dict(zip((t.text for t in doc), context_tags(doc)))
+    assert tags["for"] == "T1"  # a title word, once in the paper
+    assert tags["Quillnet"] == "At3"  # the last one, an abstract word also in the title, three times
+    assert tags["Zed"] == "A1" and tags["propose"] == "A1"
+    assert tags["blorp"] == "At2"  # the title match ignores case
+    untitled = spacy_blank_doc("Zed and Zed.")
+    assert context_tags(untitled) == ["A2", "A1", "A2", "A1"]
+    doc = RuleTagger()(doc)
+    assert [t.ent_kb_id_ for t in doc] == context_tags(doc)
+
+
+def test_rule_tags_carry_the_role_the_rules_gave() -> None:
+    from kg.extract.components.common import set_ext
+    from kg.extract.components.rule_tags import RuleTagger
+
+    doc = spacy_blank_doc("We propose quill lattice sampling (QLS) on Zedset.")
+    for token in doc:
+        token.is_sent_start = token.i == 0
+    set_ext(
+        doc,
+        "kg_entities",
+        [
+            _entity("Method", "quill lattice sampling", "kg_abbreviations", [[11, 33], [35, 38]], role="proposed"),
+            _entity("Dataset", "Zedset", "kg_lexicon", [[43, 49]]),
+        ],
+    )
+    tagged = RuleTagger()(doc)
+    assert [t.ent_id_ for t in tagged] == ["", "", "p", "p", "p", "", "p", "", "", "u", ""]
+    assert {t.ent_id_ for t in RuleTagger(blind=True)(spacy_blank_doc("We train Zorp."))} == {""}
+    assert len(list(tagged.sents)) == 1  # the features leave the sentence boundaries alone
+    empty = RuleTagger()(spacy_blank_doc(""))
+    assert len(empty) == 0
+
+
+def spacy_blank_doc(text: str):  # type: ignore[no-untyped-def]
+    import spacy
+
+    from kg.extract.components.common import register_extensions
+
+    register_extensions()
+    return spacy.blank("en").make_doc(text)
+
+
+def _entity(
+    type_: str, name: str, component: str, mentions: list[list[int]], role: str = "used"
+) -> dict[str, object]:
     """Return one ``doc._.kg_entities`` value as ``kg_assembly`` writes it."""
-    return {"type": type_, "name": name, "aliases": [], "role": "used", "confidence": 0.9,
+    return {"type": type_, "name": name, "aliases": [], "role": role, "confidence": 0.9,
             "component": component, "mentions": mentions}
 
 

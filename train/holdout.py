@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--vectors", type=Path, default=REPO / "build" / "train" / "vectors")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "holdout")
     parser.add_argument("--label", default="", help="first column text")
+    parser.add_argument("--seed", type=int, default=0, help="training seed (another seed shows a setting's spread)")
     parser.add_argument(
         "--gazetteer-folds", type=int, default=0, help="with the gazetteer feature (train/tagger.py)"
     )
@@ -98,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         args.work / "last",
         vectors=args.vectors,
         epochs=max(wanted),
-        seed=0,
+        seed=args.seed,
         log=False,
         overrides=overrides,
         on_epoch=score,

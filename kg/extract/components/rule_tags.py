@@ -12,16 +12,35 @@ run time.
 It reads ``doc._.kg_entities`` (from ``kg_assembly``) and then clears it and
 the rules' spans (``doc.spans["kg"]``), because in the learned pipeline
 ``kg_learned_assembly`` writes the entities and their spans.
+
+It also writes what the tagger's window of a few tokens cannot see, each
+in a token attribute kg's pipeline does not otherwise use (no parser, no
+NER, no morphology); a tagger reads those its config's ``attrs`` list and
+ignores the rest:
+
+* ``ENT_KB_ID``: the token's **place in the paper** (:func:`context_tags`):
+  title or abstract, whether an abstract word also occurs in the title
+  (papers name what they propose and address there), and how often the word
+  occurs in the paper (a paper repeats its own method and task);
+* ``ENT_ID``: the **role the rules gave** the entity the token is part of
+  (:func:`role_tags`): their proposal cues read the whole paper (the
+  title's name, "we propose X", an acronym the paper defines).
+
+(Tried and left out, train/README.md: the sentence's place in the abstract,
+and whether a token is part of an acronym definition: no gain on held-out
+training papers.)
 """
 
 from __future__ import annotations
 
 import bisect
 
+import numpy
+from spacy.attrs import ENT_ID, ENT_KB_ID, IDX, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.extract.components.common import SPANS_KEY, get_ext, register_extensions, set_ext
+from kg.extract.components.common import SPANS_KEY, get_ext, register_extensions, set_ext, title_range
 
 OUTSIDE = "O"
 """The feature value of a token outside every rule entity."""
@@ -52,19 +71,100 @@ def rule_tags(doc: Doc) -> list[str]:
     return tags
 
 
+#: Values of the place-in-the-paper feature: ``T`` title, ``At`` an abstract word the title
+#: also has, ``A`` any other abstract word; then the word's count in the paper: 1, 2, 3-4, 5+.
+CONTEXT_TAGS = tuple(kind + count for kind in ("T", "At", "A") for count in ("1", "2", "3", "5"))
+#: Values of the rules' role feature: outside every rule entity, used, proposed.
+ROLE_TAGS = ("", "u", "p")
+
+
+def _token_index(starts: list[int], start: int, end: int) -> range:
+    """Return the tokens a character range touches (a range inside a token covers the token)."""
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    last = max(bisect.bisect_left(starts, end) - 1, first)
+    return range(first, last + 1)
+
+
+def context_codes(doc: Doc) -> numpy.ndarray:
+    """Return each token's index into :data:`CONTEXT_TAGS` (vectorised: it runs on every paper)."""
+    if not len(doc):
+        return numpy.zeros(0, dtype="int64")
+    columns = doc.to_array([LOWER, IDX])
+    keys, offsets = columns[:, 0], columns[:, 1].astype("int64")
+    _, inverse, counts = numpy.unique(keys, return_inverse=True, return_counts=True)
+    count = counts[inverse.reshape(-1)]
+    bucket = numpy.select([count == 1, count == 2, count <= 4], [0, 1, 2], 3)
+    title = title_range(doc)
+    if title is None:
+        in_title = numpy.zeros(len(doc), dtype=bool)
+        title_word = in_title
+    else:
+        in_title = (offsets >= title[0]) & (offsets < title[1])
+        title_word = numpy.isin(keys, keys[in_title])
+    kind = numpy.where(in_title, 0, numpy.where(title_word, 1, 2))
+    return numpy.asarray(kind * 4 + bucket, dtype="int64")
+
+
+def context_tags(doc: Doc) -> list[str]:
+    """Return one place-in-the-paper tag per token (:data:`CONTEXT_TAGS`).
+
+    >>> import spacy
+    >>> register_extensions()
+    >>> doc = spacy.blank("en")("Zorb nets for vision. We propose zorb nets and zorb nets again.")
+    >>> context_tags(doc)[:3]
+    ['A3', 'A3', 'A1']
+    """
+    return [CONTEXT_TAGS[i] for i in context_codes(doc)]
+
+
+def role_tags(doc: Doc) -> list[str]:
+    """Return one tag per token: ``p`` inside an entity the rules call proposed, ``u`` used, ``""`` outside."""
+    tags = [""] * len(doc)
+    entities = get_ext(doc, "kg_entities") or ()
+    if not entities:
+        return tags
+    starts = [t.idx for t in doc]
+    for entity in entities:
+        mark = "p" if entity.get("role") == "proposed" else "u"
+        for start, end in entity["mentions"]:
+            for i in _token_index(starts, start, end):
+                if tags[i] != "p":
+                    tags[i] = mark
+    return tags
+
+
 class RuleTagger:
-    """Write the rules' BILUO tags into ``token.tag_`` and clear the rules' entity list."""
+    """Write the rules' BILUO tags into ``token.tag_`` and the paper-wide features (module
+    docstring) into ``ENT_KB_ID`` and ``ENT_ID``; clear the rules' entity list."""
 
     def __init__(self, name: str = "kg_rule_tags", *, blind: bool = False) -> None:
         register_extensions()
         self.name = name
         self.blind = blind
+        self._vocab: object = None
+        self._hashes: tuple[numpy.ndarray, dict[str, int]] | None = None
+
+    def _feature_hashes(self, doc: Doc) -> tuple[numpy.ndarray, dict[str, int]]:
+        """Return the string hashes of the feature values, added to the Doc's vocab once."""
+        if self._hashes is None or self._vocab is not doc.vocab:
+            strings = doc.vocab.strings
+            context = numpy.array([strings.add(tag) for tag in CONTEXT_TAGS], dtype="uint64")
+            roles = {tag: strings.add(tag) if tag else 0 for tag in ROLE_TAGS}
+            self._vocab, self._hashes = doc.vocab, (context, roles)
+        return self._hashes
 
     def __call__(self, doc: Doc) -> Doc:
-        """Set ``token.tag_`` of every token from ``doc._.kg_entities``, then clear the rules' entities."""
+        """Set the rules' tags and the paper-wide features of every token, then clear the rules' entities."""
         tags = [OUTSIDE] * len(doc) if self.blind else rule_tags(doc)
         for token, tag in zip(doc, tags):
             token.tag_ = tag
+        if len(doc):
+            context, roles = self._feature_hashes(doc)
+            role_values = [""] * len(doc) if self.blind else role_tags(doc)
+            columns = numpy.empty((len(doc), 2), dtype="uint64")
+            columns[:, 0] = context[context_codes(doc)]
+            columns[:, 1] = [roles[r] for r in role_values]
+            doc.from_array([ENT_KB_ID, ENT_ID], columns)  # type: ignore[arg-type]
         set_ext(doc, "kg_entities", None)
         doc.spans.pop(SPANS_KEY, None)
         return doc
