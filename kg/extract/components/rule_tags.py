@@ -36,26 +36,33 @@ from __future__ import annotations
 import bisect
 
 import numpy
-from spacy.attrs import ENT_ID, ENT_KB_ID, IDX, LOWER
+from spacy.attrs import ENT_ID, ENT_KB_ID, IDX, LOWER, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.common import SPANS_KEY, get_ext, register_extensions, set_ext, title_range
+from kg.records import ENTITY_TYPES
 
 OUTSIDE = "O"
 """The feature value of a token outside every rule entity."""
 
 
-def rule_tags(doc: Doc) -> list[str]:
+def token_starts(doc: Doc) -> list[int]:
+    """Return each token's character offset (one array read: a Python loop over tokens costs more)."""
+    return [int(i) for i in doc.to_array(IDX)] if len(doc) else []
+
+
+def rule_tags(doc: Doc, starts: list[int] | None = None) -> list[str]:
     """Return one BILUO tag per token from the rules' entities (``O`` outside them).
 
     A mention that starts or ends inside a token covers the whole token.
+    ``starts`` are :func:`token_starts` when the caller has them.
     """
     tags = [OUTSIDE] * len(doc)
     entities = get_ext(doc, "kg_entities") or ()
     if not entities:
         return tags
-    starts = [t.idx for t in doc]
+    starts = token_starts(doc) if starts is None else starts
     for entity in entities:
         type_ = entity["type"]
         for start, end in entity["mentions"]:
@@ -117,13 +124,13 @@ def context_tags(doc: Doc) -> list[str]:
     return [CONTEXT_TAGS[i] for i in context_codes(doc)]
 
 
-def role_tags(doc: Doc) -> list[str]:
+def role_tags(doc: Doc, starts: list[int] | None = None) -> list[str]:
     """Return one tag per token: ``p`` inside an entity the rules call proposed, ``u`` used, ``""`` outside."""
     tags = [""] * len(doc)
     entities = get_ext(doc, "kg_entities") or ()
     if not entities:
         return tags
-    starts = [t.idx for t in doc]
+    starts = token_starts(doc) if starts is None else starts
     for entity in entities:
         mark = "p" if entity.get("role") == "proposed" else "u"
         for start, end in entity["mentions"]:
@@ -142,29 +149,32 @@ class RuleTagger:
         self.name = name
         self.blind = blind
         self._vocab: object = None
-        self._hashes: tuple[numpy.ndarray, dict[str, int]] | None = None
+        self._hashes: tuple[dict[str, int], numpy.ndarray, dict[str, int]] | None = None
 
-    def _feature_hashes(self, doc: Doc) -> tuple[numpy.ndarray, dict[str, int]]:
-        """Return the string hashes of the feature values, added to the Doc's vocab once."""
+    def _feature_hashes(self, doc: Doc) -> tuple[dict[str, int], numpy.ndarray, dict[str, int]]:
+        """Return the string hashes of the tag and feature values, added to the Doc's vocab once."""
         if self._hashes is None or self._vocab is not doc.vocab:
             strings = doc.vocab.strings
+            tags = {OUTSIDE: strings.add(OUTSIDE)}
+            tags.update({f"{p}-{t}": strings.add(f"{p}-{t}") for p in "BILU" for t in ENTITY_TYPES})
             context = numpy.array([strings.add(tag) for tag in CONTEXT_TAGS], dtype="uint64")
             roles = {tag: strings.add(tag) if tag else 0 for tag in ROLE_TAGS}
-            self._vocab, self._hashes = doc.vocab, (context, roles)
+            self._vocab, self._hashes = doc.vocab, (tags, context, roles)
         return self._hashes
 
     def __call__(self, doc: Doc) -> Doc:
         """Set the rules' tags and the paper-wide features of every token, then clear the rules' entities."""
-        tags = [OUTSIDE] * len(doc) if self.blind else rule_tags(doc)
-        for token, tag in zip(doc, tags):
-            token.tag_ = tag
         if len(doc):
-            context, roles = self._feature_hashes(doc)
-            role_values = [""] * len(doc) if self.blind else role_tags(doc)
-            columns = numpy.empty((len(doc), 2), dtype="uint64")
-            columns[:, 0] = context[context_codes(doc)]
-            columns[:, 1] = [roles[r] for r in role_values]
-            doc.from_array([ENT_KB_ID, ENT_ID], columns)  # type: ignore[arg-type]
+            tag_hashes, context, roles = self._feature_hashes(doc)
+            starts = token_starts(doc)
+            tags = [OUTSIDE] * len(doc) if self.blind else rule_tags(doc, starts)
+            role_values = [""] * len(doc) if self.blind else role_tags(doc, starts)
+            strings = doc.vocab.strings
+            columns = numpy.empty((len(doc), 3), dtype="uint64")
+            columns[:, 0] = [tag_hashes.get(t) or strings.add(t) for t in tags]
+            columns[:, 1] = context[context_codes(doc)]
+            columns[:, 2] = [roles[r] for r in role_values]
+            doc.from_array([TAG, ENT_KB_ID, ENT_ID], columns)  # type: ignore[arg-type]
         set_ext(doc, "kg_entities", None)
         doc.spans.pop(SPANS_KEY, None)
         return doc
