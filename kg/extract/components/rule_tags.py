@@ -41,7 +41,6 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.components.common import SPANS_KEY, get_ext, register_extensions, set_ext, title_range
-from kg.records import ENTITY_TYPES
 
 OUTSIDE = "O"
 """The feature value of a token outside every rule entity."""
@@ -50,6 +49,13 @@ OUTSIDE = "O"
 def token_starts(doc: Doc) -> list[int]:
     """Return each token's character offset (one array read: a Python loop over tokens costs more)."""
     return [int(i) for i in doc.to_array(IDX)] if len(doc) else []
+
+
+def _token_index(starts: list[int], start: int, end: int) -> range:
+    """Return the tokens a character range touches (a range inside a token covers the token)."""
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    last = max(bisect.bisect_left(starts, end) - 1, first)
+    return range(first, last + 1)
 
 
 def rule_tags(doc: Doc, starts: list[int] | None = None) -> list[str]:
@@ -66,8 +72,8 @@ def rule_tags(doc: Doc, starts: list[int] | None = None) -> list[str]:
     for entity in entities:
         type_ = entity["type"]
         for start, end in entity["mentions"]:
-            first = max(bisect.bisect_right(starts, start) - 1, 0)
-            last = max(bisect.bisect_left(starts, end) - 1, first)
+            covered = _token_index(starts, start, end)
+            first, last = covered[0], covered[-1]
             if first == last:
                 tags[first] = "U-" + type_
                 continue
@@ -83,13 +89,6 @@ def rule_tags(doc: Doc, starts: list[int] | None = None) -> list[str]:
 CONTEXT_TAGS = tuple(kind + count for kind in ("T", "At", "A") for count in ("1", "2", "3", "5"))
 #: Values of the rules' role feature: outside every rule entity, used, proposed.
 ROLE_TAGS = ("", "u", "p")
-
-
-def _token_index(starts: list[int], start: int, end: int) -> range:
-    """Return the tokens a character range touches (a range inside a token covers the token)."""
-    first = max(bisect.bisect_right(starts, start) - 1, 0)
-    last = max(bisect.bisect_left(starts, end) - 1, first)
-    return range(first, last + 1)
 
 
 def context_codes(doc: Doc) -> numpy.ndarray:
@@ -149,29 +148,27 @@ class RuleTagger:
         self.name = name
         self.blind = blind
         self._vocab: object = None
-        self._hashes: tuple[dict[str, int], numpy.ndarray, dict[str, int]] | None = None
+        self._hashes: tuple[numpy.ndarray, dict[str, int]] | None = None
 
-    def _feature_hashes(self, doc: Doc) -> tuple[dict[str, int], numpy.ndarray, dict[str, int]]:
-        """Return the string hashes of the tag and feature values, added to the Doc's vocab once."""
+    def _feature_hashes(self, doc: Doc) -> tuple[numpy.ndarray, dict[str, int]]:
+        """Return the string hashes of the feature values, added to the Doc's vocab once."""
         if self._hashes is None or self._vocab is not doc.vocab:
             strings = doc.vocab.strings
-            tags = {OUTSIDE: strings.add(OUTSIDE)}
-            tags.update({f"{p}-{t}": strings.add(f"{p}-{t}") for p in "BILU" for t in ENTITY_TYPES})
             context = numpy.array([strings.add(tag) for tag in CONTEXT_TAGS], dtype="uint64")
             roles = {tag: strings.add(tag) if tag else 0 for tag in ROLE_TAGS}
-            self._vocab, self._hashes = doc.vocab, (tags, context, roles)
+            self._vocab, self._hashes = doc.vocab, (context, roles)
         return self._hashes
 
     def __call__(self, doc: Doc) -> Doc:
         """Set the rules' tags and the paper-wide features of every token, then clear the rules' entities."""
         if len(doc):
-            tag_hashes, context, roles = self._feature_hashes(doc)
+            context, roles = self._feature_hashes(doc)
             starts = token_starts(doc)
             tags = [OUTSIDE] * len(doc) if self.blind else rule_tags(doc, starts)
             role_values = [""] * len(doc) if self.blind else role_tags(doc, starts)
             strings = doc.vocab.strings
             columns = numpy.empty((len(doc), 3), dtype="uint64")
-            columns[:, 0] = [tag_hashes.get(t) or strings.add(t) for t in tags]
+            columns[:, 0] = [strings.add(t) for t in tags]
             columns[:, 1] = context[context_codes(doc)]
             columns[:, 2] = [roles[r] for r in role_values]
             doc.from_array([TAG, ENT_KB_ID, ENT_ID], columns)  # type: ignore[arg-type]
