@@ -621,6 +621,30 @@ def test_rule_tags_carry_the_role_the_rules_gave() -> None:
     assert len(empty) == 0
 
 
+def test_cue_tags_mark_what_a_proposal_clause_introduces_and_names() -> None:
+    from kg.extract.components.patterns import cue_patterns
+    from kg.extract.components.rule_tags import RuleTagger, cue_tags
+    from kg.extract.pipeline import build_pipeline, make_doc
+    from kg.extract.pipelines import pipeline_config
+    from kg.extract.wordlists import load_word_lists
+
+    nlp = build_pipeline(config=pipeline_config("fast"))  # kg_fields splits the sentences
+    paper = Paper(
+        id="x",
+        title="Blorp for vision",
+        abstract="Zed nets are slow. We introduce a quill lattice sampler, dubbed Quorx, for vision. It beats Zed.",
+    )
+    doc = nlp(make_doc(nlp, paper))
+    tags = dict(zip((t.text for t in doc), cue_tags(doc, cue_patterns(load_word_lists()))))
+    assert tags["lattice"] == "P" and tags["sampler"] == "P"  # what the clause introduces, a name or not
+    assert tags["Quorx"] == "N"  # what "dubbed" names
+    assert tags["We"] == "W" and tags["vision"] == "W"  # the rest of the cue's sentence
+    assert tags["slow"] == "" and tags["beats"] == "" and tags["Blorp"] == ""  # other sentences
+    tagged = RuleTagger()(doc)
+    assert [t.lemma_ for t in tagged] == cue_tags(doc, cue_patterns(load_word_lists()))
+    assert {t.lemma_ for t in RuleTagger(blind=True)(nlp(make_doc(nlp, paper)))} == {""}  # the rules' windows hidden
+
+
 def spacy_blank_doc(text: str):  # type: ignore[no-untyped-def]
     import spacy
 

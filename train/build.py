@@ -41,8 +41,6 @@ from train import convert, pretrain, roles, tagger, vectors
 DATA = REPO / "train" / "data"
 CONFIG = REPO / "train" / "tagger.cfg"
 SEED = 0
-GAZETTEER_FOLDS = 0
-"""Folds of the gazetteer feature (``train/gazetteer.py``); 0 trains without it."""
 PRETRAIN_PAPERS = 0
 """Unlabelled papers the encoder is pretrained on (``train/pretrain.py``); 0 skips pretraining
 (measured on held-out training papers: within the spread of single runs, so off; train/README.md)."""
@@ -148,9 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blind", action="store_true", help="hide the rules' tags from the tagger (ablation)")
     parser.add_argument("--vectors-rows", type=int, default=40000)
     parser.add_argument(
-        "--gazetteer-folds", type=int, default=GAZETTEER_FOLDS, help="the gazetteer feature's folds (0: without)"
-    )
-    parser.add_argument(
         "--pretrain-papers", type=int, default=PRETRAIN_PAPERS, help="pretrain the encoder on N unlabelled papers (0: no)"
     )
     parser.add_argument("--pretrain-epochs", type=int, default=1, help="passes of the encoder pretraining")
@@ -221,7 +216,6 @@ def main(argv: list[str] | None = None) -> int:
         epochs=args.epochs,
         seed=SEED,
         blind=args.blind,
-        gazetteer_folds=args.gazetteer_folds,
         init_tok2vec=init_tok2vec,
     )
 

@@ -55,9 +55,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=REPO / "build" / "holdout")
     parser.add_argument("--label", default="", help="first column text")
     parser.add_argument("--seed", type=int, default=0, help="training seed (another seed shows a setting's spread)")
-    parser.add_argument(
-        "--gazetteer-folds", type=int, default=0, help="with the gazetteer feature (train/tagger.py)"
-    )
     parser.add_argument("--init-tok2vec", type=Path, default=None, help="pretrained encoder weights (train/pretrain.py)")
     args = parser.parse_args(argv)
     records = list(read_records([args.train]))
@@ -103,7 +100,6 @@ def main(argv: list[str] | None = None) -> int:
         log=False,
         overrides=overrides,
         on_epoch=score,
-        gazetteer_folds=args.gazetteer_folds,
         init_tok2vec=args.init_tok2vec,
     )
     return 0

@@ -34,8 +34,6 @@ from train.convert import paper_text, read_records, to_docs
 
 CONFIG = REPO / "train" / "tagger.cfg"
 BATCH_PAPERS = 8
-GAZETTEER_ROWS = 50
-"""Hash-embedding rows of the gazetteer tag (17 values), as many as the rule tag's."""
 DROPOUT = 0.2
 
 
@@ -46,22 +44,6 @@ def feature_docs(records: list[dict[str, Any]], rules: Any) -> list[Any]:
 
     papers = (Paper(id=r.get("id", ""), title=r.get("title") or "", abstract=r.get("abstract") or "") for r in records)
     return list(rules.pipe((make_doc(rules, p) for p in papers), batch_size=64))
-
-
-def add_gazetteer(nlp: Any, records: list[dict[str, Any]], docs: list[Any], tokenizer: Any, *, folds: int, log: bool) -> None:
-    """Tag each Doc with the gazetteer of the other folds; store the all-papers gazetteer in ``nlp.meta``."""
-    from kg.extract.components.gazetteer import META_KEY
-    from train.gazetteer import mine
-
-    for fold in range(folds):
-        others = [r for i, r in enumerate(records) if i % folds != fold]
-        gazetteer = mine(others, tokenizer)
-        for i in range(fold, len(docs), folds):
-            gazetteer.annotate(docs[i])
-    final = mine(records, tokenizer)
-    nlp.meta[META_KEY] = final.to_meta()
-    if log:
-        print(f"gazetteer: {len(final)} names ({folds} folds for the training features)", flush=True)
 
 
 def rules_pipeline(*, blind: bool = False) -> Any:
@@ -85,7 +67,6 @@ def train(
     log: bool = True,
     overrides: dict[str, Any] | None = None,
     on_epoch: Callable[[int, Any, Any], None] | None = None,
-    gazetteer_folds: int = 0,
     init_tok2vec: Path | None = None,
 ) -> None:
     """Train and save the tagger pipeline folder to ``out``.
@@ -93,10 +74,6 @@ def train(
     ``overrides`` change ``train/tagger.cfg`` (dotted keys, e.g. the encoder
     width); ``on_epoch(epoch, nlp, optimizer)`` runs after every pass (the
     held-out selection of ``train/holdout.py`` saves checkpoints there).
-    ``gazetteer_folds`` > 1 gives the tagger the gazetteer feature
-    (:mod:`kg.extract.components.gazetteer`): each training paper's tags come
-    from the names mined from the other folds (as a new paper's would), and
-    the gazetteer mined from all the papers ships in the tagger's meta.
     ``init_tok2vec`` starts the encoder from pretrained weights
     (``train/pretrain.py``, made with the same ``tagger.cfg``).
     """
@@ -113,10 +90,6 @@ def train(
     )
     if vectors is None:
         config["components"]["tagger"]["model"]["tok2vec"]["embed"]["include_static_vectors"] = False
-    embed = config["components"]["tagger"]["model"]["tok2vec"]["embed"]
-    if gazetteer_folds > 1 and not blind and "LEMMA" not in embed["attrs"]:  # the gazetteer tag's attribute
-        embed["attrs"] = [*embed["attrs"], "LEMMA"]
-        embed["rows"] = [*embed["rows"], GAZETTEER_ROWS]
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
     use_matmul(nlp.get_pipe("tagger").model, "numpy")
     rules = rules_pipeline(blind=blind)
@@ -129,8 +102,6 @@ def train(
         vocab.from_disk(vectors / "vocab")
         rules.vocab.vectors = vocab.vectors
     predicted = feature_docs(records, rules)
-    if gazetteer_folds > 1 and not blind:
-        add_gazetteer(nlp, records, predicted, rules.tokenizer, folds=gazetteer_folds, log=log)
     examples = []
     for pred, ref, record in zip(predicted, gold, records):
         if pred.text != ref.text or len(pred) != len(ref):
@@ -173,7 +144,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--blind", action="store_true", help="hide the rules' tags (the learned-only ablation)")
-    parser.add_argument("--gazetteer-folds", type=int, default=0, help="train with the gazetteer feature (0: without)")
     parser.add_argument("--init-tok2vec", type=Path, default=None, help="pretrained encoder weights (train/pretrain.py)")
     args = parser.parse_args(argv)
     records = list(read_records([args.train]))
@@ -187,7 +157,6 @@ def main(argv: list[str] | None = None) -> int:
         epochs=args.epochs,
         seed=args.seed,
         blind=args.blind,
-        gazetteer_folds=args.gazetteer_folds,
         init_tok2vec=args.init_tok2vec,
     )
     return 0

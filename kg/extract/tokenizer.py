@@ -17,7 +17,7 @@ names. This tokenizer adds three splits to the English defaults:
 
 :func:`blank` is the empty pipeline with this tokenizer: every place that
 needs the extractor's tokens without its components (training data,
-gazetteer mining) uses it, so token boundaries agree everywhere.
+corpus mining) uses it, so token boundaries agree everywhere.
 """
 
 from __future__ import annotations

@@ -35,7 +35,6 @@ from spacy.util import minibatch, registry
 
 from kg.errors import KGError
 from kg.extract.components.common import Candidate, candidates, doc_text, register_extensions
-from kg.extract.components.gazetteer import META_KEY, Gazetteer
 from kg.extract.matmul import MATMULS, one_blas_thread, use_matmul
 from kg.records import ENTITY_TYPES
 
@@ -366,7 +365,6 @@ class LearnedTagger:
         self.labels: tuple[str, ...] = maps[0] if maps else tuple(tagger.labels)
         self._outside = self.labels.index("O") if "O" in self.labels else -1
         self._constraints = allowed_transitions(self.labels)
-        self.gazetteer = Gazetteer.from_meta(tagger_nlp.meta.get(META_KEY))  # None: trained without one
         if tagger_nlp.vocab.vectors.shape[0]:
             self._host_vocab.vectors = tagger_nlp.vocab.vectors  # the static-vector layer reads the Doc's vocab
 
@@ -379,9 +377,6 @@ class LearnedTagger:
         for batch in minibatch(stream, size=batch_size):
             docs = list(batch)
             predictable = [d for d in docs if len(d)]
-            if self.gazetteer is not None:
-                for doc in predictable:
-                    self.gazetteer.annotate(doc)
             with one_blas_thread():
                 scores = [self.model.ops.to_numpy(s) for s in self.model.predict(predictable)] if predictable else []
             shares: list[Any] = [None] * len(scores)
