@@ -439,6 +439,33 @@ def _pointer_keys(surface: str, *, defining: bool) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def _long_forms(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[str, ...]:
+    """Return the occurrence's long forms, less its acronym with a type word where the paper defines it otherwise.
+
+    "PRM framework" in a paper that spells PRM out as "probabilistic road
+    map" is that paper's PRM: where the lexicon entry the letters name has
+    long forms ("process reward model") and none is the paper's wording, the
+    form must carry neither the lexicon's sense of the letters nor another
+    paper's "PRM model" into this entity (the spelled-out form says what it
+    is). An entry without long forms, or a paper that spells nothing out
+    ("DTU dataset" / "DTU"), gives no such evidence.
+    """
+    if not occ.short_forms or len(occ.long_forms) < 2:
+        return occ.long_forms
+    own = {acronym_key(short) for short in occ.short_forms}
+    bare = {s: keys.without_type_word(s, occ.type) for s in occ.long_forms}
+    spelled = [s for s in occ.long_forms if acronym_key(bare[s]) not in own]
+    if not spelled or len(spelled) == len(occ.long_forms):
+        return occ.long_forms
+
+    def defined_otherwise(surface: str) -> bool:
+        entry = lexicon.entry(bare[surface], occ.type, bare=False)
+        known = lexicon.long_forms(entry) if entry else []
+        return bool(known) and not any(long_forms_match(k, s) for k in known for s in spelled)
+
+    return tuple(s for s in occ.long_forms if s in spelled or not defined_otherwise(s))
+
+
 def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: LexiconView) -> Clustering:
     """Unite the occurrences that are one entity (rules 2-4 of :mod:`kg.resolve`).
 
@@ -456,17 +483,18 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     # The corpus's definitions of each acronym (kg.acronyms): which long forms are one definition,
     # which sense dominates, which definitions were cut short.
     definitions = Definitions()
-    for occ in occs:
-        for short in occ.short_forms if occ.long_forms else ():
-            for surface in occ.long_forms:
+    long_forms = [_long_forms(occ, keys, lexicon) for occ in occs]
+    for occ, forms in zip(occs, long_forms):
+        for short in occ.short_forms if forms else ():
+            for surface in forms:
                 definitions.add(short, surface, occ.paper, occ.type)
     definitions.settle()
     listed_bare: dict[str, tuple[str, ...]] = {}
     for n, occ in enumerate(occs):
         strong: set[str] = set()
         cut = False
-        for short in occ.short_forms if occ.long_forms else ():
-            for surface in occ.long_forms:
+        for short in occ.short_forms if long_forms[n] else ():
+            for surface in long_forms[n]:
                 # Long forms worded alike for one acronym are one sense; "Bar Quux (FBQ)" where the
                 # corpus defines FBQ as "Foo Bar Quux" is that sense cut short, and its long form
                 # alone ("Bar Quux") is not what this paper names.
@@ -483,7 +511,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                         lexicon_of[n] = lexicon_of[n] or listed_bare[short]
         if cut:
             rule[n] = "definition cut short"
-        for surface in occ.long_forms if not cut else ():
+        for surface in long_forms[n] if not cut else ():
             # The typed key drops this type's type word; the plain one lets another type's
             # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
             strong.add("n\x00" + keys.identity(surface, occ.type))

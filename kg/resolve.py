@@ -23,7 +23,9 @@ it has and which family it belongs to. Rules, in the order they apply:
    curated lexicon maps onto the same entry of a compatible version, or
    that define one acronym in two wordings of one definition
    (:mod:`kg.acronyms`), are one entity, whatever type the extractor gave
-   each; union-find makes this transitive.
+   each; union-find makes this transitive. A paper's acronym with a type
+   word ("PRM framework") goes with the paper's own spelled-out definition
+   when the lexicon's sense of the letters is worded otherwise.
 3. **Short forms** (acronym-like surfaces, :func:`kg.names.is_short_form`)
    never merge two long forms: "SAM" the optimiser and "SAM" the
    segmentation model stay apart, and so do two expansions of one acronym.

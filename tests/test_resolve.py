@@ -198,6 +198,30 @@ def test_lexicon_alias_merges_and_is_optional() -> None:
     assert len(resolve(records, lexicon=None).entities) == 3
 
 
+def test_an_acronym_a_paper_defines_otherwise_keeps_its_type_word_form_from_the_lexicon() -> None:
+    # The lexicon's HDE is Harmonic Drift Estimation; one paper defines HDE as "hollow dune
+    # embedding" and also writes "HDE framework": that is the paper's HDE, not the lexicon's.
+    lexicon = LexiconIndex([LexiconEntry("Method", "Harmonic Drift Estimation", ("HDE",))])
+    records = [
+        paper("p1", ent("Method", "harmonic drift estimation", "HDE")),
+        paper("p2", ent("Method", "HDE")),
+        paper("p3", ent("Method", "hollow dune embedding", "HDE", "HDE framework")),
+        paper("p4", ent("Method", "HDE method", "HDE")),  # nothing spelled out: the lexicon's HDE
+        paper("p5", ent("Method", "harmonic drift estimators", "HDE", "HDE approach")),  # its wording
+    ]
+    res = resolve(records, lexicon=lexicon)
+    assert groups(res) == {
+        frozenset({("p1", "harmonic drift estimation"), ("p2", "HDE"), ("p4", "HDE method"),
+                   ("p5", "harmonic drift estimators")}),
+        frozenset({("p3", "hollow dune embedding")}),
+    }
+    # An entry with no long form gives no evidence against the paper's wording.
+    bare_entry = LexiconIndex([LexiconEntry("Dataset", "QUILL", ())])
+    defined = [paper("p1", ent("Dataset", "Query Understanding In Long Lists", "QUILL", "QUILL benchmark")),
+               paper("p2", ent("Dataset", "QUILL"))]
+    assert len(resolve(defined, lexicon=bare_entry).entities) == 1
+
+
 def test_unambiguous_lexicon_entry_of_another_type_merges_and_sets_the_type() -> None:
     lexicon = LexiconIndex([LexiconEntry("Dataset", "Harmonic Drift Estimation", ("HarmoDrift",))])
     res = resolve(
