@@ -29,7 +29,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/extract.py
 
-train: install  ## rebuild the learned extractor (vectors, tagger, roles) from train/data: see train/README.md
+train: install  ## rebuild the learned extractor (vectors, tagger, roles, entity filter) from train/data: see train/README.md
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
 	$(BIN)/python train/build.py
 

@@ -114,11 +114,15 @@ def choose_label(
         if groups and not is_short_form(canonical):
             used = {key: sum(forms.values()) for key, forms in groups.items()}
             key, forms = max(groups.items(), key=lambda kv: (used[kv[0]], kv[0]))
-            # "GRPO algorithm" counts as a use of the acronym: the guide drops the type word.
+            # "GRPO algorithm" counts as a use of the acronym: the guide drops the type word; so
+            # does "Lora", the acronym in another case (one such paper must not cost LoRA its label).
             acronyms = Counter({f: c for f, c in forms.items() if is_short_form(f)})
+            folded = {case_key(f).casefold() for f in acronyms}
             if (
                 acronyms
-                and all(is_short_form(keys.without_type_word(f, etype)) for f in forms)
+                and all(
+                    is_short_form(keys.without_type_word(f, etype)) or case_key(f).casefold() in folded for f in forms
+                )
                 and used[key] > used.get(keys.identity(canonical, etype), 0)
             ):
                 # The singular spelling, however often the plural is written ("SAE", not "SAEs").

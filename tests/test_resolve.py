@@ -635,6 +635,16 @@ def test_label_spelling_is_the_most_common_and_type_words_go() -> None:
     assert kept.name == "Segmental Quorum Model"  # a capitalised type word is part of the name
 
 
+def test_a_technique_with_and_without_mechanism_is_one_entity() -> None:
+    # "the zorb-gating mechanism" names zorb-gating, as "the zorb-gating strategy" would
+    records = [
+        *[paper(f"m{i}", ent("Method", "zorb-gating mechanism")) for i in range(2)],
+        *[paper(f"b{i}", ent("Method", "zorb-gating")) for i in range(3)],
+    ]
+    [entity] = resolve(records, lexicon=None).entities
+    assert (entity.name, entity.aliases) == ("zorb-gating", ("zorb-gating mechanism",))
+
+
 def test_an_acronym_like_name_with_a_type_word_is_the_bare_name() -> None:
     # "the ZorQA dataset" is ZorQA (the guide drops the type word), though ZorQA is keyed as an acronym
     records = [
@@ -726,6 +736,18 @@ def test_a_lexicon_acronym_label_is_singular_and_counts_uses_with_a_type_word() 
     [entity] = resolve(records, lexicon=LexiconIndex([entry])).entities
     # 5 papers write the acronym (2 of them with "method") against 2 for the long form
     assert (entity.name, entity.trace.label_reason) == ("QuLA", "lexicon entry's acronym, most used")
+
+
+def test_a_lexicon_acronym_label_survives_a_paper_writing_it_in_another_case() -> None:
+    entry = LexiconEntry("Method", "quorum lattice adaptation", ("QuLA",))
+    records = [
+        paper("p1", ent("Method", "quorum lattice adaptation", "QuLA")),
+        *[paper(f"b{i}", ent("Method", "QuLA")) for i in range(3)],
+        paper("c1", ent("Method", "Qula")),  # one paper's casing of the acronym
+    ]
+    [entity] = resolve(records, lexicon=LexiconIndex([entry])).entities
+    assert (entity.name, entity.trace.label_reason) == ("QuLA", "lexicon entry's acronym, most used")
+    assert "Qula" in entity.aliases
 
 
 def test_a_lexicon_name_with_a_type_word_is_that_lexicon_entity() -> None:

@@ -4,7 +4,7 @@ The variants are the ablation of issue 10:
 
 * ``rules``: the rules-only pipeline (``--pipeline fast``);
 * ``learned``: the tagger alone, trained and run blind to the rules (``--blind`` of
-  ``train/tagger.py``; no rule tags, no lexicon names or types), rule roles;
+  ``train/tagger.py``; no rule tags, no lexicon names or types, no entity filter), rule roles;
 * ``hybrid``: the shipped learned pipeline (tagger stacked on the rules, exact lexicon
   names and types), roles from the rules (``kg_roles`` and the rules' cues);
 * ``hybrid-learned-roles``: the same with the trained role scorer (``roles.json``).
@@ -37,6 +37,10 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
             "components.kg_rule_tags.blind": True,
             "components.kg_learned_assembly.lexicon_fill": False,
             "components.kg_learned_assembly.lexicon_types": False,
+            # the entity filter reads the rules' finds: off, and the tagger's own cuts as before it
+            "components.kg_learned_assembly.entity_filter": None,
+            "components.kg_learned.min_probability": 0.7,
+            "components.kg_learned.agreed_min_probability": 0.5,
         },
     ),
     "hybrid": ("default", {}),

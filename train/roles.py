@@ -103,17 +103,26 @@ def fit(xs: Any, ys: Any) -> Any:
     return w
 
 
-def best_threshold(xs: list[list[float]], ys: list[int], papers: list[int]) -> tuple[float, float]:
-    """Return (threshold, F1) maximising proposed F1 over paper-wise cross-validation folds."""
+def cross_validated(xs: Any, ys: Any, papers: Any) -> Any:
+    """Return each example's probability from weights fitted on the other folds (folds by paper)."""
     import numpy
 
-    x = numpy.asarray(xs)
-    y = numpy.asarray(ys)
+    x = numpy.asarray(xs, dtype="float64")
+    y = numpy.asarray(ys, dtype="float64")
     fold = numpy.asarray(papers) % FOLDS
     probs = numpy.zeros(len(y))
     for k in range(FOLDS):
         w = fit(x[fold != k], y[fold != k])
         probs[fold == k] = 1.0 / (1.0 + numpy.exp(-(x[fold == k] @ w)))
+    return probs
+
+
+def best_threshold(xs: list[list[float]], ys: list[int], papers: list[int]) -> tuple[float, float]:
+    """Return (threshold, F1) maximising proposed F1 over paper-wise cross-validation folds."""
+    import numpy
+
+    y = numpy.asarray(ys)
+    probs = cross_validated(xs, ys, papers)
     best = (0.5, 0.0)
     for threshold in numpy.arange(0.2, 0.81, 0.05):
         pred = probs >= threshold

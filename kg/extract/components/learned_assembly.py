@@ -34,6 +34,10 @@ mentions lead:
    with the same text), else, with ``coined_proposals``, when it is a Method
    with a Title Case name no lexicon knows that the title writes or the
    abstract gives an acronym (:meth:`LearnedAssembler._coined_here`).
+5. with an ``entity_filter``, only the entities whose filter probability
+   reaches its threshold stay, each with that probability as its confidence
+   (:mod:`kg.extract.components.entity_filter`: the tagger keeps mentions
+   above a low cut, and what all of an entity's mentions show decides).
 
 The result is, as from ``kg_assembly``, a list of plain dicts in
 ``doc._.kg_entities`` (type, name, aliases, role, confidence, component,
@@ -66,6 +70,7 @@ from kg.extract.components.common import (
     title_range,
     trim_candidate,
 )
+from kg.extract.components.entity_filter import EntityFilter, RuleFinds, entity_features
 from kg.extract.wordlists import WordLists, load_word_lists
 from kg.normalize import in_order, initials_in_name
 
@@ -99,6 +104,7 @@ class LearnedAssembler:
         coined_proposals: bool = True,
         tagger_roles: str = "off",
         tagger_role_threshold: float = 0.5,
+        entity_filter: EntityFilter | None = None,
     ) -> None:
         """See the module docstring; ``title_proposal_confidence`` is that of ``kg_assembly``:
         the least confidence of a ``kg_names`` title proposal that makes a well-known name proposed."""
@@ -117,12 +123,15 @@ class LearnedAssembler:
         self.lexicon_types = lexicon_types
         self.roles = roles
         self.title_proposal_confidence = title_proposal_confidence
+        self.entity_filter = entity_filter
 
     def __call__(self, doc: Doc) -> Doc:
         """Write ``doc._.kg_entities`` from the candidates of the tagger (and lexicon)."""
         drafts, groups = self.assemble(doc)
         if self.roles is not None and drafts:
             self.roles.assign(doc, drafts, groups)
+        if self.entity_filter is not None and drafts:
+            drafts, groups = self._filtered(doc, drafts, groups, self.entity_filter)
         order = sorted(
             range(len(drafts)), key=lambda i: (min(drafts[i]["mentions"]), drafts[i]["type"], drafts[i]["name"])
         )
@@ -206,6 +215,39 @@ class LearnedAssembler:
                 if known_type:
                     draft["type"] = known_type
         return drafts, groups
+
+    def _filtered(
+        self, doc: Doc, drafts: list[dict[str, Any]], groups: list[list[Candidate]], keeper: EntityFilter
+    ) -> tuple[list[dict[str, Any]], list[list[Candidate]]]:
+        """Keep the drafts the entity filter accepts; each kept one's confidence becomes the filter's probability."""
+        kept_drafts: list[dict[str, Any]] = []
+        kept_groups: list[list[Candidate]] = []
+        for draft, group, features in zip(drafts, groups, self.entity_features(doc, drafts, groups)):
+            probability = keeper.probability(features)
+            if probability >= keeper.threshold:
+                draft["confidence"] = round(probability, 4)
+                kept_drafts.append(draft)
+                kept_groups.append(group)
+        return kept_drafts, kept_groups
+
+    def entity_features(
+        self, doc: Doc, drafts: Sequence[dict[str, Any]], groups: Sequence[Sequence[Candidate]]
+    ) -> list[list[float]]:
+        """Return the entity filter's feature vector of each draft (:mod:`kg.extract.components.entity_filter`)."""
+        rules = RuleFinds(candidates(doc), self.tagger)
+        title = title_range(doc)
+        return [
+            entity_features(
+                draft,
+                group,
+                rules,
+                tagger=self.tagger,
+                title_end=title[1] if title else 0,
+                text_length=len(doc_text(doc)),
+                type_words=self.optional_words,
+            )
+            for draft, group in zip(drafts, groups)
+        ]
 
     def _tagger_roles(self, drafts: list[dict[str, Any]], groups: list[list[Candidate]], well_known: set[str]) -> None:
         """Set roles from a role-tagged tagger's beliefs, averaged over an entity's tagged mentions.
@@ -425,6 +467,7 @@ def _usable(text: str) -> bool:
         "coined_proposals": True,
         "tagger_roles": "off",
         "tagger_role_threshold": 0.5,
+        "entity_filter": None,
     },
 )
 def make_learned_assembly(
@@ -439,6 +482,7 @@ def make_learned_assembly(
     coined_proposals: bool,
     tagger_roles: str,
     tagger_role_threshold: float,
+    entity_filter: EntityFilter | None,
 ) -> LearnedAssembler:
     """Build the ``kg_learned_assembly`` component."""
     return LearnedAssembler(
@@ -452,4 +496,5 @@ def make_learned_assembly(
         coined_proposals=coined_proposals,
         tagger_roles=tagger_roles,
         tagger_role_threshold=tagger_role_threshold,
+        entity_filter=entity_filter,
     )

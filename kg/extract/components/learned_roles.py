@@ -15,7 +15,6 @@ calls :meth:`RoleScorer.assign` on its drafts.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -25,8 +24,8 @@ from typing import Any
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from kg.errors import InputError
 from kg.extract.components.common import Candidate, cue_windows, doc_text, title_range
+from kg.extract.components.logistic import logistic, read_weights
 from kg.extract.components.patterns import CuePatterns, cue_patterns
 from kg.extract.wordlists import load_word_lists
 from kg.records import ENTITY_TYPES
@@ -127,8 +126,7 @@ class RoleScorer:
 
     def probability(self, features: Sequence[float]) -> float:
         """Return P(proposed) for one feature vector."""
-        z = sum(w * x for w, x in zip(self.weights, features))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return logistic(self.weights, features)
 
     def assign(self, doc: Doc, drafts: list[dict[str, Any]], groups: Sequence[Sequence[Candidate]]) -> None:
         """Set each entity's role from its features (entities and groups in the same order)."""
@@ -162,11 +160,5 @@ def learned_roles(path: str | None = None, words: str | None = None) -> RoleScor
     Raises:
         InputError: naming the file, when it is missing or its features differ from :data:`FEATURES`.
     """
-    file = Path(path) if path else ROLES_FILE
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as err:
-        raise InputError(f"cannot read role weights ({err}); rebuild them with `make train`", path=file) from None
-    if data.get("features") != list(FEATURES):
-        raise InputError("role weights were trained on other features; rebuild them with `make train`", path=file)
-    return RoleScorer(data["weights"], float(data.get("threshold", 0.5)), cues=cue_patterns(load_word_lists(words)))
+    weights, threshold = read_weights(Path(path) if path else ROLES_FILE, FEATURES, "role weights")
+    return RoleScorer(weights, threshold, cues=cue_patterns(load_word_lists(words)))
