@@ -89,6 +89,24 @@ def test_the_assembler_drops_the_entities_the_filter_rejects() -> None:
     assert sorted(e["name"] for e in get_ext(doc, "kg_entities")) == ["Zorbnet", "plinth framework"]
 
 
+def test_a_filter_that_rejects_everything_leaves_no_entity_and_no_span() -> None:
+    doc = _doc_with_candidates()
+    LearnedAssembler(entity_filter=EntityFilter([-5.0] + [0.0] * (len(FEATURES) - 1)))(doc)
+    assert get_ext(doc, "kg_entities") == [] and len(doc.spans[SPANS_KEY]) == 0
+
+
+def test_without_the_filter_the_tagger_cuts_come_back() -> None:
+    from kg.extract.components.entity_filter import WITHOUT_FILTER
+    from kg.extract.pipeline import build_pipeline
+
+    nlp = build_pipeline(
+        config=REPO / "kg" / "extract" / "learned.cfg",
+        overrides={"components.kg_learned.tagger": {"@misc": "kg.untrained_tagger.v1"}, **WITHOUT_FILTER},
+    )
+    assert nlp.get_pipe("kg_learned_assembly").entity_filter is None
+    assert nlp.get_pipe("kg_learned").min_probability == 0.7
+
+
 def test_the_filter_is_a_logistic_function_of_its_features() -> None:
     weights = [0.0] * len(FEATURES)
     assert EntityFilter(weights).probability([1.0] * len(FEATURES)) == pytest.approx(0.5)
@@ -109,6 +127,10 @@ def test_weights_of_other_features_are_refused_naming_the_file(tmp_path: Path) -
         entity_filter(str(bad))
     with pytest.raises(InputError, match="missing.json"):
         entity_filter(str(tmp_path / "missing.json"))
+    short = tmp_path / "short.json"
+    short.write_text(json.dumps({"features": list(FEATURES), "weights": [0.0], "threshold": 0.5}))
+    with pytest.raises(InputError, match="short.json"):
+        entity_filter(str(short))
     good = tmp_path / "good.json"
     good.write_text(json.dumps(EntityFilter([0.5] * len(FEATURES), 0.4).to_dict()))
     loaded = entity_filter(str(good))
@@ -125,7 +147,7 @@ def test_the_bundled_filter_reads_the_features_of_this_code() -> None:
 
 def test_training_labels_each_assembled_entity_as_the_scorer_counts_it(tmp_path: Path) -> None:
     from kg.extract.components.learned import untrained_tagger
-    from train.entity_filter import best_threshold, featurise
+    from train.entity_filter import featurise
 
     untrained_tagger(["Method", "Model", "Dataset", "Task"]).to_disk(tmp_path / "tagger")
     records = [
@@ -143,8 +165,26 @@ def test_training_labels_each_assembled_entity_as_the_scorer_counts_it(tmp_path:
     # the lexicon fills in ImageNet and MNIST whatever the untrained tagger does: one annotated, one not
     labelled = {(papers[i], ys[i]) for i in range(len(ys))}
     assert (0, 1) in labelled and (1, 0) in labelled
-    threshold, f1 = best_threshold(xs * 5, ys * 5, [p + 2 * k for k in range(5) for p in papers], 5 * annotated)
-    assert 0.2 <= threshold <= 0.7 and 0.0 <= f1 <= 1.0
+
+
+def test_the_threshold_is_the_best_cross_validated_typed_f1() -> None:
+    from train.entity_filter import best_threshold
+
+    def example(sure: float) -> list[float]:
+        features = [0.0] * len(FEATURES)
+        features[0], features[FEATURES.index("max_confidence")] = 1.0, sure
+        return features
+
+    # 40 papers, each with an annotated entity the tagger was sure of and a wrong one it was not,
+    # and one annotated entity no candidate reaches: recall can be 40 / 80 at most
+    xs = [example(0.95), example(0.05)] * 40
+    ys = [1, 0] * 40
+    papers = [i // 2 for i in range(80)]
+    threshold, f1 = best_threshold(xs, ys, papers, annotated=80)
+    assert f1 == pytest.approx(2 * 40 / (40 + 80))  # every sure one kept, every unsure one dropped
+    assert 0.2 <= threshold <= 0.7
+    _, f1_all_missed = best_threshold(xs, ys, papers, annotated=160)
+    assert f1_all_missed < f1  # annotated entities no candidate reaches count as misses
 
 
 def test_halves_score_every_held_out_paper_with_and_without_the_filter(tmp_path: Path) -> None:
@@ -171,16 +211,19 @@ def test_halves_score_every_held_out_paper_with_and_without_the_filter(tmp_path:
     )
     without, with_filter = by_halves(gold, tmp_path / "tagger", tmp_path / "work")
     assert without.papers == with_filter.papers == 4
-    assert without.overall.tp + without.overall.fn == with_filter.overall.tp + with_filter.overall.fn == 4
-    assert sorted(p.name for p in (tmp_path / "work").iterdir()) == ["entity_filter-0.json", "entity_filter-1.json"]
+    assert without.overall.tp == 4  # without the filter the lexicon fill finds all four datasets
+    assert with_filter.overall.tp + with_filter.overall.fn == 4
+    fitted = sorted((tmp_path / "work").iterdir())
+    assert [p.name for p in fitted] == ["entity_filter-0.json", "entity_filter-1.json"]
+    assert all(entity_filter(str(p)).weights for p in fitted)  # each half's filter loads
 
 
 def test_too_few_papers_leave_the_installed_filter_alone(tmp_path: Path) -> None:
-    from train.build import train_filter
+    from train.build import entity_filter_step
 
     installed = tmp_path / "out" / "entity_filter.json"
     installed.parent.mkdir()
     installed.write_text("{}")
     records = [{"id": f"p{i}", "title": "", "abstract": "x", "entities": []} for i in range(5)]
-    train_filter(records, tmp_path, installed.parent, tmp_path / "vectors", heldout=3, epochs=1)
+    entity_filter_step(records, tmp_path, installed.parent, tmp_path / "vectors", heldout=3, epochs=1)
     assert installed.read_text() == "{}" and not (tmp_path / "filter-tagger").exists()

@@ -19,7 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from kg.extract.components.entity_filter import FILTER_FILE
+from kg.extract.components.entity_filter import FILTER_FILE, WITHOUT_FILTER
 from kg.extract.components.learned import (
     WEIGHTS_DIR,
     MissingWeightsError,
@@ -35,12 +35,7 @@ from kg.records import Paper
 
 LEARNED_CFG = REPO / "kg" / "extract" / "learned.cfg"
 # the model-free fallback: an untrained tagger, and no entity filter (it was fitted to the trained one)
-UNTRAINED = {
-    "components.kg_learned.tagger": {"@misc": "kg.untrained_tagger.v1"},
-    "components.kg_learned_assembly.entity_filter": None,
-    "components.kg_learned.min_probability": 0.7,
-    "components.kg_learned.agreed_min_probability": 0.5,
-}
+UNTRAINED = {"components.kg_learned.tagger": {"@misc": "kg.untrained_tagger.v1"}, **WITHOUT_FILTER}
 HAS_WEIGHTS = (WEIGHTS_DIR / "config.cfg").is_file() and ROLES_FILE.is_file() and FILTER_FILE.is_file()
 
 

@@ -38,6 +38,7 @@ import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -138,11 +139,21 @@ def reuse_vectors(out: Path, target: Path) -> Path | None:
     return None
 
 
-def train_filter(records: list[dict], work: Path, out: Path, vectors_dir: Path, *, heldout: int, epochs: int) -> None:
+def entity_filter_step(
+    records: list[dict[str, Any]],
+    work: Path,
+    out: Path,
+    vectors_dir: Path,
+    *,
+    heldout: int,
+    epochs: int,
+    init_tok2vec: Path | None = None,
+) -> None:
     """Step 5: fit a tagger without the last ``heldout`` papers, then the entity filter on those papers.
 
-    With too few papers for both (the first N of a learning curve), the
-    installed filter is left as it is.
+    The second tagger is trained as the shipped one (same config, seed and
+    pretrained encoder). With too few papers for both, the installed filter
+    is left as it is.
     """
     if heldout <= 0 or len(records) < 2 * heldout:
         step(f"entity filter: {len(records)} papers are too few to hold out {heldout}; the installed filter is kept")
@@ -151,7 +162,7 @@ def train_filter(records: list[dict], work: Path, out: Path, vectors_dir: Path, 
     step(f"entity filter: train a tagger on {len(fit)} papers, hold out the last {len(held)}")
     model_dir = work / "filter-tagger"
     shutil.rmtree(model_dir, ignore_errors=True)
-    tagger.train(fit, model_dir, vectors=vectors_dir, epochs=epochs, seed=SEED)
+    tagger.train(fit, model_dir, vectors=vectors_dir, epochs=epochs, seed=SEED, init_tok2vec=init_tok2vec)
     held_file = work / "filter-heldout.jsonl"
     held_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in held), encoding="utf-8")
     step("entity filter: fit it to what the pipeline assembles on the held-out papers")
@@ -240,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     subset = work / "train.jsonl"
     subset.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     if args.filter_only:
-        train_filter(records, work, args.out, vectors_dir, heldout=args.filter_heldout, epochs=args.epochs)
+        entity_filter_step(
+            records, work, args.out, vectors_dir, heldout=args.filter_heldout, epochs=args.epochs, init_tok2vec=init_tok2vec
+        )
         step("done")
         return 0
 
@@ -270,10 +283,13 @@ def main(argv: list[str] | None = None) -> int:
 
     step("train the role scorer")
     roles.main([str(subset), str(args.out / "roles.json")])
-    if args.blind:
-        step("entity filter: not trained for the blind ablation (it reads the rules' finds); the installed one is kept")
+    if args.blind or args.limit:
+        # the blind ablation runs without it (it reads the rules' finds); a learning-curve point keeps it
+        step("entity filter: not trained for --blind or --limit; the installed one is kept")
     else:
-        train_filter(records, work, args.out, vectors_dir, heldout=args.filter_heldout, epochs=args.epochs)
+        entity_filter_step(
+            records, work, args.out, vectors_dir, heldout=args.filter_heldout, epochs=args.epochs, init_tok2vec=init_tok2vec
+        )
     step("done")
     return 0
 

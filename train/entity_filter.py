@@ -38,13 +38,6 @@ if str(REPO) not in sys.path:
 from train.convert import read_records
 from train.roles import cross_validated, fit
 
-NO_FILTER: dict[str, Any] = {
-    "components.kg_learned_assembly.entity_filter": None,
-    "components.kg_learned.min_probability": 0.7,
-    "components.kg_learned.agreed_min_probability": 0.5,
-}
-"""Config overrides of the learned pipeline as it was before the filter: no filter, the tagger's own cuts."""
-
 
 def featurise(records: list[dict[str, Any]], tagger: Path) -> tuple[list[list[float]], list[int], list[int], int]:
     """Return (features, labels, paper index, annotated entities) of every entity the pipeline assembles."""
@@ -70,9 +63,7 @@ def featurise(records: list[dict[str, Any]], tagger: Path) -> tuple[list[list[fl
             annotated += 1
             keys = gold.setdefault(entity["type"], set())
             keys.update(norm_key(form) for form in [entity["name"], *entity.get("aliases", [])])
-        drafts, groups = assembler.assemble(doc)
-        if assembler.roles is not None and drafts:
-            assembler.roles.assign(doc, drafts, groups)
+        drafts, groups = assembler.decide(doc)
         seen: set[tuple[str, str]] = set()
         for draft, features in zip(drafts, assembler.entity_features(doc, drafts, groups)):
             key = (draft["type"], norm_key(draft["name"]))
@@ -102,7 +93,7 @@ def best_threshold(xs: Any, ys: Any, papers: Any, annotated: int) -> tuple[float
     return best
 
 
-def train_filter(records: list[dict[str, Any]], tagger: Path) -> tuple[Any, dict[str, Any]]:
+def fit_filter(records: list[dict[str, Any]], tagger: Path) -> tuple[Any, dict[str, Any]]:
     """Return the fitted :class:`EntityFilter` and what it was trained on (for the JSON file)."""
     from kg.extract.components.entity_filter import EntityFilter
 
@@ -118,6 +109,7 @@ def train_filter(records: list[dict[str, Any]], tagger: Path) -> tuple[Any, dict
 def by_halves(heldout: Path, tagger: Path, work: Path) -> tuple[Any, Any]:
     """Return the scores of the papers (as ``kg eval``) without the filter and with the filter of the other half."""
     from kg.eval import load_extractions, score
+    from kg.extract.components.entity_filter import WITHOUT_FILTER
     from kg.extract.pipeline import build_pipeline, run
     from kg.extract.pipelines import pipeline_config
 
@@ -128,12 +120,12 @@ def by_halves(heldout: Path, tagger: Path, work: Path) -> tuple[Any, Any]:
     without: list[Any] = []
     with_filter: list[Any] = []
     for half in (0, 1):
-        fitted, _ = train_filter(records[1 - half :: 2], tagger)
+        fitted, _ = fit_filter(records[1 - half :: 2], tagger)
         path = work / f"entity_filter-{half}.json"
         path.write_text(json.dumps(fitted.to_dict()), encoding="utf-8")
         papers = [g.paper for g in gold[half::2]]
         for preds, overrides in (
-            (without, NO_FILTER),
+            (without, WITHOUT_FILTER),
             (with_filter, {"components.kg_learned_assembly.entity_filter": {"@misc": "kg.entity_filter.v1", "path": str(path)}}),
         ):
             nlp = build_pipeline(config=pipeline_config("default"), overrides={**weights, **overrides})
@@ -151,7 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=REPO / "build" / "entity-filter-halves", help="--halves: scratch folder")
     args = parser.parse_args(argv)
     if args.halves:
-        types = ("Method", "Model", "Dataset", "Task")
+        from kg.records import ENTITY_TYPES as types
+
         print("| pipeline | all P / R / F1 | " + " | ".join(types) + " | proposed F1 |")
         print("|---|---|" + "---|" * (len(types) + 1))
         for label, scores in zip(("no filter (cuts 0.7 / 0.5)", "entity filter"), by_halves(args.heldout, args.tagger, args.work)):
@@ -161,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.out is None:
         parser.error("OUT is required unless --halves is given")
-    fitted, facts = train_filter(list(read_records([args.heldout])), args.tagger)
+    fitted, facts = fit_filter(list(read_records([args.heldout])), args.tagger)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(fitted.to_dict() | facts, indent=1) + "\n", encoding="utf-8")
     print(

@@ -10,7 +10,8 @@ The variants are the ablation of issue 10:
 * ``hybrid-learned-roles``: the same with the trained role scorer (``roles.json``).
 
 ``--weights DIR`` scores another trained tagger folder (and ``DIR/../roles.json``
-when it exists), for the learning curve. Scoring is :func:`kg.eval.score`,
+when it exists), for the learning curve; the bundled entity filter, fitted to
+the shipped tagger's sibling, judges its entities all the same. Scoring is :func:`kg.eval.score`,
 exactly what ``kg eval`` prints.
 
 Usage::
@@ -27,6 +28,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from kg.extract.components.entity_filter import WITHOUT_FILTER
 
 LEARNED_ROLES = {"@misc": "kg.learned_roles.v1", "path": None}
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -38,9 +43,7 @@ VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
             "components.kg_learned_assembly.lexicon_fill": False,
             "components.kg_learned_assembly.lexicon_types": False,
             # the entity filter reads the rules' finds: off, and the tagger's own cuts as before it
-            "components.kg_learned_assembly.entity_filter": None,
-            "components.kg_learned.min_probability": 0.7,
-            "components.kg_learned.agreed_min_probability": 0.5,
+            **WITHOUT_FILTER,
         },
     ),
     "hybrid": ("default", {}),

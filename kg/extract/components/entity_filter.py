@@ -38,6 +38,17 @@ FILTER_FILE = Path(__file__).resolve().parents[1] / "learned" / "entity_filter.j
 #: A tagger mention at least this sure counts as confident (``confident_share``): the single cut used before.
 CONFIDENT = 0.7
 
+WITHOUT_FILTER: dict[str, Any] = {
+    "components.kg_learned_assembly.entity_filter": None,
+    "components.kg_learned.min_probability": CONFIDENT,
+    "components.kg_learned.agreed_min_probability": 0.5,
+}
+"""Config overrides of the learned pipeline without the filter: the tagger's own cuts as before it.
+
+Setting only the filter to null would leave ``kg_learned`` keeping every
+mention above 0.2, with nothing to judge them.
+"""
+
 FEATURES = (
     "bias",
     "max_confidence",
@@ -121,7 +132,7 @@ def entity_features(
         float(not tagged),
         float(any(s < title_end for s in starts)),
         min(starts, default=0) / max(1, text_length),
-        votes.get(draft["type"], 0.0) / sum(votes.values()) if votes else 0.0,
+        votes.get(draft["type"], 0.0) / mass if (mass := sum(votes.values())) > 0 else 0.0,
         float(min(len(words), 6)) / 6,
         math.log1p(len(name)) / 4,
         float(name == name.lower()),

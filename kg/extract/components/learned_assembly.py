@@ -127,9 +127,7 @@ class LearnedAssembler:
 
     def __call__(self, doc: Doc) -> Doc:
         """Write ``doc._.kg_entities`` from the candidates of the tagger (and lexicon)."""
-        drafts, groups = self.assemble(doc)
-        if self.roles is not None and drafts:
-            self.roles.assign(doc, drafts, groups)
+        drafts, groups = self.decide(doc)
         if self.entity_filter is not None and drafts:
             drafts, groups = self._filtered(doc, drafts, groups, self.entity_filter)
         order = sorted(
@@ -140,6 +138,16 @@ class LearnedAssembler:
         doc.spans[SPANS_KEY] = mention_spans(doc, entities)
         drop_working_state(doc)
         return doc
+
+    def decide(self, doc: Doc) -> tuple[list[dict[str, Any]], list[list[Candidate]]]:
+        """Return the entities (plain dicts) with their roles, and their candidates, before any entity filter.
+
+        What the entity filter judges: ``train/entity_filter.py`` learns from exactly these.
+        """
+        drafts, groups = self.assemble(doc)
+        if self.roles is not None and drafts:
+            self.roles.assign(doc, drafts, groups)
+        return drafts, groups
 
     def assemble(self, doc: Doc) -> tuple[list[dict[str, Any]], list[list[Candidate]]]:
         """Return the entities of a Doc (plain dicts) and, in the same order, the candidates of each."""
@@ -236,6 +244,7 @@ class LearnedAssembler:
         """Return the entity filter's feature vector of each draft (:mod:`kg.extract.components.entity_filter`)."""
         rules = RuleFinds(candidates(doc), self.tagger)
         title = title_range(doc)
+        text_length = len(doc_text(doc))
         return [
             entity_features(
                 draft,
@@ -243,7 +252,7 @@ class LearnedAssembler:
                 rules,
                 tagger=self.tagger,
                 title_end=title[1] if title else 0,
-                text_length=len(doc_text(doc)),
+                text_length=text_length,
                 type_words=self.optional_words,
             )
             for draft, group in zip(drafts, groups)

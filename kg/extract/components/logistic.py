@@ -28,12 +28,20 @@ def read_weights(file: Path, features: Sequence[str], what: str) -> tuple[list[f
     """Return (weights, threshold) of a scorer's JSON file; ``what`` names it in errors ("role weights").
 
     Raises:
-        InputError: naming the file, when it is missing or unreadable or its features differ from ``features``.
+        InputError: naming the file, when it is missing or unreadable, its features differ from
+            ``features`` or its weights are not one number per feature.
     """
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as err:
         raise InputError(f"cannot read {what} ({err}); rebuild them with `make train`", path=file) from None
-    if data.get("features") != list(features):
+    if not isinstance(data, dict) or data.get("features") != list(features):
         raise InputError(f"{what} were trained on other features; rebuild them with `make train`", path=file)
-    return [float(w) for w in data["weights"]], float(data.get("threshold", 0.5))
+    weights, threshold = data.get("weights"), data.get("threshold", 0.5)
+    if (
+        not isinstance(weights, list)
+        or len(weights) != len(features)
+        or not all(isinstance(w, (int, float)) for w in [*weights, threshold])
+    ):
+        raise InputError(f"{what}: expected {len(features)} numeric weights and a numeric threshold", path=file)
+    return [float(w) for w in weights], float(threshold)
