@@ -447,7 +447,10 @@ def _long_forms(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[str,
     long forms ("process reward model") and none is the paper's wording, the
     form must carry neither the lexicon's sense of the letters nor another
     paper's "PRM model" into this entity (the spelled-out form says what it
-    is). An entry without long forms, or a paper that spells nothing out
+    is). So too where the lexicon knows no sense of the letters: "CP
+    framework" in a paper that spells CP out as "Chambolle-Pock" must not
+    meet another paper's "CP method" (conformal prediction) through the bare
+    letters. An entry without long forms, or a paper that spells nothing out
     ("DTU dataset" / "DTU"), gives no such evidence.
     """
     if not occ.short_forms or len(occ.long_forms) < 2:
@@ -460,7 +463,9 @@ def _long_forms(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[str,
 
     def defined_otherwise(surface: str) -> bool:
         entry = lexicon.entry(bare[surface], occ.type, bare=False)
-        known = lexicon.long_forms(entry) if entry else []
+        if not entry:
+            return True  # no sense of the letters is well known: the paper's own spelling is the only one
+        known = lexicon.long_forms(entry)
         return bool(known) and not any(long_forms_match(k, s) for k in known for s in spelled)
 
     return tuple(s for s in occ.long_forms if s in spelled or not defined_otherwise(s))

@@ -222,6 +222,21 @@ def test_an_acronym_a_paper_defines_otherwise_keeps_its_type_word_form_from_the_
     assert len(resolve(defined, lexicon=bare_entry).entities) == 1
 
 
+def test_two_papers_spelling_an_acronym_two_ways_do_not_meet_through_its_type_word_forms() -> None:
+    # No lexicon knows ZQ: one paper's "ZQ framework" is its zorbic quanta, another's "ZQ method"
+    # its zeta quilting; the bare letters with a type word must not join the two senses.
+    records = [
+        paper("p1", ent("Method", "zorbic quanta", "ZQ", "ZQ framework")),
+        paper("p2", ent("Method", "zorbic quanta", "ZQ")),
+        paper("p3", ent("Method", "zeta quilting", "ZQ", "ZQ method")),
+    ]
+    res = resolve(records, lexicon=None)
+    assert groups(res) == {
+        frozenset({("p1", "zorbic quanta"), ("p2", "zorbic quanta")}),
+        frozenset({("p3", "zeta quilting")}),
+    }
+
+
 def test_unambiguous_lexicon_entry_of_another_type_merges_and_sets_the_type() -> None:
     lexicon = LexiconIndex([LexiconEntry("Dataset", "Harmonic Drift Estimation", ("HarmoDrift",))])
     res = resolve(
