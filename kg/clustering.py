@@ -521,9 +521,12 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
             strong.add("n\x00" + keys.identity(surface, occ.type))
             strong.add("n\x00" + keys.plain(surface))
-            entry = lexicon.entry(surface, occ.type, bare=False) or lexicon.entry(
-                keys.without_type_word(surface, occ.type), occ.type, bare=False
-            )
+            entry = lexicon.entry(surface, occ.type, bare=False)
+            if not entry:
+                # "SGD benchmark" without its type word is the lexicon's SGD only if that entry is a
+                # Dataset: the type word says what the name is (the optimiser is no benchmark).
+                stripped = lexicon.entry(keys.without_type_word(surface, occ.type), occ.type, bare=False)
+                entry = stripped if stripped and stripped[0] == occ.type else ()
             if entry:
                 strong.add("x\x00" + "\x00".join(entry))
                 lexicon_of[n] = entry

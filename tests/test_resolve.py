@@ -237,6 +237,21 @@ def test_two_papers_spelling_an_acronym_two_ways_do_not_meet_through_its_type_wo
     }
 
 
+def test_a_name_with_a_type_word_meets_only_a_lexicon_entry_of_that_type() -> None:
+    # "ZGD benchmark" without its type word is the lexicon's ZGD, an optimiser: the type word says
+    # this ZGD is a benchmark, so it is not that entry.
+    lexicon = LexiconIndex([LexiconEntry("Method", "zorbic gradient descent", ("ZGD",))])
+    records = [
+        paper("p1", ent("Method", "zorbic gradient descent", "ZGD")),
+        paper("p2", ent("Dataset", "ZGD benchmark")),
+    ]
+    res = resolve(records, lexicon=lexicon)
+    assert groups(res) == {
+        frozenset({("p1", "zorbic gradient descent")}),
+        frozenset({("p2", "ZGD benchmark")}),
+    }
+
+
 def test_unambiguous_lexicon_entry_of_another_type_merges_and_sets_the_type() -> None:
     lexicon = LexiconIndex([LexiconEntry("Dataset", "Harmonic Drift Estimation", ("HarmoDrift",))])
     res = resolve(
