@@ -60,6 +60,8 @@ _DASH_CHARS = frozenset("-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe6
 # The last word of a name loses "-ing"/"-ed" (not "-eed": "speed", "seed").
 _PARTICIPLE = re.compile(r"^([a-z]{3,}?)(ing|ed)$")
 _SCORE = re.compile(r"\S\s+(?:\d+\.\d{2,}|\d+(?:\.\d+)?\s?%)$")
+#: Inline-math dollars ("$k$-means" is k-means); an escaped "\\$" is a character of the name.
+_MATH_DOLLAR = re.compile(r"(?<!\\)\$")
 # A version number's trailing zero parts say nothing ("AlpacaEval 2.0" is "AlpacaEval 2").
 _ZERO_PARTS = re.compile(r"^(v?\d+)(?:\.0)+$")
 
@@ -191,7 +193,7 @@ def variant_key(surface: str) -> str:
     """Return the key under which spelling variants of a name are the same.
 
     :func:`kg.normalize.match_key` (case, Unicode, dashes, whitespace, edge
-    punctuation; a LaTeX ``~`` is a space), then word by word: a regular
+    punctuation; a LaTeX ``~`` is a space, inline-math dollars go), then word by word: a regular
     plural folded (in names of two or more words, or an acronym's "s"),
     British spellings made American, an "-ing"/"-ed" ending folded
     ("Pre-training" / "Pre-trained", "Masked" / "Mask"; not in an
@@ -212,8 +214,10 @@ def variant_key(surface: str) -> str:
     (True, False)
     >>> variant_key("Zorb 2.0") == variant_key("Zorb-2"), variant_key("Zorb 2.1") == variant_key("Zorb 2")
     (True, False)
+    >>> variant_key("$k$-zorbs") == variant_key("k-zorbs")
+    True
     """
-    text = unicodedata.normalize("NFKC", surface).replace("~", " ")
+    text = _MATH_DOLLAR.sub("", unicodedata.normalize("NFKC", surface).replace("~", " "))
     cased = _WS.sub(" ", text.translate(_DASH_TABLE)).strip(_EDGE_PUNCT)
     if _ACRONYM_PLURAL.match(cased) and is_short_form(cased[:-1]):
         cased = cased[:-1]

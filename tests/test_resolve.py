@@ -675,6 +675,16 @@ def test_a_technique_with_and_without_mechanism_is_one_entity() -> None:
     assert (entity.name, entity.aliases) == ("zorb-gating", ("zorb-gating mechanism",))
 
 
+def test_a_name_written_in_inline_math_meets_its_plain_spelling() -> None:
+    # "$k$-zorbs" in LaTeX is k-zorbs; the plain spelling, written more, is the label
+    records = [
+        paper("p1", ent("Method", "$k$-zorbs")),
+        *[paper(f"b{i}", ent("Method", "k-zorbs")) for i in range(2)],
+    ]
+    [entity] = resolve(records, lexicon=None).entities
+    assert (entity.name, entity.aliases) == ("k-zorbs", ("$k$-zorbs",))
+
+
 def test_an_acronym_like_name_with_a_type_word_is_the_bare_name() -> None:
     # "the ZorQA dataset" is ZorQA (the guide drops the type word), though ZorQA is keyed as an acronym
     records = [

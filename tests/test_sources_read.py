@@ -288,3 +288,21 @@ def test_object_readers_skip_an_item_that_is_not_an_object(tmp_path: Path, fmt: 
         (2, "expected a JSON object, found int"),
         (3, "expected a JSON object, found str"),
     ]
+
+
+def test_jats_and_html_markup_is_read_as_plain_text(tmp_path: Path) -> None:
+    """Crossref-fed records carry JATS abstracts; the tags would split names and fill evidence sentences."""
+    jats = (
+        "<jats:title>Abstract</jats:title><jats:p>We propose <jats:italic>ZorbNet</jats:italic> for "
+        "H<jats:sub>2</jats:sub>O &amp; quux prediction (p < 0.05).</jats:p><jats:p>Second part.</jats:p>"
+    )
+    plain = "If a<b>c holds, R&D on Zorb gives x &lt y."
+    source = tmp_path / "papers.jsonl"
+    source.write_text(
+        "\n".join(json.dumps(r) for r in [{"title": "<i>Zorb</i>: a &#946;-test", "abstract": jats}, {"title": "Quux", "abstract": plain}]),
+        encoding="utf-8",
+    )
+    marked, untouched = read_papers([source])
+    assert marked.title == "Zorb: a \u03b2-test"
+    assert marked.abstract == "We propose ZorbNet for H2O & quux prediction (p < 0.05). Second part."
+    assert untouched.abstract == plain  # no closing tag: "<b>" is text, and "&lt" without ";" too

@@ -110,3 +110,30 @@ def test_a_mention_ends_before_a_bracket_it_never_closes(mention: str, expected:
     trim_candidate(text, cand)
     assert cand.text == expected
     assert text[cand.start : cand.end] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "expected"),
+    [
+        ("we use $k$-zorbs clustering", "k$-zorbs", "$k$-zorbs"),
+        ("we propose QUUX$^2$, a model", "QUUX$^2", "QUUX$^2$"),
+        ("with $\\epsilon$-quux exploration here", "\\epsilon$-quux exploration", "$\\epsilon$-quux exploration"),
+        ("on Zorb$^\\neg$ data", "Zorb$^", "Zorb$^\\neg$"),
+        ("the Kac-Zorb-Szeg\\\"{o} matrix", "Kac-Zorb-Szeg\\\"{o", "Kac-Zorb-Szeg\\\"{o}"),
+        ("the $\\textbf{ZorbBench}$ set", "$\\textbf{ZorbBench}$", "ZorbBench"),
+        ("costs \\$5 for Zorb$k", "Zorb$k", "Zorb$k"),
+        ("on ZorbArt-$\\alpha$, ZorbArt-$\\Sigma$", "ZorbArt-", "ZorbArt-$\\alpha$"),
+        ("of **QUUX-{\\alpha}** and", "QUUX-", "QUUX-{\\alpha}"),
+        ("QUUX-$a b$ and", "QUUX-", "QUUX-"),
+        ("a $x + y$ term", "y$", "y"),
+    ],
+)
+def test_a_mention_holds_the_whole_inline_formula_it_touches(text: str, mention: str, expected: str) -> None:
+    """The tokenizer splits a dollar off a word, so a tagged mention can take half a formula ("k$-means")."""
+    start = text.index(mention)
+    cand = Candidate(start, start + len(mention), mention, "test", 0.5)
+    trim_candidate(text, cand)
+    assert cand.text == expected
+    assert text[cand.start : cand.end] == expected
+    trim_candidate(text, cand)
+    assert cand.text == expected  # trimming again changes nothing

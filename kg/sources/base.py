@@ -29,6 +29,7 @@ from kg.errors import InputError
 from kg.normalize import collapse_whitespace, normalize_arxiv_id, normalize_doi, paper_id
 from kg.records import Link, Paper
 from kg.sources.limits import MAX_LINE_BYTES
+from kg.sources.markup import strip_markup
 
 #: What a reader yields: a paper, or the reason one record had to be skipped.
 #: A problem that ends the whole file (truncated XML, unreadable file) is raised instead.
@@ -426,7 +427,8 @@ def make_paper(
     """Validate one record and build its :class:`Paper`.
 
     Title and abstract are required: a record without either cannot be
-    extracted from. Whitespace in both is collapsed (bulk dumps wrap lines).
+    extracted from. Whitespace in both is collapsed (bulk dumps wrap lines),
+    and JATS / HTML markup removed (:func:`kg.sources.markup.strip_markup`).
 
     Args:
         path: the input file (its name becomes ``Paper.source``).
@@ -446,8 +448,8 @@ def make_paper(
         InputError: no title, no abstract, or a field of the wrong type.
     """
     try:
-        title_text = text_value(title, name="title")
-        abstract_text = text_value(abstract, name="abstract")
+        title_text = collapse_whitespace(strip_markup(text_value(title, name="title")))
+        abstract_text = collapse_whitespace(strip_markup(text_value(abstract, name="abstract")))
         arxiv_text = text_value(arxiv_id, name="arxiv id") if arxiv_id is not None else ""
         doi_text = text_value(doi, name="doi") if doi is not None else ""
         url_text = text_value(url, name="url") if url is not None else ""

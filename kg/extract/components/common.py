@@ -378,6 +378,61 @@ def _closes_inside(text: str, start: int, end: int) -> bool:
     return bool(opened) and _CLOSING.get(text[end - 1]) == text[opened[-1]]
 
 
+#: A math dollar that is not an escaped "\\$".
+_DOLLAR = re.compile(r"(?<!\\)\$")
+#: How far past a name's end its formula's closing dollar is looked for (the text is untrusted).
+_FORMULA_REACH = 64
+
+
+def _whole_formulas(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return ``(start, end)`` widened so the name holds whole inline formulas.
+
+    The tokenizer splits a dollar from the word it touches, so a mention can
+    take half of a formula: "k$-means" of "$k$-means", "NEAR$^2" of
+    "NEAR$^2$". A name with an odd number of math dollars takes the other
+    dollar of its formula from the same word (no space between): the one
+    before it when the word opens a formula before the name, else the next
+    one after it. A name that cannot be completed this way is left as it is.
+    """
+    if len(_DOLLAR.findall(text, start, end)) % 2 == 0:
+        return start, _joined_formula(text, start, end)
+    word_start = start
+    while word_start > max(0, start - _FORMULA_REACH) and not text[word_start - 1].isspace():
+        word_start -= 1
+    before = [m.start() for m in _DOLLAR.finditer(text, word_start, start)]
+    if len(before) % 2 == 1:
+        return before[-1], end
+    word_end = end
+    while word_end < min(len(text), end + _FORMULA_REACH) and not text[word_end].isspace():
+        word_end += 1
+    closing = _DOLLAR.search(text, end, word_end)
+    return (start, closing.end()) if closing else (start, end)
+
+
+def _joined_formula(text: str, start: int, end: int) -> int:
+    """Return ``end`` moved past a formula or brace group the name's last hyphen joins ("ZorbArt-$\\alpha$").
+
+    A name ending in "-" right before "$" or "{" goes on into the formula:
+    the tokenizer split it there, and "ZorbArt-" alone is no name.
+    """
+    if end - start < 2 or end >= len(text) or text[end - 1] != "-":
+        return end
+    reach = min(len(text), end + _FORMULA_REACH)
+    if text[end] == "$":
+        closing = _DOLLAR.search(text, end + 1, reach)
+        if closing and not any(ch.isspace() for ch in text[end : closing.start()]):
+            return closing.end()
+    elif text[end] == "{":
+        depth = 0
+        for i in range(end, reach):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            if depth == 0:
+                return i + 1
+            if text[i].isspace():
+                break
+    return end
+
+
 def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> None:
     """Strip surrounding punctuation and one leading article from a candidate, in place.
 
@@ -412,8 +467,11 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
         else:
             end = _edge_end(text, start, stray)
     unclosed, _ = _brackets(text, start, end)
-    if unclosed:
+    if unclosed and all(text[i] == "{" for i in unclosed) and text.startswith("}" * len(unclosed), end):
+        end += len(unclosed)  # a LaTeX group the tokenizer split from its brace: 'Szeg\\"{o' + '}'
+    elif unclosed:
         end = _edge_end(text, start, unclosed[0])
+    start, end = _whole_formulas(text, start, end)
     for article in LEADING_ARTICLES:
         if text.startswith(article, start) and end - start > len(article):
             start += len(article)
