@@ -34,7 +34,6 @@ from train.convert import paper_text, read_records, to_docs
 
 CONFIG = REPO / "train" / "tagger.cfg"
 BATCH_PAPERS = 8
-DROPOUT = 0.2
 
 
 def feature_docs(records: list[dict[str, Any]], rules: Any) -> list[Any]:
@@ -117,6 +116,7 @@ def train(
     if vectors is not None:
         rules.vocab.vectors = nlp.vocab.vectors
     optimizer = nlp.create_optimizer()
+    dropout = float(config["training"]["dropout"])  # tagger.cfg's [training], as the optimizer's settings
     rng = random.Random(seed)
     order = list(range(len(examples)))
     for epoch in range(epochs):
@@ -124,7 +124,7 @@ def train(
         losses: dict[str, float] = {}
         with one_blas_thread():
             for batch in minibatch([examples[i] for i in order], size=BATCH_PAPERS):
-                nlp.update(batch, drop=DROPOUT, sgd=optimizer, losses=losses)
+                nlp.update(batch, drop=dropout, sgd=optimizer, losses=losses)
         if log:
             print(f"epoch {epoch + 1}/{epochs}: loss {losses.get('tagger', 0.0):.1f} ({time.time() - started:.0f} s)", flush=True)
         if on_epoch is not None:
