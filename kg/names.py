@@ -61,7 +61,7 @@ _DASH_CHARS = frozenset("-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe6
 _PARTICIPLE = re.compile(r"^([a-z]{3,}?)(ing|ed)$")
 _SCORE = re.compile(r"\S\s+(?:\d+\.\d{2,}|\d+(?:\.\d+)?\s?%)$")
 #: Inline-math dollars ("$k$-means" is k-means); an escaped "\\$" is a character of the name.
-_MATH_DOLLAR = re.compile(r"(?<!\\)\$")
+_MATH_DOLLAR = re.compile(r"(?<!\\)\$|(?<=\\\\)\$")
 # A version number's trailing zero parts say nothing ("AlpacaEval 2.0" is "AlpacaEval 2").
 _ZERO_PARTS = re.compile(r"^(v?\d+)(?:\.0)+$")
 

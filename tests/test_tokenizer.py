@@ -125,6 +125,9 @@ def test_a_mention_ends_before_a_bracket_it_never_closes(mention: str, expected:
         ("on ZorbArt-$\\alpha$, ZorbArt-$\\Sigma$", "ZorbArt-", "ZorbArt-$\\alpha$"),
         ("of **QUUX-{\\alpha}** and", "QUUX-", "QUUX-{\\alpha}"),
         ("QUUX-$a b$ and", "QUUX-", "QUUX-"),
+        ("on Zorb-$$x$$ and", "Zorb-", "Zorb-"),  # display math is no part of a name
+        ("line\\\\$k$-zorbs here", "k$-zorbs", "$k$-zorbs"),  # after a LaTeX line break a dollar is math
+        ("x $ $ y", " $", ""),
         ("a $x + y$ term", "y$", "y"),
     ],
 )
@@ -134,6 +137,6 @@ def test_a_mention_holds_the_whole_inline_formula_it_touches(text: str, mention:
     cand = Candidate(start, start + len(mention), mention, "test", 0.5)
     trim_candidate(text, cand)
     assert cand.text == expected
-    assert text[cand.start : cand.end] == expected
+    assert cand.start <= cand.end and text[cand.start : cand.end] == expected
     trim_candidate(text, cand)
     assert cand.text == expected  # trimming again changes nothing

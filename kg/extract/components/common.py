@@ -378,8 +378,8 @@ def _closes_inside(text: str, start: int, end: int) -> bool:
     return bool(opened) and _CLOSING.get(text[end - 1]) == text[opened[-1]]
 
 
-#: A math dollar that is not an escaped "\\$".
-_DOLLAR = re.compile(r"(?<!\\)\$")
+#: A math dollar: not an escaped "\\$", but one after a LaTeX line break "\\\\" is.
+_DOLLAR = re.compile(r"(?<!\\)\$|(?<=\\\\)\$")
 #: How far past a name's end its formula's closing dollar is looked for (the text is untrusted).
 _FORMULA_REACH = 64
 
@@ -418,7 +418,7 @@ def _joined_formula(text: str, start: int, end: int) -> int:
     if end - start < 2 or end >= len(text) or text[end - 1] != "-":
         return end
     reach = min(len(text), end + _FORMULA_REACH)
-    if text[end] == "$":
+    if text[end] == "$" and not text.startswith("$$", end):  # display math is no part of a name
         closing = _DOLLAR.search(text, end + 1, reach)
         if closing and not any(ch.isspace() for ch in text[end : closing.start()]):
             return closing.end()
@@ -453,6 +453,7 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
         if not lead and not tail:
             break
         start, end = (lead.end() if lead else start), (tail.start() if tail else end)
+        end = max(start, end)  # "$ $": the lead and the tail met
     while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
         end -= 1
     _, stray = _brackets(text, start, end)
