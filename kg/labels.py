@@ -20,6 +20,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 
 from kg.clustering import Keys
+from kg.latex import fold_accents, has_latex
 from kg.name_versions import family_stems, version_signature
 from kg.names import acronym_key, case_key, is_short_form, split_type_word, split_vendor, variant_key
 from kg.records import ENTITY_TYPES, EntityType
@@ -94,7 +95,8 @@ def choose_label(
 
     Surfaces are grouped by identity key; the group used by most papers wins
     (a tie goes to the long form), then its most common spelling, preferring
-    one without a trailing type word. An acronym that another entity also
+    one without a trailing type word, then one without LaTeX; accents that
+    LaTeX wrote as commands become letters. An acronym that another entity also
     carries and this one does not own (``shared_short``, case-kept
     :func:`kg.names.acronym_key`, see :class:`SharedAcronyms`) never wins
     over a long form: a label must tell the two apart.
@@ -146,9 +148,10 @@ def choose_label(
         typed = split_type_word(s, etype)
         return typed is not None and typed[1] == typed[1].lower()
 
-    def form_rank(s: str) -> tuple[int, int, int, str]:
+    def form_rank(s: str) -> tuple[int, int, int, int, str]:
         vendor = split_vendor(s) if etype == "Model" else None
-        return (int(lower_type_word(s)), int(vendor is not None), -forms[s], s)
+        # A spelling without LaTeX commands reads better: "Schrödinger Bridge", not 'Schr\"odinger Bridge'.
+        return (int(lower_type_word(s)), int(has_latex(s)), int(vendor is not None), -forms[s], s)
 
     label = min(forms, key=form_rank)
     typed = split_type_word(label, etype)
@@ -156,7 +159,8 @@ def choose_label(
         # Every spelling carries a lower-case type word ("the TimerBed benchmark"): drop it, as
         # ANNOTATION.md's name rule does; a capitalised one ("Segment Anything Model") is the name's.
         label = typed[0]
-    return label, "most used (acronym)" if short_won else "most used"
+    # Accents as letters even where every paper wrote them in LaTeX: 'Nystr\\"om' is labelled Nyström.
+    return fold_accents(label), "most used (acronym)" if short_won else "most used"
 
 
 def families(

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kg.latex import fold_accents
 from kg.name_rules import name_rules
 from kg.records import EntityType
 
@@ -193,7 +194,7 @@ def variant_key(surface: str) -> str:
     """Return the key under which spelling variants of a name are the same.
 
     :func:`kg.normalize.match_key` (case, Unicode, dashes, whitespace, edge
-    punctuation; a LaTeX ``~`` is a space, inline-math dollars go), then word by word: a regular
+    punctuation; a LaTeX ``~`` is a space, inline-math dollars go, LaTeX accents are letters), then word by word: a regular
     plural folded (in names of two or more words, or an acronym's "s"),
     British spellings made American, an "-ing"/"-ed" ending folded
     ("Pre-training" / "Pre-trained", "Masked" / "Mask"; not in an
@@ -214,10 +215,10 @@ def variant_key(surface: str) -> str:
     (True, False)
     >>> variant_key("Zorb 2.0") == variant_key("Zorb-2"), variant_key("Zorb 2.1") == variant_key("Zorb 2")
     (True, False)
-    >>> variant_key("$k$-zorbs") == variant_key("k-zorbs")
-    True
+    >>> variant_key("$k$-zorbs") == variant_key("k-zorbs"), variant_key(r'Schr\\"odinger Zorb') == variant_key("Schrödinger Zorb")
+    (True, True)
     """
-    text = _MATH_DOLLAR.sub("", unicodedata.normalize("NFKC", surface).replace("~", " "))
+    text = _MATH_DOLLAR.sub("", fold_accents(unicodedata.normalize("NFKC", surface)).replace("~", " "))
     cased = _WS.sub(" ", text.translate(_DASH_TABLE)).strip(_EDGE_PUNCT)
     if _ACRONYM_PLURAL.match(cased) and is_short_form(cased[:-1]):
         cased = cased[:-1]

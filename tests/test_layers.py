@@ -22,7 +22,7 @@ KG = Path(__file__).resolve().parent.parent / "kg"
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("foundation", ("kg.version", "kg.errors", "kg.records", "kg.normalize", "kg.io", "kg.extractions", "kg.formats",
                     "kg.outdir", "kg.failures")),
-    ("text", ("kg.links", "kg.lexicons")),
+    ("text", ("kg.links", "kg.lexicons", "kg.latex")),
     ("sources", ("kg.sources",)),
     ("extraction", ("kg.extract", "kg.eval")),
     ("resolution", ("kg.name_rules", "kg.names", "kg.not_names", "kg.name_versions", "kg.acronyms", "kg.occurrences", "kg.clustering", "kg.labels", "kg.registry", "kg.resolve", "kg.resolve_apart", "kg.explain",

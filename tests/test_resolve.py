@@ -685,6 +685,19 @@ def test_a_name_written_in_inline_math_meets_its_plain_spelling() -> None:
     assert (entity.name, entity.aliases) == ("k-zorbs", ("$k$-zorbs",))
 
 
+def test_a_name_with_latex_accents_meets_its_unicode_spelling_and_is_labelled_by_it() -> None:
+    # 'Schr\\"odinger Zorb' is what LaTeX abstracts write; a reader writes Schrödinger Zorb
+    records = [
+        *[paper(f"l{i}", ent("Method", 'Schr\\"odinger Zorb')) for i in range(3)],
+        paper("u1", ent("Method", "Schrödinger Zorb")),
+    ]
+    [entity] = resolve(records, lexicon=None).entities
+    assert (entity.name, entity.aliases) == ("Schrödinger Zorb", ('Schr\\"odinger Zorb',))
+    # written only in LaTeX, the label still has the letter
+    [latex_only] = resolve([paper("n1", ent("Method", 'Nystr\\"om Zorbing'))], lexicon=None).entities
+    assert (latex_only.name, latex_only.aliases) == ("Nyström Zorbing", ('Nystr\\"om Zorbing',))
+
+
 def test_an_acronym_like_name_with_a_type_word_is_the_bare_name() -> None:
     # "the ZorQA dataset" is ZorQA (the guide drops the type word), though ZorQA is keyed as an acronym
     records = [

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.latex import fold_accents
 from kg.normalize import collapse_whitespace
 from kg.records import Paper
 from kg.sources.base import Item, Line, iter_lines, make_paper, metadata_link
@@ -25,14 +26,6 @@ _ENTRY_START = re.compile(r"^\s*@\s*([A-Za-z]+)\s*([{(])")
 _MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _SKIP_TYPES = frozenset({"comment", "preamble", "string"})
 _MONTHS = {m: f"{i:02d}" for i, m in enumerate(_MONTH_NAMES, start=1)}
-_ACCENTS = {
-    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304", ".": "\u0307",
-    "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
-}
-_SYMBOLS = {"ss": "\u00df", "o": "\u00f8", "O": "\u00d8", "ae": "\u00e6", "AE": "\u00c6", "aa": "\u00e5",
-            "AA": "\u00c5", "l": "\u0142", "L": "\u0141", "i": "i", "j": "j"}
-_ACCENT_CMD = re.compile(r"\\([`'^\"~=.])\s*\{?\\?([A-Za-z])\}?|\\([uvHck])\s*\{\\?([A-Za-z])\}|\\([uvHck]) ([A-Za-z])")
-_SYMBOL_CMD = re.compile(r"\\(ss|ae|AE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])\s?")
 _ESCAPED = re.compile(r"\\([&%$#_{}])")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?\s*")
 
@@ -47,15 +40,7 @@ def latex_to_text(value: str) -> str:
     >>> latex_to_text(r"G{\"o}del and {\'E}cole: {BERT} \& {GPT}--3")
     'Gödel and École: BERT & GPT–3'
     """
-    import unicodedata
-
-    def accent(m: re.Match[str]) -> str:
-        mark, letter = (m.group(1), m.group(2)) if m.group(1) else (m.group(3) or m.group(5),
-                                                                     m.group(4) or m.group(6))
-        return unicodedata.normalize("NFC", letter + _ACCENTS[mark])
-
-    text = _ACCENT_CMD.sub(accent, value)
-    text = _SYMBOL_CMD.sub(lambda m: _SYMBOLS[m.group(1)], text)
+    text = fold_accents(value)
     text = _ESCAPED.sub(lambda m: "\x00" + m.group(1), text)
     text = _COMMAND.sub("", text)
     text = text.replace("{", "").replace("}", "").replace("~", " ")
