@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["fold_accents", "has_latex"]
+__all__ = ["MATH_DOLLAR", "fold_accents", "has_latex"]
 
 #: Accent commands and the Unicode combining mark each puts on its letter.
 _ACCENTS = {
@@ -30,8 +30,10 @@ _BRACED_CMD = re.compile(
 )
 #: A letter command turned into Unicode, still in its braces: ``{\\o}`` -> ``{ø}``.
 _BRACED_LETTER = re.compile(r"\{([^\x00-\x7f])\}")
+#: An inline-math dollar: not an escaped "\\$", but one after a LaTeX line break "\\\\" is.
+MATH_DOLLAR = re.compile(r"(?<!\\)\$|(?<=\\\\)\$")
 #: A LaTeX command or an inline-math dollar.
-_LATEX = re.compile(r"\\[A-Za-z\"'`^~=.]|(?<!\\)\$")
+_LATEX = re.compile(rf"\\[A-Za-z\"'`^~=.]|{MATH_DOLLAR.pattern}")
 
 
 def fold_accents(text: str) -> str:

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from kg.latex import fold_accents
+from kg.latex import MATH_DOLLAR, fold_accents
 from kg.name_rules import name_rules
 from kg.records import EntityType
 
@@ -61,8 +61,6 @@ _DASH_CHARS = frozenset("-_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe6
 # The last word of a name loses "-ing"/"-ed" (not "-eed": "speed", "seed").
 _PARTICIPLE = re.compile(r"^([a-z]{3,}?)(ing|ed)$")
 _SCORE = re.compile(r"\S\s+(?:\d+\.\d{2,}|\d+(?:\.\d+)?\s?%)$")
-#: Inline-math dollars ("$k$-means" is k-means); an escaped "\\$" is a character of the name.
-_MATH_DOLLAR = re.compile(r"(?<!\\)\$|(?<=\\\\)\$")
 # A version number's trailing zero parts say nothing ("AlpacaEval 2.0" is "AlpacaEval 2").
 _ZERO_PARTS = re.compile(r"^(v?\d+)(?:\.0)+$")
 
@@ -218,7 +216,7 @@ def variant_key(surface: str) -> str:
     >>> variant_key("$k$-zorbs") == variant_key("k-zorbs"), variant_key(r'Schr\\"odinger Zorb') == variant_key("Schrödinger Zorb")
     (True, True)
     """
-    text = _MATH_DOLLAR.sub("", fold_accents(unicodedata.normalize("NFKC", surface)).replace("~", " "))
+    text = MATH_DOLLAR.sub("", fold_accents(unicodedata.normalize("NFKC", surface)).replace("~", " "))
     cased = _WS.sub(" ", text.translate(_DASH_TABLE)).strip(_EDGE_PUNCT)
     if _ACRONYM_PLURAL.match(cased) and is_short_form(cased[:-1]):
         cased = cased[:-1]

@@ -28,6 +28,7 @@ from spacy.util import registry
 
 from kg.extract.components.patterns import CuePatterns, naming_windows, proposal_windows
 from kg.extract.wordlists import WordLists, load_word_lists
+from kg.latex import MATH_DOLLAR
 from kg.normalize import match_key
 
 #: :func:`kg.normalize.match_key`, memoised: the same names recur across candidates and papers.
@@ -378,8 +379,6 @@ def _closes_inside(text: str, start: int, end: int) -> bool:
     return bool(opened) and _CLOSING.get(text[end - 1]) == text[opened[-1]]
 
 
-#: A math dollar: not an escaped "\\$", but one after a LaTeX line break "\\\\" is.
-_DOLLAR = re.compile(r"(?<!\\)\$|(?<=\\\\)\$")
 #: How far past a name's end its formula's closing dollar is looked for (the text is untrusted).
 _FORMULA_REACH = 64
 
@@ -394,18 +393,18 @@ def _whole_formulas(text: str, start: int, end: int) -> tuple[int, int]:
     before it when the word opens a formula before the name, else the next
     one after it. A name that cannot be completed this way is left as it is.
     """
-    if len(_DOLLAR.findall(text, start, end)) % 2 == 0:
+    if len(MATH_DOLLAR.findall(text, start, end)) % 2 == 0:
         return start, _joined_formula(text, start, end)
     word_start = start
     while word_start > max(0, start - _FORMULA_REACH) and not text[word_start - 1].isspace():
         word_start -= 1
-    before = [m.start() for m in _DOLLAR.finditer(text, word_start, start)]
+    before = [m.start() for m in MATH_DOLLAR.finditer(text, word_start, start)]
     if len(before) % 2 == 1:
         return before[-1], end
     word_end = end
     while word_end < min(len(text), end + _FORMULA_REACH) and not text[word_end].isspace():
         word_end += 1
-    closing = _DOLLAR.search(text, end, word_end)
+    closing = MATH_DOLLAR.search(text, end, word_end)
     return (start, closing.end()) if closing else (start, end)
 
 
@@ -419,7 +418,7 @@ def _joined_formula(text: str, start: int, end: int) -> int:
         return end
     reach = min(len(text), end + _FORMULA_REACH)
     if text[end] == "$" and not text.startswith("$$", end):  # display math is no part of a name
-        closing = _DOLLAR.search(text, end + 1, reach)
+        closing = MATH_DOLLAR.search(text, end + 1, reach)
         if closing and not any(ch.isspace() for ch in text[end : closing.start()]):
             return closing.end()
     elif text[end] == "{":
