@@ -80,6 +80,14 @@ CASES: list[tuple[str, list[tuple[str, str]]]] = [
         "with GPT-4o (Generative Pre-trained Transformer 4 omni)",
         [("GPT-4o", "Generative Pre-trained Transformer 4 omni")],
     ),
+    # a "2" or "4" between letters read as "to" / "for", never as a version
+    ("links between zorb-to-Zorb (Z2Z) nodes", [("Z2Z", "zorb-to-Zorb")]),
+    ("a quill-to-quill (Qu2Quill) mapper", [("Qu2Quill", "quill-to-quill")]),
+    ("toolkits for machine learning for zorbs (ML4Zorbs) work", [("ML4Zorbs", "machine learning for zorbs")]),
+    ("trained end-to-end (E2E) on the task", [("E2E", "end-to-end")]),
+    # read as words before the version tail is dropped: not "sequence" alone
+    ("a zorbence-to-zorbence (Zorb2Zorb) model", [("Zorb2Zorb", "zorbence-to-zorbence")]),
+    ("the Zorbanian Quill Benchmark (ZQB-2) set", [("ZQB-2", "Zorbanian Quill Benchmark")]),
     # several definitions in one text
     (
         "Large Language Models (LLMs) and Reinforcement Learning from Human Feedback (RLHF).",

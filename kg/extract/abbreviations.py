@@ -70,6 +70,9 @@ _LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _BOUNDARY = re.compile(r"[;:()\[\]{},.\n](?:(?<=\.)(?=\s)|(?<=\n)\s*\n|(?<=[;:()\[\]{},]))")
 _CITATION = re.compile(r"\bet\s+al\b|\b(?:e\.g|i\.e|cf|see)\b\.?", re.IGNORECASE)
 _VERSION_TAIL = re.compile(r"^(.*?[A-Za-z].*?)[-.]?\d[\w.]*$")
+# A digit between letters that reads as a word: "D2D" device-to-device, "AI4Science" AI for science.
+_DIGIT_WORDS = {"2": "to", "4": "for"}
+_DIGIT_WORD = re.compile(r"(?<=[A-Za-z])[24](?=[A-Za-z])")
 _NON_SPACE = re.compile(r"\S+")
 _LAST_WORD = re.compile(r"(\S+)\s*$")
 _MATH = re.compile(r"[=<>^\\$|]|\s[+*/\-]\s|\d\s*[+*/]\s*\d")
@@ -206,13 +209,18 @@ def _match_start(short_key: str, window: str, *, anchored: bool = False) -> int 
 
 
 def _reduced_keys(short: str) -> list[str]:
-    """Return the keys to try for ``short``: whole, then without version digits.
+    """Return the keys to try for ``short``: whole, digits read as words, then without version digits.
 
     "SST-2" is defined as "Stanford Sentiment Treebank", "GPT-4o" may be
     expanded without its version: retry without a trailing digit-bearing
-    segment, keeping at least two characters.
+    segment, keeping at least two characters. A "2" or "4" between letters
+    is often a word ("D2D" device-to-device, "Seq2Seq", "ML4Code"): read so
+    before the tail is dropped, else "Seq2Seq" would stand for "sequence".
     """
     keys = [_alnum_key(short)]
+    spoken = _alnum_key(_DIGIT_WORD.sub(lambda m: _DIGIT_WORDS[m.group()], short))
+    if spoken not in keys:
+        keys.append(spoken)
     if any(c.isdigit() for c in short):
         m = _VERSION_TAIL.match(short)
         if m:
