@@ -58,6 +58,8 @@ CASES = [
     ("", "It was evaluated on GlyphSet8K only.", {"GlyphSet8K": ("Dataset", "used")}),
     # tasks by head noun and by frame
     ("", "We address the task of scroll parsing.", {"scroll parsing": ("Task", "used")}),
+    # the phrase after "the problem of" stops at a Latin abbreviation ("i.e." is no word of it)
+    ("", "We study the problem of scroll parsing i.e. reading scrolls.", {"scroll parsing": ("Task", "used")}),
     ("", "It helps few-shot glyph recognition a lot.", {"few-shot glyph recognition": ("Task", "used")}),
     (
         "",

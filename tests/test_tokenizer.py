@@ -102,6 +102,11 @@ def test_training_data_is_placed_on_the_same_tokens() -> None:
         ("QRPO)-trained", "QRPO"),
         ("1)Long Zorb Distribution", "Long Zorb Distribution"),
         ("orb)QUUX2", "QUUX2"),
+        # a Latin abbreviation at the edge is the sentence going on, not the name
+        ("zorb spotting i.e.", "zorb spotting"),
+        ("e.g. ZorbNet", "ZorbNet"),
+        ("quill methods, etc.", "quill methods"),
+        ("Zorb vs. Quill", "Zorb vs. Quill"),
     ],
 )
 def test_a_mention_ends_before_a_bracket_it_never_closes(mention: str, expected: str) -> None:

@@ -332,6 +332,13 @@ def mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
 
 #: Articles a mention loses at its start ("the Zorb benchmark" -> "Zorb benchmark").
 LEADING_ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
+# A Latin abbreviation at a name's edge is the sentence going on ("keyword spotting i.e. finding
+# ...", "e.g. Zorb"): the tagger sometimes runs a mention into it.
+_LATIN = r"(?:i\.\s?e|e\.\s?g|etc|cf|viz|vs|a\.k\.a)\b"
+#: "i.e.", "e.g.", "etc." ... where they start (a word with its dot).
+LATIN_ABBREVIATION = re.compile(_LATIN + r"\.", re.IGNORECASE)
+_LATIN_TAIL = re.compile(r"\s+" + _LATIN + r"\.?$", re.IGNORECASE)
+_LATIN_LEAD = re.compile(_LATIN + r"\.?,?\s+", re.IGNORECASE)
 #: LaTeX a name is wrapped in (a command with its brace, math dollars) or a command left dangling.
 _LATEX_LEAD = re.compile(r"(?:\$|\\[A-Za-z]+\{)+")
 _LATEX_TAIL = re.compile(r"(?:\s*\\[A-Za-z]+\{?|[}$])+$")
@@ -441,7 +448,8 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
     A bracket the mention opens and never closes ends it: "Kullback-Leibler (KL"
     is the name before a definition the mention ran into; one it closes without
     opening splits it ("NeRF)-based" -> "NeRF", "1)Long Tail" -> "Long Tail"); LaTeX around a name
-    ("\\textbf{Zorb}", "$\\textit{Zorb}$") is not part of it.
+    ("\\textbf{Zorb}", "$\\textit{Zorb}$") is not part of it, nor is a Latin abbreviation at
+    either edge ("zorb spotting i.e.", "e.g. ZorbNet").
     """
     start, end = cand.start, cand.end
     while True:  # edge punctuation and LaTeX markup around the name: "$\\textbf{Zorb}$"
@@ -455,6 +463,14 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
         end = max(start, end)  # "$ $": the lead and the tail met
     while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
         end -= 1
+    latin = _LATIN_LEAD.match(text, start, end)
+    if latin and latin.end() < end:
+        start = latin.end()
+    latin = _LATIN_TAIL.search(text, start, end)
+    if latin and latin.start() > start:
+        end = latin.start()
+        while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
+            end -= 1
     _, stray = _brackets(text, start, end)
     if stray is not None:
         # "(NeRF)-based" tagged from inside the bracket: the name before it, unless a capitalised

@@ -18,6 +18,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.components.common import (
+    LATIN_ABBREVIATION,
     Candidate,
     candidates,
     doc_text,
@@ -236,7 +237,7 @@ class PhraseFinder:
         for count, m in enumerate(_WORD.finditer(text, start, end)):
             if m.start() != pos and text[pos : m.start()].strip():
                 break
-            if m.group(0).lower() in self.lists.stop_words or count >= 5:
+            if m.group(0).lower() in self.lists.stop_words or count >= 5 or LATIN_ABBREVIATION.match(text, m.start()):
                 break
             pos = m.end()
             if m.end() < end and text[m.end()] != " ":
