@@ -74,6 +74,13 @@ CASES = [
         "We propose a staged curriculum for the learners.",
         {"staged curriculum": ("Method", "proposed")},
     ),
+    # naming cues in the present tense, sentence-initial too; a lower-case name ends at a stop word
+    ("", "We call this Deep Zorb Transfer (DZT).", {"Deep Zorb Transfer": ("Method", "proposed")}),
+    (
+        "",
+        "We study scrolls, and we refer to this as quill zorbing and show it helps.",
+        {"quill zorbing": ("Method", "proposed")},
+    ),
     # ownership and "X, a novel ..."
     ("", "Experiments show that our HaloNet is fast.", {"HaloNet": ("Method", "proposed")}),
     ("", "We build on SkyLoom, a novel planner for drones.", {"SkyLoom": ("Method", "proposed")}),

@@ -104,8 +104,9 @@ def lower_case_name(
     if "so-" in text[max(0, start - 12) : start] or not _OWN_BEFORE_CUE.search(before):
         return None
     words = m.group(0).split()
-    while words and words[-1] in lists.stop_words:
-        words.pop()
+    # the name ends at its first stop word: "termed glyph recall and show that ..." is "glyph recall"
+    cut = next((i for i, w in enumerate(words) if i and w in lists.stop_words), len(words))
+    words = words[:cut]
     if len(words) < 2 or words[0] in lists.stop_words or norm_key(" ".join(words)) in lists.generic:
         return None
     n_end = start + len(" ".join(words))

@@ -87,7 +87,7 @@ class CuePatterns:
             rf"(?:and|,|;)\s+(?:then\s+|further\s+|also\s+)?(?:{after_and})\b"
         )
         self.naming_cue = re.compile(
-            rf"(?:{_alternation(lists.naming_cues)}),?\s+(?:as\s+)?[\"'\u201c\u2018]?"
+            rf"(?:{'|'.join(_any_first_case(c) for c in lists.naming_cues)}),?\s+(?:as\s+)?[\"'\u201c\u2018]?"
         )
         connector = f"(?:{_alternation(lists.connectors)})"
         self.cap_phrase = re.compile(
