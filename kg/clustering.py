@@ -27,6 +27,7 @@ from kg.name_versions import (
     fold_year,
     letter_codes,
     lexicon_alias_compatible,
+    versions_last,
 )
 from kg.names import (
     acronym_key,
@@ -123,24 +124,38 @@ class Keys:
         hit = self._cache.get(cache_key)
         if hit is not None:
             return hit
-        text = fold_year(surface)
+        text = self._bare_name(surface, etype)
         key = variant_key(text)
-        if etype == "Model":
-            vendor = split_vendor(text)
-            if vendor is not None and variant_key(vendor[1]) in self._attested["Model"]:
-                text = vendor[1]
-                key = variant_key(text)
-        typed = split_type_word(text, etype)
-        if typed is not None:
-            rest_key = variant_key(typed[0])
-            if (etype, variant_key(text)) in self._licensed or rest_key in self._attested[etype]:
-                key = rest_key
-                text = typed[0]
         codes = letter_codes(text)
         if codes:
             key = f"{key}#{'+'.join(codes)}"
         self._cache[cache_key] = key
         return key
+
+    def _bare_name(self, surface: str, etype: EntityType) -> str:
+        """Return ``surface`` with a trailing year shortened and a licensed vendor prefix and type word dropped."""
+        text = fold_year(surface)
+        if etype == "Model":
+            vendor = split_vendor(text)
+            if vendor is not None and variant_key(vendor[1]) in self._attested["Model"]:
+                text = vendor[1]
+        typed = split_type_word(text, etype)
+        if typed is not None and (
+            (etype, variant_key(text)) in self._licensed or variant_key(typed[0]) in self._attested[etype]
+        ):
+            text = fold_year(typed[0])  # the year is trailing now: "COCO 2017 dataset" is "COCO 2017"
+        return text
+
+    def unordered(self, surface: str, etype: EntityType) -> str | None:
+        """Return a key of ``surface`` that ignores where its version parts stand, or ``None`` without any.
+
+        "Claude Opus 4.6" and "Claude 4.6 Opus", "Gemini Pro 2.5" and "Gemini
+        2.5 Pro" are one model written in two orders: the name's other words
+        in order, then its version, size and edition parts sorted
+        (:func:`kg.name_versions.versions_last`).
+        """
+        form = versions_last(self._bare_name(surface, etype))
+        return variant_key(form) if form is not None else None
 
     def without_type_word(self, surface: str, etype: EntityType) -> str:
         """Return ``surface`` without the trailing type word :meth:`identity` drops, else unchanged.
@@ -521,6 +536,9 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
             strong.add("n\x00" + keys.identity(surface, occ.type))
             strong.add("n\x00" + keys.plain(surface))
+            unordered = keys.unordered(surface, occ.type)
+            if unordered is not None:
+                strong.add("o\x00" + occ.type + "\x00" + unordered)
             entry = lexicon.entry(surface, occ.type, bare=False)
             if not entry:
                 # "SGD benchmark" without its type word is the lexicon's SGD only if that entry is a
@@ -555,6 +573,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     lexicon_forms: dict[int, set[str]] = {}  # cluster -> acronyms its lexicon entry lists (case kept)
     defining_papers: dict[str, dict[int, set[int]]] = {}  # acronym key -> cluster -> papers defining it so
     named_spelling: dict[str, set[int]] = {}  # a proper name's variant key -> clusters ("ZORB-bench")
+    typed_name: dict[str, set[int]] = {}  # an acronym-like name's variant key -> clusters naming it with a type word
     lexicon_types: dict[int, Counter[str]] = {}  # cluster -> types of the lexicon entries it matched
     defined_in_paper: dict[int, list[int]] = {}  # paper -> its defined occurrences
     for n, occ in enumerate(occs):
@@ -575,6 +594,8 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 # "the VisA dataset" is VisA (the guide drops the type word): a bare "VisA" finds it.
                 for key in _pointer_keys(bare, defining=True):
                     pointer.setdefault(key, set()).add(root)
+                if surface in occ.long_forms:
+                    typed_name.setdefault(variant_key(bare), set()).add(root)
         for surface in occ.long_forms:
             spelling.setdefault(case_key(surface), set()).add(root)
             if looks_like_name(surface):
@@ -599,9 +620,14 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
         spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
         renamed = set().union(*(named_spelling.get(variant_key(s), set()) for s in occ.surfaces))
+        typed = set().union(*(typed_name.get(variant_key(s), set()) for s in occ.surfaces))
         candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
         target, why = (None, "no definition in the corpus")
-        if candidates:
+        if len(typed) == 1 and set(candidates) <= typed:
+            # Nothing defines the letters: the only sense is the name itself with a type word
+            # ("the YOLOv8n model", "the CUB-200-2011 dataset"), no expansion a bare use could mean instead.
+            target, why = min(typed), "its only sense, also written with a type word"
+        elif candidates:
             own = {case_key(s) for s in occ.surfaces}
             listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
             defining: dict[int, set[int]] = {}

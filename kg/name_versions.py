@@ -32,6 +32,7 @@ __all__ = [
     "tokens",
     "version_signature",
     "versions_compatible",
+    "versions_last",
 ]
 
 # Token grammar of versions and sizes (after lower-casing and splitting at separators):
@@ -139,6 +140,24 @@ def version_signature(surface: str) -> tuple[str, ...]:
     """
     toks = tokens(surface)
     return tuple(sorted(_normal_version(t) for t, flag in zip(toks, _version_flags(toks)) if flag))
+
+
+@lru_cache(maxsize=1 << 18)
+def versions_last(surface: str) -> str | None:
+    """Return a name's other words in order, then its version parts sorted; ``None`` without both.
+
+    Two orders of one model's name ("Claude Opus 4.6" / "Claude 4.6 Opus")
+    read the same; the words that are not version parts keep their order
+    ("WMT14 En-De" is not "WMT14 De-En").
+
+    >>> versions_last("Gemini Pro 2.5") == versions_last("Gemini-2.5-Pro"), versions_last("Gemini"), versions_last("2.5")
+    (True, None, None)
+    """
+    toks = tokens(surface)
+    flags = _version_flags(toks)
+    words = [t for t, flag in zip(toks, flags) if not flag]
+    parts = sorted(_normal_version(t) for t, flag in zip(toks, flags) if flag)
+    return " ".join(words + parts) if words and parts else None
 
 
 def _letter_count_explains(short: str, long_words: list[str]) -> bool:

@@ -19,7 +19,8 @@ it has and which family it belongs to. Rules, in the order they apply:
    "SAM2" and "SAM2-UNet"), each part resolving on its own.
 2. **Long forms.** Two occurrences that share a long form up to case,
    dashes, spacing, plurals, "-ing"/"-ed", British/American spelling, a
-   trailing type word or a vendor prefix (an *identity key*), or that the
+   trailing type word, a vendor prefix (an *identity key*) or the order of
+   their version parts ("Claude Opus 4.6" / "Claude 4.6 Opus"), or that the
    curated lexicon maps onto the same entry of a compatible version, or
    that define one acronym in two wordings of one definition
    (:mod:`kg.acronyms`), are one entity, whatever type the extractor gave

@@ -942,3 +942,54 @@ def test_a_version_number_with_trailing_zero_parts_is_the_same_version() -> None
     # 2.1 is another version, and so is 3.05; "2.0" and "3.0" only lose zeros that say nothing.
     assert res.assignment[("p4", 0)] not in same
     assert res.assignment[("p5", 0)] == res.assignment[("p6", 0)] != res.assignment[("p7", 0)]
+
+
+def test_a_version_written_before_or_after_its_edition_word_is_one_model() -> None:
+    """"Zorbmind Pro 2.5" and "Zorbmind 2.5 Pro" are one model; another edition or version is not."""
+    res = resolve(
+        [
+            paper("p1", ent("Model", "Zorbmind 2.5 Pro")),
+            paper("p2", ent("Model", "Zorbmind Pro 2.5")),
+            paper("p3", ent("Model", "Zorbmind-Pro-2.5")),
+            paper("p4", ent("Model", "Zorbmind 2.5 Flash")),
+            paper("p5", ent("Model", "Zorbmind Pro 2.6")),
+            paper("p6", ent("Dataset", "ZQ14 En-De")),
+            paper("p7", ent("Dataset", "ZQ14 De-En")),
+        ],
+        lexicon=None,
+    )
+    assert res.assignment[("p1", 0)] == res.assignment[("p2", 0)] == res.assignment[("p3", 0)]
+    assert len({res.assignment[(p, 0)] for p in ("p1", "p4", "p5")}) == 3
+    # only the version parts move: the other words keep their order (a direction is no version)
+    assert res.assignment[("p6", 0)] != res.assignment[("p7", 0)]
+
+
+def test_a_year_before_a_type_word_is_the_same_edition() -> None:
+    res = resolve(
+        [
+            paper("p1", ent("Dataset", "ZorbSet 2019")),
+            paper("p2", ent("Dataset", "ZorbSet 2019 dataset")),
+            paper("p3", ent("Dataset", "ZorbSet-19")),
+            paper("p4", ent("Dataset", "ZorbSet 2020 dataset")),
+        ],
+        lexicon=None,
+    )
+    assert res.assignment[("p1", 0)] == res.assignment[("p2", 0)] == res.assignment[("p3", 0)]
+    assert res.assignment[("p4", 0)] != res.assignment[("p1", 0)]
+
+
+def test_a_bare_acronym_whose_only_sense_is_its_own_name_with_a_type_word_joins_it() -> None:
+    """Nothing spells "QZN-7" out: "the QZN-7 model" is the only sense, so a bare "QZN-7" is that model.
+
+    In a big corpus a sense two papers name must otherwise beat the sense
+    nobody defined, and the bare uses stayed a second "QZN-7" node.
+    """
+    filler = [paper(f"f{i:04d}", ent("Method", f"Filler method {i}")) for i in range(4000)]
+    bare = [paper(f"b{i}", ent("Model", "QZN-7")) for i in range(6)]
+    typed = [paper("t1", ent("Model", "QZN-7 model")), paper("t2", ent("Model", "QZN-7 model"))]
+    res = resolve(filler + bare + typed, lexicon=None)
+    assert len({res.assignment[(p.id, 0)] for p in bare + typed}) == 1
+    assert dict(entity_named(res, "Model", "QZN-7").trace.rules)["bare acronym: its only sense, also written with a type word"] == 6
+    # A paper that spells the letters out as something else leaves the choice to each paper's context.
+    res = resolve(filler + bare + typed + [paper("d1", ent("Method", "Quux Zorb Nets 7", "QZN-7"))], lexicon=None)
+    assert all(not r.startswith("bare acronym: its only sense") for e in res.entities for r, _ in e.trace.rules)
