@@ -6,7 +6,9 @@ writes, per type, the N entities with most papers: rank, label, node id,
 papers, aliases and one evidence sentence. Verdicts are a reader's: when
 ``--verdicts`` names an earlier audit file, its verdict and reason columns
 are carried over for entities with the same type and label, and the summary
-counts them (``real`` / ``not``; a row without a verdict is ``todo``).
+counts them (``real`` / ``not``; a row without a verdict is ``todo``). An
+entity whose label another entity of the top N already has (up to case,
+dashes and plurals) is ``not``, a duplicate, whatever the verdict file says.
 
     python bench/resolution_audit.py outputs/extractions.jsonl --top 100 \\
         --verdicts docs/audit/entities-ai-2025-2026.tsv -o docs/audit/entities-ai-2025-2026.tsv
@@ -27,6 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from kg.graph import entity_node_id
+from kg.names import variant_key
 from kg.records import ENTITY_TYPES, PaperExtraction
 from kg.registry import IdRegistry
 from kg.resolve import resolve_stream
@@ -57,6 +60,22 @@ def read_records(path: Path) -> Iterator[PaperExtraction]:
                     batch[order[n]] = PaperExtraction.from_dict(json.loads(line))
         for i in sorted(batch):
             yield batch[i]
+
+
+def duplicate_ranks(labels: list[str]) -> dict[int, int]:
+    """Return rank -> the earlier rank with the same label up to case, dashes and plurals (ranks from 1).
+
+    Two entities of one label among the top N are one thing split, whatever a
+    reader said of the label: verdicts are carried over by label, so they
+    cannot tell the two apart.
+    """
+    first: dict[str, int] = {}
+    out: dict[int, int] = {}
+    for rank, label in enumerate(labels, start=1):
+        seen = first.setdefault(variant_key(label), rank)
+        if seen != rank:
+            out[rank] = seen
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,9 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(COLUMNS)
         for etype in ENTITY_TYPES:
+            duplicates = duplicate_ranks([streamed.entities[i].name for i in top[etype]])
             for rank, i in enumerate(top[etype], start=1):
                 entity = streamed.entities[i]
                 verdict, reason = verdicts.get((etype, entity.name), ("", ""))
+                if rank in duplicates:
+                    verdict, reason = "not", f"duplicate: the label of rank {duplicates[rank]}"
                 counts.setdefault(etype, Counter())[verdict or "todo"] += 1
                 aliases = "; ".join(entity.aliases[:12]) + ("; ..." if len(entity.aliases) > 12 else "")
                 example = " ".join(examples.get(i, "").split())
