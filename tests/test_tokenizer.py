@@ -107,6 +107,9 @@ def test_training_data_is_placed_on_the_same_tokens() -> None:
         ("e.g. ZorbNet", "ZorbNet"),
         ("quill methods, etc.", "quill methods"),
         ("Zorb vs. Quill", "Zorb vs. Quill"),
+        ("Neural ZF", "Neural ZF"),
+        ("Neural CF", "Neural CF"),  # an acronym in capitals is no "cf."
+        ("E.g. ZorbNet", "ZorbNet"),
     ],
 )
 def test_a_mention_ends_before_a_bracket_it_never_closes(mention: str, expected: str) -> None:

@@ -334,11 +334,12 @@ def mention_spans(doc: Doc, entities: list[dict[str, Any]]) -> list[Span]:
 LEADING_ARTICLES = ("the ", "The ", "a ", "A ", "an ", "An ")
 # A Latin abbreviation at a name's edge is the sentence going on ("keyword spotting i.e. finding
 # ...", "e.g. Zorb"): the tagger sometimes runs a mention into it.
-_LATIN = r"(?:i\.\s?e|e\.\s?g|etc|cf|viz|vs|a\.k\.a)\b"
+# Lower case only (a capital "E.g." or "I.e." aside): "Neural CF" is collaborative filtering.
+_LATIN = r"(?:[iI]\.\s?e|[eE]\.\s?g|etc|cf|viz|vs|a\.k\.a)\b"
 #: "i.e.", "e.g.", "etc." ... where they start (a word with its dot).
-LATIN_ABBREVIATION = re.compile(_LATIN + r"\.", re.IGNORECASE)
-_LATIN_TAIL = re.compile(r"\s+" + _LATIN + r"\.?$", re.IGNORECASE)
-_LATIN_LEAD = re.compile(_LATIN + r"\.?,?\s+", re.IGNORECASE)
+LATIN_ABBREVIATION = re.compile(_LATIN + r"\.")
+_LATIN_TAIL = re.compile(r"\s+" + _LATIN + r"\.?$")
+_LATIN_LEAD = re.compile(_LATIN + r"\.?,?\s+")
 #: LaTeX a name is wrapped in (a command with its brace, math dollars) or a command left dangling.
 _LATEX_LEAD = re.compile(r"(?:\$|\\[A-Za-z]+\{)+")
 _LATEX_TAIL = re.compile(r"(?:\s*\\[A-Za-z]+\{?|[}$])+$")
