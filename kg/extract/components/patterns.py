@@ -86,9 +86,10 @@ class CuePatterns:
         self.bare_proposal_cue = re.compile(
             rf"(?:and|,|;)\s+(?:then\s+|further\s+|also\s+)?(?:{after_and})\b"
         )
-        self.naming_cue = re.compile(
-            rf"(?:{'|'.join(_any_first_case(c) for c in lists.naming_cues)}),?\s+(?:as\s+)?[\"'\u201c\u2018]?"
-        )
+        # Each cue as written and capitalised ("We call this X"), as plain literals: a character
+        # class in front of every cue made this search nine times slower.
+        naming = tuple(dict.fromkeys(w for c in lists.naming_cues for w in (c, c[:1].upper() + c[1:])))
+        self.naming_cue = re.compile(rf"(?:{_alternation(naming)}),?\s+(?:as\s+)?[\"'\u201c\u2018]?")
         connector = f"(?:{_alternation(lists.connectors)})"
         self.cap_phrase = re.compile(
             rf"(?<![\w\-]){_CAP_WORD}(?:\s+(?:{connector}\s+)?{_CAP_WORD}){{0,6}}(?![\w\-])"
