@@ -993,3 +993,13 @@ def test_a_bare_acronym_whose_only_sense_is_its_own_name_with_a_type_word_joins_
     # A paper that spells the letters out as something else leaves the choice to each paper's context.
     res = resolve(filler + bare + typed + [paper("d1", ent("Method", "Quux Zorb Nets 7", "QZN-7"))], lexicon=None)
     assert all(not r.startswith("bare acronym: its only sense") for e in res.entities for r, _ in e.trace.rules)
+
+
+def test_an_acronym_with_a_type_word_is_no_label_where_another_entity_owns_the_acronym() -> None:
+    """"ZEPA framework" is the acronym ZEPA: the entity that owns ZEPA keeps it as a label, alone."""
+    owner = [paper(f"d{i}", ent("Method", "Zorb Embedding Predictive Architecture", "ZEPA")) for i in range(3)]
+    owner += [paper(f"b{i}", ent("Method", "ZEPA"), ent("Dataset", "QuillSet")) for i in range(9)]
+    other = paper("x1", ent("Method", "zorb encoding predictive architecture", "ZEPA", "ZEPA framework"))
+    res = resolve([*owner, other], lexicon=None)
+    assert res.entities[res.assignment[("b0", 0)]].name == "ZEPA"
+    assert res.entities[res.assignment[("x1", 0)]].name == "zorb encoding predictive architecture"
