@@ -573,7 +573,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     lexicon_forms: dict[int, set[str]] = {}  # cluster -> acronyms its lexicon entry lists (case kept)
     defining_papers: dict[str, dict[int, set[int]]] = {}  # acronym key -> cluster -> papers defining it so
     named_spelling: dict[str, set[int]] = {}  # a proper name's variant key -> clusters ("ZORB-bench")
-    typed_name: dict[str, set[int]] = {}  # an acronym-like name's variant key -> clusters naming it with a type word
+    self_named: dict[str, set[int]] = {}  # a long form's variant key, type word dropped -> clusters
     lexicon_types: dict[int, Counter[str]] = {}  # cluster -> types of the lexicon entries it matched
     defined_in_paper: dict[int, list[int]] = {}  # paper -> its defined occurrences
     for n, occ in enumerate(occs):
@@ -594,9 +594,9 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 # "the VisA dataset" is VisA (the guide drops the type word): a bare "VisA" finds it.
                 for key in _pointer_keys(bare, defining=True):
                     pointer.setdefault(key, set()).add(root)
-                if surface in occ.long_forms:
-                    typed_name.setdefault(variant_key(bare), set()).add(root)
         for surface in occ.long_forms:
+            # The acronym's own name written otherwise: with a type word, in another case ("gpt-oss").
+            self_named.setdefault(variant_key(keys.without_type_word(surface, occ.type)), set()).add(root)
             spelling.setdefault(case_key(surface), set()).add(root)
             if looks_like_name(surface):
                 named_spelling.setdefault(variant_key(surface), set()).add(root)
@@ -620,13 +620,14 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
         spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
         renamed = set().union(*(named_spelling.get(variant_key(s), set()) for s in occ.surfaces))
-        typed = set().union(*(typed_name.get(variant_key(s), set()) for s in occ.surfaces))
+        same_name = set().union(*(self_named.get(variant_key(s), set()) for s in occ.surfaces))
         candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
         target, why = (None, "no definition in the corpus")
-        if len(typed) == 1 and set(candidates) <= typed:
-            # Nothing defines the letters: the only sense is the name itself with a type word
-            # ("the YOLOv8n model", "the CUB-200-2011 dataset"), no expansion a bare use could mean instead.
-            target, why = min(typed), "its only sense, also written with a type word"
+        if len(same_name) == 1 and set(candidates) <= same_name:
+            # Nothing spells the letters out otherwise: the only sense is the name itself, with a type
+            # word or in another case ("the YOLOv8n model", "gpt-oss"), no expansion a bare use could
+            # mean instead.
+            target, why = min(same_name), "its only sense is the same name"
         elif candidates:
             own = {case_key(s) for s in occ.surfaces}
             listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}

@@ -989,7 +989,7 @@ def test_a_bare_acronym_whose_only_sense_is_its_own_name_with_a_type_word_joins_
     typed = [paper("t1", ent("Model", "QZN-7 model")), paper("t2", ent("Model", "QZN-7 model"))]
     res = resolve(filler + bare + typed, lexicon=None)
     assert len({res.assignment[(p.id, 0)] for p in bare + typed}) == 1
-    assert dict(entity_named(res, "Model", "QZN-7").trace.rules)["bare acronym: its only sense, also written with a type word"] == 6
+    assert dict(entity_named(res, "Model", "QZN-7").trace.rules)["bare acronym: its only sense is the same name"] == 6
     # A paper that spells the letters out as something else leaves the choice to each paper's context.
     res = resolve(filler + bare + typed + [paper("d1", ent("Method", "Quux Zorb Nets 7", "QZN-7"))], lexicon=None)
     assert all(not r.startswith("bare acronym: its only sense") for e in res.entities for r, _ in e.trace.rules)
@@ -1003,3 +1003,13 @@ def test_an_acronym_with_a_type_word_is_no_label_where_another_entity_owns_the_a
     res = resolve([*owner, other], lexicon=None)
     assert res.entities[res.assignment[("b0", 0)]].name == "ZEPA"
     assert res.entities[res.assignment[("x1", 0)]].name == "zorb encoding predictive architecture"
+
+
+def test_a_bare_acronym_whose_only_sense_is_its_own_name_in_another_case_joins_it() -> None:
+    """"zorb-qx" (a name, lower case) in 3 papers and "ZORB-QX" bare in 6 are one model."""
+    filler = [paper(f"f{i:04d}", ent("Method", f"Filler method {i}")) for i in range(4000)]
+    named = [paper(f"n{i}", ent("Model", "zorb-qx")) for i in range(3)]
+    bare = [paper(f"b{i}", ent("Model", "ZORB-QX")) for i in range(6)]
+    res = resolve(filler + named + bare, lexicon=None)
+    assert len({res.assignment[(p.id, 0)] for p in named + bare}) == 1
+
