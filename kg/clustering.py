@@ -627,7 +627,8 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             # Nothing spells the letters out otherwise: the only sense is the name itself, with a type
             # word or in another case ("the YOLOv8n model", "gpt-oss"), no expansion a bare use could
             # mean instead.
-            target, why = min(same_name), "its only sense is the same name"
+            target = min(same_name)
+            why = "same name in another case" if target in renamed else "its only sense is the same name"
         elif candidates:
             own = {case_key(s) for s in occ.surfaces}
             listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
