@@ -31,7 +31,9 @@ it has and which family it belongs to. Rules, in the order they apply:
    never merge two long forms: "SAM" the optimiser and "SAM" the
    segmentation model stay apart, and so do two expansions of one acronym.
 4. **Bare short forms** (an occurrence whose every surface is acronym-like)
-   attach to a defining entity: the one defined in the same paper, else the
+   attach to a defining entity: the only sense the corpus has when that
+   sense is the acronym's own name written otherwise ("the YOLOv8n model",
+   "gpt-oss"), the one defined in the same paper, else the
    sense the paper's other entities and the corpus point to, against a
    sense nobody defined unless the corpus's definitions overwhelmingly give
    one sense (:mod:`kg.clustering`, :mod:`kg.acronyms`); otherwise they
