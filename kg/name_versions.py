@@ -148,7 +148,8 @@ def versions_last(surface: str) -> str | None:
 
     Two orders of one model's name ("Claude Opus 4.6" / "Claude 4.6 Opus")
     read the same; the words that are not version parts keep their order
-    ("WMT14 En-De" is not "WMT14 De-En").
+    ("WMT14 En-De" is not "WMT14 De-En"), and so do plain numbers
+    ("SemEval-2025 Task 11" is not "SemEval-2011 Task 25").
 
     >>> versions_last("Gemini Pro 2.5") == versions_last("Gemini-2.5-Pro"), versions_last("Gemini"), versions_last("2.5")
     (True, None, None)
@@ -156,8 +157,12 @@ def versions_last(surface: str) -> str | None:
     toks = tokens(surface)
     flags = _version_flags(toks)
     words = [t for t, flag in zip(toks, flags) if not flag]
-    parts = sorted(_normal_version(t) for t, flag in zip(toks, flags) if flag)
-    return " ".join(words + parts) if words and parts else None
+    parts = [_normal_version(t) for t, flag in zip(toks, flags) if flag]
+    # Plain numbers keep their order ("Task 1 Track 2" is not "Task 2 Track 1"); sizes and edition
+    # words may stand anywhere ("Mistral 7B v0.3" / "Mistral v0.3 7B").
+    numbers = [t for t in parts if _DIGIT_RUN.fullmatch(t)]
+    others = sorted(t for t in parts if not _DIGIT_RUN.fullmatch(t))
+    return " ".join(words + numbers + others) if words and parts else None
 
 
 def _letter_count_explains(short: str, long_words: list[str]) -> bool:

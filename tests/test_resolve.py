@@ -955,6 +955,10 @@ def test_a_version_written_before_or_after_its_edition_word_is_one_model() -> No
             paper("p5", ent("Model", "Zorbmind Pro 2.6")),
             paper("p6", ent("Dataset", "ZQ14 En-De")),
             paper("p7", ent("Dataset", "ZQ14 De-En")),
+            paper("p8", ent("Dataset", "ZorbEval-2025 Task 11")),
+            paper("p9", ent("Dataset", "ZorbEval-2011 Task 25")),
+            paper("q1", ent("Model", "Quillion 7B v0.3")),
+            paper("q2", ent("Model", "Quillion v0.3 7B")),
         ],
         lexicon=None,
     )
@@ -962,6 +966,9 @@ def test_a_version_written_before_or_after_its_edition_word_is_one_model() -> No
     assert len({res.assignment[(p, 0)] for p in ("p1", "p4", "p5")}) == 3
     # only the version parts move: the other words keep their order (a direction is no version)
     assert res.assignment[("p6", 0)] != res.assignment[("p7", 0)]
+    # plain numbers keep their order (two editions, two tasks); a size may stand before or after
+    assert res.assignment[("p8", 0)] != res.assignment[("p9", 0)]
+    assert res.assignment[("q1", 0)] == res.assignment[("q2", 0)]
 
 
 def test_a_year_before_a_type_word_is_the_same_edition() -> None:
