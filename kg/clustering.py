@@ -112,6 +112,7 @@ class Keys:
         self._attested = attested
         self._licensed = licensed
         self._cache: dict[tuple[str, str], str] = {}
+        self._unordered: dict[tuple[str, str], str | None] = {}
 
     def identity(self, surface: str, etype: EntityType) -> str:
         """Return the identity key of ``surface`` as a name of type ``etype``.
@@ -154,8 +155,11 @@ class Keys:
         in order, then its version, size and edition parts sorted
         (:func:`kg.name_versions.versions_last`).
         """
-        form = versions_last(self._bare_name(surface, etype))
-        return variant_key(form) if form is not None else None
+        cache_key = (surface, etype)
+        if cache_key not in self._unordered:
+            form = versions_last(self._bare_name(surface, etype))
+            self._unordered[cache_key] = variant_key(form) if form is not None else None
+        return self._unordered[cache_key]
 
     def without_type_word(self, surface: str, etype: EntityType) -> str:
         """Return ``surface`` without the trailing type word :meth:`identity` drops, else unchanged.

@@ -106,11 +106,12 @@ def choose_label(
     place: the field writes LoRA and DPO, and so does the graph.
     """
     groups: dict[str, Counter[str]] = {}
-    has_long = any(not is_short_form(keys.without_type_word(s, etype)) for s in surfaces)
+    # "JEPA framework" is the acronym too (the guide drops the type word): not this entity's label
+    # where another entity owns "JEPA" and this one has a long form of its own.
+    bare = {s: keys.without_type_word(s, etype) for s in surfaces}
+    has_long = any(not is_short_form(b) for b in bare.values())
     for surface, count in surfaces.items():
-        # "JEPA framework" is the acronym too (the guide drops the type word): not this entity's label
-        # where another entity owns "JEPA" and this one has a long form of its own.
-        short = keys.without_type_word(surface, etype)
+        short = bare[surface]
         if has_long and is_short_form(short) and acronym_key(short) in shared_short:
             continue
         groups.setdefault(keys.identity(surface, etype), Counter())[surface] += count

@@ -440,6 +440,13 @@ def _joined_formula(text: str, start: int, end: int) -> int:
     return end
 
 
+def _without_trailing_edge(text: str, start: int, end: int) -> int:
+    """Return ``end`` moved left past edge punctuation, keeping a bracket the name closes ("(GLS)")."""
+    while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
+        end -= 1
+    return end
+
+
 def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> None:
     """Strip surrounding punctuation and one leading article from a candidate, in place.
 
@@ -462,16 +469,13 @@ def trim_candidate(text: str, cand: Candidate, *, possessive: bool = False) -> N
             break
         start, end = (lead.end() if lead else start), (tail.start() if tail else end)
         end = max(start, end)  # "$ $": the lead and the tail met
-    while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
-        end -= 1
+    end = _without_trailing_edge(text, start, end)
     latin = _LATIN_LEAD.match(text, start, end)
     if latin and latin.end() < end:
         start = latin.end()
     latin = _LATIN_TAIL.search(text, start, end)
     if latin and latin.start() > start:
-        end = latin.start()
-        while end > start and text[end - 1] in NAME_EDGE and not _closes_inside(text, start, end):
-            end -= 1
+        end = _without_trailing_edge(text, start, latin.start())
     _, stray = _brackets(text, start, end)
     if stray is not None:
         # "(NeRF)-based" tagged from inside the bracket: the name before it, unless a capitalised
