@@ -490,6 +490,33 @@ def _long_forms(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[str,
     return tuple(s for s in occ.long_forms if s in spelled or not defined_otherwise(s))
 
 
+def _worded_acronym(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[str, ...] | None:
+    """Return the acronyms an occurrence writes only with a type word ("the WMDP benchmark"), else ``None``.
+
+    Such a name spells nothing out: it is the bare acronym (the guide drops
+    the type word), so it must be resolved as the bare acronym is, not
+    stand as a sense of its own. As a sense it split the field's name in
+    two: "WMDP benchmark" in one paper held the bare "WMDP" of eleven others
+    apart from the paper that spells WMDP out, and "VAE framework" beside
+    "VAE" in one paper read as a definition of VAE. A form the lexicon
+    knows ("GSM8K dataset") stays the lexicon's entity.
+    """
+    if not occ.long_forms:
+        return None
+    bare: list[str] = []
+    for surface in occ.long_forms:
+        name = keys.without_type_word(surface, occ.type)
+        if name == surface or not is_short_form(name):
+            return None
+        if lexicon.entry(surface, occ.type, bare=False) or lexicon.entry(name, occ.type, bare=False):
+            return None
+        bare.append(name)
+    own = {acronym_key(short) for short in occ.short_forms}
+    if own and any(acronym_key(name) not in own for name in bare):
+        return None
+    return tuple(dict.fromkeys([*bare, *occ.short_forms]))
+
+
 def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: LexiconView) -> Clustering:
     """Unite the occurrences that are one entity (rules 2-4 of :mod:`kg.resolve`).
 
@@ -507,7 +534,8 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     # The corpus's definitions of each acronym (kg.acronyms): which long forms are one definition,
     # which sense dominates, which definitions were cut short.
     definitions = Definitions()
-    long_forms = [_long_forms(occ, keys, lexicon) for occ in occs]
+    worded = [_worded_acronym(occ, keys, lexicon) for occ in occs]
+    long_forms = [() if w is not None else _long_forms(occ, keys, lexicon) for occ, w in zip(occs, worded)]
     for occ, forms in zip(occs, long_forms):
         for short in occ.short_forms if forms else ():
             for surface in forms:
@@ -552,8 +580,8 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             if entry:
                 strong.add("x\x00" + "\x00".join(entry))
                 lexicon_of[n] = entry
-        if not occ.long_forms:
-            for surface in occ.short_forms:
+        if not long_forms[n]:
+            for surface in worded[n] or occ.short_forms:
                 entry = lexicon.entry(surface, occ.type, bare=True)
                 if entry:
                     strong.add("x\x00" + "\x00".join(entry))
@@ -621,33 +649,37 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     for n, occ in enumerate(occs):
         if defined[n]:
             continue
-        bare_keys = sorted({k for s in occ.surfaces for k in _pointer_keys(s, defining=False)})
-        spelled = set().union(*(spelling.get(case_key(s), set()) for s in occ.surfaces))
-        renamed = set().union(*(named_spelling.get(variant_key(s), set()) for s in occ.surfaces))
-        same_name = set().union(*(self_named.get(variant_key(s), set()) for s in occ.surfaces))
+        surfaces = worded[n] or occ.surfaces
+        bare_keys = sorted({k for s in surfaces for k in _pointer_keys(s, defining=False)})
+        spelled = set().union(*(spelling.get(case_key(s), set()) for s in surfaces))
+        renamed = set().union(*(named_spelling.get(variant_key(s), set()) for s in surfaces))
+        same_name = set().union(*(self_named.get(variant_key(s), set()) for s in surfaces))
         candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
+        if worded[n]:
+            # The type word says what the acronym names: "the HAC dataset" is no sense of another type.
+            candidates = [c for c in candidates if cluster_types[c][occ.type]]
         target, why = (None, "no definition in the corpus")
         if len(same_name) == 1 and set(candidates) <= same_name:
-            # Nothing spells the letters out otherwise: the only sense is the name itself, with a type
-            # word or in another case ("the YOLOv8n model", "gpt-oss"), no expansion a bare use could
-            # mean instead.
+            # Nothing spells the letters out otherwise: the only sense is the name itself, in another
+            # case ("gpt-oss") or with a type word the lexicon knows (other such forms resolve as the
+            # bare acronym, _worded_acronym), no expansion a bare use could mean instead.
             target = min(same_name)
             why = "same name in another case" if target in renamed else "its only sense is the same name"
         elif candidates:
-            own = {case_key(s) for s in occ.surfaces}
+            own = {case_key(s) for s in surfaces}
             listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
             defining: dict[int, set[int]] = {}
             for key in bare_keys:
                 for root, papers in defining_papers.get(key, {}).items():
                     defining.setdefault(root, set()).update(papers)
             dominant = dominant_of({root: len(papers) for root, papers in defining.items()})
-            own_keys = {acronym_key(s) for s in occ.surfaces}
+            own_keys = {acronym_key(s) for s in surfaces}
             written_here: set[int] = set()
             for m in defined_in_paper.get(occ.paper, ()):
                 root = uf.find(m)
                 if root in candidates and (
                     any(acronym_key(s) in own_keys for s in occs[m].short_forms)
-                    or any(acronym_spells(s, lf) for s in occ.surfaces for lf in occs[m].long_forms)
+                    or any(acronym_spells(s, lf) for s in surfaces for lf in occs[m].long_forms)
                 ):
                     written_here.add(root)
             target, why = _choose_sense(
@@ -661,7 +693,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 context_counts,
                 n_papers,
                 dominant,
-                any(lexicon.knows_type(s, occ.type) for s in occ.surfaces),
+                any(lexicon.knows_type(s, occ.type) for s in surfaces),
                 renamed,
                 sense_types,
                 written_here,
@@ -670,7 +702,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         # Lone acronyms with no sense to join are one entity per spelling (case aside: nobody
         # defined either), whatever type the extractor guessed for each use; the entity takes
         # the majority type.
-        decisions.append((n, target, sorted({variant_key(s) for s in occ.surfaces})))
+        decisions.append((n, target, sorted({variant_key(s) for s in surfaces})))
     bare_first: dict[str, int] = {}
     for n, target, group_keys in decisions:
         if target is not None:

@@ -84,6 +84,15 @@ def choose_type(votes: Counter[str], lexicon_types: Counter[str]) -> tuple[Entit
     return _TYPES[best], reason
 
 
+def _worded_acronym(surface: str) -> bool:
+    """Say whether ``surface`` is an acronym with a type word of any type ("SAT dataset", "ZWB framework")."""
+    for etype in ENTITY_TYPES:
+        typed = split_type_word(surface, etype)
+        if typed is not None and is_short_form(typed[0]):
+            return True
+    return False
+
+
 def choose_label(
     surfaces: Counter[str],
     etype: EntityType,
@@ -109,7 +118,8 @@ def choose_label(
     # "JEPA framework" is the acronym too (the guide drops the type word): not this entity's label
     # where another entity owns "JEPA" and this one has a long form of its own.
     bare = {s: keys.without_type_word(s, etype) for s in surfaces}
-    has_long = any(not is_short_form(b) for b in bare.values())
+    # "SAT dataset" in an entity typed Method is the acronym with another type's type word: no long form.
+    has_long = any(not is_short_form(b) and not _worded_acronym(s) for s, b in bare.items())
     for surface, count in surfaces.items():
         short = bare[surface]
         if has_long and is_short_form(short) and acronym_key(short) in shared_short:

@@ -985,21 +985,34 @@ def test_a_year_before_a_type_word_is_the_same_edition() -> None:
     assert res.assignment[("p4", 0)] != res.assignment[("p1", 0)]
 
 
-def test_a_bare_acronym_whose_only_sense_is_its_own_name_with_a_type_word_joins_it() -> None:
-    """Nothing spells "QZN-7" out: "the QZN-7 model" is the only sense, so a bare "QZN-7" is that model.
+def test_an_acronym_written_with_a_type_word_is_resolved_as_the_bare_acronym() -> None:
+    """"The QZN-7 model" spells nothing out: it is the bare "QZN-7", not a sense of it.
 
-    In a big corpus a sense two papers name must otherwise beat the sense
-    nobody defined, and the bare uses stayed a second "QZN-7" node.
+    As a sense of its own, in a big corpus it had to beat the sense nobody
+    defined, and the bare uses stayed a second "QZN-7" node; with a paper
+    that spells the letters out, the bare uses chose between that sense and
+    the name itself.
     """
     filler = [paper(f"f{i:04d}", ent("Method", f"Filler method {i}")) for i in range(4000)]
     bare = [paper(f"b{i}", ent("Model", "QZN-7")) for i in range(6)]
     typed = [paper("t1", ent("Model", "QZN-7 model")), paper("t2", ent("Model", "QZN-7 model"))]
     res = resolve(filler + bare + typed, lexicon=None)
     assert len({res.assignment[(p.id, 0)] for p in bare + typed}) == 1
-    assert dict(entity_named(res, "Model", "QZN-7").trace.rules)["bare acronym: its only sense is the same name"] == 6
-    # A paper that spells the letters out as something else leaves the choice to each paper's context.
-    res = resolve(filler + bare + typed + [paper("d1", ent("Method", "Quux Zorb Nets 7", "QZN-7"))], lexicon=None)
-    assert all(not r.startswith("bare acronym: its only sense") for e in res.entities for r, _ in e.trace.rules)
+    assert dict(entity_named(res, "Model", "QZN-7").trace.rules)["bare acronym: no definition in the corpus"] == 8
+    # A paper that spells the letters out is one sense; the name with its type word goes where
+    # the bare name goes (here: apart, the sense nobody defined being likelier in this corpus).
+    defined = paper("d1", ent("Method", "Quux Zorb Nets 7", "QZN-7"))
+    res = resolve(filler + bare + typed + [defined], lexicon=None)
+    assert len({res.assignment[(p.id, 0)] for p in bare + typed}) == 1
+    assert res.assignment[("d1", 0)] != res.assignment[("t1", 0)]
+    # The type word beside the bare acronym in one paper is no definition of it either:
+    # "ZWB framework" / "ZWB" joins the sense the corpus spells out, as a bare "ZWB" would.
+    spelled = [paper(f"s{i}", ent("Method", "Zeta Wave Blending", "ZWB")) for i in range(5)]
+    worded = paper("w1", ent("Method", "ZWB framework", "ZWB"))
+    res = resolve(spelled + [worded, paper("w2", ent("Method", "ZWB"))], lexicon=None)
+    assert len({res.assignment[(p.id, 0)] for p in [*spelled, worded]}) == 1
+    assert res.assignment[("w2", 0)] == res.assignment[("w1", 0)]
+    assert [e.paper_count for e in res.entities] == [7]
 
 
 def test_an_acronym_with_a_type_word_is_no_label_where_another_entity_owns_the_acronym() -> None:
@@ -1010,6 +1023,24 @@ def test_an_acronym_with_a_type_word_is_no_label_where_another_entity_owns_the_a
     res = resolve([*owner, other], lexicon=None)
     assert res.entities[res.assignment[("b0", 0)]].name == "ZEPA"
     assert res.entities[res.assignment[("x1", 0)]].name == "zorb encoding predictive architecture"
+
+
+def test_an_acronym_with_another_types_type_word_is_no_long_form_label() -> None:
+    """Bare "ZAT" (Method) and "ZAT dataset" (Dataset), left apart from the two senses papers spell out.
+
+    The group is labelled by the acronym its papers write, not "ZAT dataset"
+    (the type word of another type made that look like a long form of its
+    own, and the shared acronym lost to it); and "the ZAT dataset" is no
+    sense of another type: it does not join the Task the letters spell out.
+    """
+    filler = [paper(f"f{i:04d}", ent("Method", f"Filler method {i}")) for i in range(4000)]
+    spelled = [paper(f"s{i}", ent("Task", "zorb anchor tracking", "ZAT")) for i in range(3)]
+    spelled += [paper(f"t{i}", ent("Method", "zeta attention transfer", "ZAT")) for i in range(3)]
+    bare = [paper(f"b{i}", ent("Method", "ZAT")) for i in range(8)]
+    worded = paper("w1", ent("Dataset", "ZAT dataset"))
+    res = resolve(filler + spelled + bare + [worded], lexicon=None)
+    assert res.assignment[("w1", 0)] == res.assignment[("b0", 0)] != res.assignment[("s0", 0)]
+    assert res.entities[res.assignment[("w1", 0)]].name == "ZAT"
 
 
 def test_a_bare_acronym_whose_only_sense_is_its_own_name_in_another_case_joins_it() -> None:
