@@ -40,6 +40,7 @@ from kg.names import (
 )
 from kg.occurrences import Occurrence
 from kg.records import ENTITY_TYPES, EntityType
+from kg.type_words import type_word_is_own, whole_entry, worded_acronym
 
 __all__ = [
     "ATTACH_MARGIN",
@@ -490,33 +491,6 @@ def _long_forms(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[str,
     return tuple(s for s in occ.long_forms if s in spelled or not defined_otherwise(s))
 
 
-def _worded_acronym(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[str, ...] | None:
-    """Return the acronyms an occurrence writes only with a type word ("the WMDP benchmark"), else ``None``.
-
-    Such a name spells nothing out: it is the bare acronym (the guide drops
-    the type word), so it must be resolved as the bare acronym is, not
-    stand as a sense of its own. As a sense it split the field's name in
-    two: "WMDP benchmark" in one paper held the bare "WMDP" of eleven others
-    apart from the paper that spells WMDP out, and "VAE framework" beside
-    "VAE" in one paper read as a definition of VAE. A form the lexicon
-    knows ("GSM8K dataset") stays the lexicon's entity.
-    """
-    if not occ.long_forms:
-        return None
-    bare: list[str] = []
-    for surface in occ.long_forms:
-        name = keys.without_type_word(surface, occ.type)
-        if name == surface or not is_short_form(name):
-            return None
-        if lexicon.entry(surface, occ.type, bare=False) or lexicon.entry(name, occ.type, bare=False):
-            return None
-        bare.append(name)
-    own = {acronym_key(short) for short in occ.short_forms}
-    if own and any(acronym_key(name) not in own for name in bare):
-        return None
-    return tuple(dict.fromkeys([*bare, *occ.short_forms]))
-
-
 def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: LexiconView) -> Clustering:
     """Unite the occurrences that are one entity (rules 2-4 of :mod:`kg.resolve`).
 
@@ -534,7 +508,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
     # The corpus's definitions of each acronym (kg.acronyms): which long forms are one definition,
     # which sense dominates, which definitions were cut short.
     definitions = Definitions()
-    worded = [_worded_acronym(occ, keys, lexicon) for occ in occs]
+    worded = [worded_acronym(occ, keys, lexicon) for occ in occs]
     long_forms = [() if w is not None else _long_forms(occ, keys, lexicon) for occ, w in zip(occs, worded)]
     for occ, forms in zip(occs, long_forms):
         for short in occ.short_forms if forms else ():
@@ -542,6 +516,16 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
                 definitions.add(short, surface, occ.paper, occ.type)
     definitions.settle()
     listed_bare: dict[str, tuple[str, ...]] = {}
+    # Where a paper's acronym spells the type word ("Retrieval-Augmented Generation Optimizer
+    # (RAGO)"), or the lexicon names the whole form and another entry the form without it, the
+    # word is the name's ("Cross-Entropy Method" is not "cross-entropy", the loss): no paper's
+    # spelling of that name may drop it, or it would bridge the two.
+    own_word = {
+        keys.plain(surface)
+        for occ, forms in zip(occs, long_forms)
+        for surface in forms
+        if type_word_is_own(surface, occ, keys, lexicon)
+    }
     for n, occ in enumerate(occs):
         strong: set[str] = set()
         cut = False
@@ -564,15 +548,18 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         if cut:
             rule[n] = "definition cut short"
         for surface in long_forms[n] if not cut else ():
+            entry = whole_entry(surface, occ.type, lexicon)
             # The typed key drops this type's type word; the plain one lets another type's
             # occurrence of the very same name meet it ("Segment Anything Model" as Method/Model).
-            strong.add("n\x00" + keys.identity(surface, occ.type))
+            # A name whose type word is its own anywhere in the corpus keeps it everywhere.
+            word_is_own = keys.plain(surface) in own_word
+            if not word_is_own:
+                strong.add("n\x00" + keys.identity(surface, occ.type))
+                unordered = keys.unordered(surface, occ.type)
+                if unordered is not None:
+                    strong.add("o\x00" + occ.type + "\x00" + unordered)
             strong.add("n\x00" + keys.plain(surface))
-            unordered = keys.unordered(surface, occ.type)
-            if unordered is not None:
-                strong.add("o\x00" + occ.type + "\x00" + unordered)
-            entry = lexicon.entry(surface, occ.type, bare=False)
-            if not entry:
+            if not entry and not word_is_own:
                 # "SGD benchmark" without its type word is the lexicon's SGD only if that entry is a
                 # Dataset: the type word says what the name is (the optimiser is no benchmark).
                 stripped = lexicon.entry(keys.without_type_word(surface, occ.type), occ.type, bare=False)
@@ -662,7 +649,7 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         if len(same_name) == 1 and set(candidates) <= same_name:
             # Nothing spells the letters out otherwise: the only sense is the name itself, in another
             # case ("gpt-oss") or with a type word the lexicon knows (other such forms resolve as the
-            # bare acronym, _worded_acronym), no expansion a bare use could mean instead.
+            # bare acronym, kg.type_words.worded_acronym), no expansion a bare use could mean instead.
             target = min(same_name)
             why = "same name in another case" if target in renamed else "its only sense is the same name"
         elif candidates:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.name_versions import incompatibility, names_compatible
-from kg.names import after_connector, compound_head, is_score_like, is_short_form, variant_key
+from kg.names import acronym_key, after_connector, compound_head, is_score_like, is_short_form, variant_key
 from kg.normalize import collapse_whitespace, match_key
 from kg.not_names import not_entity_reason
 from kg.records import EntityType
@@ -132,6 +132,18 @@ def _connector_in_term(surface: str, rest: str, attested: set[str] | frozenset[s
     return bool(head) and variant_key(f"{head[-1]} {rest}") in attested
 
 
+def _acronym_starts_before(surface: str, rest: str, initials: set[str]) -> bool:
+    """Say whether the entity's own acronym starts with the surface's first letter, not the rest's.
+
+    "Self-Compression via MARL" named SCMA is one name with "via" inside it:
+    the acronym's S says the name starts before the connector, so it is not
+    cut to "MARL" (which made SCMA an alias of multi-agent reinforcement
+    learning).
+    """
+    first, after = surface[:1].lower(), rest[:1].lower()
+    return first != after and first in initials
+
+
 def occurrences_of(
     paper: int,
     index: int,
@@ -151,9 +163,15 @@ def occurrences_of(
     not fit (:func:`kg.name_versions.incompatibility`).
     """
     kept: list[str] = []
+    initials = {acronym_key(x)[:1].lower() for x in surfaces if is_short_form(x)}
     for s in surfaces:
         rest = after_connector(s) if " " in s else None
-        if rest is not None and variant_key(rest) in attested and not _connector_in_term(s, rest, attested):
+        if (
+            rest is not None
+            and variant_key(rest) in attested
+            and not _connector_in_term(s, rest, attested)
+            and not _acronym_starts_before(s, rest, initials)
+        ):
             if dropped is not None:
                 dropped[f"connector\t{s}"] += 1
             s = rest

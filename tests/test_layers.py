@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("text", ("kg.links", "kg.lexicons", "kg.latex")),
     ("sources", ("kg.sources",)),
     ("extraction", ("kg.extract", "kg.eval")),
-    ("resolution", ("kg.name_rules", "kg.names", "kg.not_names", "kg.name_versions", "kg.acronyms", "kg.occurrences", "kg.clustering", "kg.labels", "kg.registry", "kg.resolve", "kg.resolve_apart", "kg.explain",
+    ("resolution", ("kg.name_rules", "kg.names", "kg.not_names", "kg.name_versions", "kg.acronyms", "kg.occurrences", "kg.type_words", "kg.clustering", "kg.labels", "kg.registry", "kg.resolve", "kg.resolve_apart", "kg.explain",
                     "kg.resolution_eval")),
     ("graph", ("kg.graph", "kg.node_link", "kg.node_search", "kg.export")),
     ("rdf", ("kg.ontology", "kg.rdf")),

@@ -183,6 +183,84 @@ def test_capitalised_single_word_plural_does_not_merge_but_acronym_plural_does()
     }
 
 
+def test_a_type_word_the_lexicon_names_with_the_name_stays_in_it() -> None:
+    """"Zorb-Entropy Method" (a lexicon entry) is not "zorb-entropy", the loss another entry names.
+
+    Dropping the trailing type word made both one identity key, and the
+    method took the loss's 150 papers' node as its own.
+    """
+    lexicon = LexiconIndex(
+        [
+            LexiconEntry("Method", "zorb-entropy loss", ("zorb-entropy",)),
+            LexiconEntry("Method", "Zorb-Entropy Method", ("ZEM",)),
+        ]
+    )
+    records = [
+        paper("p1", ent("Method", "zorb-entropy")),
+        paper("p2", ent("Method", "Zorb-Entropy Method", "ZEM")),
+        paper("p3", ent("Method", "zorb-entropy loss")),
+        paper("p4", ent("Method", "zorb-entropy-method")),
+    ]
+    res = resolve(records, lexicon=lexicon)
+    assert res.assignment[("p1", 0)] == res.assignment[("p3", 0)] != res.assignment[("p2", 0)]
+    assert res.assignment[("p4", 0)] == res.assignment[("p2", 0)]  # the type word after a hyphen
+    assert res.entities[res.assignment[("p2", 0)]].name == "Zorb-Entropy Method"
+    # Without the lexicon (and without an acronym that spells it) the type word is dropped as
+    # usual: one name, written with and without it.
+    plain = [records[0], paper("p5", ent("Method", "Zorb-Entropy Method"))]
+    assert len({resolve(plain, lexicon=None).assignment[(p, 0)] for p in ("p1", "p5")}) == 1
+
+
+def test_a_name_its_acronym_starts_before_a_connector_is_not_cut() -> None:
+    """"Self-Zorbing via QLS" named SZVQ is one name; "baselines such as QLS" is cut to QLS."""
+    records = [
+        paper("p1", ent("Method", "quorum lattice smoothing", "QLS")),
+        paper("p2", ent("Method", "Self-Zorbing via QLS", "SZQ")),
+        paper("p3", ent("Method", "strong baselines such as QLS")),
+    ]
+    res = resolve(records, lexicon=None)
+    assert res.assignment[("p2", 0)] != res.assignment[("p1", 0)] == res.assignment[("p3", 0)]
+    assert "SZQ" not in res.entities[res.assignment[("p1", 0)]].aliases
+
+
+def test_a_type_word_the_papers_acronym_spells_belongs_to_the_name() -> None:
+    """"Quorum-Augmented Zorbing Optimizer (QAZO)" is a system, not the lexicon's "quorum-augmented zorbing"."""
+    lexicon = LexiconIndex([LexiconEntry("Method", "quorum-augmented zorbing", ("QAZ",))])
+    records = [
+        paper("p1", ent("Method", "quorum-augmented zorbing")),
+        paper("p2", ent("Method", "Quorum-Augmented Zorbing Optimizer", "QAZO")),
+        paper("p3", ent("Dataset", "Quorum-Augmented Zorbing Benchmark", "QAZB")),
+        paper("p4", ent("Method", "Quorum-Augmented Zorbing optimizer")),
+    ]
+    res = resolve(records, lexicon=lexicon)
+    assert len({res.assignment[(p, 0)] for p in ("p1", "p2", "p3")}) == 3
+    # Another paper's spelling of the same name keeps the word too (it would bridge the two).
+    assert res.assignment[("p4", 0)] == res.assignment[("p2", 0)]
+    # With no acronym to say so, a trailing type word is dropped as the guide says.
+    res = resolve([records[0], records[3]], lexicon=lexicon)
+    assert res.assignment[("p4", 0)] == res.assignment[("p1", 0)]
+    # A benchmark named after a lexicon method is not the method, acronym or not; a task
+    # named after a lexicon benchmark is the benchmark (the extractor's type is a guess).
+    records = [
+        paper("p9", ent("Dataset", "Quorum-Augmented Zorbing Benchmark")),
+        records[0],
+        paper("p10", ent("Dataset", "ZorbStack")),
+        paper("p11", ent("Task", "ZorbStack task")),
+    ]
+    res = resolve(records, lexicon=LexiconIndex([*lexicon, LexiconEntry("Dataset", "ZorbStack", ())]))
+    assert res.assignment[("p9", 0)] != res.assignment[("p1", 0)]
+    assert res.assignment[("p10", 0)] == res.assignment[("p11", 0)]
+    # Nor where the acronym is the name itself: "ZQuAD dataset" (ZQuAD) is the lexicon's ZQuAD.
+    known = LexiconIndex([LexiconEntry("Dataset", "ZQuAD", ())])
+    records = [paper("p7", ent("Dataset", "ZQuAD dataset", "ZQuAD")), paper("p8", ent("Dataset", "ZQuAD"))]
+    res = resolve(records, lexicon=known)
+    assert res.assignment[("p7", 0)] == res.assignment[("p8", 0)]
+    # Nor where the lexicon does not know the rest: "Zorb Diffusion Model (ZDM)" is "Zorb Diffusion".
+    records = [paper("p5", ent("Model", "Zorb Diffusion Model", "ZDM")), paper("p6", ent("Model", "Zorb Diffusion"))]
+    res = resolve(records, lexicon=lexicon)
+    assert res.assignment[("p5", 0)] == res.assignment[("p6", 0)]
+
+
 def test_lexicon_alias_merges_and_is_optional() -> None:
     lexicon = LexiconIndex([LexiconEntry("Method", "Harmonic Drift Estimation", ("HarmoDrift", "HDE"))])
     records = [
