@@ -299,11 +299,15 @@ class Clustering:
             "acronym defined", "bare acronym: ...").
         lexicon_of: per occurrence, the ``(type, name)`` of the lexicon entry
             it matched, or ``()``.
+        own_type_word: :meth:`Keys.plain` keys of the surfaces whose trailing
+            type word is the name's ("DPO dataset" beside the lexicon's DPO):
+            a label keeps it.
     """
 
     root: list[int]
     rule: list[str]
     lexicon_of: list[tuple[str, ...]]
+    own_type_word: frozenset[str] = frozenset()
 
 
 def _majority_type(votes: Counter[str]) -> str:
@@ -382,7 +386,9 @@ def _choose_sense(
         # one paper wrote "mathematical reasoning (MATH)" for is not the MATH dataset.
         typed = [c for c in candidates if sense_types.get(c) == occ.type]
     else:
-        typed = [c for c in candidates if cluster_types[c][occ.type]] or candidates
+        # A sense the lexicon lists the acronym for competes whatever the extractor typed its
+        # defined uses: "DINO" bare as a Method may be the lexicon's DINO (a Model).
+        typed = [c for c in candidates if cluster_types[c][occ.type] or c in lexicon_senses] or candidates
     here = sorted(paper_context[occ.paper] - set(typed))
     scored: list[tuple[float, float, int]] = []
     for c in typed:
@@ -642,9 +648,12 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
         renamed = set().union(*(named_spelling.get(variant_key(s), set()) for s in surfaces))
         same_name = set().union(*(self_named.get(variant_key(s), set()) for s in surfaces))
         candidates = sorted(set().union(spelled, *(pointer.get(k, set()) for k in bare_keys)))
+        own = {case_key(s) for s in surfaces}
+        listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
         if worded[n]:
-            # The type word says what the acronym names: "the HAC dataset" is no sense of another type.
-            candidates = [c for c in candidates if cluster_types[c][occ.type]]
+            # The type word says what the acronym names: "the HAC dataset" is no sense of another
+            # type, unless the lexicon lists the acronym for it ("DINO framework" is the lexicon's DINO).
+            candidates = [c for c in candidates if cluster_types[c][occ.type] or c in listed]
         target, why = (None, "no definition in the corpus")
         if len(same_name) == 1 and set(candidates) <= same_name:
             # Nothing spells the letters out otherwise: the only sense is the name itself, in another
@@ -653,8 +662,6 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             target = min(same_name)
             why = "same name in another case" if target in renamed else "its only sense is the same name"
         elif candidates:
-            own = {case_key(s) for s in surfaces}
-            listed = {c for c in candidates if lexicon_forms.get(c, set()) & own}
             defining: dict[int, set[int]] = {}
             for key in bare_keys:
                 for root, papers in defining_papers.get(key, {}).items():
@@ -699,4 +706,4 @@ def cluster(occs: Sequence[Occurrence], n_papers: int, keys: Keys, lexicon: Lexi
             seen = bare_first.setdefault(key, n)
             if seen != n:
                 uf.union(seen, n)
-    return Clustering([uf.find(n) for n in range(len(occs))], rule, lexicon_of)
+    return Clustering([uf.find(n) for n in range(len(occs))], rule, lexicon_of, frozenset(own_word))

@@ -99,6 +99,7 @@ def choose_label(
     keys: Keys,
     lexicon_names: Counter[str],
     shared_short: Container[str],
+    own_type_word: Container[str] = frozenset(),
 ) -> tuple[str, str]:
     """Return the canonical label and why (rule 5 of :mod:`kg.resolve`).
 
@@ -169,9 +170,15 @@ def choose_label(
 
     label = min(forms, key=form_rank)
     typed = split_type_word(label, etype)
-    if typed is not None and lower_type_word(label) and keys.identity(label, etype) == variant_key(typed[0]):
+    if (
+        typed is not None
+        and lower_type_word(label)
+        and keys.plain(label) not in own_type_word
+        and keys.identity(label, etype) == variant_key(typed[0])
+    ):
         # Every spelling carries a lower-case type word ("the TimerBed benchmark"): drop it, as
-        # ANNOTATION.md's name rule does; a capitalised one ("Segment Anything Model") is the name's.
+        # ANNOTATION.md's name rule does; a capitalised one ("Segment Anything Model") is the name's,
+        # and so is one that tells the name from a lexicon name of another thing ("DPO dataset").
         label = typed[0]
     # Accents as letters even where every paper wrote them in LaTeX: 'Nystr\\"om' is labelled Nyström.
     return fold_accents(label), "most used (acronym)" if short_won else "most used"

@@ -552,7 +552,7 @@ def _resolve_stream(
         etype, type_reason = choose_type(tally.votes, lexicon_types)
         lexicon_names = Counter({entry[1]: c for entry, c in lexicon_entries.items() if entry[0] == etype})
         taken = SharedAcronyms(shared_short, frozenset(owned_short.get(root, ())))
-        name, label_reason = choose_label(tally.surfaces, etype, keys, lexicon_names, taken)
+        name, label_reason = choose_label(tally.surfaces, etype, keys, lexicon_names, taken, clustering.own_type_word)
         papers = tuple(sorted(tally.papers))
         key = "\x1f".join(sorted({variant_key(s) for s in tally.surfaces})) + "\x1e" + "\x1f".join(papers)
         rules = Counter(clustering.rule[n] for n in ids)

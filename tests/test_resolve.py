@@ -211,6 +211,22 @@ def test_a_type_word_the_lexicon_names_with_the_name_stays_in_it() -> None:
     assert len({resolve(plain, lexicon=None).assignment[(p, 0)] for p in ("p1", "p5")}) == 1
 
 
+def test_a_bare_acronym_may_mean_the_lexicon_sense_whatever_type_the_extractor_gave() -> None:
+    """"ZINO" bare as a Method is the lexicon's ZINO (a Model) that twelve papers spell out.
+
+    Only senses with a defined use of the bare use's type competed, so a
+    one-paper Method sense lost to the sense nobody defined and the Method
+    uses became a second "ZINO" node.
+    """
+    lexicon = LexiconIndex([LexiconEntry("Model", "ZINO", ("self-zorbing with no labels",), ambiguous=True)])
+    filler = [paper(f"f{i:04d}", ent("Method", f"Filler method {i}")) for i in range(4000)]
+    spelled = [paper(f"s{i}", ent("Model", "self-zorbing with no labels", "ZINO")) for i in range(12)]
+    other = [paper("o1", ent("Method", "Zorb Inference Network Optimization", "ZINO"))]
+    bare = [paper(f"b{i}", ent("Method", "ZINO")) for i in range(3)]
+    res = resolve(filler + spelled + other + bare, lexicon=lexicon)
+    assert {res.assignment[(p.id, 0)] for p in bare} == {res.assignment[("s0", 0)]}
+
+
 def test_a_name_its_acronym_starts_before_a_connector_is_not_cut() -> None:
     """"Self-Zorbing via QLS" named SZVQ is one name; "baselines such as QLS" is cut to QLS."""
     records = [
@@ -250,6 +266,10 @@ def test_a_type_word_the_papers_acronym_spells_belongs_to_the_name() -> None:
     res = resolve(records, lexicon=LexiconIndex([*lexicon, LexiconEntry("Dataset", "ZorbStack", ())]))
     assert res.assignment[("p9", 0)] != res.assignment[("p1", 0)]
     assert res.assignment[("p10", 0)] == res.assignment[("p11", 0)]
+    # Its label keeps the word that tells it from the method: not a second "QAZ"-like name.
+    dataset = paper("p12", ent("Dataset", "Quorum-Augmented Zorbing benchmark"))
+    res = resolve([dataset, records[1]], lexicon=lexicon)
+    assert res.entities[res.assignment[("p12", 0)]].name == "Quorum-Augmented Zorbing benchmark"
     # Nor where the acronym is the name itself: "ZQuAD dataset" (ZQuAD) is the lexicon's ZQuAD.
     known = LexiconIndex([LexiconEntry("Dataset", "ZQuAD", ())])
     records = [paper("p7", ent("Dataset", "ZQuAD dataset", "ZQuAD")), paper("p8", ent("Dataset", "ZQuAD"))]
