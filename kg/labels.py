@@ -24,6 +24,7 @@ from kg.latex import fold_accents, has_latex
 from kg.name_versions import family_stems, version_signature
 from kg.names import acronym_key, case_key, is_short_form, split_type_word, split_vendor, variant_key
 from kg.records import ENTITY_TYPES, EntityType
+from kg.type_words import written_with_type_word
 
 __all__ = ["SharedAcronyms", "acronym_owner", "choose_label", "choose_type", "families"]
 
@@ -84,15 +85,6 @@ def choose_type(votes: Counter[str], lexicon_types: Counter[str]) -> tuple[Entit
     return _TYPES[best], reason
 
 
-def _worded_acronym(surface: str) -> bool:
-    """Say whether ``surface`` is an acronym with a type word of any type ("SAT dataset", "ZWB framework")."""
-    for etype in ENTITY_TYPES:
-        typed = split_type_word(surface, etype)
-        if typed is not None and is_short_form(typed[0]):
-            return True
-    return False
-
-
 def choose_label(
     surfaces: Counter[str],
     etype: EntityType,
@@ -120,7 +112,7 @@ def choose_label(
     # where another entity owns "JEPA" and this one has a long form of its own.
     bare = {s: keys.without_type_word(s, etype) for s in surfaces}
     # "SAT dataset" in an entity typed Method is the acronym with another type's type word: no long form.
-    has_long = any(not is_short_form(b) and not _worded_acronym(s) for s, b in bare.items())
+    has_long = any(not is_short_form(b) and not written_with_type_word(s) for s, b in bare.items())
     for surface, count in surfaces.items():
         short = bare[surface]
         if has_long and is_short_form(short) and acronym_key(short) in shared_short:

@@ -19,8 +19,10 @@ it has and which family it belongs to. Rules, in the order they apply:
    "SAM2" and "SAM2-UNet"), each part resolving on its own.
 2. **Long forms.** Two occurrences that share a long form up to case,
    dashes, spacing, plurals, "-ing"/"-ed", British/American spelling, a
-   trailing type word, a vendor prefix (an *identity key*) or the order of
-   their version parts ("Claude Opus 4.6" / "Claude 4.6 Opus"), or that the
+   trailing type word (kept where it is the name's: "Cross-Entropy Method"
+   is not the loss "cross-entropy", :mod:`kg.type_words`), a vendor prefix
+   (an *identity key*) or the order of their version parts ("Claude Opus
+   4.6" / "Claude 4.6 Opus"), or that the
    curated lexicon maps onto the same entry of a compatible version, or
    that define one acronym in two wordings of one definition
    (:mod:`kg.acronyms`), are one entity, whatever type the extractor gave
@@ -30,10 +32,11 @@ it has and which family it belongs to. Rules, in the order they apply:
 3. **Short forms** (acronym-like surfaces, :func:`kg.names.is_short_form`)
    never merge two long forms: "SAM" the optimiser and "SAM" the
    segmentation model stay apart, and so do two expansions of one acronym.
-4. **Bare short forms** (an occurrence whose every surface is acronym-like)
+4. **Bare short forms** (an occurrence whose every surface is acronym-like,
+   or an acronym with a type word: "the WMDP benchmark" is WMDP)
    attach to a defining entity: the only sense the corpus has when that
-   sense is the acronym's own name written otherwise ("the YOLOv8n model",
-   "gpt-oss"), the one defined in the same paper, else the
+   sense is the acronym's own name written otherwise ("gpt-oss"), the one
+   defined in the same paper, else the
    sense the paper's other entities and the corpus point to, against a
    sense nobody defined unless the corpus's definitions overwhelmingly give
    one sense (:mod:`kg.clustering`, :mod:`kg.acronyms`); otherwise they

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 from kg.names import acronym_key, is_short_form, split_type_word
 from kg.occurrences import Occurrence
-from kg.records import EntityType
+from kg.records import ENTITY_TYPES, EntityType
 
 if TYPE_CHECKING:
     from kg.clustering import Keys, LexiconView
 
-__all__ = ["type_word_is_own", "whole_entry", "worded_acronym"]
+__all__ = ["type_word_is_own", "whole_entry", "worded_acronym", "written_with_type_word"]
 
 
 def _acronym_spells_type_word(typed: tuple[str, str] | None, shorts: Sequence[str]) -> bool:
@@ -88,3 +88,16 @@ def worded_acronym(occ: Occurrence, keys: Keys, lexicon: LexiconView) -> tuple[s
     if own and any(acronym_key(name) not in own for name in bare):
         return None
     return tuple(dict.fromkeys([*bare, *occ.short_forms]))
+
+
+def written_with_type_word(surface: str) -> bool:
+    """Say whether ``surface`` is an acronym with a type word of any type ("SAT dataset", "ZWB framework").
+
+    Such a form is no long form of its own when a label is chosen, whatever
+    type its entity took.
+    """
+    for etype in ENTITY_TYPES:
+        typed = split_type_word(surface, etype)
+        if typed is not None and is_short_form(typed[0]):
+            return True
+    return False
