@@ -32,6 +32,7 @@ from kg.name_versions import (
 from kg.names import (
     acronym_key,
     case_key,
+    is_case_slip,
     is_short_form,
     looks_like_name,
     split_type_word,
@@ -237,11 +238,21 @@ class LexiconView:
             if is_short_form(surface):
                 # An acronym's case is part of it: "ViTs" (plural of ViT) is not the entry "VITS".
                 own_case = case_key(surface)
-                found_any = [
+                exact = [
                     e
                     for e in found_any
                     if own_case in {case_key(f) for f in getattr(e, "forms", (e.name,))}
                     or surface in (surface.upper(), surface.lower())
+                ]
+                # A mixed-case slip of a listed acronym ("ReLu", "qLoRA") is it where the extractor
+                # gave the entry's type, unless the entry is flagged ambiguous: a word-like acronym's
+                # other casings are other names ("CaMeL"), and so is a Method "CoPA" beside the COPA dataset.
+                found_any = exact or [
+                    e
+                    for e in found_any
+                    if e.type == etype
+                    and not getattr(e, "ambiguous", False)
+                    and any(is_case_slip(surface, f) for f in getattr(e, "forms", (e.name,)))
                 ]
             entries = [e for e in found_any if lexicon_alias_compatible(surface, e.name)]
             if bare:

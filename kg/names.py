@@ -33,6 +33,7 @@ __all__ = [
     "after_connector",
     "case_key",
     "compound_head",
+    "is_case_slip",
     "is_score_like",
     "is_short_form",
     "looks_like_name",
@@ -286,6 +287,29 @@ def acronym_key(surface: str) -> str:
     if len(key) > 2 and key.endswith("s") and not key[-2].isdigit() and is_short_form(key[:-1]):
         return key[:-1]  # after a digit an "s" is a size ("Zorb8s"), no plural
     return key
+
+
+def is_case_slip(surface: str, form: str) -> bool:
+    """Say whether a mixed-case acronym is ``form`` written in other case ("ReLu" for ReLU).
+
+    Only a surface mixing upper and lower case counts (an all-capitals or
+    all-lower-case one is matched case-free anyway), and a plural "s" is
+    not a letter of the name: "ViTs" is no slip of "VITS"; nor is a letter
+    after a digit (:func:`case_key` writes a multiplier in capitals; any
+    other such letter is part of a version: "4o").
+
+    >>> is_case_slip("ReLu", "ReLU"), is_case_slip("qLoRA", "QLoRA"), is_case_slip("ViTs", "VITS")
+    (True, True, False)
+    >>> is_case_slip("RELU", "ReLU"), is_case_slip("ReLU", "ReLU"), is_case_slip("Zq4o", "ZQ4O")
+    (False, False, False)
+    """
+    if surface in (surface.upper(), surface.lower()) or not (is_short_form(surface) and is_short_form(form)):
+        return False
+    own, other = acronym_key(surface), acronym_key(form)
+    if own == other or len(own) != len(other) or own.casefold() != other.casefold():
+        return False
+    # A letter after a digit keeps its case when it is no multiplier ("ZQM4o" is not "ZQM4O").
+    return not any(a != b and i and own[i - 1].isdigit() for i, (a, b) in enumerate(zip(own, other)))
 
 
 @lru_cache(maxsize=1 << 18)

@@ -296,6 +296,29 @@ def test_lexicon_alias_merges_and_is_optional() -> None:
     assert len(resolve(records, lexicon=None).entities) == 3
 
 
+def test_a_mixed_case_slip_of_a_listed_acronym_is_the_entry_unless_flagged_ambiguous() -> None:
+    lexicon = LexiconIndex(
+        [
+            LexiconEntry("Method", "ZeLU", ("zeroed linear unit",)),
+            LexiconEntry("Method", "QUORA", ("quorum oracle",), ambiguous=True),  # word-like: other casings differ
+            LexiconEntry("Model", "ZITS", ()),
+        ]
+    )
+    records = [
+        paper("p1", ent("Method", "ZeLU")),
+        paper("p2", ent("Method", "ZeLu")),  # a slip of ZeLU
+        paper("p3", ent("Method", "quorum oracle", "QUORA")),
+        paper("p4", ent("Method", "QuORA")),  # a paper's own name, not the listed QUORA
+        paper("p5", ent("Model", "ZITS")),
+        paper("p6", ent("Model", "ZiTs")),  # the plural of a "ZiT", no slip of ZITS
+    ]
+    res = resolve(records, lexicon=lexicon)
+    assert res.assignment[("p1", 0)] == res.assignment[("p2", 0)]
+    assert entity_named(res, "Method", "ZeLU").trace.label_reason == "lexicon"
+    assert res.assignment[("p3", 0)] != res.assignment[("p4", 0)]
+    assert res.assignment[("p5", 0)] != res.assignment[("p6", 0)]
+
+
 def test_an_acronym_a_paper_defines_otherwise_keeps_its_type_word_form_from_the_lexicon() -> None:
     # The lexicon's HDE is Harmonic Drift Estimation; one paper defines HDE as "hollow dune
     # embedding" and also writes "HDE framework": that is the paper's HDE, not the lexicon's.
