@@ -343,6 +343,37 @@ def test_converter_writes_biluo_tags_with_missing_left_unset() -> None:
     assert [t.tag_ for t in doc] == ["O", "O", "B-Method", "I-Method", "L-Method", "O", "", "O"]
 
 
+def _annotated(abstract: str, *names: str) -> dict:
+    entities = [{"type": "Task", "name": n, "aliases": [], "role": "used"} for n in names]
+    return {"id": abstract[:12], "title": "", "abstract": abstract, "entities": entities}
+
+
+def test_a_name_most_annotators_list_is_left_unlabelled_where_one_did_not() -> None:
+    import spacy
+
+    from train.convert import paper_text, to_docs
+    from train.omissions import often_listed, token_spans
+
+    records = [
+        _annotated("We study quill sorting on maps.", "quill sorting"),
+        _annotated("Quill sorting is hard for grommets.", "quill sorting"),
+        _annotated("A survey of quill sorting and grommets.", "quill sorting", "grommets"),
+        _annotated("Our quill sorting method counts grommets."),  # the annotator left both out
+    ]
+    nlp = spacy.blank("en")
+    texts = [paper_text(r) for r in records]
+    tokens = [token_spans((t.idx for t in d), (t.idx + len(t.text) for t in d)) for d in nlp.pipe(texts)]
+    # "quill sorting": listed in 3 of the 4 papers holding it; "grommets": in 1 of 3
+    often = often_listed(records, texts, tokens, min_share=0.5, min_papers=2)
+    assert often == {"quill sorting"}
+    last = next(to_docs(records[3:], nlp, often_listed=often))
+    assert [t.tag_ for t in last] == ["O", "", "", "O", "O", "O", "O"]
+    # without the list (or where the paper lists the name itself) the words are plain "O" or the name
+    assert [t.tag_ for t in next(to_docs(records[3:], nlp))] == ["O"] * 7
+    first = next(to_docs(records[:1], nlp, often_listed=often))
+    assert [t.tag_ for t in first][2:4] == ["B-Task", "L-Task"]
+
+
 # -- the component without trained weights ----------------------------------------------------------------
 
 

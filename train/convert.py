@@ -26,13 +26,14 @@ import json
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg.extract.components.learned import ROLE_MARK
 from kg.normalize import match_key
+from train.omissions import occurrences, token_spans
 
 SEPARATOR = "\n\n"
 """Between title and abstract, as :func:`kg.extract.pipeline.make_doc` joins them."""
@@ -82,13 +83,21 @@ def form_pattern(form: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE)
 
 
-def project(record: dict[str, Any], token_starts: set[int], token_ends: set[int]) -> Projection:
+def project(
+    record: dict[str, Any],
+    token_starts: set[int],
+    token_ends: set[int],
+    often_listed: Collection[str] = frozenset(),
+) -> Projection:
     """Place every name and alias of a paper's entities on its text.
 
     Args:
         record: an ANNOTATION.md record (title, abstract, entities).
         token_starts: character offsets where a token starts.
         token_ends: character offsets where a token ends.
+        often_listed: normal forms of names the other annotators usually list
+            (:mod:`train.omissions`): where this paper's annotator did not,
+            their occurrences outside the placed names are left unlabelled.
     """
     text = paper_text(record)
     out = Projection(text=text)
@@ -118,6 +127,13 @@ def project(record: dict[str, Any], token_starts: set[int], token_ends: set[int]
             else:
                 out.spans.append((start, end, next(iter(types)), min(indexes)))
                 placed_entities.update(indexes)
+    if often_listed:
+        tokens = token_spans(token_starts, token_ends)
+        found = occurrences(text, tokens, set(often_listed) - set(forms))
+        for start, end, _ in sorted(found, key=lambda o: (o[0] - o[1], o[0])):  # longest first
+            if not any(taken[start:end]):
+                taken[start:end] = b"\x01" * (end - start)
+                out.missing.append((start, end))
     for index, entity in enumerate(record.get("entities") or []):
         if index not in placed_entities:
             out.unplaced.append(entity["name"])
@@ -163,7 +179,12 @@ def biluo_tags(n_tokens: int, spans: list[tuple[int, int, str]], missing: list[t
 
 
 def to_docs(
-    records: Iterable[dict[str, Any]], nlp: Any, stats: Counter[str] | None = None, *, role_tags: bool = False
+    records: Iterable[dict[str, Any]],
+    nlp: Any,
+    stats: Counter[str] | None = None,
+    *,
+    role_tags: bool = False,
+    often_listed: Collection[str] = frozenset(),
 ) -> Iterator[Any]:
     """Yield one spaCy Doc per record with ``doc.ents`` and BILUO ``token.tag_`` from the mentions.
 
@@ -171,6 +192,8 @@ def to_docs(
     ("B-Method|proposed", "U-Task|used"): the tagger then learns the role
     from the words around each mention (``kg.extract.components.learned``
     sums the two roles back into one typed tag to find the spans).
+    ``often_listed`` names (:mod:`train.omissions`) the paper's annotator
+    did not list are left unlabelled where they occur.
     """
     stats = stats if stats is not None else Counter()
     for record in records:
@@ -178,7 +201,7 @@ def to_docs(
         doc = nlp.make_doc(text)
         starts = {t.idx for t in doc}
         ends = {t.idx + len(t.text) for t in doc}
-        projection = project(record, starts, ends)
+        projection = project(record, starts, ends, often_listed)
         entities = record.get("entities") or []
         ents = [
             doc.char_span(s, e, label=f"{t}{ROLE_MARK}{entities[i].get('role', 'used')}" if role_tags else t)

@@ -31,6 +31,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from train.convert import paper_text, read_records, to_docs
+from train.omissions import often_listed, token_spans
 
 CONFIG = REPO / "train" / "tagger.cfg"
 BATCH_PAPERS = 8
@@ -43,6 +44,22 @@ def feature_docs(records: list[dict[str, Any]], rules: Any) -> list[Any]:
 
     papers = (Paper(id=r.get("id", ""), title=r.get("title") or "", abstract=r.get("abstract") or "") for r in records)
     return list(rules.pipe((make_doc(rules, p) for p in papers), batch_size=64))
+
+
+def often_listed_names(records: list[dict[str, Any]], settings: dict[str, Any]) -> frozenset[str]:
+    """Return the names to leave unlabelled where unlisted (:mod:`train.omissions`), per ``[kg]`` of tagger.cfg.
+
+    ``omitted_share`` (0 or absent: off) is the share of the papers holding a
+    name that must list it; ``omitted_min_papers`` the fewest that must.
+    """
+    share = float(settings.get("omitted_share", 0) or 0)
+    if share <= 0:
+        return frozenset()
+    from kg.extract.tokenizer import blank
+
+    texts = [paper_text(r) for r in records]
+    tokens = [token_spans((t.idx for t in d), (t.idx + len(t.text) for t in d)) for d in blank().pipe(texts)]
+    return often_listed(records, texts, tokens, min_share=share, min_papers=int(settings.get("omitted_min_papers", 3)))
 
 
 def rules_pipeline(*, blind: bool = False) -> Any:
@@ -93,7 +110,11 @@ def train(
     use_matmul(nlp.get_pipe("tagger").model, "numpy")
     rules = rules_pipeline(blind=blind)
     started = time.time()
-    gold = list(to_docs(records, blank(), role_tags=bool(config.get("kg", {}).get("role_tags", False))))
+    settings = config.get("kg", {})
+    often = often_listed_names(records, settings)
+    if log and often:
+        print(f"{len(often)} names usually listed: left unlabelled where an annotator did not list them", flush=True)
+    gold = list(to_docs(records, blank(), role_tags=bool(settings.get("role_tags", False)), often_listed=often))
     if vectors is not None:  # the static-vector layer reads the vectors of the Docs' vocab
         from spacy.vocab import Vocab
 
