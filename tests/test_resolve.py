@@ -302,6 +302,7 @@ def test_a_mixed_case_slip_of_a_listed_acronym_is_the_entry_unless_flagged_ambig
             LexiconEntry("Method", "ZeLU", ("zeroed linear unit",)),
             LexiconEntry("Method", "QUORA", ("quorum oracle",), ambiguous=True),  # word-like: other casings differ
             LexiconEntry("Model", "ZITS", ()),
+            LexiconEntry("Dataset", "ZOPA", ()),
         ]
     )
     records = [
@@ -311,12 +312,17 @@ def test_a_mixed_case_slip_of_a_listed_acronym_is_the_entry_unless_flagged_ambig
         paper("p4", ent("Method", "QuORA")),  # a paper's own name, not the listed QUORA
         paper("p5", ent("Model", "ZITS")),
         paper("p6", ent("Model", "ZiTs")),  # the plural of a "ZiT", no slip of ZITS
+        paper("p7", ent("Dataset", "ZOPA")),
+        paper("p8", ent("Method", "ZoPA")),  # a paper's method, not the dataset
+        paper("p9", ent("Dataset", "ZoPa")),  # the dataset, written loosely
     ]
     res = resolve(records, lexicon=lexicon)
     assert res.assignment[("p1", 0)] == res.assignment[("p2", 0)]
     assert entity_named(res, "Method", "ZeLU").trace.label_reason == "lexicon"
     assert res.assignment[("p3", 0)] != res.assignment[("p4", 0)]
     assert res.assignment[("p5", 0)] != res.assignment[("p6", 0)]
+    assert res.assignment[("p7", 0)] != res.assignment[("p8", 0)]
+    assert res.assignment[("p7", 0)] == res.assignment[("p9", 0)]
 
 
 def test_an_acronym_a_paper_defines_otherwise_keeps_its_type_word_form_from_the_lexicon() -> None:
