@@ -31,7 +31,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -74,6 +74,8 @@ class AcronymRules:
         stem_min: letters two forms of one word must share ("position"/"positional").
         stem_slack: letters of the shorter word that may lie past the shared stem.
         connectives: words two wordings of one long form may differ by ("from", "with").
+        clipped: a word's clipped form -> the full word ("net" -> "network"), both
+            lower case: two wordings of one long form may write either.
     """
 
     dominant_share: float
@@ -81,6 +83,7 @@ class AcronymRules:
     stem_min: int = 5
     stem_slack: int = 3
     connectives: frozenset[str] = frozenset()
+    clipped: Mapping[str, str] = field(default_factory=dict, hash=False)
 
 
 def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
@@ -96,6 +99,7 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
         raise InputError(f"first line must be the header {'<TAB>'.join(_HEADER)!r}", path=path, line=1)
     values: dict[str, float] = {}
     connectives: frozenset[str] = frozenset()
+    clipped: dict[str, str] = {}
     for line_no, raw in enumerate(lines[1:], start=2):
         if not raw.strip() or raw.startswith("#"):
             continue
@@ -111,6 +115,15 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
             if not why:
                 raise InputError("connectives need a reason", path=path, line=line_no)
             connectives = frozenset(value.split())
+            continue
+        if rule == "clipped":
+            if not why:
+                raise InputError("clipped words need a reason", path=path, line=line_no)
+            for pair in value.split():
+                short, sep, full = pair.lower().partition(":")
+                if not (sep and short and full):
+                    raise InputError(f"expected CLIPPED:FULL pairs, got {pair!r}", path=path, line=line_no)
+                clipped[short] = full
             continue
         if rule not in _NUMBERS:
             raise InputError(f"unknown rule {rule!r}", path=path, line=line_no)
@@ -138,6 +151,7 @@ def load_acronym_rules(folder: str | Path = DATA_DIR) -> AcronymRules:
         stem_min=int(values["stem_min"]),
         stem_slack=int(values["stem_slack"]),
         connectives=connectives,
+        clipped=clipped,
     )
 
 
@@ -307,8 +321,9 @@ def _content_words(long: str, connectives: frozenset[str]) -> tuple[str, ...]:
 
 
 def _words_match(a: str, b: str, rules: AcronymRules) -> bool:
-    """Say whether two words of long forms are one word in two forms ("position"/"positional")."""
+    """Say whether two words of long forms are one word in two forms ("position"/"positional", "nets"/"networks")."""
     ka, kb = variant_key(a), variant_key(b)
+    ka, kb = rules.clipped.get(ka, ka), rules.clipped.get(kb, kb)
     if ka == kb:
         return True
     common = 0

@@ -64,6 +64,7 @@ def test_the_bundled_rules_load_and_say_why() -> None:
     ("body", "message"),
     [
         ("rule\tvalue\n", r"acronym-rules.tsv:1: first line must be the header"),
+        ("rule\tvalue\twhy\nclipped\tnet=network\tbecause\n", r"acronym-rules.tsv:2: expected CLIPPED:FULL pairs"),
         (
             "rule\tvalue\twhy\ndominant_share\t0.4\tbecause\n",
             r"acronym-rules.tsv:2: dominant_share must be in",
@@ -117,6 +118,10 @@ def test_two_wordings_of_one_long_form_match() -> None:
     assert not long_forms_match("Zorb Reinforcement Learning", "Zorb Representation Learning")
     assert not long_forms_match("zorb activity recognition", "zorb action recognition")  # "acti" is no stem
     assert not long_forms_match("Zorb Lattice", "Zorb Lattice Smoothing")  # a word more
+    # a clipped word ("clipped" of acronym-rules.tsv): "Nets" for "Networks", whole words only
+    assert long_forms_match("Zorbic Adversarial Nets", "zorbic adversarial networks")
+    assert long_forms_match("Deep Zorb Net", "Deep Zorb Networks")
+    assert not long_forms_match("Zorbic Adversarial Nets", "zorbic adversarial netting")
 
 
 def test_a_definition_cut_short_is_recognised() -> None:
@@ -213,10 +218,13 @@ def test_wordings_of_one_definition_are_one_entity_but_only_with_the_acronym() -
         paper("w2", ent("Method", "Quux Smoothing problem", "QS")),
         paper("w3", ent("Method", "Quux Smoothing", "QS")),
         paper("w4", ent("Task", "Quux Smoothing problem")),  # no acronym: the problem, named so
+        paper("n1", ent("Method", "Zorbic Adversarial Nets", "ZAN")),  # a clipped word
+        paper("n2", ent("Method", "zorbic adversarial networks", "ZAN")),
     ]
     res = resolve(records, lexicon=None)
     assert node_of(res, "w1") == node_of(res, "d0")
     assert node_of(res, "w2") == node_of(res, "w3")
+    assert node_of(res, "n1") == node_of(res, "n2")
 
 
 def test_a_definition_cut_short_lends_its_acronym_to_its_sense_not_the_shorter_name() -> None:
