@@ -519,8 +519,10 @@ class Definitions:
         if sense is None:
             return None
         types: Counter[str] = Counter()
-        for (a, key), counts in self._types.items():
-            if a == acr and self._sense.get((a, key)) == sense:
+        # Only this acronym's definitions (a scan of every acronym's was most of the resolution time).
+        for key in self._papers.get(acr, ()):
+            counts = self._types.get((acr, key))
+            if counts and self._sense.get((acr, key)) == sense:
                 types.update(counts)
         ranked = types.most_common(2)
         etype = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else ""
