@@ -132,7 +132,7 @@ def _connector_in_term(surface: str, rest: str, attested: set[str] | frozenset[s
     return bool(head) and variant_key(f"{head[-1]} {rest}") in attested
 
 
-def _acronym_starts_before(surface: str, rest: str, initials: set[str]) -> bool:
+def _acronym_starts_before(surface: str, rest: str, surfaces: Sequence[str]) -> bool:
     """Say whether the entity's own acronym starts with the surface's first letter, not the rest's.
 
     "Self-Compression via MARL" named SCMA is one name with "via" inside it:
@@ -141,7 +141,7 @@ def _acronym_starts_before(surface: str, rest: str, initials: set[str]) -> bool:
     learning).
     """
     first, after = surface[:1].lower(), rest[:1].lower()
-    return first != after and first in initials
+    return first != after and any(is_short_form(x) and acronym_key(x)[:1].lower() == first for x in surfaces)
 
 
 def occurrences_of(
@@ -163,14 +163,13 @@ def occurrences_of(
     not fit (:func:`kg.name_versions.incompatibility`).
     """
     kept: list[str] = []
-    initials = {acronym_key(x)[:1].lower() for x in surfaces if is_short_form(x)}
     for s in surfaces:
         rest = after_connector(s) if " " in s else None
         if (
             rest is not None
             and variant_key(rest) in attested
             and not _connector_in_term(s, rest, attested)
-            and not _acronym_starts_before(s, rest, initials)
+            and not _acronym_starts_before(s, rest, surfaces)
         ):
             if dropped is not None:
                 dropped[f"connector\t{s}"] += 1

@@ -129,9 +129,9 @@ def project(
                 placed_entities.update(indexes)
     if often_listed:
         tokens = token_spans(token_starts, token_ends)
-        found = occurrences(text, tokens, set(often_listed) - set(forms))
-        for start, end, _ in sorted(found, key=lambda o: (o[0] - o[1], o[0])):  # longest first
-            if not any(taken[start:end]):
+        found = occurrences(text, tokens, often_listed)
+        for start, end, key in sorted(found, key=lambda o: (o[0] - o[1], o[0])):  # longest first
+            if key not in forms and not any(taken[start:end]):
                 taken[start:end] = b"\x01" * (end - start)
                 out.missing.append((start, end))
     for index, entity in enumerate(record.get("entities") or []):

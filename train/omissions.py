@@ -16,7 +16,7 @@ unlisted occurrences without a label (no gradient either way) instead of
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any
 
 from kg.normalize import match_key
@@ -46,7 +46,7 @@ def token_spans(starts: Iterable[int], ends: Iterable[int]) -> list[tuple[int, i
 
 
 def occurrences(
-    text: str, tokens: list[tuple[int, int]], wanted: set[str]
+    text: str, tokens: list[tuple[int, int]], wanted: Collection[str]
 ) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, key) of every token-aligned stretch of ``text`` whose normal form is in ``wanted``.
 
