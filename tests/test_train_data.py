@@ -86,6 +86,23 @@ def test_training_papers_are_unique_and_never_dev_papers() -> None:
     assert set(_ids(data / "dev-second.jsonl")) <= set(dev)
 
 
+def test_the_second_annotations_are_of_training_papers_with_the_same_texts() -> None:
+    data = REPO / "train" / "data"
+    with open(data / "train.jsonl", encoding="utf-8") as handle:
+        first = {r["id"]: r for r in map(json.loads, handle)}
+    with open(data / "train-second.jsonl", encoding="utf-8") as handle:
+        second = [json.loads(line) for line in handle]
+    assert len(second) > 7000 and len({r["id"] for r in second}) == len(second)
+    assert all(r["id"] in first and (r["title"], r["abstract"]) == (first[r["id"]]["title"], first[r["id"]]["abstract"]) for r in second)
+
+
+def test_the_tune_papers_are_annotated_twice_and_in_no_other_file() -> None:
+    data = REPO / "train" / "data"
+    tune, second = _ids(data / "tune.jsonl"), _ids(data / "tune-second.jsonl")
+    assert tune == second and len(set(tune)) == len(tune) >= 150
+    assert not set(tune) & (set(_ids(data / "train.jsonl")) | set(_ids(data / "dev.jsonl")))
+
+
 def test_draw_keeps_the_samples_shape_leaves_out_annotated_papers_and_repeats_itself(tmp_path: Path) -> None:
     import gzip
 

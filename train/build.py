@@ -8,8 +8,11 @@ Steps (each deterministic; fixed seed, one thread where order matters):
    initialisation) unless ``--rebuild-vectors`` is given;
    optionally (``--pretrain-papers N``) the tagger's encoder pretrained on
    N unlabelled abstracts (``train/pretrain.py``), reused when its file exists;
-2. the tagger (``train/tagger.py``: the annotated training papers,
-   optionally only the first ``--limit``, with BILUO tags from
+2. the tagger (``train/tagger.py``: the annotated training papers, with
+   ``--second FILE`` those FILE annotates again combined by
+   ``train/combine.py`` (what both list kept, what they differ on left
+   unlabelled; measured, not shipped: train/README.md), optionally only the
+   first ``--limit``, with BILUO tags from
    ``train/convert.py`` and the rules pipeline's tags as features; the
    model and optimizer of ``train/tagger.cfg``); dev is never used here;
 3. the trained tagger folder copied into ``kg/extract/learned/tagger``
@@ -27,7 +30,7 @@ Usage::
 
     python train/build.py [--corpus DIR] [--work build/train] [--out kg/extract/learned]
                           [--limit N] [--epochs N] [--rebuild-vectors] [--pretrain-papers N]
-                          [--filter-heldout N] [--filter-only]
+                          [--filter-heldout N] [--filter-only] [--second FILE]
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from train import convert, entity_filter, pretrain, roles, tagger, vectors
+from train import combine, convert, entity_filter, pretrain, roles, tagger, vectors
 
 DATA = REPO / "train" / "data"
 CONFIG = REPO / "train" / "tagger.cfg"
@@ -197,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         "--filter-heldout", type=int, default=FILTER_HELDOUT, help="last N training papers the entity filter learns from"
     )
     parser.add_argument("--filter-only", action="store_true", help="train only the entity filter (step 5)")
+    parser.add_argument(
+        "--second", type=Path, default=None, help="second annotations of training papers to combine with (train/combine.py)"
+    )
     args = parser.parse_args(argv)
     corpus = args.corpus or default_corpus()
     work: Path = args.work
@@ -215,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         if not corpus.is_dir():
             raise SystemExit(f"{corpus}: unlabelled corpus not found (pass --corpus)")
         step(f"vectors: training on {corpus}")
-        excluded = [dev_file] if dev_file.is_file() else []
+        excluded = [f for f in (dev_file, args.data / "tune.jsonl") if f.is_file()]
         vectors.main([str(corpus), str(vectors_dir), "--rows", str(args.vectors_rows), "--exclude", *map(str, excluded)])
 
     init_tok2vec = None
@@ -227,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             if not corpus.is_dir():
                 raise SystemExit(f"{corpus}: unlabelled corpus not found (pass --corpus)")
             step(f"encoder: pretraining on {args.pretrain_papers} unlabelled papers of {corpus}")
-            excluded = [f for f in (dev_file, args.data / "dev-second.jsonl") if f.is_file()]
+            excluded = [f for f in (dev_file, args.data / "dev-second.jsonl", args.data / "tune.jsonl") if f.is_file()]
             pretrain.main(
                 [
                     str(corpus),
@@ -245,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             )
 
-    records = list(convert.read_records([train_file]))
+    if args.second is not None:
+        records, counts = combine.combine_files(train_file, args.second)
+        step(f"{counts['papers']} papers annotated twice: {counts['both']} entities both list kept, the rest left unlabelled")
+    else:
+        records = list(convert.read_records([train_file]))
     if args.limit:
         records = records[: args.limit]
     subset = work / "train.jsonl"

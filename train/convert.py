@@ -98,6 +98,9 @@ def project(
         often_listed: normal forms of names the other annotators usually list
             (:mod:`train.omissions`): where this paper's annotator did not,
             their occurrences outside the placed names are left unlabelled.
+
+    A record's optional ``unlabelled`` list (names its two annotators
+    disagreed on, :mod:`train.combine`) is left unlabelled the same way.
     """
     text = paper_text(record)
     out = Projection(text=text)
@@ -127,9 +130,10 @@ def project(
             else:
                 out.spans.append((start, end, next(iter(types)), min(indexes)))
                 placed_entities.update(indexes)
-    if often_listed:
+    disputed = {match_key(form) for form in record.get("unlabelled") or []} - set(forms) - {""}
+    if often_listed or disputed:
         tokens = token_spans(token_starts, token_ends)
-        found = occurrences(text, tokens, often_listed)
+        found = occurrences(text, tokens, set(often_listed) | disputed)
         for start, end, key in sorted(found, key=lambda o: (o[0] - o[1], o[0])):  # longest first
             if key not in forms and not any(taken[start:end]):
                 taken[start:end] = b"\x01" * (end - start)

@@ -12,8 +12,8 @@ bucket definitions: the same share of topic papers (2020 or later, from
 ``topics-2017-2026``), and the listings drawn per primary arXiv category in
 the proportions the sample's listing papers have. Every paper of the sample,
 of the training file (``--train``, ``train/data/train.jsonl`` by default),
-of ``train/data/dev.jsonl`` and of the ``--exclude`` files is left out (so
-no dev paper). Output: ``OUT/train-NNN.jsonl``, 25 papers a file (id, title,
+of ``train/data/dev.jsonl``, of ``train/data/tune.jsonl`` and of the
+``--exclude`` files is left out (so no dev or tune paper). Output: ``OUT/train-NNN.jsonl``, 25 papers a file (id, title,
 abstract, bucket ``<label>:<category>`` or ``<label>-topic:<topic>``, label
 ``r5`` for round 5), deterministic for a seed.
 """
@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exclude", type=Path, nargs="*", default=[], help="more JSON Lines files of papers to leave out")
     args = parser.parse_args(argv)
     excluded: set[str] = set()
-    for path in [args.train, REPO / "train" / "data" / "dev.jsonl", *args.exclude]:
+    data = REPO / "train" / "data"
+    for path in [args.train, data / "dev.jsonl", data / "tune.jsonl", *args.exclude]:
         excluded |= {str(r["id"]).lower() for r in _rows(path) if "id" in r}
     picked = draw(args.corpus, args.papers, args.seed, excluded, args.label)
     args.out.mkdir(parents=True, exist_ok=True)
